@@ -1,0 +1,129 @@
+//! Terminal output: colours, errors with hints, and progress bars.
+//!
+//! Data that can be piped goes to stdout; messages, progress and errors go
+//! to stderr. Colours follow the terminal and `NO_COLOR` (through
+//! anstream); progress bars show only when stderr is a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+
+use anstyle::{AnsiColor, Style};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use quorate_manifest::Progress;
+
+/// Styles used across commands.
+pub mod style {
+    use super::*;
+    /// Good outcomes (MATCH, GOOD, REPRODUCED).
+    pub const GOOD: Style = AnsiColor::Green.on_default().bold();
+    /// Failed checks (MISMATCH, BAD, DIFFERENT).
+    pub const BAD: Style = AnsiColor::Red.on_default().bold();
+    /// Warnings and partial outcomes.
+    pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
+    /// Headings and names.
+    pub const HEAD: Style = Style::new().bold();
+    /// Secondary text.
+    pub const DIM: Style = Style::new().dimmed();
+}
+
+/// The output context handed to every command.
+pub struct Ui {
+    progress_enabled: bool,
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Ui {
+    /// Detects whether stderr is a terminal.
+    pub fn new() -> Self {
+        Self {
+            progress_enabled: std::io::stderr().is_terminal(),
+            bar: Mutex::new(None),
+        }
+    }
+
+    /// Prints `text` styled with `style` (colour only where supported).
+    pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
+        format!("{style}{text}{style:#}")
+    }
+
+    /// A line on stderr (messages, steps).
+    pub fn say(&self, line: impl std::fmt::Display) {
+        self.with_bar_suspended(|| {
+            let _ = writeln!(anstream::stderr(), "{line}");
+        });
+    }
+
+    /// A step heading on stderr: `==> text`.
+    pub fn step(&self, line: impl std::fmt::Display) {
+        self.say(format!("{} {}", Self::paint(style::HEAD, "==>"), Self::paint(style::HEAD, line)));
+    }
+
+    /// A warning on stderr.
+    pub fn warn(&self, line: impl std::fmt::Display) {
+        self.say(format!("{} {line}", Self::paint(style::WARN, "warning:")));
+    }
+
+    /// Prints an error and its causes; `hint:` lines in the message are
+    /// kept as they are.
+    pub fn error(&self, err: &anyhow::Error) {
+        let mut msg = format!("{} {err}", Self::paint(style::BAD, "error:"));
+        for cause in err.chain().skip(1) {
+            msg.push_str(&format!("\n  caused by: {cause}"));
+        }
+        self.say(msg);
+    }
+
+    /// Writes data to stdout (never styled when piped).
+    pub fn out(&self, text: impl std::fmt::Display) {
+        let _ = write!(anstream::stdout(), "{text}");
+    }
+
+    fn with_bar_suspended(&self, f: impl FnOnce()) {
+        let bar = self.bar.lock().unwrap_or_else(|p| p.into_inner());
+        match bar.as_ref() {
+            Some(b) => b.suspend(f),
+            None => f(),
+        }
+    }
+}
+
+impl Progress for Ui {
+    fn begin(&self, what: &str, total: u64) {
+        if !self.progress_enabled {
+            return;
+        }
+        let bar = if total > 0 {
+            let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{msg:>12} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            b
+        } else {
+            let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        };
+        bar.set_message(what.to_string());
+        *self.bar.lock().unwrap_or_else(|p| p.into_inner()) = Some(bar);
+    }
+
+    fn advance(&self, n: u64) {
+        if let Some(b) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            b.inc(n);
+        }
+    }
+
+    fn end(&self) {
+        if let Some(b) = self.bar.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            b.finish_and_clear();
+        }
+    }
+
+    fn note(&self, message: &str) {
+        self.say(format!("    {message}"));
+    }
+}

@@ -1,0 +1,78 @@
+//! Shared test helpers: temp dirs, running quorate, finding peer tools.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A `quorate` command with a clean environment for colour and cache.
+pub fn quorate() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("quorate").unwrap();
+    c.env("NO_COLOR", "1").env("QUORATE_CACHE", shared_cache());
+    c
+}
+
+/// One cache (toolchains, Go build cache) shared by all tests of a run.
+pub fn shared_cache() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-cache");
+    std::fs::create_dir_all(&p).unwrap();
+    p.canonicalize().unwrap()
+}
+
+/// A fresh temporary folder for one test.
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("quorate-test-").tempdir().unwrap()
+}
+
+/// True under CI (`CI=true`), where a missing peer tool is a failure.
+pub fn in_ci() -> bool {
+    std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false)
+}
+
+/// Returns true when `tool` is on PATH. When it is not: under CI the test
+/// fails loudly; elsewhere it prints why it is skipped and returns false.
+pub fn have(tool: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !found {
+        assert!(!in_ci(), "{tool} is required under CI=true; scripts/test installs it");
+        eprintln!("SKIP: {tool} not found (run scripts/test to install the peers)");
+    }
+    found
+}
+
+/// The official Go toolchain (GOROOT) the test setup installed, from
+/// `QUORATE_TEST_GOROOT`. Same rule as [`have`] when it is missing.
+pub fn go_root() -> Option<PathBuf> {
+    match std::env::var_os("QUORATE_TEST_GOROOT") {
+        Some(p) if Path::new(&p).join("bin/go").exists() => Some(PathBuf::from(p)),
+        _ => {
+            assert!(!in_ci(), "QUORATE_TEST_GOROOT must name a Go toolchain under CI=true; scripts/test sets it");
+            eprintln!("SKIP: QUORATE_TEST_GOROOT not set (run scripts/test)");
+            None
+        }
+    }
+}
+
+/// Runs a shell command in `dir`, asserting success; returns stdout.
+pub fn sh(dir: &Path, script: &str) -> String {
+    let out = Command::new("bash").arg("-ec").arg(script).current_dir(dir).output().unwrap();
+    assert!(
+        out.status.success(),
+        "`{script}` failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// SHA-256 of a file as lowercase hex.
+pub fn sha256_hex(path: &Path) -> String {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).unwrap();
+    sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
