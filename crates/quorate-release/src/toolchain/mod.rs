@@ -1,0 +1,1 @@
+//! Go toolchains (being written).
