@@ -67,8 +67,13 @@ impl Ui {
     /// kept as they are.
     pub fn error(&self, err: &anyhow::Error) {
         let mut msg = format!("{} {err}", Self::paint(style::BAD, "error:"));
+        // Library errors often repeat their source in their own message;
+        // show a cause only when it adds something.
         for cause in err.chain().skip(1) {
-            msg.push_str(&format!("\n  caused by: {cause}"));
+            let text = cause.to_string();
+            if !msg.contains(&text) {
+                msg.push_str(&format!("\n  caused by: {text}"));
+            }
         }
         self.say(msg);
     }

@@ -132,10 +132,10 @@ fn run_check(args: &Args, manifest_path: &std::path::Path, ui: &Ui) -> anyhow::R
                 EntryStatus::Unreadable { error } => format!("  ({error})"),
                 _ => String::new(),
             };
-            ui.out(format!("{:<10} {}{extra}\n", Ui::paint(s, word), e.path));
+            ui.out(format!("{} {}{extra}\n", Ui::paint(s, format!("{word:<10}")), e.path));
         }
         for p in &report.unlisted {
-            ui.out(format!("{:<10} {p}  (present but not listed)\n", Ui::paint(style::WARN, "UNLISTED")));
+            ui.out(format!("{} {p}  (present but not listed)\n", Ui::paint(style::WARN, format!("{:<10}", "UNLISTED"))));
         }
         let (m, mm, miss, unr) = report.counts();
         ui.say(format!(
