@@ -266,7 +266,7 @@ pub fn goroot_of(path: &Path) -> Result<PathBuf, ToolchainError> {
 }
 
 /// Finds `go` on PATH (the first executable file named `go`).
-fn go_on_path() -> Option<PathBuf> {
+pub fn go_on_path() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .filter(|d| d.is_absolute())
