@@ -1,1 +1,125 @@
-//! placeholder
+//! Signing and verifying release manifests, trust policies, quorum, and
+//! attestation repositories.
+//!
+//! - [`openpgp`]: OpenPGP detached signatures (sequoia-openpgp, pure Rust),
+//!   verified against pinned certificates with a typed [`Verdict`].
+//! - [`ssh`]: SSH signatures (`ssh-keygen -Y sign -n file` format).
+//! - [`policy`]: the trust policy (threshold and pinned signers).
+//! - [`verify`]: verifying a downloaded release folder: every signature,
+//!   the quorum, then the files against the manifest.
+//! - [`attest`]: the attestation repository (guix.sigs layout) and the
+//!   agreement matrix across builders.
+//!
+//! Nothing here prints; errors name the file concerned.
+
+pub mod attest;
+pub mod openpgp;
+pub mod policy;
+pub mod ssh;
+pub mod time;
+pub mod verify;
+
+use std::path::PathBuf;
+
+pub use policy::{Policy, Signer, SignerKey};
+pub use verify::{ReleaseReport, SignatureReport, Verdict};
+
+/// Largest signature file quorate reads (a combined file with hundreds of
+/// signatures stays far below this); bigger files are refused unread.
+pub const MAX_SIGNATURE_BYTES: u64 = 4 << 20;
+
+/// Largest key file quorate reads.
+pub const MAX_KEY_BYTES: u64 = 16 << 20;
+
+/// Why signing, verifying or loading a policy failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AttestError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A key file is unusable (unparsable, several keys, no key, wrong key).
+    #[error("{path}: {reason}")]
+    Key {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The trust policy is invalid.
+    #[error("{path}: {reason}")]
+    Policy {
+        /// The policy file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Signing failed.
+    #[error("{path}: cannot sign: {reason}")]
+    Sign {
+        /// The file being signed, or the key.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The release folder is not usable (no manifest, two manifests, …).
+    #[error("{path}: {reason}")]
+    Release {
+        /// The folder or file concerned.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The manifest itself is malformed (duplicate or unsafe paths, …).
+    #[error(transparent)]
+    Manifest(#[from] quorate_manifest::ManifestError),
+    /// Walking the release folder failed.
+    #[error(transparent)]
+    Tree(#[from] quorate_manifest::tree::TreeError),
+    /// A `git` command failed.
+    #[error("{path}: git {args}: {reason}")]
+    Git {
+        /// The repository.
+        path: PathBuf,
+        /// The git arguments.
+        args: String,
+        /// Its error output.
+        reason: String,
+    },
+}
+
+/// Reads a file of at most `max` bytes (larger files are refused unread).
+pub(crate) fn read_capped(path: &std::path::Path, max: u64) -> Result<Vec<u8>, AttestError> {
+    use std::io::Read;
+    let io = |source| AttestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let f = std::fs::File::open(path).map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    if len > max {
+        return Err(AttestError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{len} bytes is larger than the {max}-byte limit for this kind of file"),
+            ),
+        });
+    }
+    let mut buf = Vec::with_capacity(len as usize);
+    f.take(max + 1).read_to_end(&mut buf).map_err(io)?;
+    if buf.len() as u64 > max {
+        return Err(AttestError::Io {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "file grew past the size limit while reading",
+            ),
+        });
+    }
+    Ok(buf)
+}

@@ -1,0 +1,652 @@
+//! OpenPGP detached signatures with sequoia-openpgp (pure-Rust crypto).
+//!
+//! Signing writes binary signatures like `gpg --detach-sig`; verifying
+//! accepts binary and armored forms, any number of signatures in one file,
+//! and judges each against pinned certificates with the key's state *at
+//! the signature's creation time* (see `docs/signing.md`).
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use sequoia_openpgp as pgp;
+
+use pgp::Cert;
+use pgp::cert::prelude::*;
+use pgp::crypto::Password;
+use pgp::packet::Signature;
+use pgp::packet::prelude::*;
+use pgp::parse::{PacketParserBuilder, PacketParserResult, Parse};
+use pgp::policy::{HashAlgoSecurity, Policy as _, StandardPolicy};
+use pgp::serialize::{Marshal, SerializeInto};
+use pgp::types::{
+    HashAlgorithm, PublicKeyAlgorithm, ReasonForRevocation, RevocationStatus, RevocationType,
+    SignatureType,
+};
+
+use crate::time::{date, rfc3339};
+use crate::verify::{Scheme, SignatureReport, Verdict};
+use crate::{AttestError, MAX_KEY_BYTES, read_capped};
+
+/// A signature dated further than this in the future is refused.
+const CLOCK_SKEW: Duration = Duration::from_secs(600);
+
+/// A certificate pinned under a signer name.
+#[derive(Debug, Clone, Copy)]
+pub struct PinnedCert<'a> {
+    /// The signer's name in the policy.
+    pub name: &'a str,
+    /// The certificate (public key) whose primary fingerprint is pinned.
+    pub cert: &'a Cert,
+}
+
+/// The full fingerprint of a certificate's primary key: 40 uppercase hex
+/// digits for v4 keys (as `gpg --fingerprint` shows it, without spaces).
+pub fn fingerprint(cert: &Cert) -> String {
+    cert.fingerprint().to_hex()
+}
+
+/// Normalises a fingerprint as written by a person (spaces, lowercase,
+/// `0x` prefix) to uppercase hex; `None` unless it is a full v4 (40 hex)
+/// or v6 (64 hex) fingerprint.
+pub fn normalize_fingerprint(s: &str) -> Option<String> {
+    let s = s.trim();
+    let s = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
+    let hex: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    ((hex.len() == 40 || hex.len() == 64) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(hex)
+}
+
+/// Reads every certificate in a key file (armored or binary; public or
+/// secret keys).
+pub fn load_certs(path: &Path) -> Result<Vec<Cert>, AttestError> {
+    let bytes = read_capped(path, MAX_KEY_BYTES)?;
+    certs_from_bytes(&bytes).map_err(|reason| AttestError::Key {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// Parses every certificate in `bytes`.
+pub fn certs_from_bytes(bytes: &[u8]) -> Result<Vec<Cert>, String> {
+    let parser = CertParser::from_bytes(bytes).map_err(|e| format!("not an OpenPGP key: {e}"))?;
+    let mut certs = Vec::new();
+    for c in parser {
+        certs.push(c.map_err(|e| format!("not an OpenPGP key: {e}"))?);
+    }
+    Ok(certs)
+}
+
+/// Reads a key file that must hold exactly one certificate.
+pub fn load_one_cert(path: &Path) -> Result<Cert, AttestError> {
+    let mut certs = load_certs(path)?;
+    match certs.len() {
+        0 => Err(AttestError::Key {
+            path: path.to_path_buf(),
+            reason: "holds no OpenPGP key".into(),
+        }),
+        1 => Ok(certs.remove(0)),
+        n => Err(AttestError::Key {
+            path: path.to_path_buf(),
+            reason: format!(
+                "holds {n} keys ({}); a signer's key file must hold exactly one",
+                certs.iter().map(fingerprint).collect::<Vec<_>>().join(", ")
+            ),
+        }),
+    }
+}
+
+/// Why a public-key algorithm or size is refused, if it is.
+pub fn weak_key_reason<P: pgp::packet::key::KeyParts, R: pgp::packet::key::KeyRole>(
+    key: &Key<P, R>,
+) -> Option<String> {
+    #[allow(deprecated)]
+    match key.pk_algo() {
+        PublicKeyAlgorithm::RSAEncryptSign
+        | PublicKeyAlgorithm::RSASign
+        | PublicKeyAlgorithm::RSAEncrypt => {
+            let bits = key.mpis().bits().unwrap_or(0);
+            (bits < 2048)
+                .then(|| format!("RSA-{bits} key refused: RSA keys need at least 2048 bits"))
+        }
+        PublicKeyAlgorithm::EdDSA
+        | PublicKeyAlgorithm::Ed25519
+        | PublicKeyAlgorithm::Ed448
+        | PublicKeyAlgorithm::ECDSA => None,
+        PublicKeyAlgorithm::DSA => {
+            Some("DSA key refused: use Ed25519 or RSA (2048 bits and up)".into())
+        }
+        a => Some(format!(
+            "{a} key refused: use Ed25519 or RSA (2048 bits and up)"
+        )),
+    }
+}
+
+/// Why a signature's hash algorithm is refused, if it is.
+pub fn weak_hash_reason(h: HashAlgorithm) -> Option<String> {
+    #[allow(deprecated)]
+    match h {
+        HashAlgorithm::SHA1 | HashAlgorithm::MD5 | HashAlgorithm::RipeMD => Some(format!(
+            "{h} signature refused: the hash is broken (collisions); sign with SHA-256 or better"
+        )),
+        HashAlgorithm::SHA224
+        | HashAlgorithm::SHA256
+        | HashAlgorithm::SHA384
+        | HashAlgorithm::SHA512
+        | HashAlgorithm::SHA3_256
+        | HashAlgorithm::SHA3_512 => None,
+        other => Some(format!("{other} signature refused: unsupported hash")),
+    }
+}
+
+/// Signs `data` with the signing-capable key of `cert` (a secret key),
+/// returning a binary detached signature (what `gpg --detach-sig` writes).
+/// `passphrase` unlocks an encrypted secret key.
+pub fn sign_with_cert(
+    cert: &Cert,
+    passphrase: Option<&str>,
+    data: &[u8],
+) -> Result<Vec<u8>, String> {
+    let p = StandardPolicy::new();
+    let vc = cert
+        .with_policy(&p, None)
+        .map_err(|e| format!("key {} is not usable: {e}", fingerprint(cert)))?;
+    if let RevocationStatus::Revoked(_) = vc.revocation_status() {
+        return Err(format!("key {} is revoked", fingerprint(cert)));
+    }
+    vc.alive()
+        .map_err(|e| format!("key {} is not alive: {e}", fingerprint(cert)))?;
+    let candidates: Vec<_> = vc
+        .keys()
+        .for_signing()
+        .alive()
+        .revoked(false)
+        .secret()
+        .collect();
+    if candidates.is_empty() {
+        return Err(format!(
+            "key {} has no usable secret signing key (is this the public key? export it with `gpg --export-secret-keys --armor`)",
+            fingerprint(cert)
+        ));
+    }
+    let mut last_err = String::new();
+    for ka in candidates {
+        if let Some(r) = weak_key_reason(ka.key()) {
+            last_err = r;
+            continue;
+        }
+        let key = ka.key().clone();
+        let key = if key.secret().is_encrypted() {
+            let Some(pw) = passphrase else {
+                return Err("the secret key is protected by a passphrase; set QUORATE_PASSPHRASE or run on a terminal".into());
+            };
+            match key.decrypt_secret(&Password::from(pw)) {
+                Ok(k) => k,
+                Err(e) => {
+                    last_err = format!("cannot unlock the secret key (wrong passphrase?): {e}");
+                    continue;
+                }
+            }
+        } else {
+            key
+        };
+        let mut keypair = key.into_keypair().map_err(|e| e.to_string())?;
+        let sig = SignatureBuilder::new(SignatureType::Binary)
+            .set_hash_algo(HashAlgorithm::SHA512)
+            .sign_message(&mut keypair, data)
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        Packet::from(sig)
+            .serialize(&mut out)
+            .map_err(|e| e.to_string())?;
+        return Ok(out);
+    }
+    Err(last_err)
+}
+
+/// Signs the file `data_path` with the secret key in `key_file`.
+pub fn sign_file(
+    data_path: &Path,
+    key_file: &Path,
+    passphrase: Option<&str>,
+) -> Result<Vec<u8>, AttestError> {
+    let cert = load_one_cert(key_file)?;
+    let data = std::fs::read(data_path).map_err(|source| AttestError::Io {
+        path: data_path.to_path_buf(),
+        source,
+    })?;
+    sign_with_cert(&cert, passphrase, &data).map_err(|reason| AttestError::Sign {
+        path: key_file.to_path_buf(),
+        reason,
+    })
+}
+
+/// Generates an Ed25519 OpenPGP key for demos and tests: a v4 certificate
+/// (GnuPG 2.2 reads it) with a certification primary key and a signing
+/// subkey, no passphrase, no expiry.
+pub fn generate_demo_key(user_id: &str) -> Result<Cert, String> {
+    let (cert, _rev) = CertBuilder::new()
+        .set_cipher_suite(CipherSuite::Cv25519)
+        .set_profile(pgp::Profile::RFC4880)
+        .map_err(|e| e.to_string())?
+        .add_userid(user_id)
+        .add_signing_subkey()
+        .generate()
+        .map_err(|e| e.to_string())?;
+    Ok(cert)
+}
+
+/// The armored secret key (`-----BEGIN PGP PRIVATE KEY BLOCK-----`).
+pub fn armored_secret(cert: &Cert) -> Vec<u8> {
+    cert.as_tsk().armored().to_vec().unwrap_or_default()
+}
+
+/// The armored public key (`-----BEGIN PGP PUBLIC KEY BLOCK-----`).
+pub fn armored_public(cert: &Cert) -> Vec<u8> {
+    cert.armored().to_vec().unwrap_or_default()
+}
+
+/// Splits a file into its armored signature blocks, so that one malformed
+/// block in a combined file never hides the others. Binary input is one
+/// block.
+fn split_blocks(bytes: &[u8]) -> Vec<&[u8]> {
+    const BEGIN: &[u8] = b"-----BEGIN PGP SIGNATURE-----";
+    let starts: Vec<usize> = bytes
+        .windows(BEGIN.len())
+        .enumerate()
+        .filter(|(i, w)| *w == BEGIN && (*i == 0 || bytes[i - 1] == b'\n'))
+        .map(|(i, _)| i)
+        .collect();
+    if starts.len() <= 1 {
+        return vec![bytes];
+    }
+    let mut out = Vec::with_capacity(starts.len());
+    for (k, &s) in starts.iter().enumerate() {
+        let e = starts.get(k + 1).copied().unwrap_or(bytes.len());
+        out.push(&bytes[s..e]);
+    }
+    out
+}
+
+/// Reads every signature packet in `bytes`; parse failures become BAD
+/// reports at their position, after the signatures read before them.
+fn parse_signatures(bytes: &[u8]) -> Vec<Result<Signature, String>> {
+    let mut out = Vec::new();
+    for block in split_blocks(bytes) {
+        let before = out.len();
+        let mut ppr = match PacketParserBuilder::from_bytes(block).and_then(|b| b.build()) {
+            Ok(p) => p,
+            Err(e) => {
+                out.push(Err(format!("not an OpenPGP signature: {e}")));
+                continue;
+            }
+        };
+        loop {
+            match ppr {
+                PacketParserResult::Some(pp) => match pp.next() {
+                    Ok((packet, next)) => {
+                        match packet {
+                            Packet::Signature(s) => out.push(Ok(s)),
+                            Packet::Unknown(u) => out.push(Err(format!(
+                                "unreadable {} packet: {}",
+                                u.tag(),
+                                u.error()
+                            ))),
+                            Packet::Marker(_) => {}
+                            other => out.push(Err(format!(
+                                "unexpected {} packet in a signature file",
+                                other.tag()
+                            ))),
+                        }
+                        ppr = next;
+                    }
+                    Err(e) => {
+                        out.push(Err(format!("malformed signature data: {e}")));
+                        break;
+                    }
+                },
+                PacketParserResult::EOF(_) => break,
+            }
+        }
+        if out.len() == before {
+            out.push(Err("no OpenPGP signature found".into()));
+        }
+    }
+    out
+}
+
+/// Verifies every OpenPGP signature in `sig_bytes` (binary or armored,
+/// one or many) over `data` against the pinned certificates. One report
+/// per signature (malformed parts get a BAD report); DUPLICATE is decided
+/// later, across files, by the caller.
+pub fn verify_detached(
+    sig_bytes: &[u8],
+    data: &[u8],
+    keys: &[PinnedCert<'_>],
+    now: SystemTime,
+) -> Vec<SignatureReport> {
+    let policy = StandardPolicy::at(now);
+    parse_signatures(sig_bytes)
+        .into_iter()
+        .map(|s| match s {
+            Ok(sig) => check_one(&sig, data, keys, &policy, now),
+            Err(reason) => SignatureReport::new(Scheme::Openpgp).bad(reason),
+        })
+        .collect()
+}
+
+fn revocation_text(sigs: &[&Signature]) -> (bool, String) {
+    let mut hard = false;
+    let mut parts = Vec::new();
+    for s in sigs {
+        let when = s
+            .signature_creation_time()
+            .map(date)
+            .unwrap_or_else(|| "an unknown date".into());
+        match s.reason_for_revocation() {
+            Some((code, msg)) => {
+                hard |= code.revocation_type() == RevocationType::Hard;
+                let msg = String::from_utf8_lossy(msg);
+                let what = match code {
+                    ReasonForRevocation::KeyCompromised => "as compromised".to_string(),
+                    ReasonForRevocation::KeySuperseded => "as superseded".to_string(),
+                    ReasonForRevocation::KeyRetired => "as retired".to_string(),
+                    ReasonForRevocation::Unspecified => {
+                        "with no reason given (treated as compromised)".to_string()
+                    }
+                    other => format!("({other})"),
+                };
+                if msg.trim().is_empty() {
+                    parts.push(format!("revoked {what} on {when}"));
+                } else {
+                    parts.push(format!("revoked {what} on {when}: {}", msg.trim()));
+                }
+            }
+            None => {
+                hard = true;
+                parts.push(format!(
+                    "revoked on {when} with no reason given (treated as compromised)"
+                ));
+            }
+        }
+    }
+    (hard, parts.join("; "))
+}
+
+fn check_one(
+    sig: &Signature,
+    data: &[u8],
+    keys: &[PinnedCert<'_>],
+    p: &StandardPolicy,
+    now: SystemTime,
+) -> SignatureReport {
+    let mut r = SignatureReport::new(Scheme::Openpgp);
+    let created = sig.signature_creation_time();
+    r.created = created.map(rfc3339);
+    let issuers = sig.get_issuers();
+    if issuers.is_empty() {
+        return r.bad("the signature names no issuer key");
+    }
+    let found = keys.iter().find_map(|k| {
+        k.cert
+            .keys()
+            .key_handles(issuers.iter())
+            .next()
+            .map(|ka| (k, ka.key().clone(), ka.key().fingerprint()))
+    });
+    let Some((pinned, key, key_fpr)) = found else {
+        let issuer = issuers
+            .iter()
+            .find(|h| matches!(h, pgp::KeyHandle::Fingerprint(_)))
+            .unwrap_or(&issuers[0]);
+        r.fingerprint = Some(issuer.to_hex());
+        r.verdict = Verdict::Unknown;
+        r.reason = Some(format!(
+            "made by key {}, which no signer of the policy pins",
+            issuer.to_hex()
+        ));
+        return r;
+    };
+    let cert = pinned.cert;
+    r.signer = Some(pinned.name.to_string());
+    r.fingerprint = Some(fingerprint(cert));
+    r.key_id = Some(format!("openpgp:{}", fingerprint(cert)));
+    if key_fpr != cert.fingerprint() {
+        r.signing_key = Some(key_fpr.to_hex());
+    }
+    if let Some(reason) = weak_hash_reason(sig.hash_algo()) {
+        return r.bad(reason);
+    }
+    if let Some(reason) = weak_key_reason(&key) {
+        return r.bad(reason);
+    }
+    let Some(t) = created else {
+        return r.bad("the signature has no creation time");
+    };
+    for (what, k_created) in [
+        ("signing key", key.creation_time()),
+        ("primary key", cert.primary_key().key().creation_time()),
+    ] {
+        if t < k_created {
+            return r.bad(format!(
+                "signature dated {}, before its {what} was created ({})",
+                rfc3339(t),
+                rfc3339(k_created)
+            ));
+        }
+    }
+    if t > now + CLOCK_SKEW {
+        return r.bad(format!("signature dated {} is in the future", rfc3339(t)));
+    }
+    if let Err(e) = sig.verify_message(&key, data) {
+        return r.bad(format!(
+            "does not verify: the signature is not over this manifest, or it was altered ({e})"
+        ));
+    }
+    if let Err(e) = p.signature(sig, HashAlgoSecurity::CollisionResistance) {
+        return r.bad(format!("refused by policy: {e}"));
+    }
+    if sig.signature_alive(now, CLOCK_SKEW).is_err() {
+        r.verdict = Verdict::Expired;
+        r.reason = Some(format!(
+            "the signature itself expired on {}",
+            sig.signature_expiration_time()
+                .map(date)
+                .unwrap_or_default()
+        ));
+        return r;
+    }
+    // The key's state when it signed.
+    let vc = match cert.with_policy(p, t) {
+        Ok(vc) => vc,
+        Err(e) => {
+            if let RevocationStatus::Revoked(revs) = cert.revocation_status(p, t) {
+                let (_, text) = revocation_text(&revs);
+                r.verdict = Verdict::Revoked;
+                r.reason = Some(format!("key {text}"));
+                return r;
+            }
+            return r.bad(format!(
+                "the key was not valid when the signature was made: {e}"
+            ));
+        }
+    };
+    if let RevocationStatus::Revoked(revs) = vc.revocation_status() {
+        let (hard, text) = revocation_text(&revs);
+        r.verdict = Verdict::Revoked;
+        r.reason = Some(if hard {
+            format!("key {text}; a compromised key never counts")
+        } else {
+            format!("key {text}, before this signature was made")
+        });
+        return r;
+    }
+    let Some(ka) = vc.keys().key_handle(key_fpr.clone()).next() else {
+        return r.bad(
+            "the signing key was not validly bound to the certificate when the signature was made",
+        );
+    };
+    if let RevocationStatus::Revoked(revs) = ka.revocation_status() {
+        let (_, text) = revocation_text(&revs);
+        r.verdict = Verdict::Revoked;
+        r.reason = Some(format!("signing subkey {text}"));
+        return r;
+    }
+    if !ka.for_signing() {
+        return r.bad("the key that made the signature is not marked for signing");
+    }
+    let primary_exp = vc.primary_key().key_expiration_time();
+    let key_exp = ka.key_expiration_time();
+    if vc.alive().is_err() || ka.alive().is_err() {
+        let exp = [primary_exp, key_exp].into_iter().flatten().min();
+        r.verdict = Verdict::Expired;
+        r.reason = Some(match exp {
+            Some(e) => format!("made on {} after the key expired on {}", date(t), date(e)),
+            None => format!("the key was not alive on {}", date(t)),
+        });
+        return r;
+    }
+    r.verdict = Verdict::Good;
+    // Notes about the key's state now (they do not change the verdict).
+    match cert.with_policy(p, now) {
+        Ok(vn) => {
+            if let RevocationStatus::Revoked(revs) = vn.revocation_status() {
+                let (_, text) = revocation_text(&revs);
+                r.notes
+                    .push(format!("key {text}, after this signature (still counts)"));
+            }
+            let exp = [vn.primary_key().key_expiration_time()]
+                .into_iter()
+                .chain(
+                    vn.keys()
+                        .key_handle(key_fpr)
+                        .next()
+                        .map(|k| k.key_expiration_time()),
+                )
+                .flatten()
+                .min();
+            if let Some(e) = exp.filter(|e| *e <= now) {
+                r.notes.push(format!(
+                    "key expired on {} (signature made before, while it was valid)",
+                    date(e)
+                ));
+            }
+        }
+        Err(e) => r.notes.push(format!("the key is not valid today: {e}")),
+    }
+    if let Some(e) = [primary_exp, key_exp].into_iter().flatten().min()
+        && e <= now
+        && !r.notes.iter().any(|n| n.contains("expired"))
+    {
+        r.notes.push(format!(
+            "key expired on {} (signature made before, while it was valid)",
+            date(e)
+        ));
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pinned<'a>(certs: &'a [(&'static str, Cert)]) -> Vec<PinnedCert<'a>> {
+        certs
+            .iter()
+            .map(|(n, c)| PinnedCert { name: n, cert: c })
+            .collect()
+    }
+
+    #[test]
+    fn demo_key_signs_and_verifies() {
+        let cert = generate_demo_key("alice <alice@example.org>").unwrap();
+        assert_eq!(cert.primary_key().key().version(), 4);
+        let sig = sign_with_cert(&cert, None, b"hello\n").unwrap();
+        let public = Cert::from_bytes(&armored_public(&cert)).unwrap();
+        assert!(!public.is_tsk());
+        let certs = [("alice", public)];
+        let keys = pinned(&certs);
+        let r = verify_detached(&sig, b"hello\n", &keys, SystemTime::now());
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].verdict, Verdict::Good, "{:?}", r[0].reason);
+        assert!(r[0].signing_key.is_some(), "signed by the subkey");
+        let r = verify_detached(&sig, b"hellO\n", &keys, SystemTime::now());
+        assert_eq!(r[0].verdict, Verdict::Bad);
+    }
+
+    #[test]
+    fn garbage_and_truncation_are_bad_not_panics() {
+        let cert = generate_demo_key("a").unwrap();
+        let sig = sign_with_cert(&cert, None, b"x").unwrap();
+        let certs = [("a", cert)];
+        let keys = pinned(&certs);
+        for cut in 0..sig.len() {
+            let r = verify_detached(&sig[..cut], b"x", &keys, SystemTime::now());
+            assert!(r.iter().all(|r| r.verdict != Verdict::Good), "cut at {cut}");
+        }
+        let r = verify_detached(b"\x00garbage", b"x", &keys, SystemTime::now());
+        assert_eq!(r[0].verdict, Verdict::Bad);
+    }
+
+    #[test]
+    fn unknown_key_is_unknown() {
+        let a = generate_demo_key("a").unwrap();
+        let b = generate_demo_key("b").unwrap();
+        let sig = sign_with_cert(&a, None, b"x").unwrap();
+        let certs = [("b", b)];
+        let r = verify_detached(&sig, b"x", &pinned(&certs), SystemTime::now());
+        assert_eq!(r[0].verdict, Verdict::Unknown);
+    }
+
+    #[test]
+    fn signature_before_key_creation_is_bad() {
+        let cert = generate_demo_key("a").unwrap();
+        let p = StandardPolicy::new();
+        let key = cert
+            .keys()
+            .with_policy(&p, None)
+            .for_signing()
+            .secret()
+            .next()
+            .unwrap()
+            .key()
+            .clone();
+        let mut kp = key.into_keypair().unwrap();
+        let t = cert.primary_key().key().creation_time() - Duration::from_secs(86_400);
+        let sig = SignatureBuilder::new(SignatureType::Binary)
+            .set_signature_creation_time(t)
+            .unwrap()
+            .sign_message(&mut kp, b"x")
+            .unwrap();
+        let mut bytes = Vec::new();
+        Packet::from(sig).serialize(&mut bytes).unwrap();
+        let certs = [("a", cert)];
+        let r = verify_detached(&bytes, b"x", &pinned(&certs), SystemTime::now());
+        assert_eq!(r[0].verdict, Verdict::Bad);
+        assert!(
+            r[0].reason.as_deref().unwrap().contains("before its"),
+            "{:?}",
+            r[0].reason
+        );
+    }
+
+    #[test]
+    fn normalizes_fingerprints() {
+        assert_eq!(
+            normalize_fingerprint("0x7363 f82f 43b1 324e 1b07  6131 0e46 47d5 8f8a 69e4")
+                .as_deref(),
+            Some("7363F82F43B1324E1B0761310E4647D58F8A69E4")
+        );
+        assert_eq!(normalize_fingerprint("0E4647D58F8A69E4"), None);
+        assert_eq!(
+            normalize_fingerprint("zz63F82F43B1324E1B0761310E4647D58F8A69E4"),
+            None
+        );
+    }
+}

@@ -1,0 +1,414 @@
+//! The trust policy: a threshold and the pinned signers.
+//!
+//! A standalone policy file, or the `[trust]` table of `quorate.toml`
+//! (same fields):
+//!
+//! ```toml
+//! threshold = 2
+//! [[signer]]
+//! name = "alice"
+//! openpgp = "7363F82F43B1324E1B0761310E4647D58F8A69E4"  # full fingerprint
+//! key = "keys/alice.asc"             # relative to the policy file
+//! [[signer]]
+//! name = "dave"
+//! ssh = "ssh-ed25519 AAAAC3Nz…"
+//! ```
+//!
+//! Loading validates everything a verifier relies on: the threshold is
+//! between 1 and the number of distinct keys, names are unique, no key is
+//! pinned under two names, and every key file holds exactly the pinned key.
+
+use std::path::{Path, PathBuf};
+
+use sequoia_openpgp::Cert;
+use serde::{Deserialize, Serialize};
+
+use crate::{AttestError, openpgp, ssh};
+
+/// Largest policy file read.
+const MAX_POLICY_BYTES: u64 = 1 << 20;
+
+/// The policy as written in TOML.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    /// How many distinct pinned keys must sign.
+    pub threshold: Option<i64>,
+    /// The pinned signers.
+    #[serde(default, rename = "signer", skip_serializing_if = "Vec::is_empty")]
+    pub signers: Vec<SignerEntry>,
+}
+
+/// One `[[signer]]` as written.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SignerEntry {
+    /// The signer's name (used in signature file names).
+    pub name: String,
+    /// Full OpenPGP fingerprint of the primary key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openpgp: Option<String>,
+    /// The SSH public key itself (`ssh-ed25519 AAAA…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh: Option<String>,
+    /// The public key file, relative to the policy file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// A pinned key, loaded and checked.
+#[derive(Debug, Clone)]
+pub enum SignerKey {
+    /// An OpenPGP certificate whose primary fingerprint is pinned.
+    OpenPgp {
+        /// Uppercase hex fingerprint.
+        fingerprint: String,
+        /// The certificate from the key file.
+        cert: Box<Cert>,
+    },
+    /// An SSH public key.
+    Ssh {
+        /// `SHA256:…`.
+        fingerprint: String,
+        /// The key.
+        public: Box<ssh_key::PublicKey>,
+    },
+}
+
+/// One pinned signer.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    /// The name.
+    pub name: String,
+    /// The pinned key.
+    pub key: SignerKey,
+    /// Where the key was read from, if from a file.
+    pub key_path: Option<PathBuf>,
+}
+
+impl Signer {
+    /// A stable identity of the key: `openpgp:<FPR>` or `ssh:SHA256:…`.
+    /// A quorum is a set of these.
+    pub fn key_id(&self) -> String {
+        match &self.key {
+            SignerKey::OpenPgp { fingerprint, .. } => format!("openpgp:{fingerprint}"),
+            SignerKey::Ssh { fingerprint, .. } => format!("ssh:{fingerprint}"),
+        }
+    }
+
+    /// The fingerprint as shown to people.
+    pub fn fingerprint(&self) -> &str {
+        match &self.key {
+            SignerKey::OpenPgp { fingerprint, .. } | SignerKey::Ssh { fingerprint, .. } => {
+                fingerprint
+            }
+        }
+    }
+}
+
+/// A validated trust policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Distinct pinned keys required.
+    pub threshold: usize,
+    /// The signers, in file order.
+    pub signers: Vec<Signer>,
+    /// The file it came from.
+    pub source: PathBuf,
+}
+
+/// Checks a signer name: non-empty, no path separators, spaces or control
+/// characters (it becomes part of file names).
+pub fn validate_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a signer name is empty".into());
+    }
+    if name.len() > 100 {
+        return Err(format!(
+            "signer name {name:?} is longer than 100 characters"
+        ));
+    }
+    if name.starts_with('.')
+        || name
+            .chars()
+            .any(|c| c == '/' || c == '\\' || c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "signer name {name:?} cannot be used in a file name (no slashes, spaces, or leading dot)"
+        ));
+    }
+    Ok(())
+}
+
+impl Policy {
+    /// Loads a policy file: a standalone policy, or a `quorate.toml` whose
+    /// `[trust]` table holds the policy.
+    pub fn load(path: &Path) -> Result<Self, AttestError> {
+        let err = |reason: String| AttestError::Policy {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let bytes = crate::read_capped(path, MAX_POLICY_BYTES)?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| err("is not UTF-8 text".into()))?;
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| err(format!("not valid TOML: {e}")))?;
+        let value = match table.get("trust") {
+            Some(trust) => trust.clone(),
+            None if path.file_name().is_some_and(|n| n == "quorate.toml") => {
+                return Err(err(
+                    "has no [trust] table\nhint: add `[trust]` with `threshold` and `[[trust.signer]]` entries, or pass --policy FILE"
+                        .into(),
+                ));
+            }
+            None => toml::Value::Table(table),
+        };
+        let file: PolicyFile = value
+            .try_into()
+            .map_err(|e| err(format!("invalid policy: {e}")))?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Self::from_file(&file, &base, path)
+    }
+
+    /// Validates a parsed policy; key paths are relative to `base`.
+    pub fn from_file(file: &PolicyFile, base: &Path, source: &Path) -> Result<Self, AttestError> {
+        let err = |reason: String| AttestError::Policy {
+            path: source.to_path_buf(),
+            reason,
+        };
+        let mut signers: Vec<Signer> = Vec::with_capacity(file.signers.len());
+        for e in &file.signers {
+            validate_name(&e.name).map_err(err)?;
+            if signers.iter().any(|s| s.name == e.name) {
+                return Err(err(format!(
+                    "signer {:?} is listed twice; names must be unique",
+                    e.name
+                )));
+            }
+            let key_path = e.key.as_ref().map(|k| base.join(k));
+            let key = match (&e.openpgp, &e.ssh) {
+                (Some(_), Some(_)) => {
+                    return Err(err(format!(
+                        "signer {:?} has both `openpgp` and `ssh`; give one",
+                        e.name
+                    )));
+                }
+                (None, None) => {
+                    return Err(err(format!(
+                        "signer {:?} pins no key\nhint: add `openpgp = \"<full fingerprint>\"` and `key = \"keys/{}.asc\"`, or `ssh = \"ssh-ed25519 …\"`",
+                        e.name, e.name
+                    )));
+                }
+                (Some(fpr), None) => {
+                    let pinned = openpgp::normalize_fingerprint(fpr).ok_or_else(|| {
+                        err(format!(
+                            "signer {:?}: {fpr:?} is not a full OpenPGP fingerprint (40 hex digits); short key ids are not safe to pin",
+                            e.name
+                        ))
+                    })?;
+                    let Some(kp) = &key_path else {
+                        return Err(err(format!(
+                            "signer {:?} has no `key` file\nhint: export it with `gpg --export --armor {pinned} > keys/{}.asc` and add `key = \"keys/{}.asc\"`",
+                            e.name, e.name, e.name
+                        )));
+                    };
+                    let cert = openpgp::load_one_cert(kp)?;
+                    let actual = openpgp::fingerprint(&cert);
+                    if actual != pinned {
+                        return Err(AttestError::Key {
+                            path: kp.clone(),
+                            reason: format!(
+                                "holds key {actual}, but {} pins {pinned} for signer {:?}",
+                                source.display(),
+                                e.name
+                            ),
+                        });
+                    }
+                    SignerKey::OpenPgp {
+                        fingerprint: pinned,
+                        cert: Box::new(cert.strip_secret_key_material()),
+                    }
+                }
+                (None, Some(line)) => {
+                    let public = ssh::parse_public(line)
+                        .map_err(|r| err(format!("signer {:?}: {r}", e.name)))?;
+                    let fingerprint = ssh::fingerprint(&public);
+                    if let Some(kp) = &key_path {
+                        let text = crate::read_capped(kp, MAX_POLICY_BYTES)?;
+                        let from_file = ssh::parse_public(&String::from_utf8_lossy(&text))
+                            .map_err(|reason| AttestError::Key {
+                                path: kp.clone(),
+                                reason,
+                            })?;
+                        if from_file.key_data() != public.key_data() {
+                            return Err(AttestError::Key {
+                                path: kp.clone(),
+                                reason: format!(
+                                    "holds key {}, but {} pins {fingerprint} for signer {:?}",
+                                    ssh::fingerprint(&from_file),
+                                    source.display(),
+                                    e.name
+                                ),
+                            });
+                        }
+                    }
+                    SignerKey::Ssh {
+                        fingerprint,
+                        public: Box::new(public),
+                    }
+                }
+            };
+            let s = Signer {
+                name: e.name.clone(),
+                key,
+                key_path,
+            };
+            if let Some(other) = signers.iter().find(|o| o.key_id() == s.key_id()) {
+                return Err(err(format!(
+                    "key {} is pinned under two names ({:?} and {:?}); one key votes once",
+                    s.fingerprint(),
+                    other.name,
+                    s.name
+                )));
+            }
+            signers.push(s);
+        }
+        let threshold = file.threshold.ok_or_else(|| {
+            err("has no `threshold` (how many distinct signers must sign)".into())
+        })?;
+        if threshold < 1 {
+            return Err(err(format!("threshold {threshold} must be at least 1")));
+        }
+        if threshold as u64 > signers.len() as u64 {
+            return Err(err(format!(
+                "threshold {threshold} exceeds the {} distinct pinned keys; it could never be met",
+                signers.len()
+            )));
+        }
+        Ok(Policy {
+            threshold: threshold as usize,
+            signers,
+            source: source.to_path_buf(),
+        })
+    }
+
+    /// The OpenPGP certificates, with their signer names.
+    pub fn openpgp_keys(&self) -> Vec<openpgp::PinnedCert<'_>> {
+        self.signers
+            .iter()
+            .filter_map(|s| match &s.key {
+                SignerKey::OpenPgp { cert, .. } => Some(openpgp::PinnedCert {
+                    name: &s.name,
+                    cert,
+                }),
+                SignerKey::Ssh { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The SSH keys, with their signer names.
+    pub fn ssh_keys(&self) -> Vec<ssh::PinnedSsh<'_>> {
+        self.signers
+            .iter()
+            .filter_map(|s| match &s.key {
+                SignerKey::Ssh { public, .. } => Some(ssh::PinnedSsh {
+                    name: &s.name,
+                    key: public,
+                }),
+                SignerKey::OpenPgp { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The signer with this name.
+    pub fn signer(&self, name: &str) -> Option<&Signer> {
+        self.signers.iter().find(|s| s.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn validates_policies() {
+        let d = tempfile::tempdir().unwrap();
+        let a = openpgp::generate_demo_key("a").unwrap();
+        let b = openpgp::generate_demo_key("b").unwrap();
+        write(d.path(), "keys/a.asc", &openpgp::armored_public(&a));
+        write(d.path(), "keys/b.asc", &openpgp::armored_public(&b));
+        let mut both = openpgp::armored_public(&a);
+        both.extend(openpgp::armored_public(&b));
+        write(d.path(), "keys/ab.asc", &both);
+        let (fa, fb) = (openpgp::fingerprint(&a), openpgp::fingerprint(&b));
+        let case = |body: String| {
+            let p = write(d.path(), "policy.toml", body.as_bytes());
+            Policy::load(&p).map_err(|e| e.to_string())
+        };
+        let ok = case(format!(
+            "threshold = 2\n[[signer]]\nname='a'\nopenpgp='{fa}'\nkey='keys/a.asc'\n[[signer]]\nname='b'\nopenpgp='{}'\nkey='keys/b.asc'\n",
+            fb.to_lowercase()
+        ))
+        .unwrap();
+        assert_eq!(ok.threshold, 2);
+        assert_eq!(ok.signers[1].fingerprint(), fb);
+        let e = case(format!(
+            "threshold = 3\n[[signer]]\nname='a'\nopenpgp='{fa}'\nkey='keys/a.asc'\n"
+        ))
+        .unwrap_err();
+        assert!(e.contains("exceeds"), "{e}");
+        let e = case(format!(
+            "threshold = 0\n[[signer]]\nname='a'\nopenpgp='{fa}'\nkey='keys/a.asc'\n"
+        ))
+        .unwrap_err();
+        assert!(e.contains("at least 1"), "{e}");
+        let e = case(format!(
+            "threshold = 1\n[[signer]]\nname='a'\nopenpgp='{fb}'\nkey='keys/a.asc'\n"
+        ))
+        .unwrap_err();
+        assert!(e.contains(&fa) && e.contains(&fb), "{e}");
+        let e = case(format!(
+            "threshold = 1\n[[signer]]\nname='a'\nopenpgp='{fa}'\nkey='keys/a.asc'\n[[signer]]\nname='a2'\nopenpgp='{fa}'\nkey='keys/a.asc'\n"
+        ))
+        .unwrap_err();
+        assert!(e.contains("two names"), "{e}");
+        let e = case(format!(
+            "threshold = 1\n[[signer]]\nname='a'\nopenpgp='{fa}'\nkey='keys/a.asc'\n[[signer]]\nname='a'\nopenpgp='{fb}'\nkey='keys/b.asc'\n"
+        ))
+        .unwrap_err();
+        assert!(e.contains("listed twice"), "{e}");
+        let e = case(format!(
+            "threshold = 1\n[[signer]]\nname='a'\nopenpgp='{fa}'\nkey='keys/ab.asc'\n"
+        ))
+        .unwrap_err();
+        assert!(e.contains("holds 2 keys"), "{e}");
+        let e = case(
+            "threshold = 1\n[[signer]]\nname='a'\nopenpgp='0E4647D58F8A69E4'\nkey='keys/a.asc'\n"
+                .into(),
+        )
+        .unwrap_err();
+        assert!(e.contains("not a full"), "{e}");
+        let e = case("threshold = 1\nthreshhold = 2\n".into()).unwrap_err();
+        assert!(e.contains("unknown field"), "{e}");
+        // quorate.toml with [trust]
+        let p = write(
+            d.path(),
+            "quorate.toml",
+            format!("[release]\nname='x'\n[trust]\nthreshold = 1\n[[trust.signer]]\nname='a'\nopenpgp='{fa}'\nkey='keys/a.asc'\n").as_bytes(),
+        );
+        assert_eq!(Policy::load(&p).unwrap().signers.len(), 1);
+        let p = write(d.path(), "quorate.toml", b"[release]\nname='x'\n");
+        assert!(
+            Policy::load(&p)
+                .unwrap_err()
+                .to_string()
+                .contains("no [trust]")
+        );
+    }
+}
