@@ -1,1 +1,1036 @@
-//! config (being written).
+//! `quorate.toml`: what a release builds, with which toolchain, for which
+//! targets, and who must sign it.
+//!
+//! ```toml
+//! [project]
+//! name = "hello"
+//! packages = ["./cmd/hellod", "./cmd/hellocli"]
+//! targets = ["linux-amd64", "linux-armv7", "darwin-arm64", "windows-amd64"]
+//!
+//! [go]
+//! version = "1.27.3"            # exact official release
+//! # toolchain = "/opt/go"       # a GOROOT to use (still checked)
+//! tags = ["netgo"]
+//! ldflags = ["-X main.version={{version}}", "-X main.commit={{commit}}"]
+//! vendor = "auto"               # "auto" | "committed" | "go-mod-vendor"
+//!
+//! [trust]                       # parsed by the signing code
+//! threshold = 2
+//! ```
+//!
+//! Unknown keys are refused; every error names the file, the line and the
+//! key. Values are checked while parsing (targets, version, packages), so a
+//! bad value is reported at its own line.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The file name quorate looks for at the root of a Go module.
+pub const FILE_NAME: &str = "quorate.toml";
+
+/// The largest `quorate.toml` quorate reads (a config is a few hundred bytes).
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// The target matrix `quorate init` writes: the one taproot-assets and lnd
+/// release.
+pub const DEFAULT_TARGETS: &[&str] = &[
+    "darwin-amd64",
+    "darwin-arm64",
+    "linux-386",
+    "linux-amd64",
+    "linux-armv6",
+    "linux-armv7",
+    "linux-arm64",
+    "windows-amd64",
+];
+
+/// Every target quorate accepts, as `<os>-<arch>` (`armv5`/`armv6`/`armv7`
+/// choose `GOARCH=arm` with that `GOARM`). All of them build without cgo.
+pub const VALID_TARGETS: &[&str] = &[
+    "aix-ppc64",
+    "android-arm64",
+    "darwin-amd64",
+    "darwin-arm64",
+    "dragonfly-amd64",
+    "freebsd-386",
+    "freebsd-amd64",
+    "freebsd-arm64",
+    "freebsd-armv6",
+    "freebsd-armv7",
+    "freebsd-riscv64",
+    "illumos-amd64",
+    "js-wasm",
+    "linux-386",
+    "linux-amd64",
+    "linux-arm64",
+    "linux-armv5",
+    "linux-armv6",
+    "linux-armv7",
+    "linux-loong64",
+    "linux-mips",
+    "linux-mips64",
+    "linux-mips64le",
+    "linux-mipsle",
+    "linux-ppc64",
+    "linux-ppc64le",
+    "linux-riscv64",
+    "linux-s390x",
+    "netbsd-386",
+    "netbsd-amd64",
+    "netbsd-arm64",
+    "netbsd-armv6",
+    "netbsd-armv7",
+    "openbsd-386",
+    "openbsd-amd64",
+    "openbsd-arm64",
+    "openbsd-armv7",
+    "openbsd-riscv64",
+    "plan9-386",
+    "plan9-amd64",
+    "solaris-amd64",
+    "wasip1-wasm",
+    "windows-386",
+    "windows-amd64",
+    "windows-arm64",
+];
+
+/// Errors reading `quorate.toml`. Each names the file; parse errors also
+/// give the line, the key and the offending text.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error(
+        "{path}: cannot read: {source}\nhint: run `quorate init` in the Go module to write one"
+    )]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is larger than any config.
+    #[error("{path}: {len} bytes is too large for a quorate.toml (limit {MAX_CONFIG_BYTES})")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        len: u64,
+    },
+    /// Syntax error, unknown key, missing key or bad value.
+    #[error("{path}:{line}: {key_text}{message}\n  {line} | {source_line}{hint}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line (0 when the parser gave no position).
+        line: usize,
+        /// The dotted key concerned (e.g. `project.targets`), when known.
+        key: Option<String>,
+        /// `key `<key>`: ` or empty, for the message.
+        key_text: String,
+        /// What is wrong.
+        message: String,
+        /// The text of that line.
+        source_line: String,
+        /// `\nhint: …` or empty.
+        hint: String,
+    },
+}
+
+/// A `quorate.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// What is released.
+    pub project: Project,
+    /// How Go is invoked.
+    pub go: GoConfig,
+    /// The trust policy (threshold and signers), kept as a table for the
+    /// signing code to parse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<toml::Table>,
+}
+
+/// `[project]`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// The release name (archive names start with it).
+    #[serde(deserialize_with = "de_name")]
+    pub name: String,
+    /// Main packages, as `./`-relative paths inside the module.
+    #[serde(deserialize_with = "de_packages")]
+    pub packages: Vec<String>,
+    /// The targets, in the order given (duplicates refused).
+    #[serde(deserialize_with = "de_targets")]
+    pub targets: Vec<Target>,
+}
+
+/// `[go]`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GoConfig {
+    /// The exact Go release, e.g. `1.27.3` (a leading `go` is accepted).
+    #[serde(deserialize_with = "de_go_version")]
+    pub version: String,
+    /// A GOROOT to use instead of searching (it is still checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<PathBuf>,
+    /// Build tags (`-tags a,b`).
+    #[serde(default, deserialize_with = "de_tags")]
+    pub tags: Vec<String>,
+    /// Extra linker flags, joined with spaces after `-s -w -buildid=`;
+    /// `{{version}}` and `{{commit}}` are replaced.
+    #[serde(default, deserialize_with = "de_ldflags")]
+    pub ldflags: Vec<String>,
+    /// Where the vendored dependencies come from.
+    #[serde(default)]
+    pub vendor: VendorMode,
+}
+
+/// Where `vendor.tar.gz` (and the dependencies the build uses) come from.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum VendorMode {
+    /// The committed `vendor/` when there is one, else `go mod vendor`.
+    #[default]
+    Auto,
+    /// The committed `vendor/` (an error when there is none).
+    Committed,
+    /// Always `go mod vendor` in a temporary copy of the source.
+    GoModVendor,
+}
+
+/// One build target: `GOOS`, `GOARCH` and, for 32-bit ARM, `GOARM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Target {
+    /// `GOOS`.
+    pub os: &'static str,
+    /// `GOARCH`.
+    pub arch: &'static str,
+    /// `GOARM` (5, 6 or 7) when `arch` is `arm`.
+    pub arm: Option<u8>,
+}
+
+impl Target {
+    /// The name in configs and folder names: `linux-amd64`, `linux-armv7`.
+    pub fn name(&self) -> String {
+        self.to_string()
+    }
+    /// The arch part of the name: `amd64`, `armv7`.
+    pub fn arch_name(&self) -> String {
+        match self.arm {
+            Some(v) => format!("armv{v}"),
+            None => self.arch.to_string(),
+        }
+    }
+    /// `.exe` on Windows, empty elsewhere.
+    pub fn exe_suffix(&self) -> &'static str {
+        if self.os == "windows" { ".exe" } else { "" }
+    }
+    /// True when releases for this target ship as `.zip` (Windows).
+    pub fn uses_zip(&self) -> bool {
+        self.os == "windows"
+    }
+    /// The `GOOS`/`GOARCH`/`GOARM`/`GOAMD64` variables for this target.
+    /// `GOAMD64=v1` is set for every target (it only matters for amd64, and
+    /// pinning it everywhere keeps build info uniform).
+    pub fn env(&self) -> Vec<(String, String)> {
+        let mut v = vec![
+            ("GOOS".to_string(), self.os.to_string()),
+            ("GOARCH".to_string(), self.arch.to_string()),
+        ];
+        if self.arch == "amd64" {
+            v.push(("GOAMD64".to_string(), "v1".to_string()));
+        }
+        if let Some(arm) = self.arm {
+            v.push(("GOARM".to_string(), arm.to_string()));
+        }
+        v
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.os, self.arch_name())
+    }
+}
+
+/// An unknown target name.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("unknown target `{0}`{1}; valid targets: {list}", list = VALID_TARGETS.join(" "))]
+pub struct UnknownTarget(pub String, String);
+
+impl FromStr for Target {
+    type Err = UnknownTarget;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let Some(&known) = VALID_TARGETS.iter().find(|t| **t == s) else {
+            let hint = if s.ends_with("-arm") {
+                " (32-bit ARM needs a version: armv6 or armv7)".to_string()
+            } else {
+                String::new()
+            };
+            return Err(UnknownTarget(s.to_string(), hint));
+        };
+        let known: &'static str = known;
+        let (os, arch) = known.split_once('-').unwrap_or((known, ""));
+        // `os` and `arch` borrow from the static table.
+        let (arch, arm) = match arch.strip_prefix("armv") {
+            Some(v) => ("arm", v.parse().ok()),
+            None => (arch, None),
+        };
+        Ok(Target { os, arch, arm })
+    }
+}
+
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+fn de_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.is_empty()
+        || s.len() > 100
+        || s.starts_with(['.', '-'])
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err(serde::de::Error::custom(format!(
+            "name {s:?} cannot be used in file names: use letters, digits, `.`, `_` and `-`"
+        )));
+    }
+    Ok(s)
+}
+
+fn de_packages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v = Vec::<String>::deserialize(d)?;
+    if v.is_empty() {
+        return Err(serde::de::Error::custom(
+            "packages is empty: list the main packages, e.g. [\"./cmd/app\"]",
+        ));
+    }
+    let mut names = BTreeSet::new();
+    for p in &v {
+        let ok = p.starts_with("./")
+            && p.len() > 2
+            && !p.ends_with('/')
+            && !p.contains('\\')
+            && p[2..]
+                .split('/')
+                .all(|c| !c.is_empty() && c != "." && c != ".." && !c.starts_with('-'))
+            && !p.contains(char::is_whitespace);
+        if !ok {
+            return Err(serde::de::Error::custom(format!(
+                "package {p:?} must be a path inside the module such as \"./cmd/app\""
+            )));
+        }
+        let bin = binary_name(p);
+        if !names.insert(bin.to_string()) {
+            return Err(serde::de::Error::custom(format!(
+                "two packages would both produce a binary named {bin:?}"
+            )));
+        }
+    }
+    Ok(v)
+}
+
+/// The binary a main package produces: the last element of its path.
+pub fn binary_name(package: &str) -> &str {
+    package.rsplit('/').next().unwrap_or(package)
+}
+
+fn de_targets<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Target>, D::Error> {
+    let v = Vec::<Target>::deserialize(d)?;
+    if v.is_empty() {
+        return Err(serde::de::Error::custom(format!(
+            "targets is empty; for example: {}",
+            DEFAULT_TARGETS.join(" ")
+        )));
+    }
+    let mut seen = BTreeSet::new();
+    for t in &v {
+        if !seen.insert(*t) {
+            return Err(serde::de::Error::custom(format!(
+                "target {t} is listed twice"
+            )));
+        }
+    }
+    Ok(v)
+}
+
+/// Normalizes and checks an exact Go release: `1.27.3`, `go1.27.3`,
+/// `1.28rc1`. `1.27` alone is refused (it names a family, not a release).
+pub fn parse_go_version(s: &str) -> Result<String, String> {
+    let v = s.strip_prefix("go").unwrap_or(s);
+    let (nums, pre) = match v.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&v[..i], Some(&v[i..])),
+        None => (v, None),
+    };
+    let parts: Vec<&str> = nums.split('.').collect();
+    let digits = |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    let pre_ok = match pre {
+        None => parts.len() == 3,
+        Some(p) => {
+            parts.len() == 2
+                && ["rc", "beta"]
+                    .iter()
+                    .any(|k| p.strip_prefix(k).is_some_and(|n| digits(n)))
+        }
+    };
+    if !parts.iter().all(|p| digits(p)) || !pre_ok {
+        return Err(format!(
+            "Go version {s:?} is not an exact release; pin one such as \"1.27.3\""
+        ));
+    }
+    Ok(v.to_string())
+}
+
+fn de_go_version<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_go_version(&s).map_err(serde::de::Error::custom)
+}
+
+fn de_tags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v = Vec::<String>::deserialize(d)?;
+    for t in &v {
+        if t.is_empty()
+            || !t
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        {
+            return Err(serde::de::Error::custom(format!(
+                "build tag {t:?}: tags are letters, digits, `_` and `.`"
+            )));
+        }
+    }
+    Ok(v)
+}
+
+fn de_ldflags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v = Vec::<String>::deserialize(d)?;
+    for f in &v {
+        if f.contains(['"', '\'', '\n', '\r', '\0']) {
+            return Err(serde::de::Error::custom(format!(
+                "ldflag {f:?}: quotes and newlines are not supported"
+            )));
+        }
+        for word in f.split_whitespace() {
+            if matches!(word, "-buildid" | "-linkmode" | "-extldflags")
+                || word.starts_with("-buildid=")
+            {
+                return Err(serde::de::Error::custom(format!(
+                    "ldflag {word:?} would change what quorate pins (-s -w -buildid= and an internal link)"
+                )));
+            }
+        }
+        let rest = f.replace("{{version}}", "").replace("{{commit}}", "");
+        if rest.contains("{{") {
+            return Err(serde::de::Error::custom(format!(
+                "ldflag {f:?}: the only templates are {{{{version}}}} and {{{{commit}}}}"
+            )));
+        }
+    }
+    Ok(v)
+}
+
+impl Config {
+    /// Reads and checks `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let read_err = |source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let len = std::fs::metadata(path).map_err(read_err)?.len();
+        if len > MAX_CONFIG_BYTES {
+            return Err(ConfigError::TooLarge {
+                path: path.to_path_buf(),
+                len,
+            });
+        }
+        let bytes = std::fs::read(path).map_err(read_err)?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            read_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                e.to_string(),
+            ))
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses config text; `path` is used in error messages only.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        toml::from_str::<Config>(text).map_err(|e| invalid(text, path, &e))
+    }
+
+    /// The `-ldflags` value for a release: `-s -w -buildid=` then the
+    /// configured flags with `{{version}}` and `{{commit}}` filled in.
+    pub fn ldflags(&self, version: &str, commit: &str) -> String {
+        let mut s = String::from("-s -w -buildid=");
+        for f in &self.go.ldflags {
+            s.push(' ');
+            s.push_str(
+                &f.replace("{{version}}", version)
+                    .replace("{{commit}}", commit),
+            );
+        }
+        s
+    }
+}
+
+/// Turns a toml/serde error into [`ConfigError::Invalid`] with the line and
+/// the key (found from the line of the error and the lines above it).
+fn invalid(text: &str, path: &Path, e: &toml::de::Error) -> ConfigError {
+    let (line, col_line) = match e.span() {
+        Some(span) => {
+            let start = span.start.min(text.len());
+            let line_no = text[..start].bytes().filter(|b| *b == b'\n').count() + 1;
+            (
+                line_no,
+                text.lines().nth(line_no - 1).unwrap_or("").to_string(),
+            )
+        }
+        None => (0, String::new()),
+    };
+    let message = e.message().trim().to_string();
+    let key = if line > 0 { key_at(text, line) } else { None };
+    let hint = if message.starts_with("unknown field") {
+        "\nhint: see the commented quorate.toml that `quorate init` writes for every key"
+            .to_string()
+    } else if message.starts_with("missing field") {
+        "\nhint: add it; `quorate init` writes a complete quorate.toml".to_string()
+    } else {
+        String::new()
+    };
+    // For an unknown or missing field, name the key from the message.
+    let key = match (field_in_message(&message), &key) {
+        (Some(f), Some(k)) if message.starts_with("unknown field") => {
+            Some(match k.rsplit_once('.') {
+                Some((table, _)) => format!("{table}.{f}"),
+                None => f,
+            })
+        }
+        (Some(f), _) if message.starts_with("missing field") => Some(f),
+        _ => key,
+    };
+    ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        key_text: key
+            .as_ref()
+            .map(|k| format!("key `{k}`: "))
+            .unwrap_or_default(),
+        key,
+        message,
+        source_line: col_line.trim_end().to_string(),
+        hint,
+    }
+}
+
+fn field_in_message(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    Some(message[start..end].to_string())
+}
+
+/// The dotted key defined at or above `line` (1-based): the nearest
+/// `key =` line at or above it, within the nearest `[table]` header.
+fn key_at(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().take(line).collect();
+    let mut key = None;
+    let mut table = None;
+    for l in lines.iter().rev() {
+        let t = l.trim();
+        if t.starts_with('#') || t.is_empty() {
+            continue;
+        }
+        if t.starts_with('[') {
+            let name = t
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
+            table = Some(name.to_string());
+            break;
+        }
+        if key.is_none()
+            && let Some((k, _)) = t.split_once('=')
+        {
+            let k = k.trim().trim_matches('"');
+            if !k.is_empty() && !k.contains(char::is_whitespace) {
+                key = Some(k.to_string());
+            }
+        }
+    }
+    match (table, key) {
+        (Some(t), Some(k)) => Some(format!("{t}.{k}")),
+        (Some(t), None) => Some(t),
+        (None, k) => k,
+    }
+}
+
+// ---------------------------------------------------------------- quorate init
+
+/// Errors from [`detect_module`].
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    /// No `go.mod`.
+    #[error("{0}: no go.mod here\nhint: run `quorate init` at the root of a Go module")]
+    NoGoMod(PathBuf),
+    /// A file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// `go.mod` has no `module` line.
+    #[error("{0}: no `module` line")]
+    NoModuleLine(PathBuf),
+    /// No main package under `cmd/`.
+    #[error(
+        "{0}: no main package found under cmd/ (a folder cmd/<name>/ with a .go file saying `package main`)\nhint: write quorate.toml by hand, listing [project] packages"
+    )]
+    NoMainPackages(PathBuf),
+}
+
+/// What `quorate init` learns from a Go module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoModule {
+    /// The module path from `go.mod`.
+    pub path: String,
+    /// The `go` directive (e.g. `1.27` or `1.27.3`), if any.
+    pub go_directive: Option<String>,
+    /// The `toolchain` directive without `go` (e.g. `1.27.3`), if any.
+    pub toolchain_directive: Option<String>,
+    /// Main packages found under `cmd/`, as `./cmd/<name>`, sorted.
+    pub main_packages: Vec<String>,
+}
+
+impl GoModule {
+    /// The release name: the last element of the module path, made safe.
+    pub fn release_name(&self) -> String {
+        let last = self.path.rsplit('/').next().unwrap_or(&self.path);
+        // Drop a major-version suffix such as `/v2`.
+        let last = if last.len() > 1
+            && last.starts_with('v')
+            && last[1..].bytes().all(|b| b.is_ascii_digit())
+        {
+            let mut parts = self.path.rsplit('/');
+            parts.next();
+            parts.next().unwrap_or(last)
+        } else {
+            last
+        };
+        let name: String = last
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let name = name.trim_start_matches(['.', '-']).to_string();
+        if name.is_empty() {
+            "app".to_string()
+        } else {
+            name
+        }
+    }
+
+    /// The Go release to pin: the `toolchain` directive, else an exact `go`
+    /// directive.
+    pub fn pinned_go(&self) -> Option<String> {
+        self.toolchain_directive
+            .iter()
+            .chain(self.go_directive.iter())
+            .find_map(|v| parse_go_version(v).ok())
+    }
+}
+
+/// Reads `dir/go.mod` and finds the main packages under `dir/cmd/`.
+pub fn detect_module(dir: &Path) -> Result<GoModule, InitError> {
+    let gomod = dir.join("go.mod");
+    if !gomod.is_file() {
+        return Err(InitError::NoGoMod(dir.to_path_buf()));
+    }
+    let text = read_small(&gomod)?;
+    let mut path = None;
+    let mut go_directive = None;
+    let mut toolchain_directive = None;
+    for line in text.lines() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next()) {
+            (Some("module"), Some(p)) => path = Some(p.trim_matches('"').to_string()),
+            (Some("go"), Some(v)) => go_directive = Some(v.to_string()),
+            (Some("toolchain"), Some(v)) => {
+                toolchain_directive = Some(v.trim_start_matches("go").to_string())
+            }
+            _ => {}
+        }
+    }
+    let path = path.ok_or_else(|| InitError::NoModuleLine(gomod.clone()))?;
+    let mut main_packages = Vec::new();
+    let cmd = dir.join("cmd");
+    if let Ok(rd) = std::fs::read_dir(&cmd) {
+        for entry in rd.flatten() {
+            let p = entry.path();
+            let Some(name) = p.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+                continue;
+            };
+            if !p.is_dir() || name.starts_with(['.', '_']) || name == "testdata" {
+                continue;
+            }
+            if is_main_package(&p)? {
+                main_packages.push(format!("./cmd/{name}"));
+            }
+        }
+    }
+    main_packages.sort();
+    if main_packages.is_empty() {
+        return Err(InitError::NoMainPackages(dir.to_path_buf()));
+    }
+    Ok(GoModule {
+        path,
+        go_directive,
+        toolchain_directive,
+        main_packages,
+    })
+}
+
+fn read_small(path: &Path) -> Result<String, InitError> {
+    use std::io::Read;
+    let mut s = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(4 << 20).read_to_string(&mut s))
+        .map_err(|source| InitError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(s)
+}
+
+/// True when a non-test `.go` file in `dir` declares `package main`.
+fn is_main_package(dir: &Path) -> Result<bool, InitError> {
+    let rd = std::fs::read_dir(dir).map_err(|source| InitError::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in rd.flatten() {
+        let p = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".go") || name.ends_with("_test.go") || !p.is_file() {
+            continue;
+        }
+        if package_clause(&read_small(&p)?) == Some("main") {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The package name of a Go source file (its first `package` clause outside
+/// comments).
+fn package_clause(src: &str) -> Option<&str> {
+    let mut in_block = false;
+    for line in src.lines() {
+        let mut l = line.trim();
+        if in_block {
+            match l.find("*/") {
+                Some(i) => {
+                    in_block = false;
+                    l = l[i + 2..].trim();
+                }
+                None => continue,
+            }
+        }
+        if let Some(rest) = l.strip_prefix("/*") {
+            match rest.find("*/") {
+                Some(i) => l = rest[i + 2..].trim(),
+                None => {
+                    in_block = true;
+                    continue;
+                }
+            }
+        }
+        if l.is_empty() || l.starts_with("//") {
+            continue;
+        }
+        return l
+            .strip_prefix("package")
+            .filter(|r| r.starts_with(char::is_whitespace))
+            .and_then(|r| r.split_whitespace().next())
+            .map(|n| n.split("//").next().unwrap_or(n));
+    }
+    None
+}
+
+/// The commented `quorate.toml` that `quorate init` writes.
+pub fn render_init(module: &GoModule, go_version: &str) -> String {
+    let packages = module
+        .main_packages
+        .iter()
+        .map(|p| format!("{p:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let targets = DEFAULT_TARGETS
+        .iter()
+        .map(|t| format!("  \"{t}\",\n"))
+        .collect::<String>();
+    format!(
+        r#"# quorate.toml for {module_path}: how quorate builds, packages and signs
+# its releases. `quorate build --dry-run` shows the plan; `quorate build`
+# writes dist/<version>/; `quorate build --check` proves it reproducible.
+
+[project]
+# The release name: archives are <name>-<os>-<arch>-<version>.tar.gz
+# (.zip for windows), plus <name>-source-<version>.tar.gz.
+name = "{name}"
+# The main packages to build for every target.
+packages = [{packages}]
+# <os>-<arch> pairs; linux-armv6 / linux-armv7 mean GOARCH=arm GOARM=6 / 7.
+# This is the matrix lnd and taproot-assets release.
+targets = [
+{targets}]
+
+[go]
+# The exact official Go release to build with. quorate refuses another
+# version and patched toolchains (e.g. Nixpkgs' Go).
+version = "{go_version}"
+# A GOROOT to use instead of searching QUORATE_GO, PATH and quorate's cache:
+# toolchain = "/usr/local/go"
+# Build tags, passed as -tags.
+tags = []
+# Extra linker flags; quorate always adds -s -w -buildid=.
+# {{{{version}}}} and {{{{commit}}}} are the release tag and commit.
+ldflags = ["-X main.version={{{{version}}}}", "-X main.commit={{{{commit}}}}"]
+# Where vendor.tar.gz comes from: "auto" (the committed vendor/ if there is
+# one, else `go mod vendor` in a temporary copy), "committed", "go-mod-vendor".
+vendor = "auto"
+
+# Who must sign a release: a threshold and the pinned signers
+# (`quorate sign` / `quorate verify`). For example:
+# [trust]
+# threshold = 2
+# [[trust.signer]]
+# name = "alice"
+# openpgp = "7363F82F43B1324E1B0761310E4647D58F8A69E4"
+# key = "keys/alice.asc"
+"#,
+        module_path = module.path,
+        name = module.release_name(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[project]
+name = "hello"
+packages = ["./cmd/hellod", "./cmd/hellocli"]
+targets = ["linux-amd64", "linux-armv6", "darwin-arm64", "windows-amd64"]
+
+[go]
+version = "go1.27.3"
+tags = ["netgo", "osusergo"]
+ldflags = ["-X main.version={{version}}", "-X main.commit={{commit}}"]
+
+[trust]
+threshold = 2
+[[trust.signer]]
+name = "alice"
+"#;
+
+    fn parse(s: &str) -> Result<Config, ConfigError> {
+        Config::parse(s, Path::new("quorate.toml"))
+    }
+
+    fn err_text(s: &str) -> (String, usize, Option<String>) {
+        match parse(s).unwrap_err() {
+            e @ ConfigError::Invalid { .. } => {
+                let text = e.to_string();
+                let ConfigError::Invalid { line, key, .. } = e else {
+                    unreachable!()
+                };
+                (text, line, key)
+            }
+            e => panic!("unexpected {e}"),
+        }
+    }
+
+    #[test]
+    fn parses_good_config() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.go.version, "1.27.3");
+        assert_eq!(c.project.targets[1].arch, "arm");
+        assert_eq!(c.project.targets[1].arm, Some(6));
+        assert_eq!(c.project.targets[1].to_string(), "linux-armv6");
+        assert_eq!(c.go.vendor, VendorMode::Auto);
+        assert!(c.trust.is_some());
+        assert_eq!(
+            c.ldflags("v1.0.0", "abc"),
+            "-s -w -buildid= -X main.version=v1.0.0 -X main.commit=abc"
+        );
+    }
+
+    #[test]
+    fn bundled_example_parses() {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello/quorate.toml");
+        let c = Config::load(&p).unwrap();
+        assert_eq!(c.project.targets.len(), 8);
+        assert_eq!(c.project.name, "hello");
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let s = GOOD.replace("tags = [", "colour = \"red\"\ntags = [");
+        let (text, line, key) = err_text(&s);
+        assert_eq!(line, 9, "{text}");
+        assert_eq!(key.as_deref(), Some("go.colour"), "{text}");
+        assert!(text.contains("quorate.toml:9:"), "{text}");
+        assert!(text.contains("colour = \"red\""), "{text}");
+    }
+
+    #[test]
+    fn unknown_target_lists_valid_ones() {
+        let s = GOOD.replace("\"darwin-arm64\"", "\"linux-sparc\"");
+        let (text, line, key) = err_text(&s);
+        assert_eq!(line, 5);
+        assert_eq!(key.as_deref(), Some("project.targets"));
+        assert!(text.contains("unknown target `linux-sparc`"), "{text}");
+        assert!(text.contains("linux-armv7"), "{text}");
+        let (text, ..) = err_text(&GOOD.replace("\"linux-armv6\"", "\"linux-arm\""));
+        assert!(text.contains("armv6 or armv7"), "{text}");
+    }
+
+    #[test]
+    fn bad_values_refused() {
+        for (from, to, needle) in [
+            ("\"go1.27.3\"", "\"1.27\"", "not an exact release"),
+            ("\"hello\"", "\"../x\"", "file names"),
+            ("\"./cmd/hellocli\"", "\"./cmd/../x\"", "inside the module"),
+            ("\"./cmd/hellocli\"", "\"./other/hellod\"", "both produce"),
+            ("\"netgo\"", "\"net go\"", "build tag"),
+            ("{{commit}}", "{{date}}", "templates"),
+            (
+                "\"windows-amd64\"]",
+                "\"windows-amd64\", \"linux-amd64\"]",
+                "twice",
+            ),
+            ("main.commit={{commit}}", "-buildid=x", "pins"),
+        ] {
+            let s = GOOD.replace(from, to);
+            assert_ne!(s, GOOD);
+            let (text, line, _) = err_text(&s);
+            assert!(text.contains(needle), "{from} -> {to}: {text}");
+            assert!(line > 0, "{text}");
+        }
+    }
+
+    #[test]
+    fn missing_table_named() {
+        let s = "[project]\nname = \"x\"\npackages = [\"./cmd/x\"]\ntargets = [\"linux-amd64\"]\n";
+        let (text, _, key) = err_text(s);
+        assert_eq!(key.as_deref(), Some("go"), "{text}");
+    }
+
+    #[test]
+    fn target_env() {
+        let t: Target = "linux-armv7".parse().unwrap();
+        assert_eq!(
+            t.env(),
+            vec![
+                ("GOOS".into(), "linux".into()),
+                ("GOARCH".into(), "arm".into()),
+                ("GOARM".into(), "7".into())
+            ]
+        );
+        let w: Target = "windows-amd64".parse().unwrap();
+        assert!(w.env().contains(&("GOAMD64".into(), "v1".into())));
+        assert_eq!(w.exe_suffix(), ".exe");
+        for t in VALID_TARGETS {
+            assert_eq!(t.parse::<Target>().unwrap().to_string(), *t);
+        }
+    }
+
+    #[test]
+    fn go_versions() {
+        assert_eq!(parse_go_version("go1.27.3").unwrap(), "1.27.3");
+        assert_eq!(parse_go_version("1.28rc1").unwrap(), "1.28rc1");
+        for bad in ["1.27", "1", "1.27.3.4", "1.x.3", "latest", "1.28rc", ""] {
+            assert!(parse_go_version(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn detects_module_and_renders_parseable_config() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("go.mod"),
+            "module github.com/acme/tool/v2 // c\n\ngo 1.27\n\ntoolchain go1.27.3\n",
+        )
+        .unwrap();
+        for (dir, src) in [
+            (
+                "cmd/toold",
+                "// Copyright\n/* block\n package nope */\npackage main\n",
+            ),
+            ("cmd/toolcli", "package main // trailing\n"),
+            ("cmd/lib", "package lib\n"),
+            ("cmd/testonly", ""),
+        ] {
+            std::fs::create_dir_all(d.path().join(dir)).unwrap();
+            if !src.is_empty() {
+                std::fs::write(d.path().join(dir).join("x.go"), src).unwrap();
+            }
+        }
+        std::fs::write(d.path().join("cmd/testonly/x_test.go"), "package main\n").unwrap();
+        let m = detect_module(d.path()).unwrap();
+        assert_eq!(m.path, "github.com/acme/tool/v2");
+        assert_eq!(m.release_name(), "tool");
+        assert_eq!(m.main_packages, vec!["./cmd/toolcli", "./cmd/toold"]);
+        assert_eq!(m.pinned_go().as_deref(), Some("1.27.3"));
+        let text = render_init(&m, "1.27.3");
+        let c = parse(&text).unwrap();
+        assert_eq!(c.project.packages, m.main_packages);
+        assert_eq!(c.project.targets.len(), DEFAULT_TARGETS.len());
+        assert_eq!(
+            c.go.ldflags,
+            vec!["-X main.version={{version}}", "-X main.commit={{commit}}"]
+        );
+    }
+
+    #[test]
+    fn no_main_packages() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("go.mod"), "module x\n").unwrap();
+        assert!(matches!(
+            detect_module(d.path()),
+            Err(InitError::NoMainPackages(_))
+        ));
+        let e = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            detect_module(e.path()),
+            Err(InitError::NoGoMod(_))
+        ));
+    }
+}

@@ -4,10 +4,14 @@
 //! - [`toolchain`]: finding, checking (official, unpatched, exact version)
 //!   and installing Go toolchains.
 //! - [`config`]: `quorate.toml`.
-//! - [`plan`] and [`build`]: what a release build does, and doing it.
+//! - [`plan`] and [`build`]: what a release build does, and doing it;
+//!   [`gitsrc`]: the tag, commit and tracked files it is built from;
+//!   [`check`]: comparing two builds (`quorate build --check`).
 
 pub mod archive;
 pub mod build;
+pub mod check;
 pub mod config;
+pub mod gitsrc;
 pub mod plan;
 pub mod toolchain;

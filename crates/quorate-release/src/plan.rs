@@ -1,1 +1,431 @@
-//! plan (being written).
+//! The release plan: every `go build` invocation (argv and the complete
+//! environment) and every output file, computed from the config, the
+//! release (version, commit, SOURCE_DATE_EPOCH) and the toolchain.
+//! `quorate build --dry-run` prints it; `quorate build` executes exactly it.
+//!
+//! Paths in the plan are relative and fixed, so the plan is the same on
+//! every host: a build runs in a work folder holding `src/` (a copy of the
+//! tracked files, plus `vendor/`) and `out/` (what becomes
+//! `dist/<version>/`); each `go build` runs in `src/` and writes to
+//! `../out/<folder>/`. Only the toolchain's own paths (GOROOT, GOCACHE…)
+//! are absolute.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::archive::Format;
+use crate::config::{Config, Target, VendorMode, binary_name};
+
+/// What a release is: name, version, commit, time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Release {
+    /// The version (usually the tag), e.g. `v0.1.0`.
+    pub version: String,
+    /// The commit (full hash).
+    pub commit: String,
+    /// SOURCE_DATE_EPOCH: archive mtimes.
+    pub source_date_epoch: u64,
+    /// Built from a tree with modified tracked files.
+    pub dirty: bool,
+}
+
+/// The toolchain a plan uses: its `go` and its from-scratch environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanToolchain {
+    /// The Go version (`1.27.3`).
+    pub version: String,
+    /// The `go` binary.
+    pub go: PathBuf,
+    /// The base environment (GOROOT, PATH, HOME, GOCACHE, GOPROXY=off,
+    /// CGO_ENABLED=0, …), before the per-target variables.
+    pub base_env: Vec<(String, String)>,
+}
+
+/// One `go build` invocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invocation {
+    /// The full argv (argv\[0\] is the toolchain's `go`).
+    pub argv: Vec<String>,
+    /// The complete environment (nothing else is inherited), sorted.
+    pub env: Vec<(String, String)>,
+    /// The folder it runs in, relative to the work folder (`src`).
+    pub cwd: String,
+}
+
+impl Invocation {
+    /// A shell-like one-line rendering: `env -i K=V … go build …`.
+    pub fn to_shell(&self) -> String {
+        let mut s = format!("(cd {} && env -i", self.cwd);
+        for (k, v) in &self.env {
+            s.push(' ');
+            s.push_str(&shell_quote(&format!("{k}={v}")));
+        }
+        for a in &self.argv {
+            s.push(' ');
+            s.push_str(&shell_quote(a));
+        }
+        s.push(')');
+        s
+    }
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Everything built for one target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetPlan {
+    /// The target.
+    pub target: Target,
+    /// The folder name: `<name>-<os>-<arch>-<version>`.
+    pub folder: String,
+    /// The binaries, as `<folder>/<binary>` (`.exe` on Windows).
+    pub binaries: Vec<String>,
+    /// The archive beside the folder: `<folder>.tar.gz` or `<folder>.zip`.
+    pub archive: String,
+    /// The archive format.
+    #[serde(serialize_with = "ser_format")]
+    pub format: Format,
+    /// The `go build` that makes the binaries (all packages at once, into
+    /// the folder).
+    pub invocation: Invocation,
+}
+
+fn ser_format<S: serde::Serializer>(f: &Format, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(f.extension())
+}
+
+/// A whole release build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// The release name.
+    pub name: String,
+    /// Version, commit, time, dirtiness.
+    pub release: Release,
+    /// The toolchain.
+    pub toolchain: PlanToolchain,
+    /// The main packages.
+    pub packages: Vec<String>,
+    /// `-ldflags` as passed.
+    pub ldflags: String,
+    /// Build tags.
+    pub tags: Vec<String>,
+    /// Where vendored dependencies come from.
+    pub vendor_mode: VendorMode,
+    /// Per target, in config order.
+    pub targets: Vec<TargetPlan>,
+    /// `vendor.tar.gz`.
+    pub vendor_archive: String,
+    /// `<name>-source-<version>.tar.gz`.
+    pub source_archive: String,
+    /// `manifest-<version>.txt`.
+    pub manifest: String,
+    /// `build.json` (host facts; not in the manifest).
+    pub build_info: String,
+}
+
+/// The folder of the source archive's entries: `<name>-source-<version>`.
+pub fn source_prefix(name: &str, version: &str) -> String {
+    format!("{name}-source-{version}")
+}
+
+impl Plan {
+    /// Computes the plan. `vendored` says whether the build has a
+    /// `vendor/` folder (then `GOFLAGS=-mod=vendor`); it is true unless the
+    /// module has no dependencies at all.
+    pub fn new(
+        config: &Config,
+        release: &Release,
+        toolchain: &PlanToolchain,
+        vendored: bool,
+    ) -> Plan {
+        let name = &config.project.name;
+        let version = &release.version;
+        let ldflags = config.ldflags(version, &release.commit);
+        let tags = config.go.tags.clone();
+        let targets = config
+            .project
+            .targets
+            .iter()
+            .map(|t| {
+                let folder = format!("{name}-{}-{}-{version}", t.os, t.arch_name());
+                let binaries = config
+                    .project
+                    .packages
+                    .iter()
+                    .map(|p| format!("{folder}/{}{}", binary_name(p), t.exe_suffix()))
+                    .collect();
+                let format = if t.uses_zip() {
+                    Format::Zip
+                } else {
+                    Format::TarGz
+                };
+                let mut argv = vec![
+                    toolchain.go.to_string_lossy().into_owned(),
+                    "build".to_string(),
+                    "-trimpath".to_string(),
+                    "-buildvcs=false".to_string(),
+                    format!("-ldflags={ldflags}"),
+                ];
+                if !tags.is_empty() {
+                    argv.push(format!("-tags={}", tags.join(",")));
+                }
+                argv.push("-o".to_string());
+                argv.push(format!("../out/{folder}/"));
+                argv.extend(config.project.packages.iter().cloned());
+                let mut env = toolchain.base_env.clone();
+                env.retain(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "GOOS" | "GOARCH" | "GOARM" | "GOAMD64" | "GOFLAGS"
+                    )
+                });
+                env.extend(t.env());
+                if t.arch != "amd64" {
+                    // Uniform, and harmless: GOAMD64 only matters for amd64.
+                    env.push(("GOAMD64".into(), "v1".into()));
+                }
+                env.push((
+                    "GOFLAGS".into(),
+                    if vendored {
+                        "-mod=vendor".into()
+                    } else {
+                        "-mod=mod".into()
+                    },
+                ));
+                env.sort();
+                env.dedup_by(|a, b| a.0 == b.0);
+                TargetPlan {
+                    target: *t,
+                    archive: format!("{folder}.{}", format.extension()),
+                    folder,
+                    binaries,
+                    format,
+                    invocation: Invocation {
+                        argv,
+                        env,
+                        cwd: "src".into(),
+                    },
+                }
+            })
+            .collect();
+        Plan {
+            name: name.clone(),
+            release: release.clone(),
+            toolchain: toolchain.clone(),
+            packages: config.project.packages.clone(),
+            ldflags,
+            tags,
+            vendor_mode: config.go.vendor,
+            targets,
+            vendor_archive: "vendor.tar.gz".into(),
+            source_archive: format!("{}.tar.gz", source_prefix(name, version)),
+            manifest: format!("manifest-{version}.txt"),
+            build_info: "build.json".into(),
+        }
+    }
+
+    /// Every file the build writes under `dist/<version>/`, sorted.
+    pub fn outputs(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .targets
+            .iter()
+            .flat_map(|t| t.binaries.iter().cloned().chain([t.archive.clone()]))
+            .chain([
+                self.vendor_archive.clone(),
+                self.source_archive.clone(),
+                self.manifest.clone(),
+                self.build_info.clone(),
+            ])
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// The paths the manifest lists (every output but the manifest and
+    /// build.json), sorted.
+    pub fn manifest_paths(&self) -> Vec<String> {
+        let mut v = self.outputs();
+        v.retain(|p| p != &self.manifest && p != &self.build_info);
+        v
+    }
+
+    /// A human-readable rendering (what `--dry-run` prints).
+    pub fn to_text(&self) -> String {
+        let r = &self.release;
+        let mut s = format!(
+            "release {} {}\n  commit {}{}\n  SOURCE_DATE_EPOCH {}\n  Go {} ({})\n  packages {}\n  -ldflags={}\n",
+            self.name,
+            r.version,
+            r.commit,
+            if r.dirty { " (dirty tree)" } else { "" },
+            r.source_date_epoch,
+            self.toolchain.version,
+            self.toolchain.go.display(),
+            self.packages.join(" "),
+            self.ldflags,
+        );
+        if !self.tags.is_empty() {
+            s.push_str(&format!("  -tags={}\n", self.tags.join(",")));
+        }
+        s.push_str(
+            "\nsteps (in a work folder beside dist/; src/ is a copy of the tracked files):\n",
+        );
+        s.push_str(&format!(
+            "  copy the {} tracked files to src/, pack {} from them\n",
+            "git ls-files", self.source_archive
+        ));
+        s.push_str(&format!(
+            "  vendor ({}) into src/vendor/, pack {}\n",
+            match self.vendor_mode {
+                VendorMode::Auto => "committed vendor/ if any, else `go mod vendor`",
+                VendorMode::Committed => "committed vendor/",
+                VendorMode::GoModVendor => "`go mod vendor`",
+            },
+            self.vendor_archive
+        ));
+        for t in &self.targets {
+            s.push_str(&format!(
+                "\n  {} -> {}\n    {}\n",
+                t.target,
+                t.archive,
+                t.invocation.to_shell()
+            ));
+            for b in &t.binaries {
+                s.push_str(&format!("    writes {b}\n"));
+            }
+        }
+        s.push_str(&format!(
+            "\n  write {} (every archive, every binary, vendor and source) and {}\n  then rename the work folder's out/ to dist/{}/\n\noutputs:\n",
+            self.manifest, self.build_info, r.version
+        ));
+        for o in self.outputs() {
+            s.push_str(&format!("  {o}\n"));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn plan() -> Plan {
+        let c = Config::parse(
+            r#"
+[project]
+name = "hello"
+packages = ["./cmd/hellod", "./cmd/hellocli"]
+targets = ["linux-armv7", "windows-amd64", "darwin-arm64"]
+[go]
+version = "1.27.3"
+tags = ["netgo"]
+ldflags = ["-X main.version={{version}}"]
+"#,
+            Path::new("q.toml"),
+        )
+        .unwrap();
+        let r = Release {
+            version: "v0.1.0".into(),
+            commit: "c0ffee".into(),
+            source_date_epoch: 1700000000,
+            dirty: false,
+        };
+        let t = PlanToolchain {
+            version: "1.27.3".into(),
+            go: "/go/bin/go".into(),
+            base_env: vec![
+                ("GOROOT".into(), "/go".into()),
+                ("CGO_ENABLED".into(), "0".into()),
+                ("GOFLAGS".into(), "-x".into()),
+            ],
+        };
+        Plan::new(&c, &r, &t, true)
+    }
+
+    #[test]
+    fn targets_folders_and_outputs() {
+        let p = plan();
+        let arm = &p.targets[0];
+        assert_eq!(arm.folder, "hello-linux-armv7-v0.1.0");
+        assert_eq!(arm.archive, "hello-linux-armv7-v0.1.0.tar.gz");
+        assert!(arm.invocation.env.contains(&("GOARM".into(), "7".into())));
+        assert!(
+            arm.invocation
+                .env
+                .contains(&("GOARCH".into(), "arm".into()))
+        );
+        assert!(
+            arm.invocation
+                .env
+                .contains(&("GOFLAGS".into(), "-mod=vendor".into()))
+        );
+        assert_eq!(
+            arm.invocation
+                .env
+                .iter()
+                .filter(|(k, _)| k == "GOFLAGS")
+                .count(),
+            1
+        );
+        let win = &p.targets[1];
+        assert_eq!(win.archive, "hello-windows-amd64-v0.1.0.zip");
+        assert_eq!(
+            win.binaries,
+            vec![
+                "hello-windows-amd64-v0.1.0/hellod.exe",
+                "hello-windows-amd64-v0.1.0/hellocli.exe"
+            ]
+        );
+        assert_eq!(
+            win.invocation.argv,
+            vec![
+                "/go/bin/go",
+                "build",
+                "-trimpath",
+                "-buildvcs=false",
+                "-ldflags=-s -w -buildid= -X main.version=v0.1.0",
+                "-tags=netgo",
+                "-o",
+                "../out/hello-windows-amd64-v0.1.0/",
+                "./cmd/hellod",
+                "./cmd/hellocli"
+            ]
+        );
+        assert!(
+            win.invocation
+                .env
+                .contains(&("GOAMD64".into(), "v1".into()))
+        );
+        let outs = p.outputs();
+        assert_eq!(outs.len(), 3 * 3 + 4);
+        assert!(outs.contains(&"hello-source-v0.1.0.tar.gz".to_string()));
+        assert!(!p.manifest_paths().contains(&"build.json".to_string()));
+        let text = p.to_text();
+        assert!(
+            text.contains("'-ldflags=-s -w -buildid= -X main.version=v0.1.0'"),
+            "{text}"
+        );
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["targets"][0]["target"], "linux-armv7");
+        assert_eq!(json["targets"][1]["format"], "zip");
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote("GOOS=linux"), "GOOS=linux");
+    }
+}

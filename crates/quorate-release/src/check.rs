@@ -1,0 +1,159 @@
+//! `quorate build --check`: what the second, varied build changes, and the
+//! comparison of two builds' manifests.
+//!
+//! The second build varies what reprotest varies and a process can vary by
+//! itself: the build path (another folder, of another length), the order in
+//! which files are created on disk, the files' modification times, the
+//! umask, TZ, LANG/LC_ALL, HOME, a fresh Go build cache, and hostile
+//! environment noise (GOFLAGS, GOOS, CGO_ENABLED…). The wall clock cannot be
+//! faked without faketime; the second build simply runs later. Since quorate
+//! builds from a from-scratch environment, the environment variations test
+//! that it really scrubs it.
+
+use quorate_manifest::{Digest, Manifest};
+use serde::Serialize;
+
+/// One artifact that differs between two builds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ArtifactDiff {
+    /// In both manifests with different digests.
+    Differs {
+        /// The path.
+        path: String,
+        /// The first build's digest.
+        first: String,
+        /// The second build's digest.
+        second: String,
+    },
+    /// Only the first build has it.
+    OnlyFirst {
+        /// The path.
+        path: String,
+    },
+    /// Only the second build has it.
+    OnlySecond {
+        /// The path.
+        path: String,
+    },
+}
+
+impl ArtifactDiff {
+    /// The artifact's path.
+    pub fn path(&self) -> &str {
+        match self {
+            ArtifactDiff::Differs { path, .. }
+            | ArtifactDiff::OnlyFirst { path }
+            | ArtifactDiff::OnlySecond { path } => path,
+        }
+    }
+}
+
+/// Compares two manifests; returns every differing artifact, sorted by
+/// path. Empty means the builds are identical.
+pub fn compare_manifests(first: &Manifest, second: &Manifest) -> Vec<ArtifactDiff> {
+    let hex = |d: &Digest| d.to_hex();
+    let mut out = Vec::new();
+    for e in first.entries() {
+        match second.get(&e.path) {
+            Some(d) if *d == e.digest => {}
+            Some(d) => out.push(ArtifactDiff::Differs {
+                path: e.path.clone(),
+                first: hex(&e.digest),
+                second: hex(d),
+            }),
+            None => out.push(ArtifactDiff::OnlyFirst {
+                path: e.path.clone(),
+            }),
+        }
+    }
+    for e in second.entries() {
+        if first.get(&e.path).is_none() {
+            out.push(ArtifactDiff::OnlySecond {
+                path: e.path.clone(),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.path().as_bytes().cmp(b.path().as_bytes()));
+    out
+}
+
+/// The environment the varied build's process gets on top of its parent's:
+/// a different time zone, locale and HOME, plus variables that would change
+/// or break a Go build if they leaked into it.
+pub fn noise_env(home: &std::path::Path) -> Vec<(String, String)> {
+    [
+        ("TZ", "Pacific/Chatham"),
+        ("LANG", "fr_FR.UTF-8"),
+        ("LC_ALL", "fr_FR.UTF-8"),
+        ("LANGUAGE", "fr"),
+        ("GOFLAGS", "-mod=mod -trimpath=false"),
+        ("GOOS", "plan9"),
+        ("GOARCH", "mips"),
+        ("GOAMD64", "v3"),
+        ("GOARM", "5"),
+        ("CGO_ENABLED", "1"),
+        ("GO111MODULE", "off"),
+        ("GOPATH", "/nonexistent/gopath"),
+        ("GOCACHE", "/nonexistent/gocache"),
+        ("GOEXPERIMENT", "nosuchexperiment"),
+        ("GOTOOLCHAIN", "go1.0"),
+        ("CC", "false"),
+        ("USER", "reprotest"),
+        ("QUORATE_NOISE", "a value that no build should see"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .chain([("HOME".to_string(), home.to_string_lossy().into_owned())])
+    .collect()
+}
+
+/// The umask of the varied build.
+pub const VARIED_UMASK: &str = "0077";
+
+/// The modification time given to the varied build's copied files
+/// (2001-09-09, long before any plausible commit).
+pub const VARIED_MTIME: u64 = 1_000_000_000;
+
+/// Words for what the varied build changes (for reports).
+pub const VARIATIONS: &[&str] = &[
+    "build path (another folder, of another length)",
+    "order of files on disk (copied in reverse)",
+    "file modification times (2001-09-09)",
+    "umask 0077",
+    "TZ=Pacific/Chatham, LANG/LC_ALL=fr_FR.UTF-8",
+    "HOME (an empty folder)",
+    "a fresh, empty Go build cache",
+    "environment noise: GOFLAGS, GOOS, GOARCH, CGO_ENABLED, GOPATH, CC, …",
+    "the time (it runs later; the clock itself is not faked)",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(entries: &[(&str, &[u8])]) -> Manifest {
+        let mut m = Manifest::new();
+        for (p, b) in entries {
+            m.insert(*p, Digest::of_bytes(b)).unwrap();
+        }
+        m
+    }
+
+    #[test]
+    fn compares() {
+        let a = m(&[("a", b"1"), ("b", b"2"), ("c", b"3")]);
+        let b = m(&[("a", b"1"), ("b", b"X"), ("d", b"4")]);
+        let d = compare_manifests(&a, &b);
+        assert_eq!(
+            d.iter().map(|x| x.path()).collect::<Vec<_>>(),
+            vec!["b", "c", "d"]
+        );
+        assert!(matches!(d[0], ArtifactDiff::Differs { .. }));
+        assert!(matches!(d[1], ArtifactDiff::OnlyFirst { .. }));
+        assert!(matches!(d[2], ArtifactDiff::OnlySecond { .. }));
+        assert!(compare_manifests(&a, &a).is_empty());
+        let j = serde_json::to_value(&d[0]).unwrap();
+        assert_eq!(j["status"], "differs");
+    }
+}
