@@ -1,0 +1,377 @@
+//! What a single artifact tells on its own: format, Go build info, and
+//! reproducibility hazards, each with its fix.
+
+use std::path::Path;
+
+use object::Object;
+use serde::Serialize;
+
+use crate::archive::{self, Kind};
+use crate::engine::{buildinfo_hint, is_strip_section, sections, store_paths};
+use crate::gobuild::{self, BuildInfo};
+use crate::{DiffError, DiffOptions, map_file};
+
+/// A reproducibility hazard.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct Hazard {
+    /// Wire name: `nix-store-path`, `build-path`, `go-build-id`, `vcs-stamp`,
+    /// `cgo`, `symbols`, `dwarf`, `gzip-header`, `archive-mtime`,
+    /// `archive-owner`, `zip-extra-fields`, `unsafe-name`.
+    pub kind: String,
+    /// What was seen.
+    pub detail: String,
+    /// How to avoid it.
+    pub fix: String,
+}
+
+/// The inspection of one file or archive member.
+#[derive(Serialize, Clone, Debug)]
+pub struct Inspection {
+    /// Name (file or member path).
+    pub path: String,
+    /// Format (`ELF x86_64`, `gzip`, `tar`, …).
+    pub format: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Go build info, for Go executables.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub go: Option<BuildInfo>,
+    /// Hazards found.
+    pub hazards: Vec<Hazard>,
+    /// Members of an archive (only those worth reporting: executables,
+    /// nested archives, members with hazards).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<Inspection>,
+    /// Members in all (archives).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_count: Option<usize>,
+    /// What was skipped and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+fn hz(kind: &str, detail: impl Into<String>, fix: &str) -> Hazard {
+    Hazard {
+        kind: kind.into(),
+        detail: detail.into(),
+        fix: fix.into(),
+    }
+}
+
+/// Inspects a file.
+pub fn inspect_path(path: &Path, opts: &DiffOptions) -> Result<Inspection, DiffError> {
+    let c = map_file(path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(inspect_bytes(&name, &c, opts))
+}
+
+/// Inspects bytes named `name`.
+pub fn inspect_bytes(name: &str, data: &[u8], opts: &DiffOptions) -> Inspection {
+    let mut budget = (data.len() as u64)
+        .saturating_mul(opts.max_ratio)
+        .min(opts.max_decompressed);
+    inspect_rec(name, data, opts, 0, &mut budget)
+}
+
+fn inspect_rec(
+    name: &str,
+    data: &[u8],
+    opts: &DiffOptions,
+    depth: usize,
+    budget: &mut u64,
+) -> Inspection {
+    let kind = Kind::of(data);
+    let mut ins = Inspection {
+        path: name.to_string(),
+        format: kind.name().to_string(),
+        size: data.len() as u64,
+        go: None,
+        hazards: Vec::new(),
+        members: Vec::new(),
+        member_count: None,
+        notes: Vec::new(),
+    };
+    if kind.is_container() && depth >= opts.max_depth {
+        ins.notes.push(format!(
+            "nested deeper than {} containers: not opened",
+            opts.max_depth
+        ));
+        return ins;
+    }
+    match kind {
+        Kind::Elf | Kind::MachO | Kind::Pe => exe(&mut ins, data),
+        Kind::Gzip => {
+            if let Some(h) = archive::gzip_header(data) {
+                if h.mtime != 0 || h.name.is_some() {
+                    ins.hazards.push(hz(
+                        "gzip-header",
+                        format!(
+                            "gzip header records mtime {} and name {:?}",
+                            h.mtime,
+                            h.name
+                                .as_ref()
+                                .map(|n| String::from_utf8_lossy(n).into_owned())
+                        ),
+                        "compress with `gzip -n`",
+                    ));
+                }
+            }
+            let limit = (data.len() as u64)
+                .saturating_mul(opts.max_ratio)
+                .min(*budget);
+            match archive::gunzip(data, limit) {
+                Ok(inner) => {
+                    *budget = budget.saturating_sub(inner.len() as u64);
+                    let sub = inspect_rec(name, &inner, opts, depth + 1, budget);
+                    ins.format = format!("gzip ({})", sub.format);
+                    ins.hazards.extend(sub.hazards);
+                    ins.members = sub.members;
+                    ins.member_count = sub.member_count;
+                    ins.go = sub.go;
+                    ins.notes.extend(sub.notes);
+                }
+                Err(archive::Inflate::TooBig(l)) => ins
+                    .notes
+                    .push(format!("inflates past {l} bytes: not decompressed")),
+                Err(archive::Inflate::Corrupt(e)) => ins.notes.push(format!("corrupt gzip: {e}")),
+            }
+        }
+        Kind::Tar | Kind::Zip => {
+            let (members, err) = if kind == Kind::Tar {
+                archive::tar_members(data, opts.max_members)
+            } else {
+                archive::zip_members(data, opts.max_members, budget)
+            };
+            if let Some(e) = err {
+                ins.notes.push(e);
+            }
+            ins.member_count = Some(members.len());
+            let mtimes: std::collections::BTreeSet<&str> =
+                members.iter().filter_map(|m| m.mtime.as_deref()).collect();
+            if kind == Kind::Tar && mtimes.len() > 1 {
+                ins.hazards.push(hz(
+                    "archive-mtime",
+                    format!("{} distinct member mtimes", mtimes.len()),
+                    "set every mtime to SOURCE_DATE_EPOCH (GNU tar `--mtime=@$SOURCE_DATE_EPOCH`)",
+                ));
+            }
+            if let Some(m) = members.iter().find(|m| {
+                m.owner
+                    .as_deref()
+                    .is_some_and(|o| !o.starts_with("0:0 (:)"))
+            }) {
+                ins.hazards.push(hz(
+                    "archive-owner",
+                    format!(
+                        "member {} owned by {}",
+                        m.name,
+                        m.owner.as_deref().unwrap_or("")
+                    ),
+                    "GNU tar `--owner=0 --group=0 --numeric-owner`",
+                ));
+            }
+            if let Some(m) = members
+                .iter()
+                .find(|m| m.extra.as_deref().is_some_and(|e| !e.is_empty()))
+            {
+                ins.hazards.push(hz(
+                    "zip-extra-fields",
+                    format!(
+                        "member {} has extra fields {}",
+                        m.name,
+                        m.extra.as_deref().unwrap_or("")
+                    ),
+                    "`zip -X`",
+                ));
+            }
+            let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+            let mut sorted = names.clone();
+            sorted.sort();
+            if names != sorted {
+                ins.hazards.push(hz(
+                    "archive-order",
+                    "members are not sorted by name",
+                    "GNU tar `--sort=name`",
+                ));
+            }
+            for m in &members {
+                if archive::unsafe_name(&m.name) {
+                    ins.hazards.push(hz(
+                        "unsafe-name",
+                        format!("member name {:?} escapes the extraction folder", m.name),
+                        "never ship such names",
+                    ));
+                }
+                let Some(d) = m.data.bytes() else { continue };
+                let k = Kind::of(d);
+                if k.is_exe() || k.is_container() {
+                    ins.members
+                        .push(inspect_rec(&m.name, d, opts, depth + 1, budget));
+                }
+            }
+        }
+        Kind::Bytes => {
+            nix_paths(&mut ins, data);
+        }
+    }
+    ins
+}
+
+fn nix_paths(ins: &mut Inspection, data: &[u8]) {
+    let mut seen: Vec<String> = Vec::new();
+    let pat = b"/nix/store/";
+    let mut i = 0;
+    while let Some(p) = find(&data[i..], pat) {
+        let at = i + p;
+        let end = (at + 200).min(data.len());
+        if let Some((_, _, full)) = store_paths(&data[at..end]).into_iter().next() {
+            let root: String = full.splitn(5, '/').take(4).collect::<Vec<_>>().join("/");
+            if !seen.contains(&root) && seen.len() < 20 {
+                seen.push(root);
+            }
+        }
+        i = at + pat.len();
+    }
+    for s in seen {
+        let pkg = s
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .get(33..)
+            .unwrap_or("")
+            .to_string();
+        let toolchain = crate::engine::TOOLCHAIN_PACKAGES
+            .iter()
+            .any(|t| pkg.starts_with(t));
+        ins.hazards.push(hz(
+            "nix-store-path",
+            format!("embeds {s}{}", if toolchain { " (put there by a patched Go toolchain)" } else { "" }),
+            if toolchain {
+                "build with an unpatched Go toolchain (`go.overrideAttrs (_: { patches = []; })`, or `quorate toolchain install`)"
+            } else {
+                "build outside the store path, or with `-trimpath`"
+            },
+        ));
+    }
+}
+
+fn find(h: &[u8], n: &[u8]) -> Option<usize> {
+    if n.is_empty() || h.len() < n.len() {
+        return None;
+    }
+    let first = n[0];
+    let mut i = 0;
+    while i + n.len() <= h.len() {
+        match h[i..h.len() - n.len() + 1].iter().position(|&c| c == first) {
+            None => return None,
+            Some(p) => {
+                if &h[i + p..i + p + n.len()] == n {
+                    return Some(i + p);
+                }
+                i += p + 1;
+            }
+        }
+    }
+    None
+}
+
+fn exe(ins: &mut Inspection, data: &[u8]) {
+    let f = match object::File::parse(data) {
+        Ok(f) => f,
+        Err(e) => {
+            ins.notes.push(format!("malformed executable: {e}"));
+            return;
+        }
+    };
+    ins.format = format!("{} {:?}", ins.format, f.architecture());
+    let secs = sections(&f, data);
+    match gobuild::read(data, buildinfo_hint(&secs)) {
+        Some(Ok(bi)) => {
+            if bi.setting("-trimpath") != Some("true") {
+                ins.hazards.push(hz(
+                    "build-path",
+                    "built without -trimpath: absolute paths of the build machine are embedded",
+                    "build with `-trimpath`",
+                ));
+            }
+            if let Some(v) = bi
+                .settings
+                .iter()
+                .filter(|(k, _)| k.starts_with("vcs."))
+                .map(|(k, v)| format!("{k}={v}"))
+                .reduce(|a, b| format!("{a}, {b}"))
+            {
+                ins.hazards.push(hz(
+                    "vcs-stamp",
+                    v,
+                    "build with `-buildvcs=false`, or always from a clean checkout of the tag",
+                ));
+            }
+            if bi.setting("CGO_ENABLED") == Some("1") {
+                ins.hazards.push(hz(
+                    "cgo",
+                    "CGO_ENABLED=1: the C toolchain and libc of the host enter the binary",
+                    "build with `CGO_ENABLED=0`",
+                ));
+            }
+            ins.go = Some(bi);
+        }
+        Some(Err(e)) => ins.notes.push(e.to_string()),
+        None => {}
+    }
+    // Go build ID: ELF note or the string at the start of the text.
+    let mut build_id = None;
+    if let Some(s) = secs.iter().find(|s| s.name == ".note.go.buildid") {
+        // namesz(4) descsz(4) type(4) "Go\0\0" then the ID.
+        let id = s.data.get(16..).unwrap_or(&[]);
+        let id: String = id
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as char)
+            .collect();
+        if !id.is_empty() {
+            build_id = Some(id);
+        }
+    } else if let Some(p) = find(&data[..data.len().min(1 << 20)], b"\xff Go build ID: \"") {
+        let rest = &data[p + 16..data.len().min(p + 16 + 200)];
+        let id: String = rest
+            .iter()
+            .take_while(|&&c| c != b'"')
+            .map(|&c| c as char)
+            .collect();
+        if !id.is_empty() {
+            build_id = Some(id);
+        }
+    }
+    if let Some(id) = build_id {
+        ins.hazards.push(hz(
+            "go-build-id",
+            format!("Go build ID {id:?}"),
+            "link with `-ldflags=-buildid=`",
+        ));
+    }
+    let dwarf: Vec<&str> = secs
+        .iter()
+        .filter(|s| is_strip_section(&s.name) && s.name.contains("debug"))
+        .map(|s| s.name.as_str())
+        .collect();
+    if !dwarf.is_empty() {
+        ins.hazards.push(hz(
+            "dwarf",
+            format!("DWARF left in: {}", dwarf.join(", ")),
+            "link with `-ldflags=\"-s -w\"` (and no external strip)",
+        ));
+    }
+    let nsyms = f.symbols().count();
+    if nsyms > 0 {
+        ins.hazards.push(hz(
+            "symbols",
+            format!("{nsyms} symbols left in"),
+            "link with `-ldflags=\"-s -w\"` (and no external strip)",
+        ));
+    }
+    nix_paths(ins, data);
+}

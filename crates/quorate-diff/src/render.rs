@@ -1,0 +1,129 @@
+//! The text rendering of a [`Report`]: findings first, ranked, each with
+//! its fix; then the evidence; bounded.
+
+use std::fmt::Write;
+
+use crate::model::{Cause, Confidence, Report};
+
+/// Evidence lines shown per finding in text.
+const TEXT_EVIDENCE: usize = 6;
+
+/// Renders a report as text, at most `max_findings` findings (the rest
+/// summarized).
+pub fn render_text(r: &Report, max_findings: usize) -> String {
+    let mut s = String::new();
+    if r.identical {
+        let _ = writeln!(
+            s,
+            "identical: {} and {} have the same bytes ({} entries compared)",
+            r.a, r.b, r.stats.entries
+        );
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "{} and {} differ: {} finding{} ({} of {} entries differ, {} ms)",
+        r.a,
+        r.b,
+        r.findings.len(),
+        if r.findings.len() == 1 { "" } else { "s" },
+        r.stats.differing,
+        r.stats.entries,
+        r.stats.millis
+    );
+    if r.timed_out {
+        let _ = writeln!(
+            s,
+            "PARTIAL: the time limit was reached; the findings below are those found so far"
+        );
+    }
+    let _ = writeln!(s);
+    let shown = r.findings.iter().take(max_findings.max(1));
+    for (i, f) in shown.enumerate() {
+        let conf = match f.confidence {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        };
+        let subjects = if f.subjects.is_empty() {
+            String::new()
+        } else {
+            let mut v: Vec<&str> = f.subjects.iter().map(String::as_str).take(8).collect();
+            if f.subjects.len() > 8 {
+                v.push("…");
+            }
+            format!(": {}", v.join(", "))
+        };
+        let _ = writeln!(
+            s,
+            "{}. {}{} [{}; confidence {}]",
+            i + 1,
+            f.title,
+            subjects,
+            f.cause.wire(),
+            conf
+        );
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(s, "   fix: {fix}");
+        }
+        let files = if f.files.len() > 3 {
+            format!("{} and {} more", f.files[..3].join(", "), f.files.len() - 3)
+        } else {
+            f.files.join(", ")
+        };
+        let _ = writeln!(s, "   in: {files}");
+        let _ = writeln!(
+            s,
+            "   evidence ({} item{}):",
+            f.evidence_total,
+            if f.evidence_total == 1 { "" } else { "s" }
+        );
+        for e in f.evidence.iter().take(TEXT_EVIDENCE) {
+            let _ = writeln!(s, "     {}  [{}]", e.location(), e.what);
+            let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "(absent)".into());
+            let _ = writeln!(s, "       A: {}", clip(&v(&e.a)));
+            let _ = writeln!(s, "       B: {}", clip(&v(&e.b)));
+        }
+        if f.evidence_total > TEXT_EVIDENCE {
+            let _ = writeln!(
+                s,
+                "     … and {} more (see --json)",
+                f.evidence_total - TEXT_EVIDENCE
+            );
+        }
+        let _ = writeln!(s);
+    }
+    if r.findings.len() > max_findings.max(1) {
+        let rest: Vec<String> = r.findings[max_findings.max(1)..]
+            .iter()
+            .map(|f| format!("{} ({})", f.cause.wire(), f.evidence_total))
+            .collect();
+        let _ = writeln!(s, "… {} more finding(s): {}\n", rest.len(), rest.join(", "));
+    }
+    if !r.notes.is_empty() {
+        let _ = writeln!(s, "notes:");
+        for n in r.notes.iter().take(20) {
+            let _ = writeln!(s, "  [{}] {}: {}", n.kind, n.path, n.message);
+        }
+        if r.notes.len() > 20 {
+            let _ = writeln!(s, "  … and {} more notes (see --json)", r.notes.len() - 20);
+        }
+    }
+    if r.findings.iter().all(|f| f.cause == Cause::Unexplained) && !r.findings.is_empty() {
+        let _ = writeln!(
+            s,
+            "no rule of the catalogue explains these differences; the regions above are located as precisely as possible"
+        );
+    }
+    s
+}
+
+fn clip(v: &str) -> String {
+    if v.chars().count() > 200 {
+        let mut c: String = v.chars().take(200).collect();
+        c.push('…');
+        c
+    } else {
+        v.to_string()
+    }
+}
