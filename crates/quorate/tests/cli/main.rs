@@ -9,3 +9,4 @@ mod package;
 mod build;
 mod sign;
 mod diff;
+mod toolchain;
