@@ -1,1 +1,438 @@
-//! Tests for this area.
+//! `quorate package` against GNU tar, gzip and Info-ZIP unzip/zipinfo.
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{have, quorate, sh, tmp};
+
+/// 2023-11-14 22:13:20 UTC.
+const MTIME: &str = "1700000000";
+
+/// The same content, created one way: umask 022, this order, recent mtimes.
+const TREE_A: &str = r#"
+umask 022
+mkdir -p tree/src/sub tree/empty
+printf 'hello\n' > tree/README
+printf '#!/bin/sh\necho hi\n' > tree/run.sh
+chmod 755 tree/run.sh
+seq 1 400000 > tree/src/sub/numbers.txt
+printf 'package main\n' > tree/src/main.go
+ln -s README tree/link
+ln -s ../../README tree/src/sub/up
+"#;
+
+/// The same content, created another way: umask 077, reverse order, odd
+/// modes (still executable / not), old mtimes, another owner.
+const TREE_B: &str = r#"
+umask 077
+mkdir tree
+ln -s README tree/link
+mkdir tree/src tree/empty
+printf 'package main\n' > tree/src/main.go
+mkdir tree/src/sub
+ln -s ../../README tree/src/sub/up
+seq 1 400000 > tree/src/sub/numbers.txt
+printf '#!/bin/sh\necho hi\n' > tree/run.sh
+chmod 711 tree/run.sh
+printf 'hello\n' > tree/README
+chmod 600 tree/README
+find tree -exec touch -h -d '1999-12-31 23:59:59' {} +
+touch -d @86400 tree/README
+chown -hR 1234:5678 tree 2>/dev/null || true
+"#;
+
+fn make(dir: &Path, script: &str) -> PathBuf {
+    fs::create_dir_all(dir).unwrap();
+    sh(dir, script);
+    dir.join("tree")
+}
+
+fn package(tree: &Path, format: &str, out: &Path, extra: &[(&str, &str)]) {
+    let mut c = quorate();
+    c.args(["package"])
+        .arg(tree)
+        .args([
+            "--format", format, "--mtime", MTIME, "--prefix", "hello-v1", "-o",
+        ])
+        .arg(out);
+    for (k, v) in extra {
+        c.env(k, v);
+    }
+    c.assert().success();
+}
+
+#[test]
+fn same_bytes_whatever_umask_tz_mtimes_order_owner_threads() {
+    let t = tmp();
+    let a = make(&t.path().join("a"), TREE_A);
+    let b = make(&t.path().join("b"), TREE_B);
+    // The two trees really do differ in what must not matter.
+    let (ma, mb) = (
+        fs::metadata(a.join("README")).unwrap(),
+        fs::metadata(b.join("README")).unwrap(),
+    );
+    assert_ne!(ma.mode(), mb.mode());
+    assert_ne!(ma.mtime(), mb.mtime());
+    if nix_is_root() {
+        assert_ne!(ma.uid(), mb.uid());
+    }
+    for format in ["tar.gz", "zip"] {
+        let oa = t.path().join(format!("a.{format}"));
+        let ob = t.path().join(format!("b.{format}"));
+        package(
+            &a,
+            format,
+            &oa,
+            &[("TZ", "UTC"), ("RAYON_NUM_THREADS", "1")],
+        );
+        package(
+            &b,
+            format,
+            &ob,
+            &[("TZ", "America/New_York"), ("RAYON_NUM_THREADS", "3")],
+        );
+        let (x, y) = (fs::read(&oa).unwrap(), fs::read(&ob).unwrap());
+        assert!(x.len() > 1000);
+        assert!(x == y, "{format}: the two archives differ");
+    }
+}
+
+fn nix_is_root() -> bool {
+    sh(Path::new("/"), "id -u").trim() == "0"
+}
+
+/// (ls-style mode, size, archive name, link target) of every entry of the
+/// packed TREE_A, computed from the files on disk.
+fn expected(tree: &Path, zip: bool) -> Vec<(String, u64, String, Option<String>)> {
+    let mut v = vec![("drwxr-xr-x".to_string(), 0, "hello-v1/".to_string(), None)];
+    let mut rels = Vec::new();
+    let mut stack = vec![tree.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let m = fs::symlink_metadata(&p).unwrap();
+            if m.is_dir() {
+                stack.push(p.clone());
+            }
+            rels.push((
+                p.strip_prefix(tree).unwrap().to_str().unwrap().to_string(),
+                m,
+            ));
+        }
+    }
+    rels.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
+    for (rel, m) in rels {
+        let name = format!("hello-v1/{rel}");
+        if m.is_dir() {
+            v.push(("drwxr-xr-x".into(), 0, format!("{name}/"), None));
+        } else if m.file_type().is_symlink() {
+            let target = fs::read_link(tree.join(&rel))
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let size = if zip { target.len() as u64 } else { 0 };
+            v.push(("lrwxrwxrwx".into(), size, name, Some(target)));
+        } else {
+            let mode = if m.mode() & 0o111 != 0 {
+                "-rwxr-xr-x"
+            } else {
+                "-rw-r--r--"
+            };
+            v.push((mode.into(), m.len(), name, None));
+        }
+    }
+    v
+}
+
+#[test]
+fn gnu_tar_and_gzip_see_normalized_metadata_and_the_same_bytes() {
+    if !have("tar") || !have("gzip") {
+        return;
+    }
+    let t = tmp();
+    let a = make(t.path(), TREE_A);
+    let out = t.path().join("hello.tar.gz");
+    package(&a, "tar.gz", &out, &[]);
+    sh(t.path(), "gzip -t hello.tar.gz");
+    // The gzip header: no name, mtime 0, OS 3.
+    let bytes = fs::read(&out).unwrap();
+    assert_eq!(&bytes[..10], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+    let listing = sh(t.path(), "TZ=UTC tar -tvzf hello.tar.gz");
+    let want = expected(&a, false);
+    let lines: Vec<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), want.len(), "{listing}");
+    for (line, (mode, size, name, link)) in lines.iter().zip(&want) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(f[0], mode, "{line}");
+        assert_eq!(f[1], "0/0", "{line}");
+        assert_eq!(f[2], size.to_string(), "{line}");
+        assert_eq!((f[3], f[4]), ("2023-11-14", "22:13"), "{line}");
+        assert_eq!(f[5], name, "{line}");
+        match link {
+            Some(l) => assert_eq!(&f[6..], ["->", l.as_str()], "{line}"),
+            None => assert_eq!(f.len(), 6, "{line}"),
+        }
+    }
+    // Extracting gives back the same bytes and links.
+    sh(t.path(), "mkdir x && tar -xzf hello.tar.gz -C x");
+    same_tree(&a, &t.path().join("x/hello-v1"));
+    // No PAX headers or other extensions.
+    let raw = sh(
+        t.path(),
+        "gzip -dc hello.tar.gz | tar -t --format=ustar -f - >/dev/null && echo ok",
+    );
+    assert_eq!(raw.trim(), "ok");
+}
+
+#[test]
+fn zipinfo_and_unzip_see_normalized_metadata_and_the_same_bytes() {
+    if !have("unzip") || !have("zipinfo") {
+        return;
+    }
+    let t = tmp();
+    let a = make(t.path(), TREE_A);
+    let out = t.path().join("hello.zip");
+    package(&a, "zip", &out, &[]);
+    let test = sh(t.path(), "unzip -t hello.zip");
+    assert!(test.contains("No errors detected"), "{test}");
+    let listing = sh(t.path(), "unzip -Z hello.zip");
+    let want = expected(&a, true);
+    let lines: Vec<&str> = listing
+        .lines()
+        .filter(|l| l.starts_with(['-', 'd', 'l']))
+        .collect();
+    assert_eq!(lines.len(), want.len(), "{listing}");
+    for (line, (mode, size, name, _)) in lines.iter().zip(&want) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(f[0], mode, "{line}");
+        assert_eq!((f[1], f[2]), ("3.0", "unx"), "{line}");
+        assert_eq!(f[3], size.to_string(), "{line}");
+        assert_eq!((f[6], f[7]), ("23-Nov-14", "22:13"), "{line}");
+        assert_eq!(f[8], name, "{line}");
+    }
+    // No extra fields anywhere (no extended timestamps, no uid/gid).
+    let verbose = sh(t.path(), "zipinfo -v hello.zip");
+    let extra: Vec<&str> = verbose
+        .lines()
+        .filter(|l| l.contains("length of extra field"))
+        .collect();
+    assert_eq!(extra.len(), want.len(), "{verbose}");
+    assert!(
+        extra.iter().all(|l| l.trim_end().ends_with(" 0 bytes")),
+        "{extra:?}"
+    );
+    assert!(verbose.contains("file system or operating system of origin:      Unix"));
+    sh(t.path(), "mkdir x && unzip -q hello.zip -d x");
+    same_tree(&a, &t.path().join("x/hello-v1"));
+}
+
+/// Every file, folder and link of `a` is in `b` with the same bytes / target.
+fn same_tree(a: &Path, b: &Path) {
+    let list = |root: &Path| sh(root, "find . | LC_ALL=C sort");
+    assert_eq!(list(a), list(b));
+    for rel in list(a).lines() {
+        let (pa, pb) = (a.join(rel), b.join(rel));
+        let m = fs::symlink_metadata(&pa).unwrap();
+        if m.file_type().is_symlink() {
+            assert_eq!(
+                fs::read_link(&pa).unwrap(),
+                fs::read_link(&pb).unwrap(),
+                "{rel}"
+            );
+            assert!(
+                fs::symlink_metadata(&pb).unwrap().file_type().is_symlink(),
+                "{rel}"
+            );
+        } else if m.is_file() {
+            assert_eq!(fs::read(&pa).unwrap(), fs::read(&pb).unwrap(), "{rel}");
+        }
+    }
+}
+
+/// Sets up `tree` with one good file plus what `script` adds, packs it in
+/// both formats, and expects exit 2, every `needles` in stderr, and no file
+/// at all left in the output folder.
+fn refused(script: &str, needles: &[&str]) {
+    let t = tmp();
+    fs::create_dir_all(t.path().join("tree/sub")).unwrap();
+    fs::write(t.path().join("tree/sub/ok.txt"), "fine\n").unwrap();
+    sh(t.path(), script);
+    fs::create_dir_all(t.path().join("out")).unwrap();
+    for format in ["tar.gz", "zip"] {
+        let out = t.path().join(format!("out/x.{format}"));
+        let a = quorate()
+            .arg("package")
+            .arg(t.path().join("tree"))
+            .args(["--format", format, "--mtime", MTIME, "-o"])
+            .arg(&out)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        for n in needles {
+            assert!(err.contains(n), "{format}: stderr lacks {n:?}:\n{err}");
+        }
+        let left: Vec<_> = fs::read_dir(t.path().join("out")).unwrap().collect();
+        assert!(left.is_empty(), "{format}: left behind: {left:?}");
+    }
+}
+
+#[test]
+fn symlink_inside_is_a_link_outside_is_refused() {
+    refused(
+        "echo x > outside.txt && ln -s ../../outside.txt tree/sub/escape",
+        &["tree/sub/escape", "points outside the tree"],
+    );
+    refused("ln -s /etc/passwd tree/abs", &["tree/abs", "absolute"]);
+    refused(
+        "ln -s missing tree/dangling",
+        &["tree/dangling", "does not resolve"],
+    );
+}
+
+#[test]
+fn fifo_device_and_socket_are_refused() {
+    refused("mkfifo tree/sub/pipe", &["tree/sub/pipe", "a FIFO"]);
+    if nix_is_root() {
+        refused("mknod tree/null c 1 3", &["tree/null", "a device file"]);
+    } else {
+        eprintln!("SKIP device file: mknod needs root");
+    }
+    if have("python3") {
+        refused(
+            "python3 -c \"import socket; socket.socket(socket.AF_UNIX).bind('tree/sock')\"",
+            &["tree/sock", "a socket"],
+        );
+    }
+}
+
+#[test]
+fn unusable_names_are_refused() {
+    refused("touch tree/$'bad\\xff'", &["tree/bad", "not valid UTF-8"]);
+    refused(
+        "touch tree/$'new\\nline'",
+        &["tree/new", "contains a newline"],
+    );
+    refused(
+        "touch 'tree/back\\slash'",
+        &["tree/back\\slash", "contains a backslash"],
+    );
+}
+
+#[test]
+fn output_inside_the_tree_is_refused() {
+    let t = tmp();
+    fs::create_dir_all(t.path().join("tree/sub")).unwrap();
+    fs::write(t.path().join("tree/a"), "x").unwrap();
+    for out in ["tree/x.tar.gz", "tree/sub/deeper/x.tar.gz"] {
+        let a = quorate()
+            .current_dir(t.path())
+            .args([
+                "package", "tree", "--format", "tar.gz", "--mtime", MTIME, "-o", out,
+            ])
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert!(
+            err.contains(out) && err.contains("inside the folder"),
+            "{err}"
+        );
+        assert!(!t.path().join(out).exists());
+    }
+    let names: Vec<_> = fs::read_dir(t.path().join("tree"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+/// An unreadable file. Tests run as root, which reads anything, so the
+/// packer runs as root without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH
+/// (`setpriv`), for which a mode-000 file is unreadable as for anyone else.
+#[test]
+fn unreadable_file_is_refused() {
+    let t = tmp();
+    fs::create_dir_all(t.path().join("tree")).unwrap();
+    fs::write(t.path().join("tree/a.txt"), "fine\n").unwrap();
+    fs::write(t.path().join("tree/secret"), "hidden\n").unwrap();
+    sh(t.path(), "chmod 000 tree/secret");
+    fs::create_dir_all(t.path().join("out")).unwrap();
+    let root = nix_is_root();
+    if root && !have("setpriv") {
+        return;
+    }
+    for format in ["tar.gz", "zip"] {
+        let out = t.path().join(format!("out/x.{format}"));
+        let bin = assert_cmd::cargo::cargo_bin("quorate");
+        let mut c = if root {
+            let mut c = Command::new("setpriv");
+            c.args([
+                "--inh-caps=-all",
+                "--bounding-set=-dac_override,-dac_read_search",
+            ])
+            .arg(bin);
+            c
+        } else {
+            Command::new(bin)
+        };
+        let o = c
+            .env("NO_COLOR", "1")
+            .arg("package")
+            .arg(t.path().join("tree"))
+            .args(["--format", format, "--mtime", MTIME, "-o"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("tree/secret") && err.contains("cannot read"),
+            "{err}"
+        );
+        let left: Vec<_> = fs::read_dir(t.path().join("out")).unwrap().collect();
+        assert!(left.is_empty(), "{format}: left behind: {left:?}");
+    }
+}
+
+#[test]
+fn mtime_comes_from_source_date_epoch_or_is_asked_for() {
+    let t = tmp();
+    fs::create_dir_all(t.path().join("tree")).unwrap();
+    fs::write(t.path().join("tree/a"), "x").unwrap();
+    let a = quorate()
+        .current_dir(t.path())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(["package", "tree", "--format", "zip", "-o", "a.zip"])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        err.contains("SOURCE_DATE_EPOCH") && err.contains("--mtime"),
+        "{err}"
+    );
+    assert!(!t.path().join("a.zip").exists());
+    for (how, name) in [("env", "e.tar.gz"), ("flag", "f.tar.gz")] {
+        let mut c = quorate();
+        c.current_dir(t.path())
+            .args(["package", "tree", "--format", "tar.gz", "-o", name]);
+        if how == "env" {
+            c.env("SOURCE_DATE_EPOCH", MTIME);
+        } else {
+            c.env_remove("SOURCE_DATE_EPOCH").args(["--mtime", MTIME]);
+        }
+        c.assert().success();
+    }
+    assert_eq!(
+        fs::read(t.path().join("e.tar.gz")).unwrap(),
+        fs::read(t.path().join("f.tar.gz")).unwrap()
+    );
+    let listing = sh(t.path(), "TZ=UTC tar -tvzf e.tar.gz");
+    assert!(listing.contains("2023-11-14 22:13 a"), "{listing}");
+    quorate()
+        .args(["package", "x", "--format", "tgz", "--mtime", "1", "-o", "y"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("use tar.gz or zip"));
+}
