@@ -1,12 +1,202 @@
-//! `quorate policy` (not yet implemented).
+//! `quorate policy`: create, extend and show trust policies.
 
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use quorate_attest::policy::{PolicyFile, SignerEntry, validate_name};
+use quorate_attest::{Policy, SignerKey, openpgp, ssh};
+use quorate_manifest::fsutil;
+
+use crate::EXIT_OK;
 use crate::ui::Ui;
 
 /// Flags of `quorate policy`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+#[command(after_help = "\
+A trust policy is a threshold and the pinned signers (name, full OpenPGP
+fingerprint and key file, or SSH public key). It lives in a standalone file
+(--policy FILE) or in the [trust] table of quorate.toml.
+
+Examples:
+  quorate policy init --threshold 2 -o release-policy.toml
+  quorate policy add --policy release-policy.toml --name alice --key alice.asc
+  quorate policy add --policy release-policy.toml --name dave --ssh-key dave.pub
+  quorate policy show --policy release-policy.toml
+
+Exit codes: 0 done (for show: the policy is valid); 2 invalid policy or key.")]
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Sub {
+    /// Write a new, empty policy file.
+    Init {
+        /// How many distinct signers must sign.
+        #[arg(long, default_value_t = 1)]
+        threshold: i64,
+        /// The file to write.
+        #[arg(short, long, default_value = "quorate-policy.toml")]
+        output: PathBuf,
+    },
+    /// Pin a signer: copies the public key to keys/<NAME>.asc beside the policy.
+    Add {
+        /// The policy file.
+        #[arg(long, value_name = "FILE", default_value = "quorate-policy.toml")]
+        policy: PathBuf,
+        /// The signer's name.
+        #[arg(long)]
+        name: String,
+        /// The signer's OpenPGP public key file (exactly one key).
+        #[arg(long, value_name = "FILE", group = "k")]
+        key: Option<PathBuf>,
+        /// The signer's SSH public key file (`*.pub`).
+        #[arg(long = "ssh-key", value_name = "FILE", group = "k")]
+        ssh_key: Option<PathBuf>,
+        /// Set the threshold too.
+        #[arg(long)]
+        threshold: Option<i64>,
+    },
+    /// Validate a policy and list its signers.
+    Show {
+        /// The policy (default: [trust] of ./quorate.toml).
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+        /// JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read_policy_file(path: &Path) -> anyhow::Result<PolicyFile> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let table: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{}: not valid TOML", path.display()))?;
+    if table.contains_key("trust") {
+        bail!(
+            "{}: is a quorate.toml with a [trust] table; edit it by hand\nhint: `policy add` edits standalone policy files",
+            path.display()
+        );
+    }
+    toml::Value::Table(table)
+        .try_into()
+        .with_context(|| format!("{}: invalid policy", path.display()))
+}
 
 /// Runs `quorate policy`.
-pub fn run(_args: Args, _ui: &Ui) -> anyhow::Result<u8> {
-    anyhow::bail!("`quorate policy` is not implemented yet")
+pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
+    match args.command {
+        Sub::Init { threshold, output } => {
+            if output.exists() {
+                bail!(
+                    "{}: already exists\nhint: add signers with `quorate policy add`",
+                    output.display()
+                );
+            }
+            let text = format!(
+                "# quorate trust policy: how many distinct pinned signers must sign a release.\nthreshold = {threshold}\n\n# Add signers with `quorate policy add --policy {} --name NAME --key KEY.asc`.\n",
+                output.display()
+            );
+            fsutil::write_atomic(&output, text.as_bytes())
+                .with_context(|| output.display().to_string())?;
+            ui.say(format!("wrote {}", output.display()));
+        }
+        Sub::Add {
+            policy,
+            name,
+            key,
+            ssh_key,
+            threshold,
+        } => {
+            validate_name(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let mut file = read_policy_file(&policy)?;
+            if file.signers.iter().any(|s| s.name == name) {
+                bail!("{}: signer {name:?} is already pinned", policy.display());
+            }
+            let base = policy
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let entry = if let Some(k) = key {
+                let cert = openpgp::load_one_cert(&k)?;
+                let rel = format!("keys/{name}.asc");
+                let dest = base.join(&rel);
+                std::fs::create_dir_all(base.join("keys")).context("creating keys/")?;
+                fsutil::write_atomic(&dest, &openpgp::armored_public(&cert))
+                    .with_context(|| dest.display().to_string())?;
+                SignerEntry {
+                    name: name.clone(),
+                    openpgp: Some(openpgp::fingerprint(&cert)),
+                    ssh: None,
+                    key: Some(rel),
+                }
+            } else if let Some(k) = ssh_key {
+                let text = std::fs::read_to_string(&k).with_context(|| k.display().to_string())?;
+                let public = ssh::parse_public(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", k.display()))?;
+                SignerEntry {
+                    name: name.clone(),
+                    openpgp: None,
+                    ssh: Some(public.to_openssh().context("encoding the SSH key")?),
+                    key: None,
+                }
+            } else {
+                bail!("give --key FILE or --ssh-key FILE");
+            };
+            file.signers.push(entry);
+            if let Some(t) = threshold {
+                file.threshold = Some(t);
+            }
+            // Validate before writing.
+            Policy::from_file(&file, base, &policy)?;
+            let text = toml::to_string(&file).context("encoding the policy")?;
+            fsutil::write_atomic(&policy, text.as_bytes())
+                .with_context(|| policy.display().to_string())?;
+            ui.say(format!("pinned {name} in {}", policy.display()));
+        }
+        Sub::Show { policy, json } => {
+            let p = super::verify::load_policy(policy.as_deref())?;
+            if json {
+                let signers: Vec<_> = p
+                    .signers
+                    .iter()
+                    .map(|s| {
+                        serde_json::json!({
+                            "name": s.name,
+                            "scheme": match s.key { SignerKey::OpenPgp { .. } => "openpgp", SignerKey::Ssh { .. } => "ssh" },
+                            "fingerprint": s.fingerprint(),
+                            "key": s.key_path,
+                        })
+                    })
+                    .collect();
+                ui.out(format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({"threshold": p.threshold, "signers": signers})
+                    )?
+                ));
+            } else {
+                ui.out(format!(
+                    "{}: {} of {} distinct signers required\n",
+                    p.source.display(),
+                    p.threshold,
+                    p.signers.len()
+                ));
+                for s in &p.signers {
+                    ui.out(format!(
+                        "  {:<16} {}{}\n",
+                        s.name,
+                        s.fingerprint(),
+                        s.key_path
+                            .as_ref()
+                            .map(|k| format!("  ({})", k.display()))
+                            .unwrap_or_default()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(EXIT_OK)
 }

@@ -10,3 +10,6 @@ mod build;
 mod sign;
 mod diff;
 mod toolchain;
+mod sigfixture;
+mod verify_adversarial;
+mod attest_repo;
