@@ -308,6 +308,7 @@ pub fn execute(
     let json = serde_json::to_vec_pretty(&info).unwrap_or_default();
     let info_path = out.join(&plan.build_info);
     fsutil::write_atomic(&info_path, &[json.as_slice(), b"\n"].concat()).map_err(io(&info_path))?;
+    normalize_modes(&out)?;
     Ok(Built {
         out_dir: out,
         manifest,
@@ -354,6 +355,33 @@ fn build_info(plan: &Plan, tool: &ToolchainFacts, vendor: &str, manifest: &Manif
         vendor: vendor.to_string(),
         manifest_sha256: quorate_manifest::Digest::of_bytes(manifest.to_text().as_bytes()).to_hex(),
     }
+}
+
+/// Gives the release folder plain modes whatever the umask and temporary
+/// files made: folders and executables 0755, other files 0644.
+fn normalize_modes(dir: &Path) -> Result<(), BuildError> {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.map_err(|e| BuildError::Io {
+            path: dir.to_path_buf(),
+            source: e.into(),
+        })?;
+        let meta = entry.metadata().map_err(|e| BuildError::Io {
+            path: entry.path().to_path_buf(),
+            source: e.into(),
+        })?;
+        if meta.file_type().is_symlink() {
+            continue;
+        }
+        let mode = if meta.is_dir() || meta.permissions().mode() & 0o111 != 0 {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode))
+            .map_err(io(entry.path()))?;
+    }
+    Ok(())
 }
 
 /// Copies the tracked files into `dest`, keeping the execute bit and

@@ -282,8 +282,8 @@ impl Plan {
             "\nsteps (in a work folder beside dist/; src/ is a copy of the tracked files):\n",
         );
         s.push_str(&format!(
-            "  copy the {} tracked files to src/, pack {} from them\n",
-            "git ls-files", self.source_archive
+            "  copy the files `git ls-files` lists to src/, pack {} from them\n",
+            self.source_archive
         ));
         s.push_str(&format!(
             "  vendor ({}) into src/vendor/, pack {}\n",
