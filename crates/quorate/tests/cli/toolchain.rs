@@ -558,3 +558,96 @@ fn doctor_reports_leaky_environment_and_git() {
         "{cache}"
     );
 }
+
+/// A fake GOROOT of another version: VERSION, a `bin/go` script, `src/`.
+fn fake_goroot(dir: &Path, version: &str) -> PathBuf {
+    let root = dir.join(format!("fake-go{version}"));
+    sh(
+        dir,
+        &format!(
+            "mkdir -p {r}/bin {r}/src/time && echo go{version} > {r}/VERSION && \
+             printf '#!/bin/sh\\necho go{version}\\n' > {r}/bin/go && chmod 755 {r}/bin/go",
+            r = root.display()
+        ),
+    );
+    root
+}
+
+#[test]
+fn lookup_order_skips_wrong_path_go_and_lists_what_it_saw() {
+    let Some(root) = go_root() else { return };
+    let v = go_version(&root);
+    let t = tmp();
+    let fake = fake_goroot(t.path(), "1.19.13");
+    let path = format!("{}:/usr/bin:/bin", fake.join("bin").display());
+    let cache = tmp();
+
+    // Nothing fits: every candidate is listed with why, then the hints.
+    let out = quorate()
+        .env("QUORATE_CACHE", cache.path())
+        .env("PATH", &path)
+        .env_remove("QUORATE_GO")
+        .args(["toolchain", "check", "--version", &v])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("no official Go {v} toolchain found")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("(`go` on PATH): Go 1.19.13, not {v}")),
+        "{err}"
+    );
+    let cached = cache.path().join(format!("toolchains/go{v}"));
+    assert!(
+        err.contains(&format!(
+            "{} (quorate's cache): not installed",
+            cached.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "hint: install the official Go {v}: `quorate toolchain install {v}`"
+        )),
+        "{err}"
+    );
+
+    // The right one in the cache: the wrong `go` on PATH is skipped.
+    std::fs::create_dir_all(cached.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&root, &cached).unwrap();
+    let out = quorate()
+        .env("QUORATE_CACHE", cache.path())
+        .env("PATH", &path)
+        .env_remove("QUORATE_GO")
+        .args(["toolchain", "check", "--version", &v])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains(&format!("OFFICIAL Go {v}"))
+    );
+
+    // But a wrong QUORATE_GO is an error, not skipped for the cache.
+    let out = quorate()
+        .env("QUORATE_CACHE", cache.path())
+        .env("QUORATE_GO", &fake)
+        .args(["toolchain", "check", "--version", &v])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("WRONG VERSION")
+    );
+}
