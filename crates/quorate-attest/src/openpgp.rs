@@ -27,6 +27,10 @@ use crate::time::{date, rfc3339};
 use crate::verify::{Scheme, SignatureReport, Verdict};
 use crate::{AttestError, MAX_KEY_BYTES, read_capped};
 
+/// At most this many signatures (or malformed packets) are read from one
+/// file; more is hostile.
+pub const MAX_SIGNATURES_PER_FILE: usize = 1000;
+
 /// A signature dated further than this in the future is refused.
 const CLOCK_SKEW: Duration = Duration::from_secs(600);
 
@@ -279,6 +283,9 @@ fn split_blocks(bytes: &[u8]) -> Vec<&[u8]> {
 fn parse_signatures(bytes: &[u8]) -> Vec<Result<Signature, String>> {
     let mut out = Vec::new();
     for block in split_blocks(bytes) {
+        if out.len() >= MAX_SIGNATURES_PER_FILE {
+            break;
+        }
         let before = out.len();
         let mut ppr = match PacketParserBuilder::from_bytes(block).and_then(|b| b.build()) {
             Ok(p) => p,
@@ -287,31 +294,32 @@ fn parse_signatures(bytes: &[u8]) -> Vec<Result<Signature, String>> {
                 continue;
             }
         };
-        loop {
-            match ppr {
-                PacketParserResult::Some(pp) => match pp.next() {
-                    Ok((packet, next)) => {
-                        match packet {
-                            Packet::Signature(s) => out.push(Ok(s)),
-                            Packet::Unknown(u) => out.push(Err(format!(
-                                "unreadable {} packet: {}",
-                                u.tag(),
-                                u.error()
-                            ))),
-                            Packet::Marker(_) => {}
-                            other => out.push(Err(format!(
-                                "unexpected {} packet in a signature file",
-                                other.tag()
-                            ))),
+        while let PacketParserResult::Some(pp) = ppr {
+            if out.len() >= MAX_SIGNATURES_PER_FILE {
+                out.push(Err(format!(
+                    "more than {MAX_SIGNATURES_PER_FILE} packets in one file; the rest is not read"
+                )));
+                break;
+            }
+            match pp.next() {
+                Ok((packet, next)) => {
+                    match packet {
+                        Packet::Signature(s) => out.push(Ok(s)),
+                        Packet::Unknown(u) => {
+                            out.push(Err(format!("unreadable {} packet: {}", u.tag(), u.error())))
                         }
-                        ppr = next;
+                        Packet::Marker(_) => {}
+                        other => out.push(Err(format!(
+                            "unexpected {} packet in a signature file",
+                            other.tag()
+                        ))),
                     }
-                    Err(e) => {
-                        out.push(Err(format!("malformed signature data: {e}")));
-                        break;
-                    }
-                },
-                PacketParserResult::EOF(_) => break,
+                    ppr = next;
+                }
+                Err(e) => {
+                    out.push(Err(format!("malformed signature data: {e}")));
+                    break;
+                }
             }
         }
         if out.len() == before {

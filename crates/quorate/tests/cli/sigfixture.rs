@@ -206,7 +206,7 @@ fn build() -> Fixture {
         std::fs::write(&path, bytes).unwrap();
         lines.push(format!("{}  {p}\n", sha256_hex(&path)));
     }
-    lines.sort_by(|a, b| a[66..].as_bytes().cmp(b[66..].as_bytes()));
+    lines.sort_by(|a, b| a.as_bytes()[66..].cmp(&b.as_bytes()[66..]));
     std::fs::write(
         f.template.join(format!("manifest-{VERSION}.txt")),
         lines.concat(),
