@@ -12,9 +12,7 @@ use quorate_manifest::{Digest, Manifest, fsutil};
 use serde::Serialize;
 
 use crate::policy::{Policy, validate_name};
-use crate::verify::{
-    Quorum, SignatureReport, Verdict, count_quorum, find_release_files, verify_signature_file,
-};
+use crate::verify::{Quorum, SignatureReport, Verdict, find_release_files, verify_signature_file};
 use crate::{AttestError, read_capped};
 
 /// What [`add`] did.
@@ -206,12 +204,70 @@ pub struct AttestationReport {
     pub ok: bool,
 }
 
+/// One signed document in a signer folder: quorate's manifest, or a
+/// guix.sigs `all.SHA256SUMS` / `noncodesigned.SHA256SUMS`.
+struct Document {
+    data: PathBuf,
+    signatures: Vec<PathBuf>,
+}
+
+/// The documents of one signer folder.
+fn documents(dir: &Path, version: &str) -> Result<Vec<Document>, AttestError> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|source| AttestError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut docs = Vec::new();
+    let manifest = format!("manifest-{version}.txt");
+    if names.contains(&manifest) {
+        docs.push(Document {
+            data: dir.join(&manifest),
+            signatures: names
+                .iter()
+                .filter(|n| {
+                    n.starts_with("manifest-")
+                        && crate::verify::SIGNATURE_EXTENSIONS
+                            .iter()
+                            .any(|e| n.ends_with(e))
+                })
+                .map(|n| dir.join(n))
+                .collect(),
+        });
+    }
+    for n in names.iter().filter(|n| n.ends_with("SHA256SUMS")) {
+        docs.push(Document {
+            data: dir.join(n),
+            signatures: [".asc", ".sig"]
+                .iter()
+                .map(|e| format!("{n}{e}"))
+                .filter(|s| names.contains(s))
+                .map(|s| dir.join(s))
+                .collect(),
+        });
+    }
+    Ok(docs)
+}
+
 /// Verifies every signer folder under `<repo>/<version>/` and builds the
-/// agreement matrix.
+/// agreement matrix. A folder holds quorate's `manifest-<version>.txt` with
+/// its signature, or guix.sigs' `all.SHA256SUMS` and/or
+/// `noncodesigned.SHA256SUMS` with their `.asc`; a folder counts when every
+/// document in it carries a GOOD signature by the folder's own pinned key.
+/// `key_problems` (from [`Policy::from_keys_dir`]) are attached to their
+/// signers' folders; `reject_expired` as in
+/// [`crate::verify::VerifyOptions`].
 pub fn compare(
     repo: &Path,
     version: &str,
     policy: &Policy,
+    key_problems: &[crate::policy::KeyProblem],
+    reject_expired: bool,
 ) -> Result<AttestationReport, AttestError> {
     let vdir = repo.join(version);
     let io = |source| AttestError::Io {
@@ -231,10 +287,9 @@ pub fn compare(
     names.sort();
     let now = SystemTime::now();
     let mut signers = Vec::new();
-    let mut manifests: Vec<(usize, Manifest)> = Vec::new();
-    let mut all_sigs: Vec<SignatureReport> = Vec::new();
-    let mut owner: Vec<usize> = Vec::new();
-    for (i, name) in names.iter().enumerate() {
+    let mut digests_of: Vec<Option<BTreeMap<String, Digest>>> = Vec::new();
+    let mut seen_keys: Vec<(String, String)> = Vec::new();
+    for name in &names {
         let dir = vdir.join(name);
         let mut att = SignerAttestation {
             signer: name.clone(),
@@ -245,87 +300,141 @@ pub fn compare(
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok()),
         };
-        let mpath = dir.join(format!("manifest-{version}.txt"));
-        let data = match read_capped(&mpath, 64 << 20) {
-            Ok(d) => d,
-            Err(e) => {
-                att.problem = Some(format!("no manifest: {e}"));
-                signers.push(att);
-                continue;
-            }
-        };
-        match Manifest::parse(&data, &mpath.display().to_string()) {
-            Ok(m) => manifests.push((i, m)),
-            Err(e) => att.problem = Some(format!("malformed manifest: {e}")),
-        }
-        let mut sig_paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map_err(|source| AttestError::Io {
-                path: dir.clone(),
-                source,
-            })?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| {
-                let n = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                n.starts_with("manifest-")
-                    && crate::verify::SIGNATURE_EXTENSIONS
-                        .iter()
-                        .any(|e| n.ends_with(e))
-            })
+        let mut problems: Vec<String> = key_problems
+            .iter()
+            .filter(|k| k.signer == *name)
+            .map(|k| format!("{}: {}", k.file.display(), k.reason))
             .collect();
-        sig_paths.sort();
-        if sig_paths.is_empty() && att.problem.is_none() {
-            att.problem = Some("no signature in the folder".into());
+        let docs = documents(&dir, version)?;
+        if docs.is_empty() {
+            problems.push(format!(
+                "no manifest-{version}.txt or *.SHA256SUMS in the folder"
+            ));
         }
-        for p in sig_paths {
-            for mut r in verify_signature_file(&p, &data, policy, now) {
-                r.file = format!("{name}/{}", r.file);
-                r.claimed_signer = Some(name.clone());
-                if let Some(s) = &r.signer
-                    && s != name
-                    && r.verdict == Verdict::Good
-                {
-                    r.verdict = Verdict::Bad;
-                    r.reason = Some(format!(
-                        "made by {s:?}'s key, but it sits in {name:?}'s folder"
-                    ));
+        let mut digests: BTreeMap<String, Digest> = BTreeMap::new();
+        let mut every_doc_good = !docs.is_empty();
+        let mut folder_key: Option<String> = None;
+        for doc in &docs {
+            let doc_name = doc
+                .data
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let data = match read_capped(&doc.data, 64 << 20) {
+                Ok(d) => d,
+                Err(e) => {
+                    problems.push(e.to_string());
+                    every_doc_good = false;
+                    continue;
                 }
-                all_sigs.push(r);
-                owner.push(i);
+            };
+            match Manifest::parse(&data, &doc.data.display().to_string()) {
+                Ok(m) => {
+                    for e in m.entries() {
+                        digests.entry(e.path.clone()).or_insert(e.digest);
+                    }
+                }
+                Err(e) => {
+                    problems.push(format!("malformed {doc_name}: {e}"));
+                    every_doc_good = false;
+                }
             }
+            if doc.signatures.is_empty() {
+                problems.push(format!("{doc_name} has no signature ({doc_name}.asc)"));
+                every_doc_good = false;
+            }
+            let mut doc_good = false;
+            for p in &doc.signatures {
+                let mut reports = verify_signature_file(p, &data, policy, now);
+                if reject_expired {
+                    crate::verify::apply_reject_expired(&mut reports);
+                }
+                for mut r in reports {
+                    r.file = format!("{name}/{}", r.file);
+                    r.claimed_signer = Some(name.clone());
+                    if r.verdict == Verdict::Good {
+                        match &r.signer {
+                            Some(s) if s != name => {
+                                r.verdict = Verdict::Bad;
+                                r.reason = Some(format!(
+                                    "made by {s:?}'s key, but it sits in {name:?}'s folder"
+                                ));
+                            }
+                            _ => {
+                                if let Some(other) = seen_keys
+                                    .iter()
+                                    .find(|(k, n)| Some(k) == r.key_id.as_ref() && n != name)
+                                {
+                                    r.verdict = Verdict::Duplicate;
+                                    r.reason = Some(format!(
+                                        "the same key already counted for {}; one key votes once",
+                                        other.1
+                                    ));
+                                } else {
+                                    doc_good = true;
+                                    folder_key = r.key_id.clone();
+                                }
+                            }
+                        }
+                    }
+                    att.signatures.push(r);
+                }
+            }
+            every_doc_good &= doc_good;
         }
+        if every_doc_good && problems.is_empty() {
+            att.counts = true;
+            if let Some(k) = folder_key {
+                seen_keys.push((k, name.clone()));
+            }
+            for r in att.signatures.iter_mut() {
+                r.counts = r.verdict == Verdict::Good;
+            }
+            digests_of.push(Some(digests));
+        } else {
+            if problems.is_empty() {
+                problems.push(
+                    att.signatures
+                        .iter()
+                        .filter(|r| r.verdict != Verdict::Good)
+                        .map(|r| {
+                            format!(
+                                "{} {}: {}",
+                                r.verdict,
+                                r.file,
+                                r.reason.clone().unwrap_or_default()
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
+            }
+            digests_of.push(None);
+        }
+        att.problem = (!problems.is_empty()).then(|| problems.join("; "));
         signers.push(att);
     }
-    let quorum = count_quorum(&mut all_sigs, policy);
-    for (r, i) in all_sigs.into_iter().zip(owner) {
-        if r.counts {
-            signers[i].counts = true;
-        }
-        signers[i].signatures.push(r);
-    }
-    for s in signers.iter_mut() {
-        if !s.counts && s.problem.is_none() {
-            s.problem = Some(
-                s.signatures
-                    .iter()
-                    .map(|r| format!("{}: {}", r.verdict, r.reason.clone().unwrap_or_default()))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            );
-        }
-    }
-    let counting: Vec<(String, &Manifest)> = manifests
+    let counted: Vec<String> = signers
         .iter()
-        .filter(|(i, _)| signers[*i].counts)
-        .map(|(i, m)| (signers[*i].signer.clone(), m))
+        .filter(|s| s.counts)
+        .map(|s| s.signer.clone())
+        .collect();
+    let quorum = Quorum {
+        threshold: policy.threshold,
+        signers: policy.signers.len(),
+        count: counted.len(),
+        met: counted.len() >= policy.threshold,
+        counted,
+    };
+    let counting: Vec<(String, &BTreeMap<String, Digest>)> = signers
+        .iter()
+        .zip(&digests_of)
+        .filter_map(|(s, d)| d.as_ref().map(|d| (s.signer.clone(), d)))
         .collect();
     let mut paths: BTreeMap<String, ()> = BTreeMap::new();
     for (_, m) in &counting {
-        for e in m.entries() {
-            paths.insert(e.path.clone(), ());
+        for p in m.keys() {
+            paths.insert(p.clone(), ());
         }
     }
     let mut artifacts = Vec::new();

@@ -544,6 +544,7 @@ fn check_one(
                     "key expired on {} (signature made before, while it was valid)",
                     date(e)
                 ));
+                r.key_expired = Some(date(e));
             }
         }
         Err(e) => r.notes.push(format!("the key is not valid today: {e}")),
@@ -556,6 +557,7 @@ fn check_one(
             "key expired on {} (signature made before, while it was valid)",
             date(e)
         ));
+        r.key_expired = Some(date(e));
     }
     r
 }

@@ -106,6 +106,17 @@ impl Signer {
     }
 }
 
+/// A key file that could not be used (see [`Policy::from_keys_dir`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyProblem {
+    /// The signer the file is for.
+    pub signer: String,
+    /// The file.
+    pub file: PathBuf,
+    /// What is wrong.
+    pub reason: String,
+}
+
 /// A validated trust policy.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -211,18 +222,32 @@ impl Policy {
                             e.name, e.name, e.name
                         )));
                     };
-                    let cert = openpgp::load_one_cert(kp)?;
-                    let actual = openpgp::fingerprint(&cert);
-                    if actual != pinned {
+                    // The pin decides: from a key file holding several keys,
+                    // only the pinned one is taken.
+                    let certs = openpgp::load_certs(kp)?;
+                    let found: Vec<String> = certs.iter().map(openpgp::fingerprint).collect();
+                    let Some(cert) = certs
+                        .into_iter()
+                        .find(|c| openpgp::fingerprint(c) == pinned)
+                    else {
                         return Err(AttestError::Key {
                             path: kp.clone(),
-                            reason: format!(
-                                "holds key {actual}, but {} pins {pinned} for signer {:?}",
-                                source.display(),
-                                e.name
-                            ),
+                            reason: if found.is_empty() {
+                                format!(
+                                    "holds no OpenPGP key; {} pins {pinned} for signer {:?}",
+                                    source.display(),
+                                    e.name
+                                )
+                            } else {
+                                format!(
+                                    "holds key {}, but {} pins {pinned} for signer {:?}",
+                                    found.join(", "),
+                                    source.display(),
+                                    e.name
+                                )
+                            },
                         });
-                    }
+                    };
                     SignerKey::OpenPgp {
                         fingerprint: pinned,
                         cert: Box::new(cert.strip_secret_key_material()),
@@ -291,6 +316,109 @@ impl Policy {
         })
     }
 
+    /// A policy from a folder of public keys, one file per signer
+    /// (`builder-keys/<signer>.gpg` in guix.sigs, `scripts/keys/<user>.asc`
+    /// in lnd): the signer's name is the file's stem and the key is the one
+    /// certificate in it (trust on first use of the repository's own
+    /// files). Files holding no key, several keys, or a key already taken
+    /// by another file are returned as problems, and their signers left
+    /// out, so that one bad file never stops the others.
+    pub fn from_keys_dir(
+        dir: &Path,
+        threshold: usize,
+    ) -> Result<(Self, Vec<KeyProblem>), AttestError> {
+        let io = |source| AttestError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.is_file()
+                    && p.extension()
+                        .is_some_and(|x| x == "gpg" || x == "asc" || x == "pgp")
+            })
+            .collect();
+        files.sort();
+        let mut signers: Vec<Signer> = Vec::new();
+        let mut problems = Vec::new();
+        for f in files {
+            let name = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let problem = |reason: String| KeyProblem {
+                signer: name.clone(),
+                file: f.clone(),
+                reason,
+            };
+            if let Err(r) = validate_name(&name) {
+                problems.push(problem(r));
+                continue;
+            }
+            let certs = match openpgp::load_certs(&f) {
+                Ok(c) => c,
+                Err(e) => {
+                    problems.push(problem(e.to_string()));
+                    continue;
+                }
+            };
+            let cert = match certs.len() {
+                0 => {
+                    problems.push(problem("holds no OpenPGP key".into()));
+                    continue;
+                }
+                1 => certs.into_iter().next().expect("one"),
+                n => {
+                    problems.push(problem(format!(
+                        "holds {n} keys ({}); quorate needs one key per signer file (or a policy pinning one of them)",
+                        certs.iter().map(openpgp::fingerprint).collect::<Vec<_>>().join(", ")
+                    )));
+                    continue;
+                }
+            };
+            let fingerprint = openpgp::fingerprint(&cert);
+            if let Some(other) = signers.iter().find(|s| s.fingerprint() == fingerprint) {
+                problems.push(problem(format!(
+                    "holds key {fingerprint}, already {:?}'s; one key votes once",
+                    other.name
+                )));
+                continue;
+            }
+            signers.push(Signer {
+                name,
+                key: SignerKey::OpenPgp {
+                    fingerprint,
+                    cert: Box::new(cert.strip_secret_key_material()),
+                },
+                key_path: Some(f),
+            });
+        }
+        let err = |reason: String| AttestError::Policy {
+            path: dir.to_path_buf(),
+            reason,
+        };
+        if threshold < 1 {
+            return Err(err("threshold must be at least 1".into()));
+        }
+        if threshold > signers.len() {
+            return Err(err(format!(
+                "threshold {threshold} exceeds the {} usable signer keys in this folder; it could never be met",
+                signers.len()
+            )));
+        }
+        Ok((
+            Policy {
+                threshold,
+                signers,
+                source: dir.to_path_buf(),
+            },
+            problems,
+        ))
+    }
+
     /// The OpenPGP certificates, with their signer names.
     pub fn openpgp_keys(&self) -> Vec<openpgp::PinnedCert<'_>> {
         self.signers
@@ -323,6 +451,90 @@ impl Policy {
     pub fn signer(&self, name: &str) -> Option<&Signer> {
         self.signers.iter().find(|s| s.name == name)
     }
+}
+
+/// What [`import_lnd`] read from an lnd-style checkout.
+#[derive(Debug, Clone)]
+pub struct LndImport {
+    /// The policy, with `key = "keys/<user>.asc"` for every signer.
+    pub policy: PolicyFile,
+    /// `(user, scripts/keys/<user>.asc)` to copy beside the policy.
+    pub key_files: Vec<(String, PathBuf)>,
+}
+
+/// Reads lnd's (or taproot-assets') `scripts/verify-install.sh`: the pinned
+/// `KEYS+=("<fingerprint> <user>")` list and `MIN_REQUIRED_SIGNATURES`,
+/// with the keys in `scripts/keys/<user>.asc`.
+pub fn import_lnd(checkout: &Path) -> Result<LndImport, AttestError> {
+    let script = checkout.join("scripts/verify-install.sh");
+    let err = |reason: String| AttestError::Policy {
+        path: script.clone(),
+        reason,
+    };
+    let bytes = crate::read_capped(&script, MAX_POLICY_BYTES)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut threshold = None;
+    let mut signers: Vec<SignerEntry> = Vec::new();
+    let mut key_files = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(v) = line.strip_prefix("MIN_REQUIRED_SIGNATURES=") {
+            let v = v.trim().trim_matches('"');
+            let n: i64 = v.parse().map_err(|_| {
+                err(format!(
+                    "line {}: MIN_REQUIRED_SIGNATURES={v} is not a number",
+                    i + 1
+                ))
+            })?;
+            threshold.get_or_insert(n);
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("KEYS+=(") else {
+            continue;
+        };
+        let inner = rest
+            .trim_end_matches(')')
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'');
+        let mut parts = inner.split_whitespace();
+        let (Some(fpr), Some(user), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(err(format!(
+                "line {}: expected KEYS+=(\"<fingerprint> <user>\"), found {line:?}",
+                i + 1
+            )));
+        };
+        let fpr = openpgp::normalize_fingerprint(fpr)
+            .ok_or_else(|| err(format!("line {}: {fpr:?} is not a full fingerprint", i + 1)))?;
+        validate_name(user).map_err(|r| err(format!("line {}: {r}", i + 1)))?;
+        let key = checkout.join("scripts/keys").join(format!("{user}.asc"));
+        if !key.is_file() {
+            return Err(err(format!(
+                "line {}: {user}'s key file {} does not exist",
+                i + 1,
+                key.display()
+            )));
+        }
+        key_files.push((user.to_string(), key));
+        signers.push(SignerEntry {
+            name: user.to_string(),
+            openpgp: Some(fpr),
+            ssh: None,
+            key: Some(format!("keys/{user}.asc")),
+        });
+    }
+    if signers.is_empty() {
+        return Err(err(
+            "no KEYS+=(\"<fingerprint> <user>\") lines: is this an lnd-style checkout?".into(),
+        ));
+    }
+    let threshold = threshold.ok_or_else(|| err("no MIN_REQUIRED_SIGNATURES=<n> line".into()))?;
+    Ok(LndImport {
+        policy: PolicyFile {
+            threshold: Some(threshold),
+            signers,
+        },
+        key_files,
+    })
 }
 
 #[cfg(test)]
@@ -383,11 +595,17 @@ mod tests {
         ))
         .unwrap_err();
         assert!(e.contains("listed twice"), "{e}");
+        // The pin picks its key out of a file holding several.
+        let p = case(format!(
+            "threshold = 1\n[[signer]]\nname='b'\nopenpgp='{fb}'\nkey='keys/ab.asc'\n"
+        ))
+        .unwrap();
+        assert_eq!(p.signers[0].fingerprint(), fb);
         let e = case(format!(
-            "threshold = 1\n[[signer]]\nname='a'\nopenpgp='{fa}'\nkey='keys/ab.asc'\n"
+            "threshold = 1\n[[signer]]\nname='a'\nopenpgp='{fa}'\nkey='keys/b.asc'\n"
         ))
         .unwrap_err();
-        assert!(e.contains("holds 2 keys"), "{e}");
+        assert!(e.contains(&fa) && e.contains(&fb), "{e}");
         let e = case(
             "threshold = 1\n[[signer]]\nname='a'\nopenpgp='0E4647D58F8A69E4'\nkey='keys/a.asc'\n"
                 .into(),

@@ -89,6 +89,8 @@ pub struct SignatureReport {
     pub notes: Vec<String>,
     /// True when this signature counts toward the quorum.
     pub counts: bool,
+    /// When the (GOOD) signature's key has expired since: the date.
+    pub key_expired: Option<String>,
     /// The key identity used for the quorum (`openpgp:FPR`, `ssh:SHA256:…`).
     #[serde(skip)]
     pub key_id: Option<String>,
@@ -110,6 +112,7 @@ impl SignatureReport {
             reason: None,
             notes: Vec::new(),
             counts: false,
+            key_expired: None,
             key_id: None,
         }
     }
@@ -320,6 +323,24 @@ pub fn find_release_files(dir: &Path) -> Result<ReleaseFiles, AttestError> {
 pub struct VerifyOptions {
     /// Every listed file must be present (otherwise missing ones are fine).
     pub require_all: bool,
+    /// A GOOD signature whose key has expired since does not count (it
+    /// becomes EXPIRED).
+    pub reject_expired: bool,
+}
+
+/// With `--reject-expired`: GOOD signatures by keys that have expired
+/// since become EXPIRED.
+pub fn apply_reject_expired(reports: &mut [SignatureReport]) {
+    for r in reports.iter_mut() {
+        if r.verdict == Verdict::Good
+            && let Some(d) = &r.key_expired
+        {
+            r.verdict = Verdict::Expired;
+            r.reason = Some(format!(
+                "made while the key was valid, but the key expired on {d} and --reject-expired is set"
+            ));
+        }
+    }
 }
 
 /// The whole verification of a release folder.
@@ -365,43 +386,103 @@ pub fn verify_release(
     progress: &dyn Progress,
 ) -> Result<ReleaseReport, AttestError> {
     let files = find_release_files(dir)?;
-    let data = read_capped(&files.manifest, 64 << 20)?;
-    let manifest_name = files
-        .manifest
+    let sigs: Vec<(PathBuf, Option<String>)> = files
+        .signatures
+        .iter()
+        .map(|(p, s)| (p.clone(), Some(s.clone())))
+        .collect();
+    verify_document(
+        dir,
+        &files.manifest,
+        files.version,
+        &sigs,
+        files.ignored,
+        policy,
+        options,
+        progress,
+    )
+}
+
+/// Verifies a checksum file (`SHA256SUMS`, a manifest) with the signatures
+/// in `signature_files` (each may hold many signatures, as Bitcoin Core's
+/// combined `SHA256SUMS.asc` does), then the files in `files_dir`.
+pub fn verify_sums(
+    sums: &Path,
+    signature_files: &[PathBuf],
+    files_dir: &Path,
+    policy: &Policy,
+    options: VerifyOptions,
+    progress: &dyn Progress,
+) -> Result<ReleaseReport, AttestError> {
+    let sigs: Vec<(PathBuf, Option<String>)> =
+        signature_files.iter().map(|p| (p.clone(), None)).collect();
+    let version = sums
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let manifest = Manifest::parse(&data, &files.manifest.display().to_string())?;
+    verify_document(
+        files_dir,
+        sums,
+        version,
+        &sigs,
+        Vec::new(),
+        policy,
+        options,
+        progress,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn verify_document(
+    dir: &Path,
+    manifest_path: &Path,
+    version: String,
+    sig_files: &[(PathBuf, Option<String>)],
+    ignored: Vec<String>,
+    policy: &Policy,
+    options: VerifyOptions,
+    progress: &dyn Progress,
+) -> Result<ReleaseReport, AttestError> {
+    let data = read_capped(manifest_path, 64 << 20)?;
+    let manifest = Manifest::parse(&data, &manifest_path.display().to_string())?;
     let now = SystemTime::now();
     let mut signatures = Vec::new();
-    for (path, claimed) in &files.signatures {
+    for (path, claimed) in sig_files {
         for mut r in verify_signature_file(path, &data, policy, now) {
-            if let Some(s) = &r.signer
-                && s != claimed
+            if let (Some(s), Some(c)) = (&r.signer, claimed)
+                && s != c
             {
-                r.notes.push(format!(
-                    "the file name says {claimed:?}, but the key is {s:?}'s"
-                ));
+                r.notes
+                    .push(format!("the file name says {c:?}, but the key is {s:?}'s"));
             }
-            r.claimed_signer = Some(claimed.clone());
+            r.claimed_signer = claimed.clone();
             signatures.push(r);
         }
     }
+    if options.reject_expired {
+        apply_reject_expired(&mut signatures);
+    }
     let quorum = count_quorum(&mut signatures, policy);
-    let sig_names: BTreeSet<String> = files
-        .signatures
-        .iter()
-        .filter_map(|(p, _)| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .chain(files.ignored.iter().cloned())
-        .collect();
-    let skip = |rel: &str| rel == manifest_name || sig_names.contains(rel) || rel.ends_with(".ots");
+    // Paths relative to `dir` that are not release files.
+    let rel_name = |p: &Path| -> Option<String> {
+        let d = dir.canonicalize().ok()?;
+        let c = p.canonicalize().ok()?;
+        c.strip_prefix(&d)
+            .ok()
+            .map(|r| r.to_string_lossy().into_owned())
+    };
+    let mut not_files: BTreeSet<String> =
+        sig_files.iter().filter_map(|(p, _)| rel_name(p)).collect();
+    not_files.extend(rel_name(manifest_path));
+    not_files.extend(ignored.iter().cloned());
+    let skip = |rel: &str| not_files.contains(rel) || rel.ends_with(".ots");
     let report = check(&manifest, dir, &skip, progress)?;
     let mut out = ReleaseReport {
         dir: dir.to_path_buf(),
-        manifest: files.manifest,
-        version: files.version,
+        manifest: manifest_path.to_path_buf(),
+        version,
         signatures,
-        ignored: files.ignored,
+        ignored,
         quorum,
         files: report,
         require_all: options.require_all,

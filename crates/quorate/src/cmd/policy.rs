@@ -22,6 +22,7 @@ Examples:
   quorate policy add --policy release-policy.toml --name alice --key alice.asc
   quorate policy add --policy release-policy.toml --name dave --ssh-key dave.pub
   quorate policy show --policy release-policy.toml
+  quorate policy import-lnd ~/src/lnd -o lnd-policy.toml
 
 Exit codes: 0 done (for show: the policy is valid); 2 invalid policy or key.")]
 pub struct Args {
@@ -57,6 +58,16 @@ enum Sub {
         /// Set the threshold too.
         #[arg(long)]
         threshold: Option<i64>,
+    },
+    /// Write a policy from an lnd-style checkout: the pinned KEYS+=(...) and
+    /// MIN_REQUIRED_SIGNATURES of scripts/verify-install.sh, the keys of
+    /// scripts/keys/ (copied to keys/ beside the policy).
+    ImportLnd {
+        /// The lnd (or taproot-assets, …) source checkout.
+        checkout: PathBuf,
+        /// The policy file to write.
+        #[arg(short, long, default_value = "quorate-policy.toml")]
+        output: PathBuf,
     },
     /// Validate a policy and list its signers.
     Show {
@@ -155,6 +166,48 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
             fsutil::write_atomic(&policy, text.as_bytes())
                 .with_context(|| policy.display().to_string())?;
             ui.say(format!("pinned {name} in {}", policy.display()));
+        }
+        Sub::ImportLnd { checkout, output } => {
+            if output.exists() {
+                bail!(
+                    "{}: already exists; refusing to overwrite it",
+                    output.display()
+                );
+            }
+            let imported = quorate_attest::policy::import_lnd(&checkout)?;
+            let base = output
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let keys = base.join("keys");
+            std::fs::create_dir_all(&keys).with_context(|| keys.display().to_string())?;
+            for (user, src) in &imported.key_files {
+                let dest = keys.join(format!("{user}.asc"));
+                let bytes = std::fs::read(src).with_context(|| src.display().to_string())?;
+                if dest.exists() && std::fs::read(&dest).ok().as_deref() != Some(&bytes[..]) {
+                    bail!(
+                        "{}: exists with other content; refusing to overwrite it",
+                        dest.display()
+                    );
+                }
+                fsutil::write_atomic(&dest, &bytes).with_context(|| dest.display().to_string())?;
+            }
+            // Validate (every key file holds its pinned key) before writing.
+            let policy = Policy::from_file(&imported.policy, base, &output)?;
+            let header = format!(
+                "# Imported from {}/scripts/verify-install.sh by `quorate policy import-lnd`.\n",
+                checkout.display()
+            );
+            let text = toml::to_string(&imported.policy).context("encoding the policy")?;
+            fsutil::write_atomic(&output, format!("{header}{text}").as_bytes())
+                .with_context(|| output.display().to_string())?;
+            ui.say(format!(
+                "wrote {}: {} of {} signers required; keys in {}",
+                output.display(),
+                policy.threshold,
+                policy.signers.len(),
+                keys.display()
+            ));
         }
         Sub::Show { policy, json } => {
             let p = super::verify::load_policy(policy.as_deref())?;

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use quorate_attest::attest::{self, AttestationReport};
-use quorate_attest::verify::{ReleaseReport, SignatureReport, VerifyOptions, verify_release};
+use quorate_attest::policy::KeyProblem;
+use quorate_attest::verify::{ReleaseReport, SignatureReport, VerifyOptions, verify_release, verify_sums};
 use quorate_attest::{Policy, Verdict};
 use quorate_manifest::EntryStatus;
 
@@ -37,12 +38,31 @@ Files: MATCH, MISMATCH, MISSING (fine unless --require-all).
 
 The policy comes from --policy FILE, else the [trust] table of ./quorate.toml.
 
+Key lifetimes: a signature made while its key was valid stays GOOD after the
+key expires ("key expired on DATE") and counts unless --reject-expired; one
+made after the expiry is EXPIRED. A key revoked as compromised (or with no
+reason) never counts; one retired or superseded counts only for signatures
+made before the revocation. The key's state at the signature's creation
+time decides, because releases outlive keys but a stolen key can back-date.
+
+Trust, in order: --policy FILE; --keys-dir DIR --threshold N (one key file
+per signer, named <signer>.gpg or .asc); the [trust] table of ./quorate.toml.
+
+With --signatures FILE...: verifies a checksum file (e.g. Bitcoin Core's
+SHA256SUMS) against combined signature files holding many signatures
+(SHA256SUMS.asc); every signature gets its own verdict.
+
 With --attestations REPO --version V: verifies every <V>/<SIGNER>/ folder of
-an attestation repository and prints, artifact by artifact, which signers
-attest which digest, naming each signer who disagrees with the majority.
+an attestation repository (quorate's manifest-<V>.txt and signature, or
+guix.sigs' all.SHA256SUMS / noncodesigned.SHA256SUMS with .asc; keys from
+--policy, or --keys-dir, default REPO/builder-keys) and prints, artifact by
+artifact, which signers attest which digest, naming each signer who
+disagrees with the majority.
 
 Examples:
   quorate verify ~/Downloads/tapd-v0.7.0 --policy tapd-policy.toml
+  quorate verify SHA256SUMS --signatures SHA256SUMS.asc --keys-dir guix.sigs/builder-keys --threshold 5
+  quorate verify --attestations guix.sigs --version 27.0 --threshold 5
   quorate verify dist/v1.0.0 --json
   quorate verify --attestations ../release-sigs --version v1.0.0
 
@@ -55,28 +75,80 @@ Exit codes:
   2  could not verify: no manifest or two manifests, malformed manifest,
      invalid policy or key file, unreadable folder")]
 pub struct Args {
-    /// The release folder (default: the current folder).
+    /// The release folder (default: the current folder), or with
+    /// --signatures, the checksum file they sign (SHA256SUMS).
     dir: Option<PathBuf>,
     /// The trust policy (default: [trust] of ./quorate.toml).
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// Trust the keys in this folder instead of a policy: one file per
+    /// signer (<signer>.gpg or .asc), named as the signer; needs --threshold.
+    #[arg(long, value_name = "DIR", conflicts_with = "policy")]
+    keys_dir: Option<PathBuf>,
+    /// How many distinct signers must sign (with --keys-dir; overrides the
+    /// policy's threshold otherwise).
+    #[arg(long, value_name = "N")]
+    threshold: Option<usize>,
+    /// Signature files over the checksum file given as the first argument
+    /// (each may hold many armored signatures, like Bitcoin Core's SHA256SUMS.asc).
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "attestations")]
+    signatures: Vec<PathBuf>,
+    /// With --signatures: the folder holding the files to check (default:
+    /// the checksum file's folder). Files not present are skipped.
+    #[arg(long, value_name = "DIR", requires = "signatures")]
+    files: Option<PathBuf>,
     /// Print a machine-readable JSON report on stdout.
     #[arg(long)]
     json: bool,
     /// Every file the manifest lists must be present.
     #[arg(long)]
     require_all: bool,
+    /// Do not count signatures whose key has expired since, even when they
+    /// were made while it was valid.
+    #[arg(long)]
+    reject_expired: bool,
     /// Verify the attestations in this repository instead of a release folder.
-    #[arg(
-        long,
-        value_name = "REPO",
-        requires = "version",
-        conflicts_with = "dir"
-    )]
+    #[arg(long, value_name = "REPO", requires = "version", conflicts_with = "dir")]
     attestations: Option<PathBuf>,
     /// The version to compare in the attestation repository.
     #[arg(long, value_name = "V", requires = "attestations")]
     version: Option<String>,
+}
+
+/// Resolves the trust: --policy, --keys-dir (or `default_keys_dir`), or
+/// ./quorate.toml; applies --threshold.
+fn resolve_policy(
+    args: &Args,
+    default_keys_dir: Option<PathBuf>,
+    ui: &Ui,
+) -> anyhow::Result<(Policy, Vec<KeyProblem>)> {
+    let keys_dir = args.keys_dir.clone().or(if args.policy.is_none() { default_keys_dir } else { None });
+    let (mut policy, problems) = match (&args.policy, keys_dir) {
+        (None, Some(kd)) => {
+            let Some(t) = args.threshold else {
+                bail!(
+                    "--keys-dir {} needs --threshold N (how many distinct signers must sign)\nhint: or pass --policy FILE",
+                    kd.display()
+                );
+            };
+            Policy::from_keys_dir(&kd, t)?
+        }
+        (p, _) => (load_policy(p.as_deref())?, Vec::new()),
+    };
+    if let Some(t) = args.threshold {
+        if t < 1 || t > policy.signers.len() {
+            bail!(
+                "--threshold {t}: must be between 1 and the {} pinned signers of {}",
+                policy.signers.len(),
+                policy.source.display()
+            );
+        }
+        policy.threshold = t;
+    }
+    for p in &problems {
+        ui.warn(format!("{}: {} (signer {} left out)", p.file.display(), p.reason, p.signer));
+    }
+    Ok((policy, problems))
 }
 
 /// Loads --policy, or the [trust] table of ./quorate.toml.
@@ -346,10 +418,11 @@ fn print_attestations(ui: &Ui, rep: &AttestationReport, threshold: usize) {
 
 /// Runs `quorate verify`.
 pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
-    let policy = load_policy(args.policy.as_deref())?;
     if let Some(repo) = &args.attestations {
+        let default_keys = Some(repo.join("builder-keys")).filter(|p| p.is_dir());
+        let (policy, problems) = resolve_policy(&args, default_keys, ui)?;
         let version = args.version.as_deref().unwrap_or_default();
-        let rep = attest::compare(repo, version, &policy)?;
+        let rep = attest::compare(repo, version, &policy, &problems, args.reject_expired)?;
         if args.json {
             ui.out(format!("{}\n", serde_json::to_string_pretty(&rep)?));
         } else {
@@ -357,22 +430,34 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         }
         return Ok(if rep.ok { EXIT_OK } else { EXIT_FAILED });
     }
-    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    if !dir.is_dir() {
-        bail!(
-            "{}: not a folder\nhint: give the folder holding the release, its manifest and signatures",
-            dir.display()
-        );
-    }
-    let rep = verify_release(
-        &dir,
-        &policy,
-        VerifyOptions {
-            require_all: args.require_all,
-        },
-        ui,
-    )
-    .with_context(|| format!("verifying {}", dir.display()))?;
+    let (policy, _problems) = resolve_policy(&args, None, ui)?;
+    let options = VerifyOptions {
+        require_all: args.require_all,
+        reject_expired: args.reject_expired,
+    };
+    let target = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let rep = if !args.signatures.is_empty() {
+        if !target.is_file() {
+            bail!(
+                "{}: not a file\nhint: with --signatures, give the checksum file they sign (e.g. SHA256SUMS)",
+                target.display()
+            );
+        }
+        let files = args.files.clone().unwrap_or_else(|| match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        });
+        verify_sums(&target, &args.signatures, &files, &policy, options, ui)
+            .with_context(|| format!("verifying {}", target.display()))?
+    } else {
+        if !target.is_dir() {
+            bail!(
+                "{}: not a folder\nhint: give the folder holding the release, its manifest and signatures (or a checksum file with --signatures)",
+                target.display()
+            );
+        }
+        verify_release(&target, &policy, options, ui).with_context(|| format!("verifying {}", target.display()))?
+    };
     if args.json {
         ui.out(format!("{}\n", serde_json::to_string_pretty(&rep)?));
     } else {

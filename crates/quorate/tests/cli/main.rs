@@ -13,3 +13,4 @@ mod toolchain;
 mod sigfixture;
 mod verify_adversarial;
 mod attest_repo;
+mod verify_existing;
