@@ -126,13 +126,12 @@ pub fn install(
         return Err(bad(format!("it holds Go {found}, not Go {v}")));
     }
     let findings = patch_findings(&root)?;
-    if !findings.is_empty() {
-        return Err(ToolchainError::Patched {
-            goroot: root,
-            via: FoundVia::Explicit,
-            version: found,
-            findings,
-        });
+    if let Some(first) = findings.first() {
+        return Err(bad(format!(
+            "it holds a patched toolchain ({} reference(s) to /nix/store, first {first}): \
+             quorate installs official toolchains only",
+            findings.len()
+        )));
     }
     let ran = super::go_env(&root, "GOVERSION").map_err(|e| {
         bad(format!(
@@ -258,6 +257,7 @@ pub fn unpack_archive(
         dest,
         source_name,
         written: 0,
+        known_dirs: Default::default(),
     };
     progress.begin("unpack", 0);
     let r = match &magic[..got] {
@@ -286,6 +286,9 @@ struct Unpacker<'a> {
     dest: &'a Path,
     source_name: &'a str,
     written: u64,
+    /// Folders (relative) this unpack created or checked: real folders,
+    /// not symlinks, so members under them need no further check.
+    known_dirs: std::collections::HashSet<PathBuf>,
 }
 
 /// What a member is.
@@ -422,19 +425,28 @@ impl Unpacker<'_> {
         let Some(out) = self.target(&rel) else {
             return Ok(());
         };
-        self.check_parents(&rel)?;
-        let io = |e: io::Error| ToolchainError::io(&out, e);
-        if let Some(parent) = out.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| ToolchainError::io(parent, e))?;
+        let rel_parent = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+        if !self.known_dirs.contains(&rel_parent) {
+            self.check_parents(&rel)?;
+            if let Some(parent) = out.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| ToolchainError::io(parent, e))?;
+            }
+            self.known_dirs.insert(rel_parent);
         }
+        let io = |e: io::Error| ToolchainError::io(&out, e);
         match kind {
-            Kind::Dir => match std::fs::create_dir(&out) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && out.is_dir() => {}
-                Err(e) => return Err(io(e)),
-            },
+            Kind::Dir => {
+                match std::fs::create_dir(&out) {
+                    Ok(()) => {}
+                    Err(e)
+                        if e.kind() == io::ErrorKind::AlreadyExists
+                            && std::fs::symlink_metadata(&out).is_ok_and(|m| m.is_dir()) => {}
+                    Err(e) => return Err(io(e)),
+                }
+                self.known_dirs.insert(rel.clone());
+            }
             Kind::File { mode } => {
-                let mut f = File::create_new(&out).map_err(|e| {
+                let f = File::create_new(&out).map_err(|e| {
                     if e.kind() == io::ErrorKind::AlreadyExists {
                         self.bad(format!(
                             "member {:?} appears twice",
@@ -444,8 +456,9 @@ impl Unpacker<'_> {
                         io(e)
                     }
                 })?;
+                let mut w = io::BufWriter::with_capacity(256 * 1024, f);
                 let budget = MAX_UNPACKED.saturating_sub(self.written);
-                let n = io::copy(&mut content.take(budget + 1), &mut f).map_err(|e| {
+                let n = io::copy(&mut content.take(budget + 1), &mut w).map_err(|e| {
                     self.bad(format!(
                         "reading member {:?}: {e}",
                         rel.display().to_string()
@@ -455,8 +468,15 @@ impl Unpacker<'_> {
                 if self.written > MAX_UNPACKED {
                     return Err(self.bad(format!("more than {} GiB unpacked", MAX_UNPACKED >> 30)));
                 }
+                let f = w.into_inner().map_err(|e| io(e.into_error()))?;
                 let exec = mode & 0o111 != 0 || (is_zip && is_tool(&rel));
-                set_mode(&out, if exec { 0o755 } else { 0o644 })?;
+                use std::os::unix::fs::PermissionsExt;
+                f.set_permissions(std::fs::Permissions::from_mode(if exec {
+                    0o755
+                } else {
+                    0o644
+                }))
+                .map_err(io)?;
             }
             Kind::Symlink { target } => {
                 std::os::unix::fs::symlink(target, &out).map_err(io)?;
@@ -575,12 +595,6 @@ fn is_tool(rel: &Path) -> bool {
     let parts: Vec<_> = rel.components().collect();
     matches!(parts.as_slice(), [g, b, _] if g.as_os_str() == "go" && b.as_os_str() == "bin")
         || matches!(parts.as_slice(), [g, p, t, _, _] if g.as_os_str() == "go" && p.as_os_str() == "pkg" && t.as_os_str() == "tool")
-}
-
-fn set_mode(path: &Path, mode: u32) -> Result<(), ToolchainError> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .map_err(|e| ToolchainError::io(path, e))
 }
 
 #[cfg(test)]
