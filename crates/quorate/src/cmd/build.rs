@@ -271,7 +271,14 @@ pub fn varied_rebuild(
     jobs: usize,
     ui: &Ui,
 ) -> anyhow::Result<CheckOutcome> {
-    let exe = std::env::current_exe().context("cannot find quorate's own executable")?;
+    // The running binary, even if it was replaced on disk meanwhile
+    // (/proc/<pid>/exe stays executable on Linux).
+    let proc_exe = PathBuf::from(format!("/proc/{}/exe", std::process::id()));
+    let exe = if proc_exe.exists() {
+        proc_exe
+    } else {
+        std::env::current_exe().context("cannot find quorate's own executable")?
+    };
     let root = tempfile::Builder::new()
         .prefix("quorate-check-")
         .tempdir()
@@ -324,7 +331,7 @@ pub fn varied_rebuild(
     let output = cmd.output().context("cannot start the varied build")?;
     if !output.status.success() {
         bail!(
-            "the varied build failed:\n{}\nhint: the first build succeeded, so something in the environment reached the build",
+            "the varied build (the second build of --check) failed:\n{}\nhint: the first build succeeded; the output above is the second build's",
             String::from_utf8_lossy(&output.stderr).trim_end()
         );
     }

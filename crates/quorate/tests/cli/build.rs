@@ -1,1 +1,648 @@
-//! Tests for this area.
+//! `quorate init`, `quorate build` (plan, build, --check) and `quorate
+//! demo`, against the real official Go toolchain (`QUORATE_TEST_GOROOT`),
+//! git, GNU tar, unzip and sha256sum.
+//!
+//! The bundled example (examples/hello) is copied into fresh git
+//! repositories with fixed commit dates; the first release build is made
+//! once per test run ([`fixture`]) and shared.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::util::{self, go_root, have, quorate, sh, tmp};
+
+const TARGETS: &[&str] = &["linux-amd64", "darwin-arm64", "windows-amd64"];
+const VERSION: &str = "v0.1.0";
+
+fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello")
+}
+
+/// Writes the example module into `dir` with `targets`, commits it with a
+/// fixed date and tags it v0.1.0.
+fn make_repo(dir: &Path, targets: &[&str]) {
+    std::fs::create_dir_all(dir).unwrap();
+    sh(dir, &format!("cp -R {}/. .", example_dir().display()));
+    let config = std::fs::read_to_string(dir.join("quorate.toml")).unwrap();
+    let start = config.find("targets = [").unwrap();
+    let len = config[start..].find(']').unwrap();
+    let list = targets
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let config = format!(
+        "{}targets = [{list}]{}",
+        &config[..start],
+        &config[start + len + 1..]
+    );
+    std::fs::write(dir.join("quorate.toml"), config).unwrap();
+    git(
+        dir,
+        "init -q && git add . && git commit -q -m release && git tag v0.1.0",
+    );
+}
+
+/// Runs git commands (a shell snippet starting after `git `) with a fixed
+/// identity and date.
+fn git(dir: &Path, script: &str) -> String {
+    sh(
+        dir,
+        &format!(
+            "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null \
+             GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t \
+             GIT_AUTHOR_DATE=2025-11-20T10:00:00Z GIT_COMMITTER_DATE=2025-11-20T10:00:00Z; git {script}"
+        ),
+    )
+}
+
+/// `quorate` with the official test toolchain.
+fn q(goroot: &Path) -> assert_cmd::Command {
+    let mut c = quorate();
+    c.env("QUORATE_GO", goroot).env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    repo: PathBuf,
+    dist: PathBuf,
+}
+
+/// The example repository built once per run (three targets).
+fn fixture() -> Option<&'static Fixture> {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    let goroot = go_root()?;
+    Some(F.get_or_init(|| {
+        let dir = tmp();
+        let repo = dir.path().join("r");
+        make_repo(&repo, TARGETS);
+        let out = q(&goroot).current_dir(&repo).arg("build").output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Fixture {
+            dist: repo.join("dist").join(VERSION),
+            repo,
+            _dir: dir,
+        }
+    }))
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = walkdir(dir);
+    v.sort();
+    v
+}
+
+fn walkdir(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            let what = if p.is_dir() {
+                "dir".to_string()
+            } else {
+                util::sha256_hex(&p)
+            };
+            out.push(format!("{}:{what}", p.display()));
+            if p.is_dir() {
+                out.extend(walkdir(&p));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn three_target_build_is_identical_under_check_and_from_another_path() {
+    let Some(f) = fixture() else { return };
+    let goroot = go_root().unwrap();
+    // Another checkout, at a longer path, of the same commit.
+    let other = tmp();
+    let repo2 = other
+        .path()
+        .join("a/much/longer/checkout/path/than/the/first");
+    make_repo(&repo2, TARGETS);
+    assert_eq!(
+        git(&f.repo, "rev-parse HEAD"),
+        git(&repo2, "rev-parse HEAD")
+    );
+    let out = q(&goroot)
+        .current_dir(&repo2)
+        .args(["build", "--check", "-j", "2"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("REPRODUCIBLE: all 11 artifacts"), "{err}");
+    assert!(err.contains("umask 0077"), "{err}");
+    let m1 = std::fs::read(f.dist.join("manifest-v0.1.0.txt")).unwrap();
+    let m2 = std::fs::read(repo2.join("dist/v0.1.0/manifest-v0.1.0.txt")).unwrap();
+    assert_eq!(
+        String::from_utf8(m1).unwrap(),
+        String::from_utf8(m2).unwrap()
+    );
+}
+
+#[test]
+fn manifest_build_json_and_archives_are_correct() {
+    let Some(f) = fixture() else { return };
+    if !have("sha256sum") || !have("tar") || !have("unzip") {
+        return;
+    }
+    // sha256sum -c accepts the manifest and every listed file matches.
+    let checked = sh(&f.dist, "sha256sum -c --strict manifest-v0.1.0.txt");
+    assert_eq!(
+        checked.lines().filter(|l| l.ends_with(": OK")).count(),
+        11,
+        "{checked}"
+    );
+    let manifest = std::fs::read_to_string(f.dist.join("manifest-v0.1.0.txt")).unwrap();
+    let paths: Vec<&str> = manifest.lines().map(|l| &l[66..]).collect();
+    let mut expected = vec![
+        "hello-source-v0.1.0.tar.gz".to_string(),
+        "vendor.tar.gz".to_string(),
+    ];
+    for t in TARGETS {
+        let folder = format!("hello-{t}-v0.1.0");
+        let exe = if t.starts_with("windows") { ".exe" } else { "" };
+        let ext = if t.starts_with("windows") {
+            "zip"
+        } else {
+            "tar.gz"
+        };
+        expected.push(format!("{folder}.{ext}"));
+        expected.push(format!("{folder}/hellod{exe}"));
+        expected.push(format!("{folder}/hellocli{exe}"));
+    }
+    expected.sort();
+    assert_eq!(paths, expected);
+    assert!(!manifest.contains("build.json"));
+
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(f.dist.join("build.json")).unwrap()).unwrap();
+    let commit = git(&f.repo, "rev-parse HEAD").trim().to_string();
+    let ct: u64 = git(&f.repo, "log -1 --format=%ct").trim().parse().unwrap();
+    assert_eq!(info["version"], VERSION);
+    assert_eq!(info["commit"], commit.as_str());
+    assert_eq!(info["source_date_epoch"], ct);
+    assert_eq!(info["dirty"], false);
+    assert_eq!(info["toolchain"]["version"], "1.27.3");
+    assert_eq!(info["toolchain"]["official"], true);
+    assert_eq!(info["host"]["os"], std::env::consts::OS);
+    assert_eq!(info["quorate_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(info["flags"]["cgo_enabled"], "0");
+    assert_eq!(info["vendor"], "go-mod-vendor");
+    assert_eq!(info["targets"], serde_json::json!(TARGETS));
+    assert_eq!(
+        info["manifest_sha256"],
+        util::sha256_hex(&f.dist.join("manifest-v0.1.0.txt"))
+    );
+    assert!(
+        info["flags"]["ldflags"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("-X main.commit={commit}"))
+    );
+
+    // Archives: each target folder under its own prefix, with mtime = commit time.
+    let tar = sh(&f.dist, "tar --utc -tvzf hello-linux-amd64-v0.1.0.tar.gz");
+    assert!(tar.contains("hello-linux-amd64-v0.1.0/hellod"), "{tar}");
+    assert!(tar.contains("2025-11-20 10:00"), "{tar}");
+    assert!(tar.contains("0/0"), "{tar}");
+    let zip = sh(&f.dist, "unzip -l hello-windows-amd64-v0.1.0.zip");
+    assert!(
+        zip.contains("hello-windows-amd64-v0.1.0/hellocli.exe"),
+        "{zip}"
+    );
+    let vendor = sh(&f.dist, "tar -tzf vendor.tar.gz");
+    assert!(vendor.contains("vendor/modules.txt"), "{vendor}");
+    assert!(
+        vendor.contains("vendor/example.com/greeting/greeting.go"),
+        "{vendor}"
+    );
+    let source = sh(&f.dist, "tar -tzf hello-source-v0.1.0.tar.gz");
+    let tracked = git(&f.repo, "ls-files");
+    for file in tracked.lines() {
+        assert!(
+            source.contains(&format!("hello-source-v0.1.0/{file}")),
+            "{file} missing:\n{source}"
+        );
+    }
+    assert!(!source.contains("dist/"), "{source}");
+    // The archived binaries are the listed ones.
+    let x = tmp();
+    sh(
+        x.path(),
+        &format!(
+            "tar -xzf {}/hello-linux-amd64-v0.1.0.tar.gz",
+            f.dist.display()
+        ),
+    );
+    assert_eq!(
+        util::sha256_hex(&x.path().join("hello-linux-amd64-v0.1.0/hellod")),
+        util::sha256_hex(&f.dist.join("hello-linux-amd64-v0.1.0/hellod"))
+    );
+}
+
+#[test]
+fn go_version_m_shows_the_seed_settings() {
+    let Some(f) = fixture() else { return };
+    let goroot = go_root().unwrap();
+    let go = goroot.join("bin/go");
+    let bin = f.dist.join("hello-linux-amd64-v0.1.0/hellod");
+    let run = |args: &str| {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!("{} {args}", go.display()))
+            .env("GOROOT", &goroot)
+            .env("GOTOOLCHAIN", "local")
+            .env("GOFLAGS", "")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned() + &stderr(&out),
+        )
+    };
+    let (ok, info) = run(&format!("version -m {}", bin.display()));
+    assert!(ok, "{info}");
+    for needle in [
+        "go1.27.3",
+        "build\t-trimpath=true",
+        "build\tCGO_ENABLED=0",
+        "build\tGOAMD64=v1",
+        "build\tGOOS=linux",
+        "path\texample.com/hello/cmd/hellod",
+    ] {
+        assert!(info.contains(needle), "{needle} not in:\n{info}");
+    }
+    // -buildvcs=false: no VCS stamp. Go leaves -ldflags out of the build
+    // info under -trimpath (golang/go#52372), so -s -w -buildid= are
+    // checked on the binary itself below.
+    assert!(!info.contains("vcs."), "{info}");
+    let (_, id) = run(&format!("tool buildid {}", bin.display()));
+    assert_eq!(id.trim(), "", "-buildid= leaves an empty build ID");
+    let (ok, nm) = run(&format!("tool nm {}", bin.display()));
+    assert!(
+        !ok && nm.contains("no symbols"),
+        "-s strips the symbol table: {nm}"
+    );
+    let elf = std::fs::read(&bin).unwrap();
+    assert!(
+        !elf.windows(12).any(|w| w == b".debug_info\0"),
+        "-w drops DWARF"
+    );
+    // The version and commit reach the program.
+    let out = std::process::Command::new(f.dist.join("hello-linux-amd64-v0.1.0/hellocli"))
+        .arg("-version")
+        .output()
+        .unwrap();
+    let commit = git(&f.repo, "rev-parse HEAD");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("hellocli v0.1.0 (commit {})", commit.trim())
+    );
+}
+
+#[test]
+fn dry_run_prints_the_plan_from_the_same_code() {
+    let Some(goroot) = go_root() else { return };
+    let d = tmp();
+    let repo = d.path().join("r");
+    make_repo(&repo, &["linux-armv7", "windows-amd64"]);
+    let out = q(&goroot)
+        .current_dir(&repo)
+        .env("SOURCE_DATE_EPOCH", "1234567890")
+        .env("HOME", "/leaky/home")
+        .args(["build", "--dry-run", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["release"]["version"], VERSION);
+    assert_eq!(plan["release"]["source_date_epoch"], 1234567890);
+    let arm = &plan["targets"][0];
+    assert_eq!(arm["folder"], "hello-linux-armv7-v0.1.0");
+    let env: Vec<(String, String)> =
+        serde_json::from_value(arm["invocation"]["env"].clone()).unwrap();
+    let get = |k: &str| {
+        env.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(get("GOARM"), Some("7"));
+    assert_eq!(get("GOARCH"), Some("arm"));
+    assert_eq!(get("CGO_ENABLED"), Some("0"));
+    assert_eq!(get("GOFLAGS"), Some("-mod=vendor"));
+    assert_ne!(get("HOME"), Some("/leaky/home"));
+    let argv: Vec<String> = serde_json::from_value(arm["invocation"]["argv"].clone()).unwrap();
+    assert!(
+        argv.contains(&"-trimpath".to_string()) && argv.contains(&"-buildvcs=false".to_string())
+    );
+    assert!(
+        argv.iter()
+            .any(|a| a.starts_with("-ldflags=-s -w -buildid= -X main.version=v0.1.0"))
+    );
+    assert_eq!(
+        plan["targets"][1]["archive"],
+        "hello-windows-amd64-v0.1.0.zip"
+    );
+    assert!(!repo.join("dist").exists(), "--dry-run writes nothing");
+    // The text form too, on stdout.
+    let out = q(&goroot)
+        .current_dir(&repo)
+        .args(["build", "--dry-run"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("GOARM=7") && text.contains("hello-linux-armv7-v0.1.0/hellod"),
+        "{text}"
+    );
+}
+
+#[test]
+fn wrong_version_and_patched_toolchain_refused() {
+    let Some(goroot) = go_root() else { return };
+    let d = tmp();
+    let repo = d.path().join("r");
+    make_repo(&repo, &["linux-amd64"]);
+    let config = std::fs::read_to_string(repo.join("quorate.toml")).unwrap();
+    std::fs::write(
+        repo.join("quorate.toml"),
+        config.replace("version = \"1.27.3\"", "version = \"1.27.2\""),
+    )
+    .unwrap();
+    git(&repo, "commit -qam pin && git tag -f v0.1.0 >/dev/null");
+    let out = q(&goroot).current_dir(&repo).arg("build").output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("1.27.2") && err.contains("1.27.3") && err.contains("hint:"),
+        "{err}"
+    );
+    assert!(!repo.join("dist").exists());
+
+    // A Nixpkgs-style patched copy of the official toolchain.
+    std::fs::write(repo.join("quorate.toml"), &config).unwrap();
+    git(&repo, "commit -qam pin && git tag -f v0.1.0 >/dev/null");
+    let patched = d.path().join("go-patched");
+    quorate_release::toolchain::make_nixpkgs_patched_copy(&goroot, &patched, "test").unwrap();
+    let out = q(&goroot)
+        .current_dir(&repo)
+        .arg("build")
+        .arg("--toolchain")
+        .arg(&patched)
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("patched") && err.contains("src/time/zoneinfo_unix.go"),
+        "{err}"
+    );
+    assert!(!repo.join("dist").exists());
+}
+
+#[test]
+fn compile_error_shows_go_output_and_leaves_dist_untouched() {
+    let Some(goroot) = go_root() else { return };
+    let d = tmp();
+    let repo = d.path().join("r");
+    make_repo(&repo, &["linux-amd64", "windows-amd64"]);
+    let main = repo.join("cmd/hellocli/main.go");
+    let src = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(
+        &main,
+        src.replace(
+            "fmt.Println(greeting.Hello(flag.Arg(0)))",
+            "fmt.Println(noSuchThing)",
+        ),
+    )
+    .unwrap();
+    git(&repo, "commit -qam broken && git tag -f v0.1.0 >/dev/null");
+    // An earlier release is already in dist/.
+    std::fs::create_dir_all(repo.join("dist/v0.1.0")).unwrap();
+    std::fs::write(repo.join("dist/v0.1.0/marker"), "earlier").unwrap();
+    let before = listing(&repo.join("dist"));
+    let out = q(&goroot).current_dir(&repo).arg("build").output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cmd/hellocli/main.go") && err.contains("undefined: noSuchThing"),
+        "{err}"
+    );
+    assert!(
+        err.contains("linux-amd64") && err.contains("windows-amd64"),
+        "{err}"
+    );
+    assert_eq!(listing(&repo.join("dist")), before);
+    // Without an earlier dist/, none is left behind.
+    std::fs::remove_dir_all(repo.join("dist")).unwrap();
+    let out = q(&goroot).current_dir(&repo).arg("build").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!repo.join("dist").exists());
+}
+
+#[test]
+fn bad_config_names_key_and_line() {
+    let d = tmp();
+    let repo = d.path().join("r");
+    make_repo(&repo, &["linux-amd64", "linux-sparc64"]);
+    let config = std::fs::read_to_string(repo.join("quorate.toml")).unwrap();
+    let line = config
+        .lines()
+        .position(|l| l.contains("linux-sparc64"))
+        .unwrap()
+        + 1;
+    let out = quorate()
+        .current_dir(&repo)
+        .args(["build", "--dry-run"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(&format!("quorate.toml:{line}:")), "{err}");
+    assert!(
+        err.contains("project.targets") && err.contains("unknown target `linux-sparc64`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("linux-armv7"),
+        "lists the valid targets: {err}"
+    );
+
+    let fixed = config
+        .replace(", \"linux-sparc64\"", "")
+        .replace("vendor = \"auto\"", "vendor = \"auto\"\ncolour = \"red\"");
+    std::fs::write(repo.join("quorate.toml"), &fixed).unwrap();
+    let line = fixed.lines().position(|l| l.starts_with("colour")).unwrap() + 1;
+    let out = quorate()
+        .current_dir(&repo)
+        .args(["build", "--dry-run", "--allow-dirty"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("quorate.toml:{line}:")) && err.contains("go.colour"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dirty_tree_refused_unless_allowed_and_recorded() {
+    let Some(goroot) = go_root() else { return };
+    let d = tmp();
+    let repo = d.path().join("r");
+    make_repo(&repo, &["linux-amd64"]);
+    let greeting = repo.join("greeting/greeting.go");
+    let src = std::fs::read_to_string(&greeting).unwrap();
+    std::fs::write(&greeting, src.replace("Hello, %s!", "Howdy, %s!")).unwrap();
+    let out = q(&goroot).current_dir(&repo).arg("build").output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("dirty")
+            && err.contains("greeting/greeting.go")
+            && err.contains("--allow-dirty"),
+        "{err}"
+    );
+    assert!(!repo.join("dist").exists());
+    let out = q(&goroot)
+        .current_dir(&repo)
+        .args(["build", "--allow-dirty"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo.join("dist/v0.1.0/build.json")).unwrap())
+            .unwrap();
+    assert_eq!(info["dirty"], true);
+    let bin = std::fs::read(repo.join("dist/v0.1.0/hello-linux-amd64-v0.1.0/hellocli")).unwrap();
+    assert!(
+        bin.windows(6).any(|w| w == b"Howdy,"),
+        "the working tree's content was built"
+    );
+}
+
+#[test]
+fn no_tag_needs_version() {
+    let Some(goroot) = go_root() else { return };
+    let d = tmp();
+    let repo = d.path().join("r");
+    make_repo(&repo, &["linux-amd64"]);
+    git(&repo, "tag -d v0.1.0 >/dev/null");
+    let out = q(&goroot)
+        .current_dir(&repo)
+        .args(["build", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--version"), "{}", stderr(&out));
+    let out = q(&goroot)
+        .current_dir(&repo)
+        .args(["build", "--dry-run", "--json", "--version", "v9.9.9"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["source_archive"], "hello-source-v9.9.9.tar.gz");
+}
+
+#[test]
+fn init_writes_a_config_build_accepts() {
+    let d = tmp();
+    let m = d.path();
+    sh(
+        m,
+        &format!("cp -R {}/. . && rm quorate.toml", example_dir().display()),
+    );
+    quorate().current_dir(m).arg("init").assert().success();
+    let text = std::fs::read_to_string(m.join("quorate.toml")).unwrap();
+    for needle in [
+        "\"./cmd/hellocli\"",
+        "\"./cmd/hellod\"",
+        "linux-armv6",
+        "windows-amd64",
+        "{{version}}",
+        "[trust]",
+    ] {
+        assert!(text.contains(needle), "{needle}:\n{text}");
+    }
+    let before = text.clone();
+    let out = quorate().current_dir(m).arg("init").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--force"));
+    assert_eq!(
+        std::fs::read_to_string(m.join("quorate.toml")).unwrap(),
+        before
+    );
+    quorate()
+        .current_dir(m)
+        .args(["init", "--force", "--go-version", "go1.27.3"])
+        .assert()
+        .success();
+    // It parses as a config build accepts (no git needed to get that far).
+    let c = quorate_release::config::Config::load(&m.join("quorate.toml")).unwrap();
+    assert_eq!(c.project.targets.len(), 8);
+    assert_eq!(c.go.version, "1.27.3");
+    let empty = tmp();
+    let out = quorate()
+        .current_dir(empty.path())
+        .arg("init")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("go.mod"));
+}
+
+#[test]
+fn demo_tells_the_whole_story() {
+    let Some(goroot) = go_root() else { return };
+    let d = tmp();
+    let out = q(&goroot)
+        .args(["demo", "--dir"])
+        .arg(d.path().join("demo"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("REPRODUCIBLE: all 11 artifacts"), "{err}");
+    assert!(err.contains("CAUGHT"), "{err}");
+    assert!(err.contains("hello-linux-amd64-v0.1.0/hellod"), "{err}");
+    assert!(err.contains("/nix/store/"), "{err}");
+    // Windows programs do not read the patched paths: unchanged.
+    let official =
+        std::fs::read(d.path().join("demo/hello/dist/v0.1.0/manifest-v0.1.0.txt")).unwrap();
+    let patched = std::fs::read(
+        d.path()
+            .join("demo/dist-patched/v0.1.0/manifest-v0.1.0.txt"),
+    )
+    .unwrap();
+    let line = |m: &[u8], p: &str| {
+        String::from_utf8_lossy(m)
+            .lines()
+            .find(|l| l.ends_with(p))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(line(&official, "hellod.exe"), line(&patched, "hellod.exe"));
+    assert_ne!(
+        line(&official, "linux-amd64-v0.1.0/hellod"),
+        line(&patched, "linux-amd64-v0.1.0/hellod")
+    );
+    let info: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(d.path().join("demo/dist-patched/v0.1.0/build.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(info["toolchain"]["official"], false);
+}
