@@ -59,7 +59,7 @@ pub fn chunks(data: &[u8]) -> Vec<&[u8]> {
 }
 
 /// Hunks bigger than this on either side are not refined byte by byte.
-const REFINE_LIMIT: usize = 16 * 1024;
+const REFINE_LIMIT: usize = 4 * 1024;
 /// Regions closer than this are merged into one.
 const MERGE_GAP: usize = 8;
 

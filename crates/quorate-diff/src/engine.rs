@@ -578,6 +578,8 @@ impl<'s> Engine<'s> {
         // Go build info.
         let bia = gobuild::read(a, buildinfo_hint(&sa));
         let bib = gobuild::read(b, buildinfo_hint(&sb));
+        let trimmed = |b: &Option<Result<BuildInfo, gobuild::BuildInfoError>>| matches!(b, Some(Ok(bi)) if bi.setting("-trimpath") == Some("true"));
+        let trimpath_both = trimmed(&bia) && trimmed(&bib);
         let mut buildinfo_causes = false;
         self.buildinfo_differs = false;
         match (bia, bib) {
@@ -699,7 +701,37 @@ impl<'s> Engine<'s> {
             }
             let mut p = path.to_vec();
             p.push(s.name.clone());
+            // With a build-level cause every section may differ: locate a
+            // few regions per section (store paths still show), no more.
+            let saved = self.opts.max_regions;
+            if buildinfo_causes {
+                self.opts.max_regions = saved.min(64);
+            }
             self.bytes(path, p, s.data, t.data, Some((s, t)));
+            self.opts.max_regions = saved;
+        }
+        // Bytes after the last section (appended data, signatures, padding).
+        let end = |secs: &[SecInfo], d: &[u8]| {
+            secs.iter()
+                .map(|s| s.file_off.saturating_add(s.data.len() as u64))
+                .max()
+                .unwrap_or(0)
+                .min(d.len() as u64) as usize
+        };
+        let (ea, eb) = (end(&sa, a), end(&sb, b));
+        if a[ea..] != b[eb..] && !self.timed_out {
+            let mut p = path.to_vec();
+            p.push("(after the last section)".into());
+            let before = self.observed;
+            self.bytes(path, p, &a[ea..], &b[eb..], None);
+            let added = self.observed - before;
+            if let Some(buf) = self.buffer.as_mut() {
+                let from = buf.len().saturating_sub(added);
+                for o in buf.iter_mut().skip(from) {
+                    o.evidence.offset_a = o.evidence.offset_a.map(|x| x + ea as u64);
+                    o.evidence.offset_b = o.evidence.offset_b.map(|x| x + eb as u64);
+                }
+            }
         }
         let local = std::mem::replace(&mut self.buffer, outer).unwrap_or_default();
         let explained = local.iter().any(|o| o.cause != Cause::Unexplained);
@@ -707,6 +739,9 @@ impl<'s> Engine<'s> {
         let mut kept = Vec::new();
         for o in local {
             let derived = matches!(o.cause, Cause::Unexplained) && explained
+                || (trimpath_both
+                    && o.cause == Cause::BuildPath
+                    && o.evidence.what == "absolute path")
                 || (buildinfo_causes
                     && matches!(o.cause, Cause::EmbeddedString | Cause::Unexplained)
                     && o.evidence.what != "-X value");
@@ -769,6 +804,9 @@ impl<'s> Engine<'s> {
                 continue;
             }
             let own = |v: Option<&str>| v.map(str::to_string);
+            if k == "DefaultGODEBUG" && x.go_version != y.go_version {
+                continue; // each Go version has its own defaults
+            }
             if k.starts_with("vcs.") {
                 self.obs(
                     Cause::VcsStamping,
@@ -947,7 +985,7 @@ impl<'s> Engine<'s> {
         only_b: &[&str],
         fa: &object::File,
         fb: &object::File,
-    ) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+    ) -> Vec<StripEvidence> {
         let mut ev = Vec::new();
         let meta = |n: &str| is_strip_section(n);
         let oa: Vec<&str> = only_a.iter().filter(|n| meta(n)).copied().collect();
@@ -1076,6 +1114,9 @@ impl<'s> Engine<'s> {
         ev
     }
 }
+
+/// One piece of strip evidence: what, A, B, and the section concerned.
+type StripEvidence = (String, Option<String>, Option<String>, Option<String>);
 
 /// One section of an executable.
 #[derive(Debug)]
@@ -1355,6 +1396,21 @@ fn abs_path_token(d: &[u8], r: &Range<usize>) -> Option<Range<usize>> {
     (seps >= 2).then_some(start..e)
 }
 
+/// Two paths that differ in the middle: a common prefix with at least two
+/// separators (`/home/alice/…` vs `/home/bob/…`), or a common suffix with one
+/// (`…/a/main.go` vs `…/b/main.go`).
+fn same_path_shape(a: &[u8], b: &[u8]) -> bool {
+    let sep = |c: &u8| *c == b'/' || *c == b'\\';
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let s = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    a[..p].iter().filter(|c| sep(c)).count() >= 2 || a[a.len() - s..].iter().any(sep)
+}
+
 /// Classifies one differing region.
 fn classify(
     a: &[u8],
@@ -1391,13 +1447,28 @@ fn classify(
     let bid = b"Go build ID: \"";
     let has = |s: &[u8], p: &[u8]| s.windows(p.len()).any(|w| w == p);
     if has(sa, bid) || has(sb, bid) {
+        let id = |s: &[u8]| {
+            if has(s, bid) {
+                let at = s.windows(bid.len()).position(|w| w == bid).unwrap_or(0);
+                let rest = &s[at..];
+                let end = rest
+                    .iter()
+                    .skip(bid.len())
+                    .position(|&c| c == b'"')
+                    .map(|e| e + bid.len() + 1)
+                    .unwrap_or(rest.len());
+                show(&rest[..end])
+            } else {
+                "(no Go build ID)".to_string()
+            }
+        };
         return (
             Cause::GoBuildId,
             Confidence::High,
             Some(section.to_string()),
             "Go build ID string",
-            show(sa),
-            show(sb),
+            id(sa),
+            id(sb),
         );
     }
     let pa = store_paths(sa);
@@ -1439,7 +1510,9 @@ fn classify(
             return (cause, conf, Some(pkg), "Nix store path", full_a, full_b);
         }
     }
-    if let (Some(ta), Some(tb)) = (abs_path_token(a, &r.a), abs_path_token(b, &r.b)) {
+    if let (Some(ta), Some(tb)) = (abs_path_token(a, &r.a), abs_path_token(b, &r.b))
+        && same_path_shape(&a[ta.clone()], &b[tb.clone()])
+    {
         return (
             Cause::BuildPath,
             Confidence::Medium,

@@ -207,7 +207,7 @@ pub fn diff_paths(a: &Path, b: &Path, opts: &DiffOptions) -> Result<Report, Diff
             for (name, link) in &lb {
                 if !ia.contains(name.as_str()) {
                     eng.one_side(
-                        &[name.clone()],
+                        std::slice::from_ref(name),
                         false,
                         if link.is_some() { "symlink" } else { "file" },
                     );

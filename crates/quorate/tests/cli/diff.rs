@@ -227,20 +227,6 @@ fn causes(r: &Value) -> Vec<String> {
         .collect()
 }
 
-fn finding<'a>(r: &'a Value, cause: &str) -> &'a Value {
-    r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["cause"] == cause)
-        .unwrap_or_else(|| {
-            panic!(
-                "no {cause} finding in {}",
-                serde_json::to_string_pretty(r).unwrap()
-            )
-        })
-}
-
 fn subjects(f: &Value) -> Vec<String> {
     f["subjects"]
         .as_array()
