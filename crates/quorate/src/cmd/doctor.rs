@@ -68,8 +68,8 @@ impl Check {
 /// Runs `quorate doctor`.
 pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
     let mut checks = Vec::new();
-    let version = config_and_version(&mut checks);
-    toolchain_checks(version.as_deref(), &mut checks);
+    let config = config_and_version(&mut checks);
+    toolchain_checks(&config, &mut checks);
     checks.push(git_check());
     checks.push(cache_check());
     checks.push(sde_check());
@@ -118,32 +118,25 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
     Ok(if failed { EXIT_FAILED } else { EXIT_OK })
 }
 
-/// Reports ./quorate.toml; returns its Go version.
-fn config_and_version(checks: &mut Vec<Check>) -> Option<String> {
-    match super::toolchain::config_go_version(Path::new(".")) {
-        Ok(Some(v)) => {
-            checks.push(Check::new(
-                "config",
-                Status::Ok,
-                format!(
-                    "./quorate.toml pins Go {}",
-                    toolchain::normalize_version(&v)
-                ),
-                None,
-            ));
-            Some(v)
-        }
-        Ok(None) if Path::new("quorate.toml").exists() => {
-            checks.push(Check::new(
-                "config",
-                Status::Warn,
-                "./quorate.toml names no Go version (`go = \"…\"`)",
-                Some(
-                    "add `go = \"<version>\"`, e.g. the output of `go env GOVERSION` without `go`"
-                        .into(),
-                ),
-            ));
-            None
+/// Reports ./quorate.toml; returns what it says about Go.
+fn config_and_version(checks: &mut Vec<Check>) -> super::toolchain::ConfigGo {
+    match super::toolchain::config_go(Path::new(".")) {
+        Ok(Some(c)) => {
+            match &c.version {
+                Some(v) => checks.push(Check::new(
+                    "config",
+                    Status::Ok,
+                    format!("./quorate.toml pins Go {}", toolchain::normalize_version(v)),
+                    None,
+                )),
+                None => checks.push(Check::new(
+                    "config",
+                    Status::Warn,
+                    "./quorate.toml names no Go version ([go] version = \"…\")",
+                    Some("add `version = \"<version>\"` to its [go] table".into()),
+                )),
+            }
+            c
         }
         Ok(None) => {
             checks.push(Check::new(
@@ -152,7 +145,7 @@ fn config_and_version(checks: &mut Vec<Check>) -> Option<String> {
                 "no quorate.toml here: reporting every toolchain found",
                 None,
             ));
-            None
+            Default::default()
         }
         Err(e) => {
             checks.push(Check::new(
@@ -161,7 +154,7 @@ fn config_and_version(checks: &mut Vec<Check>) -> Option<String> {
                 format!("{e:#}"),
                 Some("fix the TOML syntax at the place named".into()),
             ));
-            None
+            Default::default()
         }
     }
 }
@@ -178,10 +171,11 @@ fn split_hints(msg: &str) -> (String, Option<String>) {
     (detail.join("\n"), (!fix.is_empty()).then(|| fix.join("\n")))
 }
 
-fn toolchain_checks(version: Option<&str>, checks: &mut Vec<Check>) {
-    if let Some(v) = version {
+fn toolchain_checks(config: &super::toolchain::ConfigGo, checks: &mut Vec<Check>) {
+    if let Some(v) = &config.version {
         let opts = toolchain::FindOptions {
             version: v,
+            config_path: config.toolchain.as_deref(),
             ..Default::default()
         };
         match toolchain::find(&opts) {

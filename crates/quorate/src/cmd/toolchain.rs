@@ -113,6 +113,18 @@ fn install(a: InstallArgs, ui: &Ui) -> anyhow::Result<u8> {
         None => None,
     };
     let version = toolchain::normalize_version(&a.version);
+    if a.from.is_none() && sha.is_none() && toolchain::is_valid_version(version) {
+        let cached = toolchain::cached_goroot(version);
+        if let Ok(t) = toolchain::check(&cached, FoundVia::Cache, Some(version), false) {
+            ui.say(format!(
+                "Go {} is already installed at {}",
+                t.version,
+                t.goroot.display()
+            ));
+            ui.out(format!("{}\n", t.goroot.display()));
+            return Ok(EXIT_OK);
+        }
+    }
     let from = a
         .from
         .clone()
@@ -168,8 +180,19 @@ fn list(a: ListArgs, ui: &Ui) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// The `go = "…"` version of ./quorate.toml, if the file exists.
-pub(crate) fn config_go_version(dir: &Path) -> anyhow::Result<Option<String>> {
+/// What `quorate.toml` says about the toolchain (only these keys are read
+/// here; the full config is `quorate build`'s).
+#[derive(Debug, Default)]
+pub(crate) struct ConfigGo {
+    /// `[go] version` (or a top-level `go = "…"`).
+    pub version: Option<String>,
+    /// `[go] toolchain`, resolved against the config's folder.
+    pub toolchain: Option<PathBuf>,
+}
+
+/// Reads `<dir>/quorate.toml`'s Go version and toolchain path; None when
+/// there is no such file.
+pub(crate) fn config_go(dir: &Path) -> anyhow::Result<Option<ConfigGo>> {
     let path = dir.join("quorate.toml");
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
@@ -178,22 +201,27 @@ pub(crate) fn config_go_version(dir: &Path) -> anyhow::Result<Option<String>> {
     };
     let value: toml::Table =
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    let v = match value.get("go") {
-        Some(toml::Value::String(s)) => Some(s.clone()),
-        Some(toml::Value::Table(t)) => t
-            .get("version")
-            .and_then(|v| v.as_str())
-            .map(str::to_string),
-        _ => None,
-    };
-    Ok(v)
+    let mut out = ConfigGo::default();
+    match value.get("go") {
+        Some(toml::Value::String(s)) => out.version = Some(s.clone()),
+        Some(toml::Value::Table(t)) => {
+            out.version = t
+                .get("version")
+                .and_then(|v| v.as_str())
+                .map(str::to_string);
+            out.toolchain = t
+                .get("toolchain")
+                .and_then(|v| v.as_str())
+                .map(|p| dir.join(p));
+        }
+        _ => {}
+    }
+    Ok(Some(out))
 }
 
 fn check(a: CheckArgs, ui: &Ui) -> anyhow::Result<u8> {
-    let want = match &a.version {
-        Some(v) => Some(v.clone()),
-        None => config_go_version(Path::new("."))?,
-    };
+    let config = config_go(Path::new("."))?.unwrap_or_default();
+    let want = a.version.clone().or(config.version);
     let root = match &a.goroot {
         Some(p) => toolchain::goroot_of(p)?,
         None => {
@@ -205,6 +233,7 @@ fn check(a: CheckArgs, ui: &Ui) -> anyhow::Result<u8> {
             // Find the way `build` does, but report (not refuse) a patched one.
             let opts = toolchain::FindOptions {
                 version: v,
+                config_path: config.toolchain.as_deref(),
                 allow_patched: true,
                 ..Default::default()
             };

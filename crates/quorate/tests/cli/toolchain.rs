@@ -419,7 +419,11 @@ fn nixpkgs_patched_copy_is_caught_and_official_passes() {
     // A build-style lookup refuses it: QUORATE_GO is taken strictly.
     let v = go_version(&root);
     let proj = tmp();
-    std::fs::write(proj.path().join("quorate.toml"), format!("go = \"{v}\"\n")).unwrap();
+    std::fs::write(
+        proj.path().join("quorate.toml"),
+        format!("[go]\nversion = \"{v}\"\n"),
+    )
+    .unwrap();
     let out = quorate()
         .current_dir(proj.path())
         .env("QUORATE_GO", &copy)
@@ -473,7 +477,7 @@ fn wrong_version_is_refused() {
     let proj = tmp();
     std::fs::write(
         proj.path().join("quorate.toml"),
-        format!("go = \"{other}\"\n"),
+        format!("[go]\nversion = \"{other}\"\n"),
     )
     .unwrap();
     let out = quorate()
@@ -494,7 +498,11 @@ fn wrong_version_is_refused() {
     );
 
     // The right version through QUORATE_GO: OK.
-    std::fs::write(proj.path().join("quorate.toml"), format!("go = \"{v}\"\n")).unwrap();
+    std::fs::write(
+        proj.path().join("quorate.toml"),
+        format!("[go]\nversion = \"{v}\"\n"),
+    )
+    .unwrap();
     let out = quorate()
         .current_dir(proj.path())
         .env("QUORATE_GO", &root)
