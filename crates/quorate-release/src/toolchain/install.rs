@@ -612,8 +612,11 @@ mod tests {
     use quorate_manifest::NoProgress;
     use std::os::unix::fs::PermissionsExt;
 
-    /// A tar.gz from raw members: (name, type, link target, content).
-    fn tar_gz(members: &[(&str, tar::EntryType, &str, &[u8])]) -> Vec<u8> {
+    /// A raw tar member: (name, type, link target, content).
+    type Member<'a> = (&'a str, tar::EntryType, &'a str, &'a [u8]);
+
+    /// A tar.gz from raw members.
+    fn tar_gz(members: &[Member<'_>]) -> Vec<u8> {
         let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
             Vec::new(),
             flate2::Compression::fast(),
@@ -670,7 +673,7 @@ mod tests {
     #[test]
     fn unsafe_tar_members_are_refused() {
         use tar::EntryType as E;
-        let cases: &[(&[(&str, E, &str, &[u8])], &str)] = &[
+        let cases: &[(&[Member<'_>], &str)] = &[
             (&[("../evil", E::Regular, "", b"x")], "../evil"),
             (&[("/abs", E::Regular, "", b"x")], "absolute"),
             (
