@@ -121,23 +121,28 @@ pub enum ConfigError {
         len: u64,
     },
     /// Syntax error, unknown key, missing key or bad value.
-    #[error("{path}:{line}: {key_text}{message}\n  {line} | {source_line}{hint}")]
-    Invalid {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line (0 when the parser gave no position).
-        line: usize,
-        /// The dotted key concerned (e.g. `project.targets`), when known.
-        key: Option<String>,
-        /// `key `<key>`: ` or empty, for the message.
-        key_text: String,
-        /// What is wrong.
-        message: String,
-        /// The text of that line.
-        source_line: String,
-        /// `\nhint: …` or empty.
-        hint: String,
-    },
+    #[error("{0}")]
+    Invalid(Box<InvalidConfig>),
+}
+
+/// Where and why a config is invalid (see [`ConfigError::Invalid`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}: {key_text}{message}\n  {line} | {source_line}{hint}", path = .path.display())]
+pub struct InvalidConfig {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line (0 when the parser gave no position).
+    pub line: usize,
+    /// The dotted key concerned (e.g. `project.targets`), when known.
+    pub key: Option<String>,
+    /// `key `<key>`: ` or empty, for the message.
+    pub key_text: String,
+    /// What is wrong.
+    pub message: String,
+    /// The text of that line.
+    pub source_line: String,
+    /// `\nhint: …` or empty.
+    pub hint: String,
 }
 
 /// A `quorate.toml`.
@@ -387,7 +392,7 @@ pub fn parse_go_version(s: &str) -> Result<String, String> {
             parts.len() == 2
                 && ["rc", "beta"]
                     .iter()
-                    .any(|k| p.strip_prefix(k).is_some_and(|n| digits(n)))
+                    .any(|k| p.strip_prefix(k).is_some_and(digits))
         }
     };
     if !parts.iter().all(|p| digits(p)) || !pre_ok {
@@ -525,7 +530,7 @@ fn invalid(text: &str, path: &Path, e: &toml::de::Error) -> ConfigError {
         (Some(f), _) if message.starts_with("missing field") => Some(f),
         _ => key,
     };
-    ConfigError::Invalid {
+    ConfigError::Invalid(Box::new(InvalidConfig {
         path: path.to_path_buf(),
         line,
         key_text: key
@@ -536,7 +541,7 @@ fn invalid(text: &str, path: &Path, e: &toml::de::Error) -> ConfigError {
         message,
         source_line: col_line.trim_end().to_string(),
         hint,
-    }
+    }))
 }
 
 fn field_in_message(message: &str) -> Option<String> {
@@ -866,13 +871,7 @@ name = "alice"
 
     fn err_text(s: &str) -> (String, usize, Option<String>) {
         match parse(s).unwrap_err() {
-            e @ ConfigError::Invalid { .. } => {
-                let text = e.to_string();
-                let ConfigError::Invalid { line, key, .. } = e else {
-                    unreachable!()
-                };
-                (text, line, key)
-            }
+            ConfigError::Invalid(e) => (e.to_string(), e.line, e.key.clone()),
             e => panic!("unexpected {e}"),
         }
     }

@@ -1,12 +1,12 @@
 //! Release plans, Go toolchains and builds, and deterministic archives.
 //!
-//! - [`archive`]: deterministic `.tar.gz` and `.zip` from a folder.
-//! - [`toolchain`]: finding, checking (official, unpatched, exact version)
-//!   and installing Go toolchains.
-//! - [`config`]: `quorate.toml`.
-//! - [`plan`] and [`build`]: what a release build does, and doing it;
-//!   [`gitsrc`]: the tag, commit and tracked files it is built from;
-//!   [`check`]: comparing two builds (`quorate build --check`).
+//! - [`archive`] makes deterministic `.tar.gz` and `.zip` from a folder.
+//! - [`toolchain`] finds, checks (official, unpatched, exact version)
+//!   and installs Go toolchains.
+//! - [`config`] reads `quorate.toml`.
+//! - [`plan`] and [`build`] say what a release build does, and do it;
+//!   [`gitsrc`] reads the tag, commit and tracked files it is built from;
+//!   [`check`] compares two builds (`quorate build --check`).
 
 pub mod archive;
 pub mod build;
