@@ -646,3 +646,58 @@ fn demo_tells_the_whole_story() {
     .unwrap();
     assert_eq!(info["toolchain"]["official"], false);
 }
+
+#[test]
+fn committed_vendor_is_used_and_unwritable_dist_is_an_error() {
+    let Some(goroot) = go_root() else { return };
+    let d = tmp();
+    let repo = d.path().join("r");
+    make_repo(&repo, &["linux-arm64"]);
+    sh(
+        &repo,
+        &format!(
+            "env -i PATH=/usr/bin:/bin HOME={h} GOCACHE={h}/c GOPATH={h}/p GOPROXY=off GOTOOLCHAIN=local {go} mod vendor",
+            h = d.path().display(),
+            go = goroot.join("bin/go").display()
+        ),
+    );
+    let config = std::fs::read_to_string(repo.join("quorate.toml")).unwrap();
+    std::fs::write(
+        repo.join("quorate.toml"),
+        config.replace("vendor = \"auto\"", "vendor = \"committed\""),
+    )
+    .unwrap();
+    git(
+        &repo,
+        "add . && git commit -qm vendor && git tag -f v0.1.0 >/dev/null",
+    );
+    // A dist path that cannot be created (under a regular file).
+    std::fs::write(d.path().join("file"), "x").unwrap();
+    let out = q(&goroot)
+        .current_dir(&repo)
+        .args(["build", "--dist"])
+        .arg(d.path().join("file/dist"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("file/dist") && err.contains("hint:"), "{err}");
+    assert_eq!(std::fs::read(d.path().join("file")).unwrap(), b"x");
+    let out = q(&goroot).current_dir(&repo).arg("build").output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dist = repo.join("dist/v0.1.0");
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dist.join("build.json")).unwrap()).unwrap();
+    assert_eq!(info["vendor"], "committed");
+    let vendor = sh(&dist, "tar -tzf vendor.tar.gz");
+    assert!(
+        vendor.contains("vendor/example.com/greeting/greeting.go"),
+        "{vendor}"
+    );
+    // The source tarball holds the committed vendor/ too (it is tracked).
+    let source = sh(&dist, "tar -tzf hello-source-v0.1.0.tar.gz");
+    assert!(
+        source.contains("hello-source-v0.1.0/vendor/modules.txt"),
+        "{source}"
+    );
+}
