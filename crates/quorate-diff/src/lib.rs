@@ -286,3 +286,63 @@ fn finish(
         stats,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn opts() -> DiffOptions {
+        DiffOptions {
+            timeout: Duration::from_secs(10),
+            max_decompressed: 1 << 20,
+            ..DiffOptions::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_bytes_never_panic(a in proptest::collection::vec(any::<u8>(), 0..2048), b in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let r = diff_bytes("x", &a, &b, &opts());
+            prop_assert_eq!(r.identical, a == b);
+            prop_assert_eq!(r.findings.is_empty(), a == b);
+            let _ = render_text(&r, 3);
+            let _ = inspect_bytes("x", &a, &opts());
+        }
+
+        #[test]
+        fn mutated_containers_never_panic(cut in 0usize..4096, flip in 0usize..4096, magic in 0usize..6) {
+            let heads: [&[u8]; 6] = [b"\x7fELF\x02\x01\x01", b"\x1f\x8b\x08\x00", b"PK\x03\x04", b"MZ", b"\xcf\xfa\xed\xfe", b"PK\x05\x06"];
+            let mut a = heads[magic].to_vec();
+            a.extend((0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8));
+            let mut b = a.clone();
+            let i = flip % b.len();
+            b[i] ^= 0x5a;
+            b.truncate(cut.max(1));
+            let r = diff_bytes("x", &a, &b, &opts());
+            prop_assert!(!r.identical);
+            let _ = inspect_bytes("x", &b, &opts());
+        }
+    }
+
+    #[test]
+    fn store_hash_change_is_patched_toolchain() {
+        let mk = |h: &str| {
+            let mut v = vec![0u8; 50_000];
+            let s = format!("/nix/store/{h}-tzdata-2025b/share/zoneinfo/runtime.Goexit");
+            v[30_000..30_000 + s.len()].copy_from_slice(s.as_bytes());
+            v
+        };
+        let r = diff_bytes(
+            "x",
+            &mk("2s4hpq73hn49jd84x976m3acp3rd3k1x"),
+            &mk("xhnb1d4wgj38xh383ys1byign0yhacqh"),
+            &opts(),
+        );
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(r.findings[0].cause, Cause::PatchedToolchain);
+        assert_eq!(r.findings[0].subjects, vec!["tzdata".to_string()]);
+        assert_eq!(r.findings[0].evidence[0].offset_a, Some(30_011));
+    }
+}
