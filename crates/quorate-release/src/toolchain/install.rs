@@ -169,7 +169,11 @@ fn download(url: &str, file: &Path, progress: &dyn Progress) -> Result<Digest, T
         url: url.to_string(),
         message,
     };
+    let tls = ureq::tls::TlsConfig::builder()
+        .root_certs(root_certs())
+        .build();
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        .tls_config(tls)
         .timeout_connect(Some(Duration::from_secs(30)))
         .timeout_recv_body(Some(Duration::from_secs(600)))
         .user_agent(concat!("quorate/", env!("CARGO_PKG_VERSION")))
@@ -196,6 +200,38 @@ fn download(url: &str, file: &Path, progress: &dyn Progress) -> Result<Digest, T
     }
     out.sync_all().map_err(|e| ToolchainError::io(file, e))?;
     Ok(digest)
+}
+
+/// The trusted roots for HTTPS: the system's CA bundle (`SSL_CERT_FILE`,
+/// or the usual Debian, Fedora and macOS/BSD locations), as curl and pip
+/// use it, so that a proxy's CA installed on the machine is honoured; the
+/// Mozilla roots built into quorate when there is none.
+fn root_certs() -> ureq::tls::RootCerts {
+    const MAX_BUNDLE: u64 = 16 << 20;
+    let env = std::env::var_os("SSL_CERT_FILE").map(PathBuf::from);
+    let known = [
+        "/etc/ssl/certs/ca-certificates.crt",
+        "/etc/pki/tls/certs/ca-bundle.crt",
+        "/etc/ssl/cert.pem",
+    ];
+    let candidates = env.into_iter().chain(known.iter().map(PathBuf::from));
+    for path in candidates {
+        let Ok(f) = File::open(&path) else { continue };
+        let mut pem = Vec::new();
+        if f.take(MAX_BUNDLE).read_to_end(&mut pem).is_err() {
+            continue;
+        }
+        let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+            .filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                _ => None,
+            })
+            .collect();
+        if !certs.is_empty() {
+            return ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs));
+        }
+    }
+    ureq::tls::RootCerts::WebPki
 }
 
 enum CopyError {
@@ -773,6 +809,29 @@ mod tests {
         );
         let (_d, r) = unpack(&[0x1f, 0x8b, 0, 0]);
         assert!(r.unwrap_err().to_string().contains("bad archive"));
+    }
+
+    #[test]
+    fn https_goes_through_tls_and_a_plain_server_fails_cleanly() {
+        use std::io::Write as _;
+        assert!(matches!(
+            root_certs(),
+            ureq::tls::RootCerts::Specific(_) | ureq::tls::RootCerts::WebPki
+        ));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            if let Ok((mut s, _)) = listener.accept() {
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("d");
+        let url = format!("https://127.0.0.1:{port}/go.tar.gz");
+        let err = download(&url, &out, &NoProgress).unwrap_err();
+        assert!(matches!(err, ToolchainError::Download { .. }), "{err}");
+        assert!(err.to_string().contains(&url), "{err}");
+        assert!(!out.exists());
     }
 
     #[test]
