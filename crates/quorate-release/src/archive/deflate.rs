@@ -21,7 +21,7 @@ pub(crate) const BLOCK: usize = 1 << 20;
 /// The deflate level used for every archive (miniz_oxide's scale, 0–10).
 /// Chosen so a Go binary comes out within 3% of `gzip -9n`'s size while
 /// compressing several times faster (see docs/benchmarks.md).
-pub(crate) const LEVEL: u32 = 6;
+pub(crate) const LEVEL: u32 = 5;
 
 /// What a finished deflate stream consumed and produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

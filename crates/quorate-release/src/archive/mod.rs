@@ -456,6 +456,8 @@ fn write_archive(
     progress.begin("packing", total);
     let mut failure: Option<ArchiveError> = None;
     let result = fsutil::write_atomic_with(out, |file| {
+        // A release artifact, readable by all (the temporary file is 0600).
+        file.set_permissions(fs::Permissions::from_mode(0o644))?;
         let r = match opts.format {
             Format::TarGz => write_tar_gz(&items, file, opts.mtime, progress),
             Format::Zip => write_zip(&items, file, opts.mtime, progress, out),

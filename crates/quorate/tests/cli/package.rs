@@ -157,6 +157,11 @@ fn gnu_tar_and_gzip_see_normalized_metadata_and_the_same_bytes() {
     let out = t.path().join("hello.tar.gz");
     package(&a, "tar.gz", &out, &[]);
     sh(t.path(), "gzip -t hello.tar.gz");
+    assert_eq!(
+        fs::metadata(&out).unwrap().mode() & 0o777,
+        0o644,
+        "archive file mode"
+    );
     // The gzip header: no name, mtime 0, OS 3.
     let bytes = fs::read(&out).unwrap();
     assert_eq!(&bytes[..10], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
