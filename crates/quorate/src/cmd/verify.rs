@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use quorate_attest::attest::{self, AttestationReport};
 use quorate_attest::policy::KeyProblem;
-use quorate_attest::verify::{ReleaseReport, SignatureReport, VerifyOptions, verify_release, verify_sums};
+use quorate_attest::verify::{
+    ReleaseReport, SignatureReport, VerifyOptions, verify_release, verify_sums,
+};
 use quorate_attest::{Policy, Verdict};
 use quorate_manifest::EntryStatus;
 
@@ -39,7 +41,7 @@ Files: MATCH, MISMATCH, MISSING (fine unless --require-all).
 The policy comes from --policy FILE, else the [trust] table of ./quorate.toml.
 
 Key lifetimes: a signature made while its key was valid stays GOOD after the
-key expires ("key expired on DATE") and counts unless --reject-expired; one
+key expires (note: key expired on DATE) and counts unless --reject-expired; one
 made after the expiry is EXPIRED. A key revoked as compromised (or with no
 reason) never counts; one retired or superseded counts only for signatures
 made before the revocation. The key's state at the signature's creation
@@ -108,7 +110,12 @@ pub struct Args {
     #[arg(long)]
     reject_expired: bool,
     /// Verify the attestations in this repository instead of a release folder.
-    #[arg(long, value_name = "REPO", requires = "version", conflicts_with = "dir")]
+    #[arg(
+        long,
+        value_name = "REPO",
+        requires = "version",
+        conflicts_with = "dir"
+    )]
     attestations: Option<PathBuf>,
     /// The version to compare in the attestation repository.
     #[arg(long, value_name = "V", requires = "attestations")]
@@ -122,7 +129,11 @@ fn resolve_policy(
     default_keys_dir: Option<PathBuf>,
     ui: &Ui,
 ) -> anyhow::Result<(Policy, Vec<KeyProblem>)> {
-    let keys_dir = args.keys_dir.clone().or(if args.policy.is_none() { default_keys_dir } else { None });
+    let keys_dir = args.keys_dir.clone().or(if args.policy.is_none() {
+        default_keys_dir
+    } else {
+        None
+    });
     let (mut policy, problems) = match (&args.policy, keys_dir) {
         (None, Some(kd)) => {
             let Some(t) = args.threshold else {
@@ -146,7 +157,12 @@ fn resolve_policy(
         policy.threshold = t;
     }
     for p in &problems {
-        ui.warn(format!("{}: {} (signer {} left out)", p.file.display(), p.reason, p.signer));
+        ui.warn(format!(
+            "{}: {} (signer {} left out)",
+            p.file.display(),
+            p.reason,
+            p.signer
+        ));
     }
     Ok((policy, problems))
 }
@@ -456,7 +472,8 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
                 target.display()
             );
         }
-        verify_release(&target, &policy, options, ui).with_context(|| format!("verifying {}", target.display()))?
+        verify_release(&target, &policy, options, ui)
+            .with_context(|| format!("verifying {}", target.display()))?
     };
     if args.json {
         ui.out(format!("{}\n", serde_json::to_string_pretty(&rep)?));

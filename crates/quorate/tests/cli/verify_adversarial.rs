@@ -280,28 +280,53 @@ fn a16_signature_before_key_creation_is_bad() {
 }
 
 #[test]
-fn a17_key_file_with_several_keys_is_an_error() {
+fn a17_key_file_with_several_keys_only_the_pinned_one_counts() {
     let Some(f) = fixture() else { return };
     let t = tmp();
     let rel = t.path().join("r");
     f.release(&rel);
     f.put_sig("alice.sig", &rel, "alice");
+    f.put_sig("bob.sig", &rel, "bob");
     let both = t.path().join("both.asc");
     let mut bytes = std::fs::read(f.keys.join("alice.asc")).unwrap();
     bytes.extend(std::fs::read(f.keys.join("bob.asc")).unwrap());
     std::fs::write(&both, bytes).unwrap();
     let p = t.path().join("policy.toml");
-    std::fs::write(
-        &p,
-        format!(
-            "threshold = 1\n[[signer]]\nname = \"alice\"\nopenpgp = \"{}\"\nkey = \"both.asc\"\n",
-            f.fpr("alice")
-        ),
-    )
-    .unwrap();
+    let write_policy = |key_file: &str| {
+        std::fs::write(
+            &p,
+            format!(
+                "threshold = 1\n[[signer]]\nname = \"alice\"\nopenpgp = \"{}\"\nkey = \"{key_file}\"\n",
+                f.fpr("alice")
+            ),
+        )
+        .unwrap();
+    };
+    // The pin picks alice's key; bob's key in the same file is not trusted.
+    write_policy("both.asc");
+    let (code, v) = verify_json(&rel, &p, &[]);
+    assert_eq!(
+        verdicts(&v),
+        vec![
+            (manifest_name("alice", "sig"), "GOOD".into()),
+            (manifest_name("bob", "sig"), "UNKNOWN".into())
+        ]
+    );
+    assert_eq!(code, 0);
+    // A file with several keys, none of them the pinned one: an error naming them.
+    let other = t.path().join("other.asc");
+    let mut bytes = std::fs::read(f.keys.join("bob.asc")).unwrap();
+    bytes.extend(std::fs::read(f.keys.join("carol.asc")).unwrap());
+    std::fs::write(&other, bytes).unwrap();
+    write_policy("other.asc");
     let (code, err) = stderr_of(&rel, &p);
     assert_eq!(code, 2);
-    assert!(err.contains("holds 2 keys"), "{err}");
+    assert!(
+        err.contains(&f.fpr("alice"))
+            && err.contains(&f.fpr("bob"))
+            && err.contains(&f.fpr("carol")),
+        "{err}"
+    );
 }
 
 #[test]
