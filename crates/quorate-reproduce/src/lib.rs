@@ -1,0 +1,214 @@
+//! Rebuilding a published release from source and comparing it, artifact
+//! by artifact, with what was published (`quorate reproduce`).
+//!
+//! The steps, each a function so that a caller can show progress between
+//! them:
+//!
+//! 1. [`published::read`]: the release folder's manifest, its version and
+//!    the `build.json` that says how it was built.
+//! 2. [`Workspace::new`] and [`source::checkout`]: a fresh clone of the
+//!    source repository at the release's tag, in a temporary folder (never
+//!    the user's working tree).
+//! 3. [`rebuild::prepare`] and [`rebuild::build`]: the same version,
+//!    SOURCE_DATE_EPOCH, targets, packages and toolchain version as the
+//!    release, built by `quorate-release`.
+//! 4. [`compare::compare`]: REPRODUCED / DIFFERENT / MISSING / EXTRA per
+//!    artifact, every DIFFERENT one explained by `quorate-diff` (the
+//!    published file is side A, the rebuilt one side B), and the likely
+//!    causes summed up, including a different quorate version that packed
+//!    the archives.
+//! 5. [`attest::sign_and_attest`]: sign the rebuilt manifest and add it to
+//!    an attestation repository.
+//!
+//! Nothing here prints; long work reports through
+//! [`quorate_manifest::Progress`]. Temporary folders are [`tempfile`]
+//! folders, removed when dropped.
+
+pub mod attest;
+pub mod compare;
+pub mod published;
+pub mod rebuild;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+
+pub use compare::{Artifact, CauseSummary, Counts, Outcome, Status};
+pub use published::Published;
+pub use rebuild::{Prepared, ToolchainChoice};
+pub use source::Checkout;
+
+/// The file written beside the rebuilt manifest.
+pub const REPORT_FILE: &str = "reproduce.json";
+
+/// Why a reproduction could not be done. Each names the file, folder,
+/// repository or tag concerned, and most end with `hint:` lines.
+#[derive(Debug, thiserror::Error)]
+pub enum ReproduceError {
+    /// A file operation failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The release folder is unusable (no manifest, two manifests, bad
+    /// build.json).
+    #[error("{path}: {reason}")]
+    Release {
+        /// The folder or file.
+        path: PathBuf,
+        /// What is wrong, with hints.
+        reason: String,
+    },
+    /// git failed (clone, checkout).
+    #[error("{repo}: `git {args}` failed: {stderr}\nhint: {hint}")]
+    Git {
+        /// The repository.
+        repo: String,
+        /// The arguments.
+        args: String,
+        /// What git said.
+        stderr: String,
+        /// What to do.
+        hint: String,
+    },
+    /// The tag (or ref) is not in the source repository.
+    #[error(
+        "{repo}: there is no tag or commit {git_ref:?}{}\nhint: pass --ref with the tag the release was built from",
+        tags_note(.tags)
+    )]
+    NoSuchRef {
+        /// The repository.
+        repo: String,
+        /// The ref asked for.
+        git_ref: String,
+        /// The tags it has (at most 20).
+        tags: Vec<String>,
+    },
+    /// No quorate.toml at that commit.
+    #[error(
+        "{repo} at {git_ref}: no {config} in that commit, so quorate does not know how the release was built\nhint: check --ref (the tag of the release) and --config (the path of quorate.toml inside the repository)"
+    )]
+    NoConfig {
+        /// The repository.
+        repo: String,
+        /// The ref.
+        git_ref: String,
+        /// The config path inside the repository.
+        config: String,
+    },
+    /// quorate.toml at the tag is invalid.
+    #[error(transparent)]
+    Config(Box<quorate_release::config::ConfigError>),
+    /// Reading the checkout's git state failed.
+    #[error(transparent)]
+    GitState(Box<quorate_release::gitsrc::GitError>),
+    /// No suitable toolchain.
+    #[error(transparent)]
+    Toolchain(Box<quorate_release::toolchain::ToolchainError>),
+    /// The rebuild failed.
+    #[error("the rebuild failed: {0}")]
+    Build(Box<quorate_release::build::BuildError>),
+    /// Verifying, signing or attesting failed.
+    #[error(transparent)]
+    Attest(Box<quorate_attest::AttestError>),
+    /// A manifest is malformed.
+    #[error(transparent)]
+    Manifest(#[from] quorate_manifest::ManifestError),
+    /// `--out` names a folder quorate will not replace.
+    #[error(
+        "{path}: exists and is not an earlier reproduction (no {REPORT_FILE} in it)\nhint: give --out a new or empty folder"
+    )]
+    OutNotEmpty {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The build.json of the release names something this quorate cannot
+    /// build (an unknown target).
+    #[error("{path}: {reason}")]
+    BuildInfo {
+        /// The build.json.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+fn tags_note(tags: &[String]) -> String {
+    if tags.is_empty() {
+        " (it has no tags)".into()
+    } else {
+        format!(" (its tags: {})", tags.join(", "))
+    }
+}
+
+macro_rules! boxed_from {
+    ($($variant:ident: $ty:ty),*) => {$(
+        impl From<$ty> for ReproduceError {
+            fn from(e: $ty) -> Self {
+                ReproduceError::$variant(Box::new(e))
+            }
+        }
+    )*};
+}
+
+boxed_from!(
+    Config: quorate_release::config::ConfigError,
+    GitState: quorate_release::gitsrc::GitError,
+    Toolchain: quorate_release::toolchain::ToolchainError,
+    Build: quorate_release::build::BuildError,
+    Attest: quorate_attest::AttestError
+);
+
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReproduceError + '_ {
+    move |source| ReproduceError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The temporary folder of one reproduction: `src/` (the clone) and
+/// `work/` (the build). Removed when dropped, unless [`Workspace::keep`].
+#[derive(Debug)]
+pub struct Workspace {
+    root: tempfile::TempDir,
+}
+
+impl Workspace {
+    /// Creates `quorate-reproduce-XXXX` in `parent` (the system temporary
+    /// folder when `None`; give the folder of `--out` so the rebuild can
+    /// be renamed there).
+    pub fn new(parent: Option<&Path>) -> Result<Workspace, ReproduceError> {
+        let b = {
+            let mut b = tempfile::Builder::new();
+            b.prefix(".quorate-reproduce-");
+            b
+        };
+        let root = match parent {
+            Some(p) => b.tempdir_in(p).map_err(io(p))?,
+            None => b.tempdir().map_err(io(&std::env::temp_dir()))?,
+        };
+        Ok(Workspace { root })
+    }
+
+    /// The folder itself.
+    pub fn path(&self) -> &Path {
+        self.root.path()
+    }
+
+    /// Where the source is cloned.
+    pub fn src_dir(&self) -> PathBuf {
+        self.root.path().join("src")
+    }
+
+    /// The build's work folder (`src/` and `out/` are made inside).
+    pub fn work_dir(&self) -> PathBuf {
+        self.root.path().join("work")
+    }
+
+    /// Keeps the folder (it is not removed) and returns its path.
+    pub fn keep(self) -> PathBuf {
+        self.root.keep()
+    }
+}

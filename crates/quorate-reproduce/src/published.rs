@@ -1,0 +1,157 @@
+//! The published release folder: its manifest, version and `build.json`.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use quorate_attest::verify::find_release_files;
+use quorate_manifest::Manifest;
+use quorate_release::build::BuildInfo;
+
+use crate::{ReproduceError, io};
+
+/// Largest manifest read (a manifest of a million files stays below).
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
+/// Largest build.json read.
+const MAX_BUILD_JSON_BYTES: u64 = 1 << 20;
+
+/// What the release folder says about the release.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// The release folder.
+    pub dir: PathBuf,
+    /// `manifest-<version>.txt`.
+    pub manifest_path: PathBuf,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The version, from the manifest's name.
+    pub version: String,
+    /// `build.json`, when the folder has a quorate one.
+    pub build_info: Option<BuildInfo>,
+    /// The signature files (`manifest-<signer>-<version>.sig`, …).
+    pub signatures: Vec<PathBuf>,
+    /// Things worth a warning (no build.json, an unreadable one, a version
+    /// that differs from the manifest's name).
+    pub warnings: Vec<String>,
+}
+
+impl Published {
+    /// The version to rebuild: build.json's, else the manifest name's.
+    pub fn version(&self) -> &str {
+        self.build_info
+            .as_ref()
+            .map(|b| b.version.as_str())
+            .unwrap_or(&self.version)
+    }
+
+    /// The path of `build.json` in the release folder.
+    pub fn build_json_path(&self) -> PathBuf {
+        self.dir.join("build.json")
+    }
+}
+
+fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, ReproduceError> {
+    let f = std::fs::File::open(path).map_err(io(path))?;
+    let mut buf = Vec::new();
+    f.take(max + 1).read_to_end(&mut buf).map_err(io(path))?;
+    if buf.len() as u64 > max {
+        return Err(ReproduceError::Release {
+            path: path.to_path_buf(),
+            reason: format!("larger than the {max}-byte limit for this kind of file"),
+        });
+    }
+    Ok(buf)
+}
+
+/// Reads the release folder `dir`: exactly one `manifest-<version>.txt`
+/// (an error naming the folder otherwise) and its `build.json`.
+pub fn read(dir: &Path) -> Result<Published, ReproduceError> {
+    if !dir.is_dir() {
+        return Err(ReproduceError::Release {
+            path: dir.to_path_buf(),
+            reason: "no such folder\nhint: give --release the folder of the downloaded release (its manifest, signatures, archives and build.json)".into(),
+        });
+    }
+    let files = find_release_files(dir).map_err(|e| match e {
+        quorate_attest::AttestError::Release { path, reason } => ReproduceError::Release {
+            path,
+            reason: format!("{reason}\nhint: quorate reproduce compares a rebuild with that manifest; without it there is nothing to compare"),
+        },
+        e => e.into(),
+    })?;
+    let bytes = read_capped(&files.manifest, MAX_MANIFEST_BYTES)?;
+    let manifest = Manifest::parse(&bytes, &files.manifest.display().to_string())?;
+    let mut warnings = Vec::new();
+    let bj = dir.join("build.json");
+    let build_info = if bj.is_file() {
+        let bytes = read_capped(&bj, MAX_BUILD_JSON_BYTES)?;
+        match serde_json::from_slice::<BuildInfo>(&bytes) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                warnings.push(format!(
+                    "{}: not a quorate build.json ({e}); the version comes from the manifest's name, SOURCE_DATE_EPOCH from the commit and the toolchain from quorate.toml",
+                    bj.display()
+                ));
+                None
+            }
+        }
+    } else {
+        warnings.push(format!(
+            "{}: missing; the version comes from the manifest's name, SOURCE_DATE_EPOCH from the commit and the toolchain from quorate.toml",
+            bj.display()
+        ));
+        None
+    };
+    if let Some(b) = &build_info
+        && b.version != files.version
+    {
+        warnings.push(format!(
+            "build.json says version {} but the manifest is {}; rebuilding {}",
+            b.version,
+            files.manifest.display(),
+            b.version
+        ));
+    }
+    Ok(Published {
+        dir: dir.to_path_buf(),
+        manifest_path: files.manifest,
+        manifest,
+        version: files.version,
+        build_info,
+        signatures: files.signatures.into_iter().map(|(p, _)| p).collect(),
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_manifest_is_named() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("hello.tar.gz"), b"x").unwrap();
+        let e = read(d.path()).unwrap_err().to_string();
+        assert!(e.contains("no manifest-<version>.txt"), "{e}");
+        assert!(e.contains(&d.path().display().to_string()), "{e}");
+        let e = read(&d.path().join("nope")).unwrap_err().to_string();
+        assert!(e.contains("no such folder"), "{e}");
+    }
+
+    #[test]
+    fn reads_manifest_and_warns_without_build_json() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("manifest-v1.txt"),
+            format!("{}  a\n", "0".repeat(64)),
+        )
+        .unwrap();
+        let p = read(d.path()).unwrap();
+        assert_eq!(p.version, "v1");
+        assert_eq!(p.version(), "v1");
+        assert!(p.build_info.is_none());
+        assert!(p.warnings[0].contains("build.json: missing"), "{:?}", p.warnings);
+        std::fs::write(d.path().join("build.json"), b"{\"host_os\": \"linux\"}").unwrap();
+        let p = read(d.path()).unwrap();
+        assert!(p.warnings[0].contains("not a quorate build.json"), "{:?}", p.warnings);
+    }
+}

@@ -1,0 +1,224 @@
+//! Building the checked-out commit exactly as the release was built: the
+//! version, SOURCE_DATE_EPOCH, targets, packages and Go version of the
+//! published `build.json`, the settings of the commit's `quorate.toml`.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use quorate_manifest::Progress;
+use quorate_release::build::{self, BuildOptions, Built, ToolchainFacts};
+use quorate_release::config::{Config, Target};
+use quorate_release::gitsrc::{self, SourceState};
+use quorate_release::plan::{Plan, PlanToolchain, Release};
+use quorate_release::toolchain::{self, FindOptions, Toolchain};
+
+use crate::published::Published;
+use crate::source::Checkout;
+use crate::{ReproduceError, io};
+
+/// Which Go toolchain to rebuild with.
+#[derive(Debug, Clone, Default)]
+pub struct ToolchainChoice {
+    /// A GOROOT (or `go` binary) to use instead of searching.
+    pub explicit: Option<PathBuf>,
+    /// Accept a patched toolchain (investigation only).
+    pub allow_patched: bool,
+    /// The Go build cache (default: quorate's cache).
+    pub gocache: Option<PathBuf>,
+}
+
+/// Everything the rebuild needs, computed before anything is built.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The commit's `quorate.toml`, with the release's targets and packages.
+    pub config: Config,
+    /// The `quorate.toml` in the clone.
+    pub config_path: PathBuf,
+    /// The git state of the clone.
+    pub state: SourceState,
+    /// The toolchain.
+    pub toolchain: Toolchain,
+    /// The Go build cache.
+    pub gocache: PathBuf,
+    /// The plan.
+    pub plan: Plan,
+    /// Where the rebuild departs from the release's `build.json`, or
+    /// guesses (each a sentence).
+    pub warnings: Vec<String>,
+}
+
+/// Reads the clone's `quorate.toml` (`config_rel` inside the repository),
+/// finds the toolchain the release names and makes the plan.
+pub fn prepare(
+    checkout: &Checkout,
+    config_rel: &Path,
+    published: &Published,
+    choice: &ToolchainChoice,
+) -> Result<Prepared, ReproduceError> {
+    let config_path = checkout.dir.join(config_rel);
+    if config_rel.is_absolute()
+        || config_rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+        || !config_path.is_file()
+    {
+        return Err(ReproduceError::NoConfig {
+            repo: checkout.repo.clone(),
+            git_ref: checkout.git_ref.clone(),
+            config: config_rel.display().to_string(),
+        });
+    }
+    let mut config = Config::load(&config_path)?;
+    let dir = config_path
+        .parent()
+        .unwrap_or(&checkout.dir)
+        .to_path_buf();
+    let state = gitsrc::read_state(&dir, false)?;
+    let mut warnings = Vec::new();
+    let info = published.build_info.as_ref();
+    let version = published.version().to_string();
+    gitsrc::check_version(&version)?;
+    let source_date_epoch = match info {
+        Some(b) => b.source_date_epoch,
+        None => state.commit_time,
+    };
+    let mut go_version = config.go.version.clone();
+    if let Some(b) = info {
+        if b.commit != state.commit {
+            warnings.push(format!(
+                "the release was built from commit {} but {} is {}: the rebuild will differ where the commit is embedded",
+                b.commit, checkout.git_ref, state.commit
+            ));
+        }
+        if b.dirty {
+            warnings.push(
+                "the release was built from a dirty tree (build.json: dirty = true); a clean checkout may not reproduce it"
+                    .into(),
+            );
+        }
+        if b.name != config.project.name {
+            warnings.push(format!(
+                "build.json names the release {:?}, quorate.toml {:?}",
+                b.name, config.project.name
+            ));
+        }
+        let mut targets = Vec::new();
+        for t in &b.targets {
+            targets.push(
+                Target::from_str(t).map_err(|e| ReproduceError::BuildInfo {
+                    path: published.build_json_path(),
+                    reason: format!("{e}\nhint: this quorate cannot build that target; use the quorate version the release names ({})", b.quorate_version),
+                })?,
+            );
+        }
+        if targets != config.project.targets {
+            warnings.push(format!(
+                "build.json lists the targets {}; quorate.toml at {} differs; building build.json's",
+                b.targets.join(" "),
+                checkout.git_ref
+            ));
+            config.project.targets = targets;
+        }
+        if b.packages != config.project.packages {
+            warnings.push(format!(
+                "build.json lists the packages {}; quorate.toml differs; building build.json's",
+                b.packages.join(" ")
+            ));
+            config.project.packages = b.packages.clone();
+        }
+        if toolchain::normalize_version(&b.toolchain.version)
+            != toolchain::normalize_version(&config.go.version)
+        {
+            warnings.push(format!(
+                "the release was built with Go {} while quorate.toml pins {}; using Go {}",
+                b.toolchain.version, config.go.version, b.toolchain.version
+            ));
+        }
+        go_version = b.toolchain.version.clone();
+        if !b.toolchain.official {
+            warnings.push(
+                "build.json says the release was built with a patched (unofficial) toolchain"
+                    .into(),
+            );
+        }
+    }
+    let toolchain = toolchain::find(&FindOptions {
+        version: &go_version,
+        config_path: None,
+        explicit: choice.explicit.as_deref(),
+        allow_patched: choice.allow_patched,
+    })?;
+    let gocache = match &choice.gocache {
+        Some(p) => p.clone(),
+        None => toolchain::cache_dir().join("go-build"),
+    };
+    let release = Release {
+        version,
+        commit: state.commit.clone(),
+        source_date_epoch,
+        dirty: false,
+    };
+    let plan_tool = PlanToolchain {
+        version: toolchain.version.clone(),
+        go: toolchain.go.clone(),
+        base_env: toolchain.base_env(&gocache),
+    };
+    let vendored = build::will_vendor(&state, config.go.vendor);
+    let plan = Plan::new(&config, &release, &plan_tool, vendored);
+    if let Some(b) = info {
+        if b.flags.ldflags != plan.ldflags {
+            warnings.push(format!(
+                "the release was linked with -ldflags={:?}; the rebuild uses {:?}",
+                b.flags.ldflags, plan.ldflags
+            ));
+        }
+        if b.flags.tags != plan.tags {
+            warnings.push(format!(
+                "the release was built with -tags={:?}; the rebuild uses {:?}",
+                b.flags.tags.join(","),
+                plan.tags.join(",")
+            ));
+        }
+    }
+    Ok(Prepared {
+        config,
+        config_path,
+        state,
+        toolchain,
+        gocache,
+        plan,
+        warnings,
+    })
+}
+
+/// Builds the plan in `work_dir` (which must be empty or absent), `jobs`
+/// targets at once. The release is then complete in [`Built::out_dir`].
+pub fn build(
+    p: &Prepared,
+    work_dir: &Path,
+    jobs: usize,
+    progress: &dyn Progress,
+) -> Result<Built, ReproduceError> {
+    std::fs::create_dir_all(work_dir).map_err(io(work_dir))?;
+    std::fs::create_dir_all(&p.gocache).map_err(io(&p.gocache))?;
+    let facts = ToolchainFacts {
+        official: p.toolchain.is_official(),
+        found_via: serde_json::to_value(p.toolchain.found_via)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        goroot: p.toolchain.goroot.clone(),
+    };
+    Ok(build::execute(
+        &p.plan,
+        &p.state,
+        &facts,
+        &BuildOptions {
+            jobs: jobs.max(1),
+            work_dir: work_dir.to_path_buf(),
+            reverse_copy: false,
+            copy_mtime: None,
+        },
+        progress,
+    )?)
+}
