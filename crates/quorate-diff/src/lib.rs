@@ -159,6 +159,16 @@ fn list(dir: &Path) -> Result<Vec<(String, Option<PathBuf>)>, DiffError> {
 
 /// Compares two files or two folders.
 pub fn diff_paths(a: &Path, b: &Path, opts: &DiffOptions) -> Result<Report, DiffError> {
+    diff_paths_with_progress(a, b, opts, &quorate_manifest::NoProgress)
+}
+
+/// [`diff_paths`], reporting the files compared to `progress`.
+pub fn diff_paths_with_progress(
+    a: &Path,
+    b: &Path,
+    opts: &DiffOptions,
+    progress: &dyn quorate_manifest::Progress,
+) -> Result<Report, DiffError> {
     let start = Instant::now();
     let io = |p: &Path| {
         let p = p.to_path_buf();
@@ -180,7 +190,9 @@ pub fn diff_paths(a: &Path, b: &Path, opts: &DiffOptions) -> Result<Report, Diff
             let ib: std::collections::BTreeMap<&str, &Option<PathBuf>> =
                 lb.iter().map(|(n, l)| (n.as_str(), l)).collect();
             let ia: std::collections::BTreeSet<&str> = la.iter().map(|(n, _)| n.as_str()).collect();
+            progress.begin("comparing", la.len() as u64);
             for (name, link) in &la {
+                progress.advance(1);
                 let p = vec![name.clone()];
                 match ib.get(name.as_str()) {
                     None => eng.one_side(&p, true, if link.is_some() { "symlink" } else { "file" }),
@@ -213,6 +225,7 @@ pub fn diff_paths(a: &Path, b: &Path, opts: &DiffOptions) -> Result<Report, Diff
                     );
                 }
             }
+            progress.end();
             (std::mem::take(&mut eng.stats), eng.timed_out)
         }
         (false, false) => {

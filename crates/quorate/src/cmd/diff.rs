@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Context;
-use quorate_diff::{DiffOptions, diff_paths, render_text};
+use quorate_diff::{DiffOptions, diff_paths_with_progress, render_text};
 
 use crate::ui::Ui;
 use crate::{EXIT_FAILED, EXIT_OK};
@@ -54,7 +54,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         max_depth: args.max_depth,
         ..DiffOptions::default()
     };
-    let report = diff_paths(&args.a, &args.b, &opts)
+    let report = diff_paths_with_progress(&args.a, &args.b, &opts, ui)
         .with_context(|| format!("comparing {} with {}", args.a.display(), args.b.display()))
         .map_err(|e| {
             e.context("hint: give two files or two folders that exist and are readable")
