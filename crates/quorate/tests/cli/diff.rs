@@ -627,6 +627,9 @@ fn peak_kib(args: &[&Path]) -> (i32, u64, String) {
 #[test]
 fn hostile_inputs() {
     let Some(fx) = fixtures() else { return };
+    if !have("python3") || !have("/usr/bin/time") || !have("zip") || !have("gzip") {
+        return;
+    }
     let d = fx.dir.join("hostile");
     std::fs::create_dir_all(&d).unwrap();
     let bin = std::fs::read(&fx.base).unwrap();
