@@ -346,7 +346,7 @@ pub fn zip_members<'a>(
                 String::from_utf8_lossy(f.name_raw()).into_owned(),
                 f.unix_mode(),
                 mtime,
-                f.extra_data().map(hex),
+                f.extra_data().map(zip_extra),
                 format!("{:?}, {} bytes", f.compression(), f.compressed_size()),
                 raw,
                 f.is_dir(),
@@ -389,6 +389,34 @@ pub fn zip_members<'a>(
         });
     }
     (out, None)
+}
+
+/// Zip extra fields, named: `UT extended timestamp (…), ux uid/gid (…)`.
+pub fn zip_extra(d: &[u8]) -> String {
+    if d.is_empty() {
+        return "(none)".into();
+    }
+    let mut out = Vec::new();
+    let mut p = 0usize;
+    while p + 4 <= d.len() && out.len() < 16 {
+        let id = u16::from_le_bytes([d[p], d[p + 1]]);
+        let n = usize::from(u16::from_le_bytes([d[p + 2], d[p + 3]]));
+        let body = &d[(p + 4).min(d.len())..(p + 4 + n).min(d.len())];
+        let name = match id {
+            0x5455 => "UT extended timestamp",
+            0x7875 => "ux uid/gid",
+            0x5855 => "UX Info-ZIP unix (old)",
+            0x000a => "NTFS times",
+            0x0001 => "zip64",
+            _ => "field",
+        };
+        out.push(format!("{name} {id:#06x} [{}]", hex(body)));
+        p += 4 + n;
+    }
+    if p < d.len() {
+        out.push(format!("trailing [{}]", hex(&d[p..])));
+    }
+    out.join(", ")
 }
 
 /// Lowercase hex of bytes (capped at 64 bytes, then `…`).

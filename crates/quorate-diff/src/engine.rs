@@ -582,15 +582,66 @@ impl<'s> Engine<'s> {
         let trimpath_both = trimmed(&bia) && trimmed(&bib);
         let mut buildinfo_causes = false;
         self.buildinfo_differs = false;
+        // A truncated executable: sections run past the end of the file.
+        let cut = |secs: &[SecInfo], f: &object::File, d: &[u8]| {
+            f.sections()
+                .filter_map(|s| s.file_range())
+                .find(|r| r.0.saturating_add(r.1) > d.len() as u64)
+                .map(|r| {
+                    format!(
+                        "{} bytes; a section ends at {:#x}, past the end",
+                        d.len(),
+                        r.0.saturating_add(r.1)
+                    )
+                })
+                .or_else(|| {
+                    (secs.is_empty() && !d.is_empty())
+                        .then(|| format!("{} bytes, no sections", d.len()))
+                })
+        };
+        let (ta, tb) = (cut(&sa, &fa, a), cut(&sb, &fb, b));
+        if ta.is_some() || tb.is_some() {
+            let ok = |d: &[u8]| format!("{} bytes, complete", d.len());
+            let va = ta.clone().unwrap_or_else(|| ok(a));
+            let vb = tb.clone().unwrap_or_else(|| ok(b));
+            self.obs(
+                Cause::Unexplained,
+                Confidence::Medium,
+                Some("truncated or malformed executable".into()),
+                path,
+                path.to_vec(),
+                (None, None),
+                "truncated or malformed executable",
+                Some(va),
+                Some(vb),
+            );
+            self.note(
+                "skipped",
+                path,
+                "a truncated or malformed executable: its sections were not compared one by one",
+            );
+            let outer_local = std::mem::replace(&mut self.buffer, outer).unwrap_or_default();
+            for o in outer_local {
+                self.observe(o);
+            }
+            return;
+        }
         match (bia, bib) {
             (Some(Ok(x)), Some(Ok(y))) => {
                 let before = self.observed;
                 buildinfo_causes = self.compare_buildinfo(path, &x, &y);
                 self.buildinfo_differs |= self.observed != before;
             }
-            (Some(Ok(_)), None) | (None, Some(Ok(_))) => {
+            (Some(Ok(x)), None) | (None, Some(Ok(x))) => {
                 let mut p = path.to_vec();
                 p.push("Go build info".into());
+                let present = Some(format!("present ({})", x.go_version));
+                let in_a = a.len() >= x.offset && a[x.offset..].starts_with(gobuild::MAGIC);
+                let (va, vb) = if in_a {
+                    (present, Some("absent".to_string()))
+                } else {
+                    (Some("absent".to_string()), present)
+                };
                 self.obs(
                     Cause::GoBuildSetting,
                     Confidence::Medium,
@@ -599,8 +650,8 @@ impl<'s> Engine<'s> {
                     p,
                     (None, None),
                     "Go build info",
-                    None,
-                    None,
+                    va,
+                    vb,
                 );
                 buildinfo_causes = true;
             }

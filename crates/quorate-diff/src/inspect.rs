@@ -175,7 +175,7 @@ fn inspect_rec(
             }
             if let Some(m) = members
                 .iter()
-                .find(|m| m.extra.as_deref().is_some_and(|e| !e.is_empty()))
+                .find(|m| m.extra.as_deref().is_some_and(|e| e != "(none)"))
             {
                 ins.hazards.push(hz(
                     "zip-extra-fields",
