@@ -1,0 +1,1191 @@
+//! The HTML rendering of a diff [`Report`]: findings first, linked into the
+//! evidence; the container tree; per file a section map to scale, the
+//! section table, Go build info side by side, and bounded hex and strings
+//! views of the differing regions.
+//!
+//! The report model carries locations, not bytes. When the input paths are
+//! given, the two inputs are mapped again (read-only) and only bounded
+//! windows around the differing regions are copied into the page.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use quorate_diff::archive::{self, Kind};
+use quorate_diff::bytediff::{Region, diff_regions};
+use quorate_diff::engine::{SecInfo, buildinfo_hint, sections};
+use quorate_diff::gobuild::{self, BuildInfo};
+use quorate_diff::{Confidence, Contents, Evidence, Report, map_file};
+
+use crate::page::{esc, page};
+
+/// Bounds and inputs of the diff page.
+#[derive(Clone, Debug)]
+pub struct DiffHtmlOptions {
+    /// Side A as compared (file or folder). Without it (or B), the page
+    /// shows findings, evidence and the tree, but no bytes.
+    pub a_path: Option<PathBuf>,
+    /// Side B as compared.
+    pub b_path: Option<PathBuf>,
+    /// Files (executables, plain files) given a detailed view.
+    pub max_files: usize,
+    /// Differing regions shown as hex per file (all are drawn on the map,
+    /// up to `max_map_regions`).
+    pub max_regions_per_file: usize,
+    /// Regions located per file for the map.
+    pub max_map_regions: usize,
+    /// Differing bytes shown per region and side (the rest is summarized).
+    pub max_bytes_per_region: usize,
+    /// Equal bytes shown before and after each region.
+    pub context: usize,
+    /// Bytes inflated in all when reaching members of compressed archives.
+    pub max_decompressed: u64,
+    /// Time spent locating regions, in all; past it the map is partial.
+    pub time_budget: Duration,
+}
+
+impl Default for DiffHtmlOptions {
+    fn default() -> Self {
+        DiffHtmlOptions {
+            a_path: None,
+            b_path: None,
+            max_files: 20,
+            max_regions_per_file: 40,
+            max_map_regions: 2000,
+            max_bytes_per_region: 256,
+            context: 32,
+            max_decompressed: 1 << 30,
+            time_budget: Duration::from_millis(700),
+        }
+    }
+}
+
+/// The two sides of one detailed file.
+struct FileView {
+    /// Container path (top entry, then archive members).
+    path: Vec<String>,
+    a: Contents,
+    b: Contents,
+}
+
+/// Everything computed about one file.
+struct FileFacts<'d> {
+    kind: Kind,
+    secs_a: Vec<SecInfo<'d>>,
+    secs_b: Vec<SecInfo<'d>>,
+    regions: Vec<Region>,
+    complete: bool,
+    bi_a: Option<BuildInfo>,
+    bi_b: Option<BuildInfo>,
+}
+
+/// Where one piece of evidence points.
+#[derive(Clone, Default)]
+struct Target {
+    file: Option<usize>,
+    section: Option<String>,
+    off_a: Option<usize>,
+    off_b: Option<usize>,
+}
+
+const MAX_RESOLVE: usize = 64;
+const MAX_NEST: usize = 8;
+
+/// Reaches the bytes at `comps` under `root`: the top entry, then through
+/// gzip, tar and zip members (bounded). Returns the bytes and how many
+/// components named them.
+fn resolve(root: &Path, comps: &[String], budget: &mut u64) -> Option<(Contents, usize)> {
+    let first = comps.first()?;
+    let meta = std::fs::metadata(root).ok()?;
+    let mut data = if meta.is_dir() {
+        if archive::unsafe_name(first) {
+            return None;
+        }
+        map_file(&root.join(first)).ok()?
+    } else {
+        map_file(root).ok()?
+    };
+    let mut i = 1;
+    for _ in 0..MAX_NEST {
+        let next = match Kind::of(&data) {
+            Kind::Gzip => {
+                let limit = (data.len() as u64)
+                    .saturating_mul(100)
+                    .min(*budget)
+                    .max(1024);
+                match archive::gunzip(&data, limit) {
+                    Ok(v) => {
+                        *budget = budget.saturating_sub(v.len() as u64);
+                        v
+                    }
+                    Err(_) => break,
+                }
+            }
+            Kind::Tar if i < comps.len() => {
+                let (m, _) = archive::tar_members(&data, 100_000);
+                match m
+                    .iter()
+                    .find(|m| m.name == comps[i])
+                    .and_then(|m| m.data.bytes())
+                {
+                    Some(x) => x.to_vec(),
+                    None => break,
+                }
+            }
+            Kind::Zip if i < comps.len() => {
+                let (m, _) = archive::zip_members(&data, 100_000, budget);
+                match m
+                    .iter()
+                    .find(|m| m.name == comps[i])
+                    .and_then(|m| m.data.bytes())
+                {
+                    Some(x) => x.to_vec(),
+                    None => break,
+                }
+            }
+            _ => break,
+        };
+        if !matches!(Kind::of(&data), Kind::Gzip) {
+            i += 1;
+        }
+        data = Contents::Vec(next);
+    }
+    Some((data, i))
+}
+
+fn is_leaf(k: Kind) -> bool {
+    !k.is_container()
+}
+
+/// Finds the files the evidence points into and maps them.
+fn collect_files(
+    r: &Report,
+    o: &DiffHtmlOptions,
+    left_out: &mut Vec<String>,
+) -> (Vec<FileView>, BTreeMap<Vec<String>, usize>) {
+    let mut files: Vec<FileView> = Vec::new();
+    let mut index: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+    let (Some(pa), Some(pb)) = (&o.a_path, &o.b_path) else {
+        return (files, index);
+    };
+    let mut paths: BTreeSet<&[String]> = BTreeSet::new();
+    for f in &r.findings {
+        for e in &f.evidence {
+            if !e.path.is_empty() {
+                paths.insert(&e.path);
+            }
+        }
+    }
+    let mut tried: BTreeSet<Vec<String>> = BTreeSet::new();
+    let mut budget = o.max_decompressed;
+    let mut attempts = 0;
+    let mut dropped = 0;
+    for p in paths {
+        if files.iter().any(|f| p.starts_with(&f.path)) {
+            continue;
+        }
+        // Evidence beside a member (headers, order) names no leaf: skip
+        // containers already tried.
+        if tried.iter().any(|t| p.starts_with(t)) {
+            continue;
+        }
+        if attempts >= MAX_RESOLVE {
+            break;
+        }
+        attempts += 1;
+        let Some((a, n)) = resolve(pa, p, &mut budget) else {
+            continue;
+        };
+        if !is_leaf(Kind::of(&a)) {
+            tried.insert(p[..n].to_vec());
+            continue;
+        }
+        let Some((b, m)) = resolve(pb, &p[..n], &mut budget) else {
+            continue;
+        };
+        if m != n || !is_leaf(Kind::of(&b)) {
+            continue;
+        }
+        if files.len() >= o.max_files {
+            dropped += 1;
+            continue;
+        }
+        index.insert(p[..n].to_vec(), files.len());
+        files.push(FileView {
+            path: p[..n].to_vec(),
+            a,
+            b,
+        });
+    }
+    if dropped > 0 {
+        left_out.push(format!(
+            "{dropped} more differing file(s) have no detailed view (at most {} files are shown)",
+            o.max_files
+        ));
+    }
+    (files, index)
+}
+
+fn facts<'d>(fv: &'d FileView, deadline: Instant, o: &DiffHtmlOptions) -> FileFacts<'d> {
+    let (a, b): (&'d [u8], &'d [u8]) = (&fv.a, &fv.b);
+    let kind = Kind::of(a);
+    let parse = |d: &'d [u8]| -> Vec<SecInfo<'d>> {
+        if !kind.is_exe() {
+            return Vec::new();
+        }
+        match object::File::parse(d) {
+            Ok(f) => sections(&f, d),
+            Err(_) => Vec::new(),
+        }
+    };
+    let (secs_a, secs_b) = (parse(a), parse(b));
+    let bi = |d: &'d [u8], s: &[SecInfo<'d>]| -> Option<BuildInfo> {
+        if !kind.is_exe() {
+            return None;
+        }
+        gobuild::read(d, buildinfo_hint(s)).and_then(Result::ok)
+    };
+    let (bi_a, bi_b) = (bi(a, &secs_a), bi(b, &secs_b));
+    let (regions, complete) = if a == b {
+        (Vec::new(), true)
+    } else if Instant::now() >= deadline {
+        (Vec::new(), false)
+    } else if secs_a.is_empty() || secs_b.is_empty() {
+        diff_regions(a, b, deadline, o.max_map_regions)
+    } else {
+        locate(a, b, &secs_a, &secs_b, deadline, o.max_map_regions)
+    };
+    FileFacts {
+        kind,
+        secs_a,
+        secs_b,
+        regions,
+        complete,
+        bi_a,
+        bi_b,
+    }
+}
+
+/// The parts of a file no section covers: header, gaps, tail.
+fn gaps(len: usize, secs: &[SecInfo]) -> Vec<Range<usize>> {
+    let mut v: Vec<Range<usize>> = secs
+        .iter()
+        .filter(|s| !s.data.is_empty())
+        .filter_map(|s| {
+            let st = usize::try_from(s.file_off).ok()?;
+            Some(st.min(len)..st.saturating_add(s.data.len()).min(len))
+        })
+        .collect();
+    v.sort_by_key(|r| r.start);
+    let mut out = Vec::new();
+    let mut at = 0;
+    for r in v {
+        if r.start > at {
+            out.push(at..r.start);
+        }
+        at = at.max(r.end);
+    }
+    if at < len {
+        out.push(at..len);
+    }
+    out
+}
+
+/// Differing regions of two executables, section by section (equal
+/// sections cost one comparison), then the parts between sections.
+fn locate(
+    a: &[u8],
+    b: &[u8],
+    secs_a: &[SecInfo],
+    secs_b: &[SecInfo],
+    deadline: Instant,
+    max: usize,
+) -> (Vec<Region>, bool) {
+    let mut out: Vec<Region> = Vec::new();
+    let mut complete = true;
+    let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    for sa in secs_a.iter().filter(|s| !s.data.is_empty()) {
+        let Some(sb) = secs_b.iter().find(|s| s.name == sa.name && !s.data.is_empty()) else {
+            continue;
+        };
+        if sa.data == sb.data {
+            continue;
+        }
+        let (Ok(oa), Ok(ob)) = (usize::try_from(sa.file_off), usize::try_from(sb.file_off)) else {
+            continue;
+        };
+        pairs.push((oa..oa + sa.data.len(), ob..ob + sb.data.len()));
+    }
+    let (ga, gb) = (gaps(a.len(), secs_a), gaps(b.len(), secs_b));
+    for (x, y) in ga.into_iter().zip(gb) {
+        pairs.push((x, y));
+    }
+    for (ra, rb) in pairs {
+        let (Some(da), Some(db)) = (a.get(ra.clone()), b.get(rb.clone())) else {
+            continue;
+        };
+        if da == db {
+            continue;
+        }
+        if out.len() >= max || Instant::now() >= deadline {
+            complete = false;
+            break;
+        }
+        let (v, c) = diff_regions(da, db, deadline, max - out.len());
+        complete &= c;
+        out.extend(v.into_iter().map(|r| Region {
+            a: r.a.start + ra.start..r.a.end + ra.start,
+            b: r.b.start + rb.start..r.b.end + rb.start,
+        }));
+    }
+    out.sort_by_key(|r| (r.a.start, r.b.start));
+    out.truncate(max);
+    (out, complete)
+}
+
+/// File offset of an evidence offset: relative to the section's base
+/// (address for loaded sections), or a plain file offset.
+fn file_offset(secs: &[SecInfo], section: Option<&str>, off: Option<u64>) -> Option<usize> {
+    let off = off?;
+    match section.and_then(|n| secs.iter().find(|s| s.name == n)) {
+        Some(s) => {
+            let rel = off.checked_sub(s.base)?;
+            if rel > s.data.len() as u64 {
+                return None;
+            }
+            usize::try_from(s.file_off.checked_add(rel)?).ok()
+        }
+        None if section.is_none() => usize::try_from(off).ok(),
+        None => None,
+    }
+}
+
+fn region_at(regions: &[Region], a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    let near = |r: &Range<usize>, x: usize| x + 16 >= r.start && x <= r.end + 16;
+    regions.iter().position(|r| {
+        a.is_some_and(|x| near(&r.a, x)) || (a.is_none() && b.is_some_and(|x| near(&r.b, x)))
+    })
+}
+
+fn conf(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+    }
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() > n {
+        let mut c: String = s.chars().take(n).collect();
+        c.push('…');
+        c
+    } else {
+        s.to_string()
+    }
+}
+
+fn location(e: &Evidence) -> String {
+    e.location()
+}
+
+/// Renders a diff report as one self-contained HTML page.
+pub fn diff_report(r: &Report, o: &DiffHtmlOptions) -> String {
+    let deadline = Instant::now() + o.time_budget;
+    let mut left_out: Vec<String> = Vec::new();
+    let (files, index) = collect_files(r, o, &mut left_out);
+    let facts: Vec<FileFacts> = files.iter().map(|f| facts(f, deadline, o)).collect();
+
+    // Where each piece of evidence points: (finding, evidence) → target.
+    let mut targets: Vec<Vec<Target>> = Vec::with_capacity(r.findings.len());
+    // Per file, per region: the findings that point at it.
+    let mut linked: Vec<BTreeMap<usize, BTreeSet<usize>>> = vec![BTreeMap::new(); files.len()];
+    for (fi, f) in r.findings.iter().enumerate() {
+        let mut v = Vec::with_capacity(f.evidence.len());
+        for e in &f.evidence {
+            let mut t = Target::default();
+            if let Some((key, &i)) = index.iter().find(|(k, _)| e.path.starts_with(k)) {
+                t.file = Some(i);
+                let rest = &e.path[key.len()..];
+                let ff = &facts[i];
+                t.section = rest
+                    .first()
+                    .filter(|n| ff.secs_a.iter().chain(&ff.secs_b).any(|s| &s.name == *n))
+                    .cloned();
+                if rest.is_empty() || t.section.is_some() {
+                    t.off_a = file_offset(&ff.secs_a, t.section.as_deref(), e.offset_a);
+                    t.off_b = file_offset(&ff.secs_b, t.section.as_deref(), e.offset_b);
+                }
+                if let Some(ri) = region_at(&ff.regions, t.off_a, t.off_b) {
+                    linked[i].entry(ri).or_default().insert(fi);
+                }
+            }
+            v.push(t);
+        }
+        targets.push(v);
+    }
+
+    let mut body = String::with_capacity(64 * 1024);
+    let mut toc: Vec<(&str, String)> = Vec::new();
+
+    // Findings.
+    if !r.findings.is_empty() {
+        toc.push(("findings", format!("Findings ({})", r.findings.len())));
+        body.push_str("<section aria-labelledby=\"findings\"><h2 id=\"findings\">Findings</h2>\n");
+        for (fi, f) in r.findings.iter().enumerate() {
+            render_finding(&mut body, fi, f, &targets[fi], &files, &facts);
+        }
+        body.push_str("</section>\n");
+    }
+
+    // Container tree.
+    if !r.findings.is_empty() {
+        toc.push(("containers", "Containers".into()));
+        render_tree(&mut body, r, &index);
+    }
+
+    // Files.
+    if !files.is_empty() {
+        toc.push(("files", format!("Differing files ({})", files.len())));
+        body.push_str("<section aria-labelledby=\"files\"><h2 id=\"files\">Differing files</h2>\n");
+        body.push_str("<p class=\"toolbar\"><button type=\"button\" id=\"expand-all\" aria-pressed=\"false\">Expand all regions</button></p>\n");
+        for (i, fv) in files.iter().enumerate() {
+            render_file(&mut body, i, fv, &facts[i], &linked[i], o, &mut left_out);
+        }
+        body.push_str("</section>\n");
+    } else if !r.identical && (o.a_path.is_none() || o.b_path.is_none()) {
+        left_out.push("the input paths were not given: no bytes are shown".into());
+    }
+
+    if !r.notes.is_empty() {
+        toc.push(("notes", format!("Notes ({})", r.notes.len())));
+        body.push_str("<section aria-labelledby=\"notes\"><h2 id=\"notes\">Notes</h2>\n<table><caption class=\"muted\">What the engine skipped, limits it reached, hazards it saw</caption><thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Where</th><th scope=\"col\">What</th></tr></thead><tbody>\n");
+        for n in r.notes.iter().take(200) {
+            let _ = writeln!(
+                body,
+                "<tr><td>{}</td><td class=\"mono val\">{}</td><td class=\"val\">{}</td></tr>",
+                esc(&n.kind),
+                esc(&n.path),
+                esc(&clip(&n.message, 500))
+            );
+        }
+        body.push_str("</tbody></table>\n");
+        if r.notes.len() > 200 {
+            left_out.push(format!("{} more notes (see --json)", r.notes.len() - 200));
+        }
+        body.push_str("</section>\n");
+    }
+
+    if !left_out.is_empty() {
+        toc.push(("left-out", "Left out of this page".into()));
+        body.push_str("<section aria-labelledby=\"left-out\"><h2 id=\"left-out\">Left out of this page</h2><p>The page stays small on large inputs: it holds the differing regions with some context, bounded.</p><ul>\n");
+        for l in &left_out {
+            let _ = writeln!(body, "<li>{}</li>", esc(l));
+        }
+        body.push_str("</ul></section>\n");
+    }
+
+    let title = format!("quorate diff: {} vs {}", r.a, r.b);
+    let heading = format!(
+        "quorate diff: <code>{}</code> vs <code>{}</code>",
+        esc(&r.a),
+        esc(&r.b)
+    );
+    let mut summary = String::new();
+    if r.identical {
+        let _ = write!(
+            summary,
+            "<p><span class=\"verdict ok\">IDENTICAL</span> every byte is equal ({} entries compared)</p>",
+            r.stats.entries
+        );
+    } else {
+        let _ = write!(
+            summary,
+            "<p><span class=\"verdict bad\">DIFFER</span> {} finding{}; {} of {} entries differ; compared in {} ms</p>",
+            r.findings.len(),
+            if r.findings.len() == 1 { "" } else { "s" },
+            r.stats.differing,
+            r.stats.entries,
+            r.stats.millis
+        );
+    }
+    if r.timed_out {
+        summary.push_str("<p class=\"note\" role=\"status\"><strong>Partial:</strong> the time limit was reached; the findings are those found so far.</p>");
+    }
+    page(&title, &heading, &summary, &toc, &body)
+}
+
+fn render_finding(
+    s: &mut String,
+    fi: usize,
+    f: &quorate_diff::Finding,
+    targets: &[Target],
+    files: &[FileView],
+    facts: &[FileFacts],
+) {
+    let _ = write!(
+        s,
+        "<article class=\"finding c-{c}\" id=\"finding-{n}\" aria-labelledby=\"finding-{n}-h\">\
+         <h3 id=\"finding-{n}-h\">{n}. {title}</h3>\
+         <p><span class=\"badge\" title=\"cause\">{wire}</span><span class=\"badge\">confidence {c}</span>",
+        c = conf(f.confidence),
+        n = fi + 1,
+        title = esc(&f.title),
+        wire = esc(f.cause.wire()),
+    );
+    if !f.subjects.is_empty() {
+        let subj: Vec<String> = f.subjects.iter().take(20).map(|x| esc(x)).collect();
+        let _ = write!(s, " about <strong>{}</strong>", subj.join(", "));
+        if f.subjects.len() > 20 {
+            let _ = write!(s, " and {} more", f.subjects.len() - 20);
+        }
+    }
+    s.push_str("</p>");
+    match &f.fix {
+        Some(fix) => {
+            let _ = write!(s, "<p class=\"fix\"><strong>Fix:</strong> {}</p>", esc(fix));
+        }
+        None => s.push_str("<p class=\"muted\">No fix is known for this cause: the evidence below locates it.</p>"),
+    }
+    let shown: Vec<String> = f.files.iter().take(5).map(|x| esc(x)).collect();
+    let _ = write!(s, "<p>In: <span class=\"mono\">{}</span>", shown.join(", "));
+    if f.files.len() > 5 {
+        let _ = write!(s, " and {} more", f.files.len() - 5);
+    }
+    s.push_str("</p>");
+    let _ = write!(
+        s,
+        "<table><caption class=\"muted\">Evidence: {} of {} item{}</caption><thead><tr><th scope=\"col\">Where</th><th scope=\"col\">What</th><th scope=\"col\">A</th><th scope=\"col\">B</th></tr></thead><tbody>",
+        f.evidence.len(),
+        f.evidence_total,
+        if f.evidence_total == 1 { "" } else { "s" }
+    );
+    for (e, t) in f.evidence.iter().zip(targets) {
+        let loc = esc(&location(e));
+        let href = match t.file {
+            Some(i) => {
+                let ff = &facts[i];
+                if let Some(ri) = region_at(&ff.regions, t.off_a, t.off_b) {
+                    Some(format!("#r-{i}-{ri}"))
+                } else if let Some(sec) = &t.section {
+                    section_index(ff, sec).map(|si| format!("#s-{i}-{si}"))
+                } else {
+                    Some(format!("#f-{i}"))
+                }
+            }
+            None => None,
+        };
+        let _ = files;
+        let loc_html = match href {
+            Some(h) => format!("<a href=\"{h}\">{loc}</a>"),
+            None => loc,
+        };
+        let v = |x: &Option<String>| match x {
+            Some(v) => format!("<code class=\"val\">{}</code>", esc(&clip(v, 300))),
+            None => "<em class=\"muted\">(absent)</em>".into(),
+        };
+        let _ = write!(
+            s,
+            "<tr><td class=\"mono val\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            loc_html,
+            esc(&e.what),
+            v(&e.a),
+            v(&e.b)
+        );
+    }
+    s.push_str("</tbody></table>");
+    if f.evidence_total > f.evidence.len() {
+        let _ = write!(
+            s,
+            "<p class=\"muted\">{} more item{} of evidence were counted but not kept.</p>",
+            f.evidence_total - f.evidence.len(),
+            if f.evidence_total - f.evidence.len() == 1 { "" } else { "s" }
+        );
+    }
+    s.push_str("</article>\n");
+}
+
+/// Position of `name` in the union of section names (A's order, then B's).
+fn section_index(ff: &FileFacts, name: &str) -> Option<usize> {
+    section_names(ff).iter().position(|n| n == name)
+}
+
+fn section_names(ff: &FileFacts) -> Vec<String> {
+    let mut v: Vec<String> = ff.secs_a.iter().map(|s| s.name.clone()).collect();
+    for s in &ff.secs_b {
+        if !v.contains(&s.name) {
+            v.push(s.name.clone());
+        }
+    }
+    v
+}
+
+#[derive(Default)]
+struct Node {
+    children: BTreeMap<String, Node>,
+    order: Vec<String>,
+    findings: BTreeSet<usize>,
+}
+
+fn render_tree(s: &mut String, r: &Report, index: &BTreeMap<Vec<String>, usize>) {
+    let mut root = Node::default();
+    let mut count = 0usize;
+    for (fi, f) in r.findings.iter().enumerate() {
+        for e in &f.evidence {
+            let mut n = &mut root;
+            for c in &e.path {
+                if !n.children.contains_key(c) {
+                    if count >= 2000 {
+                        break;
+                    }
+                    count += 1;
+                    n.order.push(c.clone());
+                }
+                n = n.children.entry(c.clone()).or_default();
+                n.findings.insert(fi);
+            }
+        }
+    }
+    s.push_str("<section aria-labelledby=\"containers\"><h2 id=\"containers\">Containers</h2><p class=\"muted\">Release › archive › member › section: where the findings are.</p>\n<ul class=\"tree\">");
+    let _ = write!(
+        s,
+        "<li><strong>A</strong> <code>{}</code> · <strong>B</strong> <code>{}</code>",
+        esc(&r.a),
+        esc(&r.b)
+    );
+    let mut path = Vec::new();
+    tree_node(s, &root, &mut path, index);
+    s.push_str("</li></ul></section>\n");
+}
+
+fn tree_node(s: &mut String, n: &Node, path: &mut Vec<String>, index: &BTreeMap<Vec<String>, usize>) {
+    if n.order.is_empty() {
+        return;
+    }
+    s.push_str("<ul>");
+    for name in &n.order {
+        let child = &n.children[name];
+        path.push(name.clone());
+        let label = match index.get(path.as_slice()) {
+            Some(i) => format!("<a class=\"mono\" href=\"#f-{i}\">{}</a>", esc(name)),
+            None => format!("<span class=\"mono\">{}</span>", esc(name)),
+        };
+        let refs: Vec<String> = child
+            .findings
+            .iter()
+            .take(8)
+            .map(|f| format!("<a href=\"#finding-{0}\" aria-label=\"finding {0}\">#{0}</a>", f + 1))
+            .collect();
+        let _ = write!(s, "<li>{label} <span class=\"muted\">{}</span>", refs.join(" "));
+        tree_node(s, child, path, index);
+        s.push_str("</li>");
+        path.pop();
+    }
+    s.push_str("</ul>");
+}
+
+fn differs(ff: &FileFacts, name: &str) -> bool {
+    let a = ff.secs_a.iter().find(|s| s.name == name);
+    let b = ff.secs_b.iter().find(|s| s.name == name);
+    match (a, b) {
+        (Some(a), Some(b)) => a.data != b.data || a.file_off != b.file_off,
+        _ => true,
+    }
+}
+
+fn render_file(
+    s: &mut String,
+    i: usize,
+    fv: &FileView,
+    ff: &FileFacts,
+    linked: &BTreeMap<usize, BTreeSet<usize>>,
+    o: &DiffHtmlOptions,
+    left_out: &mut Vec<String>,
+) {
+    let name = fv.path.join(" › ");
+    let _ = write!(
+        s,
+        "<section class=\"file\" aria-labelledby=\"f-{i}\"><h3 id=\"f-{i}\" tabindex=\"-1\"><span class=\"mono\">{}</span> <span class=\"badge\">{}</span></h3>\
+         <p>A: {} bytes · B: {} bytes · {} differing region{}{}</p>",
+        esc(&name),
+        esc(ff.kind.name()),
+        fv.a.len(),
+        fv.b.len(),
+        ff.regions.len(),
+        if ff.regions.len() == 1 { "" } else { "s" },
+        if ff.complete { "" } else { " (located so far: limit reached)" }
+    );
+    if !ff.complete {
+        left_out.push(format!(
+            "{name}: regions were located until the time or count limit ({} regions, {} ms in all); the map shows those found",
+            o.max_map_regions,
+            o.time_budget.as_millis()
+        ));
+    }
+
+    // Section map, to scale.
+    let names = section_names(ff);
+    let _ = write!(s, "<h4 id=\"map-{i}\">Section map (to scale)</h4><p class=\"legend muted\" aria-hidden=\"true\"><span class=\"l0\"></span>section<span class=\"ld\"></span>section that differs<span class=\"lr\"></span>differing bytes</p>");
+    for (side, data, secs) in [("A", &fv.a, &ff.secs_a), ("B", &fv.b, &ff.secs_b)] {
+        svg_map(s, i, side, data.len(), secs, &ff.regions, &names, ff);
+    }
+
+    // Section table.
+    if !names.is_empty() {
+        let _ = write!(
+            s,
+            "<table><caption class=\"muted\">Sections of A and B (file offsets)</caption><thead><tr><th scope=\"col\">Section</th><th scope=\"col\" class=\"num\">A offset</th><th scope=\"col\" class=\"num\">A size</th><th scope=\"col\" class=\"num\">B offset</th><th scope=\"col\" class=\"num\">B size</th><th scope=\"col\">Status</th></tr></thead><tbody>"
+        );
+        for (si, n) in names.iter().enumerate() {
+            let a = ff.secs_a.iter().find(|x| &x.name == n);
+            let b = ff.secs_b.iter().find(|x| &x.name == n);
+            let cell = |x: Option<&SecInfo>, f: &dyn Fn(&SecInfo) -> String| {
+                x.map(f).unwrap_or_else(|| "—".into())
+            };
+            let status = match (a, b) {
+                (Some(_), None) => "only in A",
+                (None, Some(_)) => "only in B",
+                (Some(x), Some(y)) if x.data != y.data => "bytes differ",
+                (Some(x), Some(y)) if x.file_off != y.file_off => "moved",
+                _ => "equal",
+            };
+            let d = status != "equal";
+            let _ = write!(
+                s,
+                "<tr id=\"s-{i}-{si}\"{}><th scope=\"row\" class=\"mono\">{}</th><td class=\"num mono\">{}</td><td class=\"num\">{}</td><td class=\"num mono\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                if d { " class=\"diff\"" } else { "" },
+                esc(n),
+                cell(a, &|x| format!("{:#x}", x.file_off)),
+                cell(a, &|x| x.data.len().to_string()),
+                cell(b, &|x| format!("{:#x}", x.file_off)),
+                cell(b, &|x| x.data.len().to_string()),
+                status
+            );
+        }
+        s.push_str("</tbody></table>");
+    }
+
+    // Go build info.
+    if ff.bi_a.is_some() || ff.bi_b.is_some() {
+        build_info(s, i, ff.bi_a.as_ref(), ff.bi_b.as_ref());
+    }
+
+    // Regions: those the findings point at first, then in file order.
+    let mut order: Vec<usize> = linked.keys().copied().collect();
+    for ri in 0..ff.regions.len() {
+        if order.len() >= o.max_regions_per_file {
+            break;
+        }
+        if !linked.contains_key(&ri) {
+            order.push(ri);
+        }
+    }
+    order.truncate(o.max_regions_per_file);
+    order.sort_unstable();
+    if !ff.regions.is_empty() {
+        let _ = write!(
+            s,
+            "<h4>Differing regions</h4><p class=\"muted\">Hex and strings of each side, the differing bytes marked; {} byte{} of context.</p>",
+            o.context,
+            if o.context == 1 { "" } else { "s" }
+        );
+    }
+    for (k, &ri) in order.iter().enumerate() {
+        render_region(s, i, ri, &ff.regions[ri], fv, ff, linked.get(&ri), o, k < 6);
+    }
+    if ff.regions.len() > order.len() {
+        let msg = format!(
+            "{name}: {} more differing region(s) are drawn on the map but not shown as hex (at most {} per file)",
+            ff.regions.len() - order.len(),
+            o.max_regions_per_file
+        );
+        let _ = write!(s, "<p class=\"note\">{}</p>", esc(&msg));
+        left_out.push(msg);
+    }
+    s.push_str("</section>\n");
+}
+
+fn sec_of<'a>(secs: &'a [SecInfo], off: usize) -> Option<&'a SecInfo<'a>> {
+    secs.iter().find(|x| {
+        !x.data.is_empty()
+            && (off as u64) >= x.file_off
+            && (off as u64) < x.file_off + x.data.len() as u64
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn svg_map(
+    s: &mut String,
+    i: usize,
+    side: &str,
+    len: usize,
+    secs: &[SecInfo],
+    regions: &[Region],
+    names: &[String],
+    ff: &FileFacts,
+) {
+    const W: f64 = 1000.0;
+    let h = 34.0;
+    let scale = if len == 0 { 0.0 } else { W / len as f64 };
+    let title_id = format!("map-{i}-{side}-t");
+    let ndiff = regions.len();
+    let _ = write!(
+        s,
+        "<svg class=\"map\" viewBox=\"0 0 {W} {h}\" role=\"img\" aria-labelledby=\"{title_id}\" preserveAspectRatio=\"none\" width=\"100%\" height=\"{h}\">\
+         <title id=\"{title_id}\">Side {side}: {len} bytes, {} sections, {ndiff} differing region{} drawn to scale</title>\
+         <rect class=\"gap\" x=\"0\" y=\"0\" width=\"{W}\" height=\"{h}\"></rect>",
+        secs.iter().filter(|x| !x.data.is_empty()).count(),
+        if ndiff == 1 { "" } else { "s" }
+    );
+    let mut k = 0;
+    for sec in secs.iter().filter(|x| !x.data.is_empty()) {
+        let x = sec.file_off as f64 * scale;
+        let w = (sec.data.len() as f64 * scale).max(0.6);
+        let cls = if differs(ff, &sec.name) {
+            "sd"
+        } else if k % 2 == 0 {
+            "s0"
+        } else {
+            "s1"
+        };
+        k += 1;
+        let si = names.iter().position(|n| n == &sec.name).unwrap_or(0);
+        let _ = write!(
+            s,
+            "<a href=\"#s-{i}-{si}\"><rect class=\"{cls}\" x=\"{x:.2}\" y=\"2\" width=\"{w:.2}\" height=\"{}\"><title>{}: offset {:#x}, {} bytes</title></rect>",
+            h - 4.0,
+            esc(&sec.name),
+            sec.file_off,
+            sec.data.len()
+        );
+        if w > 70.0 {
+            let max = ((w - 6.0) / 7.0) as usize;
+            let _ = write!(
+                s,
+                "<text x=\"{:.2}\" y=\"21\" aria-hidden=\"true\">{}</text>",
+                x + 3.0,
+                esc(&clip(&sec.name, max.max(1)))
+            );
+        }
+        s.push_str("</a>");
+    }
+    // Regions, merged below the drawing's resolution.
+    let mut last: Option<(f64, f64)> = None;
+    let mut marks = Vec::new();
+    for r in regions {
+        let rr = if side == "A" { &r.a } else { &r.b };
+        let x0 = rr.start as f64 * scale;
+        let x1 = (rr.end as f64 * scale).max(x0 + 1.5);
+        match &mut last {
+            Some((_, e)) if x0 <= *e + 0.5 => *e = e.max(x1),
+            _ => {
+                if let Some(l) = last.take() {
+                    marks.push(l);
+                }
+                last = Some((x0, x1));
+            }
+        }
+    }
+    marks.extend(last);
+    for (x0, x1) in marks {
+        let _ = write!(
+            s,
+            "<rect class=\"r\" x=\"{x0:.2}\" y=\"0\" width=\"{:.2}\" height=\"{h}\"></rect>",
+            x1 - x0
+        );
+    }
+    s.push_str("</svg>\n");
+}
+
+fn build_info(s: &mut String, i: usize, a: Option<&BuildInfo>, b: Option<&BuildInfo>) {
+    let _ = write!(
+        s,
+        "<h4 id=\"bi-{i}\">Go build info</h4><table><caption class=\"muted\">As <code>go version -m</code> prints it; rows that differ are marked</caption><thead><tr><th scope=\"col\">Key</th><th scope=\"col\">A</th><th scope=\"col\">B</th></tr></thead><tbody>"
+    );
+    let mut rows: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    rows.push((
+        "go".into(),
+        a.map(|x| x.go_version.clone()),
+        b.map(|x| x.go_version.clone()),
+    ));
+    rows.push(("path".into(), a.map(|x| x.path.clone()), b.map(|x| x.path.clone())));
+    let m = |x: Option<&BuildInfo>| {
+        x.and_then(|x| x.main.as_ref())
+            .map(|m| format!("{} {} {}", m.path, m.version, m.sum))
+    };
+    rows.push(("mod".into(), m(a), m(b)));
+    let mut keys: Vec<String> = Vec::new();
+    for bi in [a, b].into_iter().flatten() {
+        for (k, _) in &bi.settings {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    for k in keys {
+        rows.push((
+            format!("build {k}"),
+            a.and_then(|x| x.setting(&k)).map(str::to_string),
+            b.and_then(|x| x.setting(&k)).map(str::to_string),
+        ));
+    }
+    let mut deps: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
+    let dep = |m: &gobuild::Module| {
+        let mut v = format!("{} {}", m.version, m.sum);
+        if let Some(r) = &m.replace {
+            let _ = write!(v, " => {} {}", r.path, r.version);
+        }
+        v
+    };
+    for d in a.map(|x| x.deps.as_slice()).unwrap_or(&[]) {
+        deps.entry(d.path.clone()).or_default().0 = Some(dep(d));
+    }
+    for d in b.map(|x| x.deps.as_slice()).unwrap_or(&[]) {
+        deps.entry(d.path.clone()).or_default().1 = Some(dep(d));
+    }
+    let total = deps.len();
+    for (p, (x, y)) in deps.into_iter().take(500) {
+        rows.push((format!("dep {p}"), x, y));
+    }
+    for (k, x, y) in rows {
+        let d = x != y;
+        let v = |v: &Option<String>| match v {
+            Some(v) if d => format!("<mark class=\"mono val\">{}</mark>", esc(&clip(v, 300))),
+            Some(v) => format!("<span class=\"mono val\">{}</span>", esc(&clip(v, 300))),
+            None => "<em class=\"muted\">(absent)</em>".into(),
+        };
+        let _ = write!(
+            s,
+            "<tr{}><th scope=\"row\" class=\"mono\">{}{}</th><td>{}</td><td>{}</td></tr>",
+            if d { " class=\"diff\"" } else { "" },
+            esc(&k),
+            if d { " <span aria-label=\"differs\">≠</span>" } else { "" },
+            v(&x),
+            v(&y)
+        );
+    }
+    s.push_str("</tbody></table>");
+    if total > 500 {
+        let _ = write!(s, "<p class=\"muted\">{} more dependencies not shown.</p>", total - 500);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_region(
+    s: &mut String,
+    i: usize,
+    ri: usize,
+    r: &Region,
+    fv: &FileView,
+    ff: &FileFacts,
+    linked: Option<&BTreeSet<usize>>,
+    o: &DiffHtmlOptions,
+    open: bool,
+) {
+    let desc = |rr: &Range<usize>, secs: &[SecInfo]| {
+        let sec = sec_of(secs, rr.start)
+            .map(|x| format!(" in {}", x.name))
+            .unwrap_or_default();
+        if rr.is_empty() {
+            format!("nothing at {:#x}{sec}", rr.start)
+        } else {
+            format!("{:#x}..{:#x} ({} bytes){sec}", rr.start, rr.end, rr.len())
+        }
+    };
+    let _ = write!(
+        s,
+        "<details class=\"region\" id=\"r-{i}-{ri}\"{}><summary>Region {}: A {} · B {}</summary>",
+        if open { " open" } else { "" },
+        ri + 1,
+        esc(&desc(&r.a, &ff.secs_a)),
+        esc(&desc(&r.b, &ff.secs_b))
+    );
+    if let Some(l) = linked {
+        let refs: Vec<String> = l
+            .iter()
+            .map(|f| format!("<a href=\"#finding-{0}\">finding {0}</a>", f + 1))
+            .collect();
+        let _ = write!(s, "<p>Evidence of {}.</p>", refs.join(", "));
+    }
+    s.push_str("<div class=\"sbs\">");
+    let mut clipped = false;
+    for (side, data, rr) in [("A", &fv.a, &r.a), ("B", &fv.b, &r.b)] {
+        let shown_end = rr.end.min(rr.start + o.max_bytes_per_region);
+        clipped |= shown_end < rr.end;
+        let w0 = rr.start.saturating_sub(o.context) & !15;
+        let w1 = (shown_end + o.context).min(data.len());
+        let _ = write!(
+            s,
+            "<div><h5 class=\"muted\">{side}</h5><pre class=\"hex\" aria-label=\"hex of side {side}\">"
+        );
+        hex(s, data, w0..w1, rr.start..shown_end);
+        s.push_str("</pre>");
+        if shown_end < rr.end {
+            let _ = write!(
+                s,
+                "<p class=\"muted\">… the region runs on for {} more bytes.</p>",
+                rr.end - shown_end
+            );
+        }
+        s.push_str("</div>");
+    }
+    s.push_str("</div>");
+    // Strings.
+    let sa = strings(&fv.a, r.a.start.saturating_sub(o.context), (r.a.end.min(r.a.start + o.max_bytes_per_region) + o.context).min(fv.a.len()));
+    let sb = strings(&fv.b, r.b.start.saturating_sub(o.context), (r.b.end.min(r.b.start + o.max_bytes_per_region) + o.context).min(fv.b.len()));
+    if !sa.is_empty() || !sb.is_empty() {
+        s.push_str("<div class=\"sbs\">");
+        for (side, mine, other) in [("A", &sa, &sb), ("B", &sb, &sa)] {
+            let _ = write!(s, "<div><h5 class=\"muted\">Strings in {side}</h5><ul class=\"strings mono\">");
+            for (off, t) in mine.iter().take(20) {
+                let d = !other.iter().any(|(_, u)| u == t);
+                let body = esc(&clip(t, 200));
+                let _ = write!(
+                    s,
+                    "<li><span class=\"off\">{off:#x}</span> {}</li>",
+                    if d { format!("<mark>{body}</mark>") } else { body }
+                );
+            }
+            if mine.is_empty() {
+                s.push_str("<li class=\"muted\">(none)</li>");
+            }
+            s.push_str("</ul></div>");
+        }
+        s.push_str("</div>");
+    }
+    let _ = clipped;
+    s.push_str("</details>\n");
+}
+
+/// Printable ASCII runs of 4 bytes or more in `data[from..to]`, with offsets.
+fn strings(data: &[u8], from: usize, to: usize) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let Some(w) = data.get(from..to) else {
+        return out;
+    };
+    let mut start = None;
+    for (k, &c) in w.iter().chain(std::iter::once(&0u8)).enumerate() {
+        let p = (0x20..0x7f).contains(&c);
+        match (p, start) {
+            (true, None) => start = Some(k),
+            (false, Some(st)) => {
+                if k - st >= 4 {
+                    out.push((from + st, String::from_utf8_lossy(&w[st..k]).into_owned()));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Hex lines of `data[w]`, 16 bytes a line, bytes in `mark` wrapped in `<mark>`.
+fn hex(s: &mut String, data: &[u8], w: Range<usize>, mark: Range<usize>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let w = w.start.min(data.len())..w.end.min(data.len());
+    let digits = if data.len() > 0xffff_ffff { 12 } else { 8 };
+    let mut line = w.start;
+    while line < w.end {
+        let _ = write!(s, "<span class=\"off\">{line:0digits$x}</span>  ");
+        let end = (line + 16).min(w.end);
+        let mut in_mark = false;
+        for k in line..line + 16 {
+            if k < end {
+                let m = mark.contains(&k);
+                if m && !in_mark {
+                    s.push_str("<mark>");
+                    in_mark = true;
+                } else if !m && in_mark {
+                    s.push_str("</mark>");
+                    in_mark = false;
+                }
+                let b = data[k];
+                s.push(HEX[(b >> 4) as usize] as char);
+                s.push(HEX[(b & 15) as usize] as char);
+            } else {
+                if in_mark {
+                    s.push_str("</mark>");
+                    in_mark = false;
+                }
+                s.push_str("  ");
+            }
+            if k + 1 < line + 16 {
+                s.push(' ');
+            }
+        }
+        if in_mark {
+            s.push_str("</mark>");
+            in_mark = false;
+        }
+        s.push_str("  ");
+        for k in line..end {
+            let m = mark.contains(&k);
+            if m && !in_mark {
+                s.push_str("<mark>");
+                in_mark = true;
+            } else if !m && in_mark {
+                s.push_str("</mark>");
+                in_mark = false;
+            }
+            let b = data[k];
+            match b {
+                b'<' => s.push_str("&lt;"),
+                b'>' => s.push_str("&gt;"),
+                b'&' => s.push_str("&amp;"),
+                b'"' => s.push_str("&quot;"),
+                b'\'' => s.push_str("&#39;"),
+                0x20..=0x7e => s.push(b as char),
+                _ => s.push('.'),
+            }
+        }
+        if in_mark {
+            s.push_str("</mark>");
+        }
+        s.push('\n');
+        line += 16;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_marks_and_escapes() {
+        let data = b"0123<script>&\"'x\x00\x01ABCDEFGHIJ";
+        let mut s = String::new();
+        hex(&mut s, data, 0..data.len(), 4..12);
+        assert!(s.contains("<mark>3c 73"));
+        assert!(s.contains("<mark>&lt;script&gt;</mark>&amp;&quot;&#39;x.."));
+        assert!(!s.contains("<script>"));
+        assert_eq!(s.lines().count(), 2);
+    }
+
+    #[test]
+    fn strings_finds_runs() {
+        let d = b"\x00abc\x00defgh\x01ijklm";
+        assert_eq!(
+            strings(d, 0, d.len()),
+            vec![(5, "defgh".to_string()), (11, "ijklm".to_string())]
+        );
+        assert!(strings(d, 10, 5).is_empty());
+    }
+
+    #[test]
+    fn untrusted_strings_are_escaped() {
+        let bad = "<script>window.__pwned=1</script>\"onmouseover=alert(1) '</style>javascript:alert(2)";
+        let a = format!("xx{bad}xx").into_bytes();
+        let b = format!("yy{bad}yy").into_bytes();
+        let r = quorate_diff::diff_bytes(bad, &a, &b, &quorate_diff::DiffOptions::default());
+        let html = diff_report(&r, &DiffHtmlOptions::default());
+        assert!(!html.contains("<script>window"));
+        assert!(!html.contains("</style>javascript"));
+        assert!(!html.contains("\"onmouseover"));
+        assert!(html.contains("&lt;script&gt;window.__pwned=1&lt;/script&gt;&quot;onmouseover"));
+        assert_eq!(html.matches("<script>").count(), 1);
+        assert_eq!(html.matches("<style>").count(), 1);
+    }
+}
