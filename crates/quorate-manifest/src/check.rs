@@ -123,7 +123,10 @@ pub fn manifest_of_tree(
     let files: Vec<_> = entries
         .iter()
         .filter(|e| {
-            matches!(e.kind, Kind::File { .. } | Kind::Symlink { to_file: true, .. })
+            matches!(
+                e.kind,
+                Kind::File { .. } | Kind::Symlink { to_file: true, .. }
+            )
         })
         .collect();
     let total: u64 = files
@@ -223,7 +226,11 @@ mod tests {
         std::fs::write(d.path().join("sub/b"), "b").unwrap();
         let m = manifest_of_tree(d.path(), &|_| false, &NoProgress).unwrap();
         assert_eq!(m.len(), 2);
-        assert!(check(&m, d.path(), &|_| false, &NoProgress).unwrap().all_match());
+        assert!(
+            check(&m, d.path(), &|_| false, &NoProgress)
+                .unwrap()
+                .all_match()
+        );
         std::fs::write(d.path().join("a"), "A").unwrap();
         std::fs::remove_file(d.path().join("sub/b")).unwrap();
         std::fs::write(d.path().join("c"), "c").unwrap();

@@ -72,7 +72,9 @@ pub enum ManifestError {
         path: String,
     },
     /// The manifest is larger than [`MAX_MANIFEST_BYTES`].
-    #[error("{source_name}: manifest is {size} bytes, more than the {MAX_MANIFEST_BYTES} quorate accepts")]
+    #[error(
+        "{source_name}: manifest is {size} bytes, more than the {MAX_MANIFEST_BYTES} quorate accepts"
+    )]
     TooLarge {
         /// The manifest's name.
         source_name: String,
@@ -234,10 +236,7 @@ impl Manifest {
                 ));
             }
             if raw.len() < 66 || !raw.is_char_boundary(64) {
-                return Err(syntax(
-                    line,
-                    "expected `<64 hex digits>  <path>`".into(),
-                ));
+                return Err(syntax(line, "expected `<64 hex digits>  <path>`".into()));
             }
             let (hex, rest) = raw.split_at(64);
             let digest = Digest::from_hex(hex).ok_or_else(|| {
@@ -269,7 +268,12 @@ impl Manifest {
                 line,
             ));
         }
-        entries.sort_by(|a, b| a.0.path.as_bytes().cmp(b.0.path.as_bytes()).then(a.1.cmp(&b.1)));
+        entries.sort_by(|a, b| {
+            a.0.path
+                .as_bytes()
+                .cmp(b.0.path.as_bytes())
+                .then(a.1.cmp(&b.1))
+        });
         for w in entries.windows(2) {
             if w[0].0.path == w[1].0.path {
                 return Err(ManifestError::Duplicate {
@@ -358,7 +362,9 @@ mod tests {
             (format!("{H} a\n"), "two spaces"),
             (format!("\n{H}  a\n"), "empty line"),
         ] {
-            let err = Manifest::parse(text.as_bytes(), "m.txt").unwrap_err().to_string();
+            let err = Manifest::parse(text.as_bytes(), "m.txt")
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(want), "{text:?}: {err}");
             assert!(err.starts_with("m.txt:"), "{err}");
         }

@@ -72,7 +72,9 @@ pub enum TreeError {
         kind: &'static str,
     },
     /// A symbolic link that leaves the tree (or dangles).
-    #[error("{path}: symbolic link to {target:?} {reason}; replace it with the file it points to or remove it")]
+    #[error(
+        "{path}: symbolic link to {target:?} {reason}; replace it with the file it points to or remove it"
+    )]
     SymlinkOutside {
         /// The link.
         path: PathBuf,
@@ -152,7 +154,9 @@ pub fn walk(root: &Path, skip: &dyn Fn(&str) -> bool) -> Result<Vec<TreeEntry>, 
                     reason,
                 };
                 if target.is_absolute()
-                    || target.components().any(|c| matches!(c, Component::Prefix(_)))
+                    || target
+                        .components()
+                        .any(|c| matches!(c, Component::Prefix(_)))
                 {
                     return Err(outside("is absolute"));
                 }

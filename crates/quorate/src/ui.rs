@@ -55,7 +55,11 @@ impl Ui {
 
     /// A step heading on stderr: `==> text`.
     pub fn step(&self, line: impl std::fmt::Display) {
-        self.say(format!("{} {}", Self::paint(style::HEAD, "==>"), Self::paint(style::HEAD, line)));
+        self.say(format!(
+            "{} {}",
+            Self::paint(style::HEAD, "==>"),
+            Self::paint(style::HEAD, line)
+        ));
     }
 
     /// A warning on stderr.

@@ -54,18 +54,30 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         bail!("give a folder and --version, or --check MANIFEST");
     };
     if version.is_empty() || version.contains(['/', '\\', '\n']) {
-        bail!("--version {version:?} cannot be used in a file name\nhint: use a tag such as v1.2.3");
+        bail!(
+            "--version {version:?} cannot be used in a file name\nhint: use a tag such as v1.2.3"
+        );
     }
     if !dir.is_dir() {
-        bail!("{}: not a folder\nhint: give the folder whose files the manifest lists", dir.display());
+        bail!(
+            "{}: not a folder\nhint: give the folder whose files the manifest lists",
+            dir.display()
+        );
     }
     let default_name = format!("manifest-{version}.txt");
-    let output = args.output.clone().unwrap_or_else(|| dir.join(&default_name));
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| dir.join(&default_name));
     let to_stdout = output.as_os_str() == "-";
     // The manifest never lists itself; any other output inside the tree is refused.
-    let self_rel = (!to_stdout && output.parent().map(|p| p.canonicalize().ok() == dir.canonicalize().ok()).unwrap_or(false))
-        .then(|| output.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .flatten();
+    let self_rel = (!to_stdout
+        && output
+            .parent()
+            .map(|p| p.canonicalize().ok() == dir.canonicalize().ok())
+            .unwrap_or(false))
+    .then(|| output.file_name().map(|n| n.to_string_lossy().into_owned()))
+    .flatten();
     if !to_stdout && self_rel.is_none() && fsutil::is_within(&output, dir) {
         bail!(
             "{}: the output is inside the folder being listed\nhint: write it beside the folder, or directly in it as {default_name}",
@@ -75,7 +87,10 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
     let skip = |rel: &str| Some(rel) == self_rel.as_deref();
     let manifest = manifest_of_tree(dir, &skip, ui)?;
     if args.json {
-        ui.out(format!("{}\n", serde_json::to_string_pretty(&manifest.entries())?));
+        ui.out(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&manifest.entries())?
+        ));
     }
     if to_stdout {
         if !args.json {
@@ -102,21 +117,27 @@ fn run_check(args: &Args, manifest_path: &std::path::Path, ui: &Ui) -> anyhow::R
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(".")),
     };
-    let manifest_name = manifest_path
-        .canonicalize()
-        .ok()
-        .and_then(|m| {
-            let d = dir.canonicalize().ok()?;
-            m.strip_prefix(&d).ok().map(|r| r.to_string_lossy().into_owned())
-        });
+    let manifest_name = manifest_path.canonicalize().ok().and_then(|m| {
+        let d = dir.canonicalize().ok()?;
+        m.strip_prefix(&d)
+            .ok()
+            .map(|r| r.to_string_lossy().into_owned())
+    });
     let is_signature = |rel: &str| {
         let name = rel.rsplit('/').next().unwrap_or(rel);
         name.starts_with("manifest-")
-            && [".sig", ".asc", ".sshsig", ".txt"].iter().any(|e| name.ends_with(e))
+            && [".sig", ".asc", ".sshsig", ".txt"]
+                .iter()
+                .any(|e| name.ends_with(e))
     };
     let skip = |rel: &str| Some(rel) == manifest_name.as_deref() || is_signature(rel);
-    let report = check(&manifest, &dir, &skip, ui)
-        .with_context(|| format!("checking {} against {}", dir.display(), manifest_path.display()))?;
+    let report = check(&manifest, &dir, &skip, ui).with_context(|| {
+        format!(
+            "checking {} against {}",
+            dir.display(),
+            manifest_path.display()
+        )
+    })?;
     if args.json {
         ui.out(format!("{}\n", serde_json::to_string_pretty(&report)?));
     } else {
@@ -128,21 +149,38 @@ fn run_check(args: &Args, manifest_path: &std::path::Path, ui: &Ui) -> anyhow::R
                 EntryStatus::Unreadable { .. } => ("UNREADABLE", style::BAD),
             };
             let extra = match &e.status {
-                EntryStatus::Mismatch { actual } => format!("  (expected {}, found {actual})", e.expected),
+                EntryStatus::Mismatch { actual } => {
+                    format!("  (expected {}, found {actual})", e.expected)
+                }
                 EntryStatus::Unreadable { error } => format!("  ({error})"),
                 _ => String::new(),
             };
-            ui.out(format!("{} {}{extra}\n", Ui::paint(s, format!("{word:<10}")), e.path));
+            ui.out(format!(
+                "{} {}{extra}\n",
+                Ui::paint(s, format!("{word:<10}")),
+                e.path
+            ));
         }
         for p in &report.unlisted {
-            ui.out(format!("{} {p}  (present but not listed)\n", Ui::paint(style::WARN, format!("{:<10}", "UNLISTED"))));
+            ui.out(format!(
+                "{} {p}  (present but not listed)\n",
+                Ui::paint(style::WARN, format!("{:<10}", "UNLISTED"))
+            ));
         }
         let (m, mm, miss, unr) = report.counts();
         ui.say(format!(
             "{m} match, {mm} mismatch, {miss} missing{}, {} not listed",
-            if unr > 0 { format!(", {unr} unreadable") } else { String::new() },
+            if unr > 0 {
+                format!(", {unr} unreadable")
+            } else {
+                String::new()
+            },
             report.unlisted.len()
         ));
     }
-    Ok(if report.all_match() { EXIT_OK } else { EXIT_FAILED })
+    Ok(if report.all_match() {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
 }

@@ -4,13 +4,13 @@
 
 mod util;
 
+mod attest_repo;
+mod build;
+mod diff;
 mod manifest;
 mod package;
-mod build;
-mod sign;
-mod diff;
-mod toolchain;
 mod sigfixture;
+mod sign;
+mod toolchain;
 mod verify_adversarial;
-mod attest_repo;
 mod verify_existing;

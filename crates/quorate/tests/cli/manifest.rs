@@ -10,7 +10,11 @@ use crate::util::{have, quorate, sh, tmp};
 fn tree(root: &Path) {
     fs::create_dir_all(root.join("hello-linux-amd64-v1/sub")).unwrap();
     fs::write(root.join("hello-linux-amd64-v1/hellod"), b"\x7fELF binary").unwrap();
-    fs::write(root.join("hello-linux-amd64-v1/sub/x y.txt"), b"space in name").unwrap();
+    fs::write(
+        root.join("hello-linux-amd64-v1/sub/x y.txt"),
+        b"space in name",
+    )
+    .unwrap();
     fs::write(root.join("vendor.tar.gz"), b"vendor").unwrap();
     fs::write(root.join("A-upper"), b"sorted before lowercase").unwrap();
 }
@@ -31,13 +35,21 @@ fn written_manifest_passes_sha256sum_and_is_sorted() {
     let paths: Vec<&str> = text.lines().map(|l| &l[66..]).collect();
     assert_eq!(
         paths,
-        ["A-upper", "hello-linux-amd64-v1/hellod", "hello-linux-amd64-v1/sub/x y.txt", "vendor.tar.gz"]
+        [
+            "A-upper",
+            "hello-linux-amd64-v1/hellod",
+            "hello-linux-amd64-v1/sub/x y.txt",
+            "vendor.tar.gz"
+        ]
     );
     assert!(text.ends_with('\n'));
     let out = sh(d.path(), "sha256sum -c manifest-v1.txt");
     assert_eq!(out.matches(": OK").count(), 4, "{out}");
     // Same bytes as sha256sum itself writes for the same files.
-    let theirs = sh(d.path(), "cut -c67- manifest-v1.txt | tr '\\n' '\\0' | xargs -0 sha256sum");
+    let theirs = sh(
+        d.path(),
+        "cut -c67- manifest-v1.txt | tr '\\n' '\\0' | xargs -0 sha256sum",
+    );
     assert_eq!(theirs, text);
 }
 
@@ -45,11 +57,19 @@ fn written_manifest_passes_sha256sum_and_is_sorted() {
 fn stdout_and_json() {
     let d = tmp();
     tree(d.path());
-    let out = quorate().args(["manifest", ".", "--version", "v1", "-o", "-"]).current_dir(d.path()).output().unwrap();
+    let out = quorate()
+        .args(["manifest", ".", "--version", "v1", "-o", "-"])
+        .current_dir(d.path())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 4);
     assert!(!d.path().join("manifest-v1.txt").exists());
-    let out = quorate().args(["manifest", ".", "--version", "v1", "-o", "-", "--json"]).current_dir(d.path()).output().unwrap();
+    let out = quorate()
+        .args(["manifest", ".", "--version", "v1", "-o", "-", "--json"])
+        .current_dir(d.path())
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 4);
     assert_eq!(v[0]["path"], "A-upper");
@@ -60,7 +80,11 @@ fn stdout_and_json() {
 fn check_finds_flipped_byte_missing_and_extra() {
     let d = tmp();
     tree(d.path());
-    quorate().args(["manifest", ".", "--version", "v1"]).current_dir(d.path()).assert().success();
+    quorate()
+        .args(["manifest", ".", "--version", "v1"])
+        .current_dir(d.path())
+        .assert()
+        .success();
     quorate()
         .args(["manifest", "--check", "manifest-v1.txt"])
         .current_dir(d.path())
@@ -82,7 +106,13 @@ fn check_finds_flipped_byte_missing_and_extra() {
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let status = |p: &str| {
-        v["entries"].as_array().unwrap().iter().find(|e| e["path"] == p).unwrap()["status"].clone()
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["path"] == p)
+            .unwrap()["status"]
+            .clone()
     };
     assert_eq!(status("hello-linux-amd64-v1/hellod"), "MISMATCH");
     assert_eq!(status("vendor.tar.gz"), "MISSING");
@@ -96,7 +126,9 @@ fn check_finds_flipped_byte_missing_and_extra() {
         .arg(d.path())
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("MISMATCH   hello-linux-amd64-v1/hellod"))
+        .stdout(predicate::str::contains(
+            "MISMATCH   hello-linux-amd64-v1/hellod",
+        ))
         .stdout(predicate::str::contains("MISSING    vendor.tar.gz"))
         .stdout(predicate::str::contains("UNLISTED   extra.bin"));
 }
@@ -110,7 +142,11 @@ fn check_refuses_bad_manifests() {
         ("absolute", format!("{h}  /etc/passwd\n"), "absolute"),
         ("duplicate", format!("{h}  a\n{h}  a\n"), "duplicate entry"),
         ("crlf", format!("{h}  a\r\n"), "CRLF"),
-        ("hex", format!("{}  a\n", "g".repeat(64)), "malformed SHA-256"),
+        (
+            "hex",
+            format!("{}  a\n", "g".repeat(64)),
+            "malformed SHA-256",
+        ),
         ("short", "abc  a\n".to_string(), "expected"),
     ];
     for (name, text, want) in cases {
@@ -131,11 +167,21 @@ fn check_refuses_bad_manifests() {
 fn bad_trees_are_refused_and_nothing_is_written() {
     use std::os::unix::ffi::OsStrExt;
     let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
-        ("newline", Box::new(|p: &Path| fs::write(p.join("a\nb"), "x").unwrap()), "newline"),
-        ("backslash", Box::new(|p: &Path| fs::write(p.join("a\\b"), "x").unwrap()), "backslash"),
+        (
+            "newline",
+            Box::new(|p: &Path| fs::write(p.join("a\nb"), "x").unwrap()),
+            "newline",
+        ),
+        (
+            "backslash",
+            Box::new(|p: &Path| fs::write(p.join("a\\b"), "x").unwrap()),
+            "backslash",
+        ),
         (
             "non-utf8",
-            Box::new(|p: &Path| fs::write(p.join(std::ffi::OsStr::from_bytes(b"bad\xff")), "x").unwrap()),
+            Box::new(|p: &Path| {
+                fs::write(p.join(std::ffi::OsStr::from_bytes(b"bad\xff")), "x").unwrap()
+            }),
             "not valid UTF-8",
         ),
         (
@@ -146,7 +192,10 @@ fn bad_trees_are_refused_and_nothing_is_written() {
         (
             "fifo",
             Box::new(|p: &Path| {
-                let st = std::process::Command::new("mkfifo").arg(p.join("pipe")).status().unwrap();
+                let st = std::process::Command::new("mkfifo")
+                    .arg(p.join("pipe"))
+                    .status()
+                    .unwrap();
                 assert!(st.success());
             }),
             "FIFO",
@@ -172,7 +221,10 @@ fn bad_trees_are_refused_and_nothing_is_written() {
             .code(2)
             .stderr(predicate::str::contains(want).and(predicate::str::contains("rel/")))
             .append_context("case", name);
-        assert!(!d.path().join("m.txt").exists(), "{name}: output left behind");
+        assert!(
+            !d.path().join("m.txt").exists(),
+            "{name}: output left behind"
+        );
         let leftovers: Vec<_> = fs::read_dir(d.path())
             .unwrap()
             .filter_map(|e| e.ok())
@@ -187,7 +239,11 @@ fn symlink_inside_tree_is_hashed_as_its_target() {
     let d = tmp();
     fs::write(d.path().join("real"), "content").unwrap();
     std::os::unix::fs::symlink("real", d.path().join("link")).unwrap();
-    let out = quorate().args(["manifest", ".", "--version", "v", "-o", "-"]).current_dir(d.path()).output().unwrap();
+    let out = quorate()
+        .args(["manifest", ".", "--version", "v", "-o", "-"])
+        .current_dir(d.path())
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2);
@@ -233,10 +289,16 @@ fn unreadable_file_is_named() {
     let err = String::from_utf8_lossy(&out.stderr);
     if err.contains("Permission denied") && err.contains(bin.to_str().unwrap()) {
         // The binary itself is not reachable for nobody (a private target dir).
-        assert!(!crate::util::in_ci(), "quorate binary not executable by nobody: {err}");
+        assert!(
+            !crate::util::in_ci(),
+            "quorate binary not executable by nobody: {err}"
+        );
         return;
     }
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("secret") && err.contains("Permission denied"), "{err}");
+    assert!(
+        err.contains("secret") && err.contains("Permission denied"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
 }

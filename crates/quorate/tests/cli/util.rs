@@ -21,12 +21,17 @@ pub fn shared_cache() -> PathBuf {
 
 /// A fresh temporary folder for one test.
 pub fn tmp() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("quorate-test-").tempdir().unwrap()
+    tempfile::Builder::new()
+        .prefix("quorate-test-")
+        .tempdir()
+        .unwrap()
 }
 
 /// True under CI (`CI=true`), where a missing peer tool is a failure.
 pub fn in_ci() -> bool {
-    std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false)
+    std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false)
 }
 
 /// Returns true when `tool` is on PATH. When it is not: under CI the test
@@ -39,7 +44,10 @@ pub fn have(tool: &str) -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !found {
-        assert!(!in_ci(), "{tool} is required under CI=true; scripts/test installs it");
+        assert!(
+            !in_ci(),
+            "{tool} is required under CI=true; scripts/test installs it"
+        );
         eprintln!("SKIP: {tool} not found (run scripts/test to install the peers)");
     }
     found
@@ -51,7 +59,10 @@ pub fn go_root() -> Option<PathBuf> {
     match std::env::var_os("QUORATE_TEST_GOROOT") {
         Some(p) if Path::new(&p).join("bin/go").exists() => Some(PathBuf::from(p)),
         _ => {
-            assert!(!in_ci(), "QUORATE_TEST_GOROOT must name a Go toolchain under CI=true; scripts/test sets it");
+            assert!(
+                !in_ci(),
+                "QUORATE_TEST_GOROOT must name a Go toolchain under CI=true; scripts/test sets it"
+            );
             eprintln!("SKIP: QUORATE_TEST_GOROOT not set (run scripts/test)");
             None
         }
@@ -60,7 +71,12 @@ pub fn go_root() -> Option<PathBuf> {
 
 /// Runs a shell command in `dir`, asserting success; returns stdout.
 pub fn sh(dir: &Path, script: &str) -> String {
-    let out = Command::new("bash").arg("-ec").arg(script).current_dir(dir).output().unwrap();
+    let out = Command::new("bash")
+        .arg("-ec")
+        .arg(script)
+        .current_dir(dir)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "`{script}` failed:\n{}\n{}",
@@ -74,5 +90,8 @@ pub fn sh(dir: &Path, script: &str) -> String {
 pub fn sha256_hex(path: &Path) -> String {
     use sha2::Digest;
     let bytes = std::fs::read(path).unwrap();
-    sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
