@@ -162,6 +162,14 @@ pub enum ArchiveError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// The GNU compatibility style was asked for where it does not apply.
+    #[error("{path}: cannot use the GNU tar style: {reason}")]
+    GnuStyle {
+        /// The output path.
+        path: PathBuf,
+        /// Why not.
+        reason: &'static str,
+    },
     /// The zip format cannot hold this input without Zip64.
     #[error("{path}: cannot write a zip with {what} (Zip64 is not supported); use tar.gz")]
     TooLarge {
@@ -454,15 +462,25 @@ fn write_archive(
         })
         .sum();
     progress.begin("packing", total);
+    let r = write_out(out, |file| match opts.format {
+        Format::TarGz => write_tar_gz(&items, file, opts.mtime, progress),
+        Format::Zip => write_zip(&items, file, opts.mtime, progress, out),
+    });
+    progress.end();
+    r
+}
+
+/// Writes `out` atomically with `fill`; an input error from `fill` is
+/// returned as is, a write error names `out`.
+fn write_out(
+    out: &Path,
+    fill: impl FnOnce(&mut File) -> Result<(), FillError>,
+) -> Result<(), ArchiveError> {
     let mut failure: Option<ArchiveError> = None;
     let result = fsutil::write_atomic_with(out, |file| {
         // A release artifact, readable by all (the temporary file is 0600).
         file.set_permissions(fs::Permissions::from_mode(0o644))?;
-        let r = match opts.format {
-            Format::TarGz => write_tar_gz(&items, file, opts.mtime, progress),
-            Format::Zip => write_zip(&items, file, opts.mtime, progress, out),
-        };
-        match r {
+        match fill(file) {
             Ok(()) => Ok(()),
             Err(FillError::Write(e)) => Err(e),
             Err(FillError::Archive(e)) => {
@@ -471,7 +489,6 @@ fn write_archive(
             }
         }
     });
-    progress.end();
     match (result, failure) {
         (Ok(()), _) => Ok(()),
         (Err(_), Some(e)) => Err(e),
@@ -548,6 +565,159 @@ fn write_zip(
     let mut buf = zip.finish().map_err(conv)?;
     buf.flush()?;
     Ok(())
+}
+
+/// An entry of a GNU-style tar.
+struct GnuItem {
+    name: String,
+    mode: u32,
+    kind: GnuKind,
+}
+
+enum GnuKind {
+    Dir,
+    File { abs: PathBuf, len: u64 },
+    Symlink { target: String },
+    HardLink { target: String },
+}
+
+/// Packs `dir` as a `.tar.gz` whose tar stream is byte for byte what GNU tar
+/// writes (the lnd / taproot-assets recipe) for a folder named `prefix`:
+///
+/// `tar --sort=name --format=gnu --mtime=@MTIME --owner=0 --group=0
+/// --numeric-owner -c PREFIX`
+///
+/// Unlike quorate's own style, this keeps each entry's real permission bits
+/// (as that recipe does), orders entries as `--sort=name` does (each
+/// folder's names sorted, depth first), stores later names of a hard-linked
+/// file as hard links, and pads to GNU tar's 10240-byte records. The gzip
+/// layer is quorate's own (fixed header, parallel `miniz_oxide`), not
+/// `gzip -9n`'s bytes. `opts.format` must be [`Format::TarGz`] and
+/// `opts.prefix` is required. The same refusals as [`pack_dir`] apply.
+pub fn pack_dir_gnu(dir: &Path, out: &Path, opts: &PackOptions) -> Result<(), ArchiveError> {
+    if opts.format != Format::TarGz {
+        return Err(ArchiveError::GnuStyle {
+            path: out.to_path_buf(),
+            reason: "it is for tar.gz only",
+        });
+    }
+    let Some(prefix) = check_prefix(opts)? else {
+        return Err(ArchiveError::GnuStyle {
+            path: out.to_path_buf(),
+            reason: "it needs a prefix (the folder name GNU tar would record)",
+        });
+    };
+    if !dir.is_dir() {
+        return Err(ArchiveError::NotADir {
+            path: dir.to_path_buf(),
+        });
+    }
+    if fsutil::is_within(out, dir) {
+        return Err(ArchiveError::OutputInside {
+            out: out.to_path_buf(),
+            dir: dir.to_path_buf(),
+        });
+    }
+    let items = gnu_items(dir, prefix)?;
+    write_out(out, |file| {
+        let gz = deflate::GzWriter::new(BufWriter::with_capacity(1 << 20, file), deflate::LEVEL)?;
+        let mut buf = write_gnu_tar(&items, gz, opts.mtime)?.finish()?;
+        buf.flush()?;
+        Ok(())
+    })
+}
+
+/// Writes the uncompressed GNU-style tar stream of `dir` under `prefix`
+/// (see [`pack_dir_gnu`]) into `w`.
+pub fn write_gnu_tar_stream(
+    dir: &Path,
+    prefix: &str,
+    mtime: u64,
+    w: &mut dyn Write,
+) -> Result<(), ArchiveError> {
+    let opts = PackOptions {
+        format: Format::TarGz,
+        mtime,
+        prefix: Some(prefix.to_string()),
+    };
+    check_prefix(&opts)?;
+    let items = gnu_items(dir, prefix)?;
+    match write_gnu_tar(&items, w, mtime) {
+        Ok(_) => Ok(()),
+        Err(FillError::Archive(e)) => Err(e),
+        Err(FillError::Write(source)) => Err(ArchiveError::Write {
+            path: PathBuf::from("-"),
+            source,
+        }),
+    }
+}
+
+fn gnu_items(dir: &Path, prefix: &str) -> Result<Vec<GnuItem>, ArchiveError> {
+    use std::os::unix::fs::MetadataExt;
+    let stat = |p: &Path| {
+        fs::symlink_metadata(p).map_err(|source| ArchiveError::Read {
+            path: p.to_path_buf(),
+            source,
+        })
+    };
+    let mut entries = walk(dir, &|_| false)?;
+    // `--sort=name`: each folder's names in byte order, depth first.
+    entries.sort_by(|a, b| a.rel.split('/').cmp(b.rel.split('/')));
+    let mut items = vec![GnuItem {
+        name: prefix.to_string(),
+        mode: stat(dir)?.mode() & 0o7777,
+        kind: GnuKind::Dir,
+    }];
+    let mut first_name: std::collections::HashMap<(u64, u64), String> = Default::default();
+    for e in entries {
+        let meta = stat(&e.abs)?;
+        let name = format!("{prefix}/{}", e.rel);
+        let kind = match e.kind {
+            Kind::Dir => GnuKind::Dir,
+            Kind::Symlink { target, .. } => GnuKind::Symlink { target },
+            Kind::File { len, .. } => {
+                let key = (meta.dev(), meta.ino());
+                match first_name.get(&key) {
+                    Some(first) if meta.nlink() > 1 => GnuKind::HardLink {
+                        target: first.clone(),
+                    },
+                    _ => {
+                        if meta.nlink() > 1 {
+                            first_name.insert(key, name.clone());
+                        }
+                        GnuKind::File { abs: e.abs, len }
+                    }
+                }
+            }
+        };
+        items.push(GnuItem {
+            name,
+            mode: meta.mode() & 0o7777,
+            kind,
+        });
+    }
+    Ok(items)
+}
+
+fn write_gnu_tar<W: Write>(items: &[GnuItem], w: W, mtime: u64) -> Result<W, FillError> {
+    let mut tar = TarWriter::new_gnu(w, mtime);
+    for it in items {
+        match &it.kind {
+            GnuKind::Dir => tar.header(TypeFlag::Dir, &format!("{}/", it.name), it.mode, 0, "")?,
+            GnuKind::Symlink { target } => {
+                tar.header(TypeFlag::Symlink, &it.name, it.mode, 0, target)?
+            }
+            GnuKind::HardLink { target } => {
+                tar.header(TypeFlag::HardLink, &it.name, it.mode, 0, target)?
+            }
+            GnuKind::File { abs, len } => {
+                tar.header(TypeFlag::File, &it.name, it.mode, *len, "")?;
+                copy_file(abs, *len, tar.data(), &NoProgress)?;
+                tar.end_data(*len)?;
+            }
+        }
+    }
+    Ok(tar.finish()?)
 }
 
 #[cfg(test)]

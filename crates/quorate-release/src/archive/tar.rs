@@ -8,6 +8,11 @@
 //! `L`, or `K` for a long link target) carries it, as the `tar` crate and GNU
 //! tar do. No PAX headers, no extended attributes. The archive ends with two
 //! zero blocks.
+//!
+//! The GNU style writes what GNU tar writes with `--format=gnu` (magic
+//! `ustar  \0`, empty device fields, no ustar prefix: every name over 100
+//! bytes goes through `././@LongLink`), and pads the archive to a multiple
+//! of GNU tar's 10240-byte record.
 
 use std::io::{self, Write};
 
@@ -22,6 +27,8 @@ pub(crate) enum TypeFlag {
     Symlink,
     /// Folder, `5`.
     Dir,
+    /// Hard link to an earlier entry, `1`.
+    HardLink,
     /// GNU long name for the next entry, `L`.
     LongName,
     /// GNU long link target for the next entry, `K`.
@@ -33,6 +40,7 @@ impl TypeFlag {
         match self {
             TypeFlag::File => b'0',
             TypeFlag::Symlink => b'2',
+            TypeFlag::HardLink => b'1',
             TypeFlag::Dir => b'5',
             TypeFlag::LongName => b'L',
             TypeFlag::LongLink => b'K',
@@ -63,7 +71,7 @@ fn numeric(field: &mut [u8], value: u64) {
 struct Header([u8; BLOCK]);
 
 impl Header {
-    fn new(flag: TypeFlag, mode: u32, size: u64, mtime: u64) -> Self {
+    fn new(flag: TypeFlag, mode: u32, size: u64, mtime: u64, gnu: bool) -> Self {
         let mut h = [0u8; BLOCK];
         numeric(&mut h[100..108], u64::from(mode));
         numeric(&mut h[108..116], 0); // uid
@@ -71,7 +79,7 @@ impl Header {
         numeric(&mut h[124..136], size);
         numeric(&mut h[136..148], mtime);
         h[156] = flag.byte();
-        if matches!(flag, TypeFlag::LongName | TypeFlag::LongLink) {
+        if gnu || matches!(flag, TypeFlag::LongName | TypeFlag::LongLink) {
             // GNU magic, as GNU tar and the `tar` crate write for these.
             h[257..265].copy_from_slice(b"ustar  \0");
         } else {
@@ -113,28 +121,49 @@ fn ustar_split(name: &[u8]) -> Option<(&[u8], &[u8])> {
 pub(crate) struct TarWriter<W: Write> {
     out: W,
     mtime: u64,
+    gnu: bool,
+    written: u64,
 }
 
 impl<W: Write> TarWriter<W> {
+    /// A tar stream in quorate's (ustar) style.
     pub(crate) fn new(out: W, mtime: u64) -> Self {
-        Self { out, mtime }
+        Self {
+            out,
+            mtime,
+            gnu: false,
+            written: 0,
+        }
+    }
+
+    /// A tar stream in GNU tar's `--format=gnu` style.
+    pub(crate) fn new_gnu(out: W, mtime: u64) -> Self {
+        Self {
+            gnu: true,
+            ..Self::new(out, mtime)
+        }
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.written += bytes.len() as u64;
+        self.out.write_all(bytes)
     }
 
     /// Writes a GNU long-name (`L`) or long-link (`K`) entry for `value`.
     fn long(&mut self, flag: TypeFlag, value: &[u8]) -> io::Result<()> {
         let size = value.len() as u64 + 1;
-        let mut h = Header::new(flag, 0o644, size, 0);
+        let mut h = Header::new(flag, 0o644, size, 0, self.gnu);
         h.0[..13].copy_from_slice(b"././@LongLink");
-        self.out.write_all(&h.finish())?;
-        self.out.write_all(value)?;
-        self.out.write_all(&[0])?;
+        self.put(&h.finish())?;
+        self.put(value)?;
+        self.put(&[0])?;
         self.pad(size)
     }
 
     fn pad(&mut self, size: u64) -> io::Result<()> {
         let rem = (size % BLOCK as u64) as usize;
         if rem != 0 {
-            self.out.write_all(&[0u8; BLOCK][..BLOCK - rem])?;
+            self.put(&[0u8; BLOCK][..BLOCK - rem])?;
         }
         Ok(())
     }
@@ -150,8 +179,13 @@ impl<W: Write> TarWriter<W> {
         size: u64,
         link: &str,
     ) -> io::Result<()> {
-        let mut h = Header::new(flag, mode, size, self.mtime);
-        match ustar_split(name.as_bytes()) {
+        let mut h = Header::new(flag, mode, size, self.mtime, self.gnu);
+        let split = if self.gnu {
+            (name.len() <= 100).then_some((&[][..], name.as_bytes()))
+        } else {
+            ustar_split(name.as_bytes())
+        };
+        match split {
             Some((prefix, rest)) => {
                 h.0[..rest.len()].copy_from_slice(rest);
                 h.0[345..345 + prefix.len()].copy_from_slice(prefix);
@@ -168,22 +202,33 @@ impl<W: Write> TarWriter<W> {
             self.long(TypeFlag::LongLink, link)?;
             h.0[157..257].copy_from_slice(&link[..100]);
         }
-        self.out.write_all(&h.finish())
+        self.put(&h.finish())
     }
 
-    /// The data of the current entry.
+    /// The data of the current entry (the caller writes exactly the size
+    /// given to [`TarWriter::header`], then calls [`TarWriter::end_data`]).
     pub(crate) fn data(&mut self) -> &mut W {
         &mut self.out
     }
 
     /// Pads the data of an entry of `size` bytes to the block size.
     pub(crate) fn end_data(&mut self, size: u64) -> io::Result<()> {
+        self.written += size;
         self.pad(size)
     }
 
-    /// Writes the end-of-archive marker (two zero blocks); returns the writer.
+    /// Writes the end-of-archive marker (two zero blocks; in GNU style, then
+    /// zeros up to the 10240-byte record); returns the writer.
     pub(crate) fn finish(mut self) -> io::Result<W> {
-        self.out.write_all(&[0u8; 2 * BLOCK])?;
+        self.put(&[0u8; 2 * BLOCK])?;
+        if self.gnu {
+            const RECORD: u64 = 20 * BLOCK as u64;
+            let rem = self.written % RECORD;
+            if rem != 0 {
+                let zeros = vec![0u8; (RECORD - rem) as usize];
+                self.put(&zeros)?;
+            }
+        }
         Ok(self.out)
     }
 }

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use quorate_release::archive::{ArchiveError, Format, PackOptions, pack_dir_with_progress};
+use quorate_release::archive::{
+    ArchiveError, Format, PackOptions, pack_dir_gnu, pack_dir_with_progress,
+};
 
 use crate::EXIT_OK;
 use crate::ui::Ui;
@@ -19,6 +21,12 @@ no extended attributes or extra fields, a fixed gzip header, and a pure-Rust
 compressor pinned by quorate's version (parallel, with the same bytes for
 any number of threads). The archive is written to a temporary file beside
 OUT and renamed; on error nothing is left behind.
+
+--style gnu writes, inside quorate's gzip, the tar stream GNU tar writes for
+the lnd / taproot-assets recipe (`tar --sort=name --format=gnu --mtime=@EPOCH
+--owner=0 --group=0 --numeric-owner -c PREFIX`), byte for byte: real
+permission bits, GNU order and headers, hard links. It needs --prefix (the
+folder name GNU tar would record) and --format tar.gz.
 
 Examples:
   quorate package dist/hello-linux-amd64-v1.0.0 --format tar.gz --mtime 1700000000 \\
@@ -41,6 +49,10 @@ pub struct Args {
     /// Put every entry under this top-level folder inside the archive.
     #[arg(long, value_name = "NAME")]
     prefix: Option<String>,
+    /// Header style: quorate (normalized modes, ustar) or gnu (GNU tar
+    /// compatible, see below).
+    #[arg(long, value_name = "STYLE", default_value = "quorate", value_parser = ["quorate", "gnu"])]
+    style: String,
     /// Where to write the archive (must be outside DIR).
     #[arg(short, long, value_name = "OUT")]
     output: PathBuf,
@@ -68,12 +80,20 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         mtime,
         prefix: args.prefix.clone(),
     };
-    if let Err(e) = pack_dir_with_progress(&args.dir, &args.output, &opts, ui) {
+    let result = if args.style == "gnu" {
+        pack_dir_gnu(&args.dir, &args.output, &opts)
+    } else {
+        pack_dir_with_progress(&args.dir, &args.output, &opts, ui)
+    };
+    if let Err(e) = result {
         let hint = match &e {
             ArchiveError::OutputInside { .. } => {
                 "\nhint: pass -o with a path outside the folder being packed"
             }
             ArchiveError::TooLarge { .. } => "\nhint: use --format tar.gz",
+            ArchiveError::GnuStyle { .. } => {
+                "\nhint: --style gnu needs --format tar.gz and --prefix NAME"
+            }
             ArchiveError::Write { .. } => {
                 "\nhint: check that the output folder exists and is writable"
             }
