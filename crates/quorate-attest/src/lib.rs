@@ -7,12 +7,14 @@
 //! - [`policy`]: the trust policy (threshold and pinned signers).
 //! - [`verify`]: verifying a downloaded release folder: every signature,
 //!   the quorum, then the files against the manifest.
+//! - [`demo`]: demo signers without gpg (keys, policy, signatures).
 //! - [`attest`]: the attestation repository (guix.sigs layout) and the
 //!   agreement matrix across builders.
 //!
 //! Nothing here prints; errors name the file concerned.
 
 pub mod attest;
+pub mod demo;
 pub mod openpgp;
 pub mod policy;
 pub mod ssh;

@@ -659,4 +659,58 @@ mod tests {
             None
         );
     }
+
+    mod no_panics {
+        use super::*;
+        use proptest::prelude::*;
+        use std::sync::OnceLock;
+
+        fn fixture() -> &'static (Cert, Vec<u8>) {
+            static F: OnceLock<(Cert, Vec<u8>)> = OnceLock::new();
+            F.get_or_init(|| {
+                let c = generate_demo_key("p").unwrap();
+                let s = sign_with_cert(&c, None, b"data").unwrap();
+                (c, s)
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            #[test]
+            fn random_bytes_never_verify(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+                let (c, _) = fixture();
+                let keys = [PinnedCert { name: "p", cert: c }];
+                for r in verify_detached(&bytes, b"data", &keys, SystemTime::now()) {
+                    prop_assert_ne!(r.verdict, Verdict::Good);
+                }
+                let r = crate::ssh::verify(&bytes, b"data", &[], SystemTime::now());
+                prop_assert_ne!(r.verdict, Verdict::Good);
+            }
+
+            #[test]
+            fn mutated_signatures_never_verify(pos in any::<usize>(), xor in 1u8..=255) {
+                let (c, sig) = fixture();
+                let mut m = sig.clone();
+                let i = pos % m.len();
+                m[i] ^= xor;
+                let keys = [PinnedCert { name: "p", cert: c }];
+                for r in verify_detached(&m, b"data", &keys, SystemTime::now()) {
+                    // Flipping a bit of the unhashed area (the issuer
+                    // key id) may leave a valid signature; any GOOD must
+                    // still be over the right data by the right key.
+                    if r.verdict == Verdict::Good {
+                        prop_assert!(verify_detached(&m, b"other", &keys, SystemTime::now())[0].verdict != Verdict::Good);
+                    }
+                }
+            }
+
+            #[test]
+            fn random_policies_never_panic(text in "[a-z=\\[\\]\"'0-9 \n_.]{0,200}") {
+                let d = tempfile::tempdir().unwrap();
+                let p = d.path().join("p.toml");
+                std::fs::write(&p, &text).unwrap();
+                let _ = crate::Policy::load(&p);
+            }
+        }
+    }
 }
