@@ -1,10 +1,11 @@
 //! Comparing the rebuild with the published release, artifact by
 //! artifact, and explaining every difference.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use quorate_attest::verify::ReleaseReport;
+use quorate_diff::engine::{TOOLCHAIN_PACKAGES, store_paths};
 use quorate_diff::{Cause, DiffOptions, Report};
 use quorate_manifest::{Manifest, Progress};
 use quorate_release::build::BuildInfo;
@@ -70,6 +71,9 @@ pub struct Artifact {
     /// release folder, the diff failed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unexplained: Option<String>,
+    /// Toolchain store paths that differ between the sides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store_paths: Option<StorePaths>,
 }
 
 /// How many artifacts of each status.
@@ -97,6 +101,71 @@ pub struct CauseSummary {
     pub fix: Option<String>,
     /// The artifacts it explains.
     pub artifacts: Vec<String>,
+    /// What shows it, in a few words each (store paths found on one side,
+    /// both quorate versions).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+}
+
+/// The Nix store paths of toolchain packages (tzdata, iana-etc, mailcap)
+/// found on each side of a difference.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StorePaths {
+    /// In the published artifact (A).
+    pub published: BTreeSet<String>,
+    /// In the rebuilt artifact (B).
+    pub rebuilt: BTreeSet<String>,
+}
+
+impl StorePaths {
+    /// True when the sides embed different toolchain store paths: one
+    /// side was built by a toolchain patched the Nixpkgs way.
+    pub fn differ(&self) -> bool {
+        self.published != self.rebuilt
+    }
+}
+
+/// Largest plain (not archive) artifact scanned whole for store paths.
+const MAX_SCAN_BYTES: u64 = 512 << 20;
+
+fn toolchain_paths_in(bytes: &[u8], into: &mut BTreeSet<String>) {
+    for (_, pkg, full) in store_paths(bytes) {
+        if TOOLCHAIN_PACKAGES.contains(&pkg.as_str()) {
+            // The store path proper, `/nix/store/<hash>-<name>`: Go strings
+            // are not NUL-terminated, so what follows is another string.
+            let start = "/nix/store/".len();
+            let end = full
+                .get(start..)
+                .and_then(|rest| rest.find('/'))
+                .map_or(full.len(), |i| i + start);
+            into.insert(full[..end].to_string());
+        }
+    }
+}
+
+/// The toolchain store paths on each side: from the diff evidence (which
+/// reaches inside archives) and, for plain files, from their bytes.
+pub fn toolchain_store_paths(report: &Report, a: &Path, b: &Path, path: &str) -> StorePaths {
+    let mut sp = StorePaths::default();
+    for f in &report.findings {
+        for e in &f.evidence {
+            if let Some(v) = &e.a {
+                toolchain_paths_in(v.as_bytes(), &mut sp.published);
+            }
+            if let Some(v) = &e.b {
+                toolchain_paths_in(v.as_bytes(), &mut sp.rebuilt);
+            }
+        }
+    }
+    if !is_archive(path) {
+        for (file, into) in [(a, &mut sp.published), (b, &mut sp.rebuilt)] {
+            let small = std::fs::metadata(file).is_ok_and(|m| m.len() <= MAX_SCAN_BYTES);
+            if small && let Ok(bytes) = std::fs::read(file) {
+                toolchain_paths_in(&bytes, into);
+            }
+        }
+    }
+    sp
 }
 
 /// The quorate versions of the release and of this rebuild.
@@ -218,6 +287,44 @@ fn title_fix(wire: &str, published: Option<&str>) -> (String, Option<String>) {
     }
 }
 
+fn evidence_of(cause: &str, artifacts: &[Artifact], published: Option<&str>) -> Vec<String> {
+    if cause == QUORATE_VERSION_CAUSE {
+        return vec![format!(
+            "build.json: quorate_version {}; this quorate: {}",
+            published.unwrap_or("?"),
+            env!("CARGO_PKG_VERSION")
+        )];
+    }
+    if cause != Cause::PatchedToolchain.wire() {
+        return Vec::new();
+    }
+    let mut a = BTreeSet::new();
+    let mut b = BTreeSet::new();
+    for sp in artifacts.iter().filter_map(|x| x.store_paths.as_ref()) {
+        a.extend(
+            sp.published
+                .iter()
+                .filter(|p| !sp.rebuilt.contains(*p))
+                .cloned(),
+        );
+        b.extend(
+            sp.rebuilt
+                .iter()
+                .filter(|p| !sp.published.contains(*p))
+                .cloned(),
+        );
+    }
+    let mut out: Vec<String> = a
+        .into_iter()
+        .map(|p| format!("only the published artifacts embed {p}"))
+        .collect();
+    out.extend(
+        b.into_iter()
+            .map(|p| format!("only the rebuilt artifacts embed {p}")),
+    );
+    out
+}
+
 fn rank(wire: &str) -> usize {
     if wire == QUORATE_VERSION_CAUSE {
         return 0;
@@ -255,6 +362,7 @@ pub fn compare(
             causes: Vec::new(),
             explanation: None,
             unexplained: None,
+            store_paths: None,
         });
     }
     for e in rebuilt.entries() {
@@ -267,6 +375,7 @@ pub fn compare(
                 causes: vec![Cause::FileSet.wire().to_string()],
                 explanation: None,
                 unexplained: None,
+                store_paths: None,
             });
         }
     }
@@ -297,6 +406,13 @@ pub fn compare(
             match quorate_diff::diff_paths(&pa, &pb, opts) {
                 Ok(r) => {
                     a.causes = causes_of(&a.path, &r, quorate_differs);
+                    let sp = toolchain_store_paths(&r, &pa, &pb, &a.path);
+                    if sp.differ() {
+                        let pt = Cause::PatchedToolchain.wire().to_string();
+                        a.causes.retain(|c| *c != pt);
+                        a.causes.insert(0, pt);
+                        a.store_paths = Some(sp);
+                    }
                     if r.identical {
                         a.unexplained = Some(format!(
                             "{} matches the rebuild byte for byte, but not the published manifest: the release folder was changed after it was published",
@@ -328,21 +444,20 @@ pub fn compare(
     let mut by_cause: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for a in &artifacts {
         for c in &a.causes {
-            by_cause
-                .entry(c.clone())
-                .or_default()
-                .push(a.path.clone());
+            by_cause.entry(c.clone()).or_default().push(a.path.clone());
         }
     }
     let mut causes: Vec<CauseSummary> = by_cause
         .into_iter()
-        .map(|(cause, artifacts)| {
+        .map(|(cause, paths)| {
             let (title, fix) = title_fix(&cause, published_version);
+            let evidence = evidence_of(&cause, &artifacts, published_version);
             CauseSummary {
                 cause,
                 title,
                 fix,
-                artifacts,
+                artifacts: paths,
+                evidence,
             }
         })
         .collect();
@@ -500,8 +615,10 @@ mod tests {
         let r = changed.explanation.as_ref().unwrap();
         assert!(!r.identical);
         assert!(!changed.causes.is_empty());
-        assert!(causes.iter().any(|c| c.cause == "file-set"
-            && c.artifacts == vec!["gone".to_string(), "new".to_string()]));
+        assert!(
+            causes.iter().any(|c| c.cause == "file-set"
+                && c.artifacts == vec!["gone".to_string(), "new".to_string()])
+        );
         let j = serde_json::to_value(&arts[0]).unwrap();
         assert_eq!(j["status"], "DIFFERENT");
     }

@@ -149,9 +149,17 @@ mod tests {
         assert_eq!(p.version, "v1");
         assert_eq!(p.version(), "v1");
         assert!(p.build_info.is_none());
-        assert!(p.warnings[0].contains("build.json: missing"), "{:?}", p.warnings);
+        assert!(
+            p.warnings[0].contains("build.json: missing"),
+            "{:?}",
+            p.warnings
+        );
         std::fs::write(d.path().join("build.json"), b"{\"host_os\": \"linux\"}").unwrap();
         let p = read(d.path()).unwrap();
-        assert!(p.warnings[0].contains("not a quorate build.json"), "{:?}", p.warnings);
+        assert!(
+            p.warnings[0].contains("not a quorate build.json"),
+            "{:?}",
+            p.warnings
+        );
     }
 }

@@ -69,10 +69,7 @@ pub fn prepare(
         });
     }
     let mut config = Config::load(&config_path)?;
-    let dir = config_path
-        .parent()
-        .unwrap_or(&checkout.dir)
-        .to_path_buf();
+    let dir = config_path.parent().unwrap_or(&checkout.dir).to_path_buf();
     let state = gitsrc::read_state(&dir, false)?;
     let mut warnings = Vec::new();
     let info = published.build_info.as_ref();

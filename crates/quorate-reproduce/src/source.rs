@@ -66,7 +66,9 @@ fn run(
             hint: hint.to_string(),
         });
     }
-    Ok(Some(String::from_utf8_lossy(&out.stdout).trim().to_string()))
+    Ok(Some(
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+    ))
 }
 
 /// Clones `repo` (a path or URL) into `dest` (which must not exist yet)
@@ -92,9 +94,19 @@ pub fn checkout(repo: &str, git_ref: &str, dest: &Path) -> Result<Checkout, Repr
     }
     let tag = format!("refs/tags/{git_ref}^{{commit}}");
     let any = format!("{git_ref}^{{commit}}");
-    let commit = match run(repo, Some(dest), &["rev-parse", "--verify", "--quiet", &tag], "")? {
+    let commit = match run(
+        repo,
+        Some(dest),
+        &["rev-parse", "--verify", "--quiet", &tag],
+        "",
+    )? {
         Some(c) if !c.is_empty() => c,
-        _ => match run(repo, Some(dest), &["rev-parse", "--verify", "--quiet", &any], "")? {
+        _ => match run(
+            repo,
+            Some(dest),
+            &["rev-parse", "--verify", "--quiet", &any],
+            "",
+        )? {
             Some(c) if !c.is_empty() => c,
             _ => return Err(no_such_ref(repo, git_ref, dest)),
         },
@@ -171,7 +183,10 @@ mod tests {
         assert_eq!(std::fs::read_to_string(c.dir.join("f")).unwrap(), "one\n");
         assert_eq!(c.commit.len(), 40);
         // The user's working tree is untouched.
-        assert_eq!(std::fs::read_to_string(repo.join("f")).unwrap(), "uncommitted\n");
+        assert_eq!(
+            std::fs::read_to_string(repo.join("f")).unwrap(),
+            "uncommitted\n"
+        );
 
         let e = checkout(repo.to_str().unwrap(), "v9", &d.path().join("c2")).unwrap_err();
         let s = e.to_string();
