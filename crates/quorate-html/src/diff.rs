@@ -88,6 +88,7 @@ struct Target {
     section: Option<String>,
     off_a: Option<usize>,
     off_b: Option<usize>,
+    region: Option<usize>,
 }
 
 const MAX_RESOLVE: usize = 64;
@@ -307,7 +308,10 @@ fn locate(
     let mut complete = true;
     let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
     for sa in secs_a.iter().filter(|s| !s.data.is_empty()) {
-        let Some(sb) = secs_b.iter().find(|s| s.name == sa.name && !s.data.is_empty()) else {
+        let Some(sb) = secs_b
+            .iter()
+            .find(|s| s.name == sa.name && !s.data.is_empty())
+        else {
             continue;
         };
         if sa.data == sb.data {
@@ -322,19 +326,20 @@ fn locate(
     for (x, y) in ga.into_iter().zip(gb) {
         pairs.push((x, y));
     }
+    // Each differing area gets a fair share of the regions.
+    pairs.retain(|(ra, rb)| a.get(ra.clone()) != b.get(rb.clone()));
+    let share = (max / pairs.len().max(1)).max(16);
     for (ra, rb) in pairs {
         let (Some(da), Some(db)) = (a.get(ra.clone()), b.get(rb.clone())) else {
             continue;
         };
-        if da == db {
-            continue;
-        }
         if out.len() >= max || Instant::now() >= deadline {
             complete = false;
             break;
         }
-        let (v, c) = diff_regions(da, db, deadline, max - out.len());
-        complete &= c;
+        let (mut v, c) = diff_regions(da, db, deadline, share.min(max - out.len()));
+        complete &= c && v.len() < share;
+        v.truncate(share);
         out.extend(v.into_iter().map(|r| Region {
             a: r.a.start + ra.start..r.a.end + ra.start,
             b: r.b.start + rb.start..r.b.end + rb.start,
@@ -418,7 +423,17 @@ pub fn diff_report(r: &Report, o: &DiffHtmlOptions) -> String {
                     t.off_a = file_offset(&ff.secs_a, t.section.as_deref(), e.offset_a);
                     t.off_b = file_offset(&ff.secs_b, t.section.as_deref(), e.offset_b);
                 }
-                if let Some(ri) = region_at(&ff.regions, t.off_a, t.off_b) {
+                t.region = region_at(&ff.regions, t.off_a, t.off_b).or_else(|| {
+                    // No offset: the first region inside the section named.
+                    let sec = ff
+                        .secs_a
+                        .iter()
+                        .find(|x| Some(&x.name) == t.section.as_ref())?;
+                    ff.regions.iter().position(|r| {
+                        sec_of(&ff.secs_a, r.a.start).is_some_and(|x| x.name == sec.name)
+                    })
+                });
+                if let Some(ri) = t.region {
                     linked[i].entry(ri).or_default().insert(fi);
                 }
             }
@@ -547,7 +562,9 @@ fn render_finding(
         Some(fix) => {
             let _ = write!(s, "<p class=\"fix\"><strong>Fix:</strong> {}</p>", esc(fix));
         }
-        None => s.push_str("<p class=\"muted\">No fix is known for this cause: the evidence below locates it.</p>"),
+        None => s.push_str(
+            "<p class=\"muted\">No fix is known for this cause: the evidence below locates it.</p>",
+        ),
     }
     let shown: Vec<String> = f.files.iter().take(5).map(|x| esc(x)).collect();
     let _ = write!(s, "<p>In: <span class=\"mono\">{}</span>", shown.join(", "));
@@ -567,7 +584,7 @@ fn render_finding(
         let href = match t.file {
             Some(i) => {
                 let ff = &facts[i];
-                if let Some(ri) = region_at(&ff.regions, t.off_a, t.off_b) {
+                if let Some(ri) = t.region {
                     Some(format!("#r-{i}-{ri}"))
                 } else if let Some(sec) = &t.section {
                     section_index(ff, sec).map(|si| format!("#s-{i}-{si}"))
@@ -601,7 +618,11 @@ fn render_finding(
             s,
             "<p class=\"muted\">{} more item{} of evidence were counted but not kept.</p>",
             f.evidence_total - f.evidence.len(),
-            if f.evidence_total - f.evidence.len() == 1 { "" } else { "s" }
+            if f.evidence_total - f.evidence.len() == 1 {
+                ""
+            } else {
+                "s"
+            }
         );
     }
     s.push_str("</article>\n");
@@ -660,7 +681,12 @@ fn render_tree(s: &mut String, r: &Report, index: &BTreeMap<Vec<String>, usize>)
     s.push_str("</li></ul></section>\n");
 }
 
-fn tree_node(s: &mut String, n: &Node, path: &mut Vec<String>, index: &BTreeMap<Vec<String>, usize>) {
+fn tree_node(
+    s: &mut String,
+    n: &Node,
+    path: &mut Vec<String>,
+    index: &BTreeMap<Vec<String>, usize>,
+) {
     if n.order.is_empty() {
         return;
     }
@@ -676,9 +702,18 @@ fn tree_node(s: &mut String, n: &Node, path: &mut Vec<String>, index: &BTreeMap<
             .findings
             .iter()
             .take(8)
-            .map(|f| format!("<a href=\"#finding-{0}\" aria-label=\"finding {0}\">#{0}</a>", f + 1))
+            .map(|f| {
+                format!(
+                    "<a href=\"#finding-{0}\" aria-label=\"finding {0}\">#{0}</a>",
+                    f + 1
+                )
+            })
             .collect();
-        let _ = write!(s, "<li>{label} <span class=\"muted\">{}</span>", refs.join(" "));
+        let _ = write!(
+            s,
+            "<li>{label} <span class=\"muted\">{}</span>",
+            refs.join(" ")
+        );
         tree_node(s, child, path, index);
         s.push_str("</li>");
         path.pop();
@@ -715,7 +750,11 @@ fn render_file(
         fv.b.len(),
         ff.regions.len(),
         if ff.regions.len() == 1 { "" } else { "s" },
-        if ff.complete { "" } else { " (located so far: limit reached)" }
+        if ff.complete {
+            ""
+        } else {
+            " (located so far: limit reached)"
+        }
     );
     if !ff.complete {
         left_out.push(format!(
@@ -727,7 +766,10 @@ fn render_file(
 
     // Section map, to scale.
     let names = section_names(ff);
-    let _ = write!(s, "<h4 id=\"map-{i}\">Section map (to scale)</h4><p class=\"legend muted\" aria-hidden=\"true\"><span class=\"l0\"></span>section<span class=\"ld\"></span>section that differs<span class=\"lr\"></span>differing bytes</p>");
+    let _ = write!(
+        s,
+        "<h4 id=\"map-{i}\">Section map (to scale)</h4><p class=\"legend muted\" aria-hidden=\"true\"><span class=\"l0\"></span>section<span class=\"ld\"></span>section that differs<span class=\"lr\"></span>differing bytes</p>"
+    );
     for (side, data, secs) in [("A", &fv.a, &ff.secs_a), ("B", &fv.b, &ff.secs_b)] {
         svg_map(s, i, side, data.len(), secs, &ff.regions, &names, ff);
     }
@@ -772,17 +814,32 @@ fn render_file(
         build_info(s, i, ff.bi_a.as_ref(), ff.bi_b.as_ref());
     }
 
-    // Regions: those the findings point at first, then in file order.
+    // Regions: those the findings point at first, then round-robin over
+    // the sections (and the parts between them) so that one section with
+    // many regions does not hide the others; shown in file order.
     let mut order: Vec<usize> = linked.keys().copied().collect();
-    for ri in 0..ff.regions.len() {
-        if order.len() >= o.max_regions_per_file {
-            break;
-        }
+    order.truncate(o.max_regions_per_file);
+    let mut areas: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (ri, r) in ff.regions.iter().enumerate() {
         if !linked.contains_key(&ri) {
-            order.push(ri);
+            let key = sec_of(&ff.secs_a, r.a.start)
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
+            areas.entry(key).or_default().push(ri);
         }
     }
-    order.truncate(o.max_regions_per_file);
+    let mut queues: Vec<std::collections::VecDeque<usize>> =
+        areas.into_values().map(Into::into).collect();
+    while order.len() < o.max_regions_per_file && queues.iter().any(|q| !q.is_empty()) {
+        for q in &mut queues {
+            if order.len() >= o.max_regions_per_file {
+                break;
+            }
+            if let Some(ri) = q.pop_front() {
+                order.push(ri);
+            }
+        }
+    }
     order.sort_unstable();
     if !ff.regions.is_empty() {
         let _ = write!(
@@ -910,7 +967,11 @@ fn build_info(s: &mut String, i: usize, a: Option<&BuildInfo>, b: Option<&BuildI
         a.map(|x| x.go_version.clone()),
         b.map(|x| x.go_version.clone()),
     ));
-    rows.push(("path".into(), a.map(|x| x.path.clone()), b.map(|x| x.path.clone())));
+    rows.push((
+        "path".into(),
+        a.map(|x| x.path.clone()),
+        b.map(|x| x.path.clone()),
+    ));
     let m = |x: Option<&BuildInfo>| {
         x.and_then(|x| x.main.as_ref())
             .map(|m| format!("{} {} {}", m.path, m.version, m.sum))
@@ -961,14 +1022,22 @@ fn build_info(s: &mut String, i: usize, a: Option<&BuildInfo>, b: Option<&BuildI
             "<tr{}><th scope=\"row\" class=\"mono\">{}{}</th><td>{}</td><td>{}</td></tr>",
             if d { " class=\"diff\"" } else { "" },
             esc(&k),
-            if d { " <span aria-label=\"differs\">≠</span>" } else { "" },
+            if d {
+                " <span aria-label=\"differs\">≠</span>"
+            } else {
+                ""
+            },
             v(&x),
             v(&y)
         );
     }
     s.push_str("</tbody></table>");
     if total > 500 {
-        let _ = write!(s, "<p class=\"muted\">{} more dependencies not shown.</p>", total - 500);
+        let _ = write!(
+            s,
+            "<p class=\"muted\">{} more dependencies not shown.</p>",
+            total - 500
+        );
     }
 }
 
@@ -1033,19 +1102,34 @@ fn render_region(
     }
     s.push_str("</div>");
     // Strings.
-    let sa = strings(&fv.a, r.a.start.saturating_sub(o.context), (r.a.end.min(r.a.start + o.max_bytes_per_region) + o.context).min(fv.a.len()));
-    let sb = strings(&fv.b, r.b.start.saturating_sub(o.context), (r.b.end.min(r.b.start + o.max_bytes_per_region) + o.context).min(fv.b.len()));
+    let sa = strings(
+        &fv.a,
+        r.a.start.saturating_sub(o.context),
+        (r.a.end.min(r.a.start + o.max_bytes_per_region) + o.context).min(fv.a.len()),
+    );
+    let sb = strings(
+        &fv.b,
+        r.b.start.saturating_sub(o.context),
+        (r.b.end.min(r.b.start + o.max_bytes_per_region) + o.context).min(fv.b.len()),
+    );
     if !sa.is_empty() || !sb.is_empty() {
         s.push_str("<div class=\"sbs\">");
         for (side, mine, other) in [("A", &sa, &sb), ("B", &sb, &sa)] {
-            let _ = write!(s, "<div><h5 class=\"muted\">Strings in {side}</h5><ul class=\"strings mono\">");
+            let _ = write!(
+                s,
+                "<div><h5 class=\"muted\">Strings in {side}</h5><ul class=\"strings mono\">"
+            );
             for (off, t) in mine.iter().take(20) {
                 let d = !other.iter().any(|(_, u)| u == t);
                 let body = esc(&clip(t, 200));
                 let _ = write!(
                     s,
                     "<li><span class=\"off\">{off:#x}</span> {}</li>",
-                    if d { format!("<mark>{body}</mark>") } else { body }
+                    if d {
+                        format!("<mark>{body}</mark>")
+                    } else {
+                        body
+                    }
                 );
             }
             if mine.is_empty() {
@@ -1176,7 +1260,8 @@ mod tests {
 
     #[test]
     fn untrusted_strings_are_escaped() {
-        let bad = "<script>window.__pwned=1</script>\"onmouseover=alert(1) '</style>javascript:alert(2)";
+        let bad =
+            "<script>window.__pwned=1</script>\"onmouseover=alert(1) '</style>javascript:alert(2)";
         let a = format!("xx{bad}xx").into_bytes();
         let b = format!("yy{bad}yy").into_bytes();
         let r = quorate_diff::diff_bytes(bad, &a, &b, &quorate_diff::DiffOptions::default());

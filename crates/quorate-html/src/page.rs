@@ -35,10 +35,10 @@ pub const CSS: &str = r#"
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#30363d;--panel:#161b22;--accent:#4493f8;--bad:#ff7b72;--badbg:#3c1618;--good:#3fb950;--goodbg:#0f2d1a;--warn:#d29922;--warnbg:#2e2410;--mark:#6e1b1f;--markfg:#ffdcd7;--sec1:#1f4d8f;--sec2:#2a3f5f;--secd:#8e2f2a;--reg:#ff6a69}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-main{max-width:1200px;margin:0 auto;padding:0 1.25rem 3rem}
+main{max-width:1280px;margin:0 auto;padding:0 1.25rem 3rem}
 header.top{border-bottom:1px solid var(--line);background:var(--panel)}
-header.top div{max-width:1200px;margin:0 auto;padding:1rem 1.25rem}
-h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.25rem;margin:2rem 0 .6rem;padding-bottom:.3rem;border-bottom:1px solid var(--line)}
+header.top div{max-width:1280px;margin:0 auto;padding:1rem 1.25rem}
+h1{font-size:1.5rem;margin:.2rem 0}h1 code{font-size:.85em;background:var(--bg);padding:0 .3rem;border-radius:4px;border:1px solid var(--line)}h2{font-size:1.25rem;margin:2rem 0 .6rem;padding-bottom:.3rem;border-bottom:1px solid var(--line)}
 h3{font-size:1.05rem;margin:1.2rem 0 .4rem}h4{font-size:.95rem;margin:1rem 0 .3rem}
 a{color:var(--accent)}
 a:focus-visible,button:focus-visible,summary:focus-visible,[tabindex]:focus-visible{outline:3px solid var(--accent);outline-offset:2px;border-radius:3px}
@@ -48,7 +48,7 @@ code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
 .muted{color:var(--muted)}
 .verdict{display:inline-block;font-weight:700;padding:.1rem .55rem;border-radius:1rem;border:1px solid currentColor}
 .ok{color:var(--good);background:var(--goodbg)}.bad{color:var(--bad);background:var(--badbg)}.warn{color:var(--warn);background:var(--warnbg)}
-nav.toc ol{margin:.3rem 0;padding-left:1.3rem}
+nav.toc ol{margin:.3rem 0;padding-left:0;list-style:none;display:flex;flex-wrap:wrap;gap:.3rem 1.4rem}nav.toc h2{font-size:1rem;border:0;margin:1rem 0 0}
 .finding{border:1px solid var(--line);border-left:5px solid var(--bad);border-radius:6px;padding:.4rem 1rem .8rem;margin:1rem 0;background:var(--bg)}
 .finding.c-high{border-left-color:var(--bad)}.finding.c-medium{border-left-color:var(--warn)}.finding.c-low{border-left-color:var(--muted)}
 .badge{display:inline-block;font-size:12px;padding:0 .45rem;border-radius:.6rem;background:var(--panel);border:1px solid var(--line);margin-right:.3rem}
@@ -68,7 +68,7 @@ ul.tree li::before{content:"› ";color:var(--muted)}
 .legend .l0{background:var(--sec1)}.legend .ld{background:var(--secd)}.legend .lr{background:var(--reg)}
 .sbs{display:grid;grid-template-columns:1fr 1fr;gap:.8rem}
 .sbs>div{min-width:0}
-pre.hex{background:var(--panel);border:1px solid var(--line);border-radius:4px;padding:.4rem .5rem;overflow-x:auto;margin:.2rem 0;line-height:1.35}
+pre.hex{font-size:12px;background:var(--panel);border:1px solid var(--line);border-radius:4px;padding:.4rem .5rem;overflow-x:auto;margin:.2rem 0;line-height:1.35}
 mark{background:var(--mark);color:var(--markfg);border-radius:2px}
 .off{color:var(--muted)}
 details.region{border:1px solid var(--line);border-radius:6px;padding:.3rem .7rem;margin:.5rem 0}
@@ -135,7 +135,13 @@ pub fn csp() -> String {
 
 /// Wraps `body` (already escaped markup) into a full page titled `title`
 /// (raw text: escaped here). `toc` is a list of (anchor id, label).
-pub fn page(title: &str, heading: &str, summary: &str, toc: &[(&str, String)], body: &str) -> String {
+pub fn page(
+    title: &str,
+    heading: &str,
+    summary: &str,
+    toc: &[(&str, String)],
+    body: &str,
+) -> String {
     let mut s = String::with_capacity(body.len() + CSS.len() + JS.len() + 2048);
     let _ = write!(
         s,

@@ -43,7 +43,11 @@ fn quorum(s: &mut String, q: &Quorum) {
         s,
         "<section aria-labelledby=\"quorum\"><h2 id=\"quorum\">Quorum</h2><p><span class=\"verdict {}\">{}</span> {} of {} required distinct pinned key{} signed ({} signer{} in the policy){}</p></section>\n",
         if q.met { "ok" } else { "bad" },
-        if q.met { "QUORUM MET" } else { "QUORUM NOT MET" },
+        if q.met {
+            "QUORUM MET"
+        } else {
+            "QUORUM NOT MET"
+        },
         q.count,
         q.threshold,
         if q.threshold == 1 { "" } else { "s" },
@@ -54,7 +58,11 @@ fn quorum(s: &mut String, q: &Quorum) {
         } else {
             format!(
                 ": {}",
-                q.counted.iter().map(|c| esc(c)).collect::<Vec<_>>().join(", ")
+                q.counted
+                    .iter()
+                    .map(|c| esc(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         }
     );
@@ -81,13 +89,21 @@ fn signer_rows(s: &mut String, sigs: &[SignatureReport]) {
             why.push(esc(n));
         }
         let fpr = match (&r.fingerprint, &r.signing_key) {
-            (Some(f), Some(k)) => format!("{}<br><span class=\"muted\">subkey {}</span>", esc(f), esc(k)),
+            (Some(f), Some(k)) => format!(
+                "{}<br><span class=\"muted\">subkey {}</span>",
+                esc(f),
+                esc(k)
+            ),
             (f, _) => opt(f),
         };
         let _ = writeln!(
             s,
             "<tr{}><th scope=\"row\" class=\"mono val\">{}</th><td><span class=\"verdict {}\">{}</span> <span class=\"muted\">{}</span></td><td>{}</td><td class=\"mono val\">{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"val\">{}</td></tr>",
-            if r.verdict == Verdict::Good { "" } else { " class=\"diff\"" },
+            if r.verdict == Verdict::Good {
+                ""
+            } else {
+                " class=\"diff\""
+            },
             esc(&file),
             verdict_class(r.verdict),
             r.verdict.as_str(),
@@ -130,7 +146,11 @@ pub fn verify_report(r: &ReleaseReport, o: &VerifyHtmlOptions) -> String {
         body,
         "<section aria-labelledby=\"filetable\"><h2 id=\"filetable\">Files</h2><p><span class=\"verdict {}\">{}</span> {ok} match, {bad} differ, {missing} missing{}, {unreadable} unreadable, {} not listed</p>",
         if r.files_ok() { "ok" } else { "bad" },
-        if r.files_ok() { "FILES OK" } else { "FILES FAIL" },
+        if r.files_ok() {
+            "FILES OK"
+        } else {
+            "FILES FAIL"
+        },
         if r.require_all { "" } else { " (allowed)" },
         r.files.unlisted.len()
     );
@@ -244,7 +264,11 @@ pub fn attestation_report(r: &AttestationReport, o: &VerifyHtmlOptions) -> Strin
         let _ = writeln!(
             body,
             "<td><span class=\"verdict {}\">{}</span></td></tr>",
-            if a.quorum_met && a.disagree.is_empty() { "ok" } else { "bad" },
+            if a.quorum_met && a.disagree.is_empty() {
+                "ok"
+            } else {
+                "bad"
+            },
             if a.quorum_met && a.disagree.is_empty() {
                 "agreed".to_string()
             } else if a.disagree.is_empty() {
@@ -282,7 +306,11 @@ pub fn attestation_report(r: &AttestationReport, o: &VerifyHtmlOptions) -> Strin
     }
     body.push_str("</section>\n");
 
-    let title = format!("quorate verify: attestations {} {}", r.repo.display(), r.version);
+    let title = format!(
+        "quorate verify: attestations {} {}",
+        r.repo.display(),
+        r.version
+    );
     let heading = format!(
         "Attestations: <code>{}</code> {}",
         esc(&r.repo.display().to_string()),
