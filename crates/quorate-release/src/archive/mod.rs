@@ -23,8 +23,10 @@
 //!   1980–2107, even seconds), Unix permissions and "made by Unix", deflate
 //!   with the same compressor; no Zip64 (archives needing it are refused).
 //!
-//! The output is written to a temporary file beside it and renamed into
-//! place; on any error nothing is left behind.
+//! Hard-linked files are stored as separate files (except in
+//! [`pack_dir_gnu`], which follows GNU tar). The output is written to a
+//! temporary file beside it (mode 0644) and renamed into place; on any
+//! error nothing is left behind.
 
 mod deflate;
 mod tar;
@@ -401,7 +403,13 @@ fn copy_file(
         })
     };
     let mut f = File::open(abs).map_err(read_err)?;
-    let mut buf = vec![0u8; (256 * 1024).min(len as usize + 1).max(1)];
+    let mut buf = vec![
+        0u8;
+        usize::try_from(len)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+            .min(256 * 1024)
+    ];
     let mut left = len;
     loop {
         let n = match f.read(&mut buf) {

@@ -353,51 +353,69 @@ fn output_inside_the_tree_is_refused() {
     assert_eq!(names.len(), 2, "{names:?}");
 }
 
-/// An unreadable file. Tests run as root, which reads anything, so the
+/// An unreadable file, empty file or folder. Tests run as root, which reads anything, so the
 /// packer runs as root without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH
-/// (`setpriv`), for which a mode-000 file is unreadable as for anyone else.
+/// (`setpriv`), for which mode 000 means unreadable as for anyone else.
 #[test]
 fn unreadable_file_is_refused() {
-    let t = tmp();
-    fs::create_dir_all(t.path().join("tree")).unwrap();
-    fs::write(t.path().join("tree/a.txt"), "fine\n").unwrap();
-    fs::write(t.path().join("tree/secret"), "hidden\n").unwrap();
-    sh(t.path(), "chmod 000 tree/secret");
-    fs::create_dir_all(t.path().join("out")).unwrap();
     let root = nix_is_root();
     if root && !have("setpriv") {
         return;
     }
-    for format in ["tar.gz", "zip"] {
-        let out = t.path().join(format!("out/x.{format}"));
-        let bin = assert_cmd::cargo::cargo_bin("quorate");
-        let mut c = if root {
-            let mut c = Command::new("setpriv");
-            c.args([
-                "--inh-caps=-all",
-                "--bounding-set=-dac_override,-dac_read_search",
-            ])
-            .arg(bin);
-            c
-        } else {
-            Command::new(bin)
-        };
-        let o = c
-            .env("NO_COLOR", "1")
-            .arg("package")
-            .arg(t.path().join("tree"))
-            .args(["--format", format, "--mtime", MTIME, "-o"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{err}");
-        assert!(
-            err.contains("tree/secret") && err.contains("cannot read"),
-            "{err}"
-        );
-        let left: Vec<_> = fs::read_dir(t.path().join("out")).unwrap().collect();
-        assert!(left.is_empty(), "{format}: left behind: {left:?}");
+    for (what, setup, needle) in [
+        (
+            "file",
+            "printf 'hidden\\n' > tree/secret && chmod 000 tree/secret",
+            "tree/secret",
+        ),
+        (
+            "empty file",
+            ": > tree/secret && chmod 000 tree/secret",
+            "tree/secret",
+        ),
+        (
+            "folder",
+            "mkdir -p tree/locked/in && chmod 000 tree/locked",
+            "tree/locked",
+        ),
+    ] {
+        let t = tmp();
+        fs::create_dir_all(t.path().join("tree")).unwrap();
+        fs::write(t.path().join("tree/a.txt"), "fine\n").unwrap();
+        sh(t.path(), setup);
+        fs::create_dir_all(t.path().join("out")).unwrap();
+        for format in ["tar.gz", "zip"] {
+            let out = t.path().join(format!("out/x.{format}"));
+            let bin = assert_cmd::cargo::cargo_bin("quorate");
+            let mut c = if root {
+                let mut c = Command::new("setpriv");
+                c.args([
+                    "--inh-caps=-all",
+                    "--bounding-set=-dac_override,-dac_read_search",
+                ])
+                .arg(bin);
+                c
+            } else {
+                Command::new(bin)
+            };
+            let o = c
+                .env("NO_COLOR", "1")
+                .arg("package")
+                .arg(t.path().join("tree"))
+                .args(["--format", format, "--mtime", MTIME, "-o"])
+                .arg(&out)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+            assert!(
+                err.contains(needle) && err.contains("ermission denied"),
+                "{what}: {err}"
+            );
+            let left: Vec<_> = fs::read_dir(t.path().join("out")).unwrap().collect();
+            assert!(left.is_empty(), "{what} {format}: left behind: {left:?}");
+        }
+        sh(t.path(), "chmod -R u+rwx tree");
     }
 }
 
