@@ -393,7 +393,19 @@ fn guix_sigs_repository_matches_gpg_and_names_the_disagreeing_signer() {
     let Some(f) = fixture() else { return };
     let t = tmp();
     let repo = t.path().join("guix.sigs");
-    let kd = builder_keys(f, &repo, &["alice", "bob", "carol", "old", "lapsed"]);
+    let kd = builder_keys(
+        f,
+        &repo,
+        &[
+            "alice",
+            "bob",
+            "carol",
+            "old",
+            "lapsed",
+            "retired",
+            "superseded",
+        ],
+    );
     // Problem key files: a second copy of alice's key, a file with two
     // keys, an empty file.
     std::fs::copy(f.keys.join("alice.asc"), kd.join("alice2.asc")).unwrap();
@@ -433,6 +445,11 @@ fn guix_sigs_repository_matches_gpg_and_names_the_disagreeing_signer() {
         );
     }
     put_all("old", "old-2021.sig");
+    put_all("retired", "retired-2021.sig");
+    // superseded's signature is over the template, but its all.SHA256SUMS
+    // is another file: a signature over the wrong SHA256SUMS.
+    let d = put_all("superseded", "superseded-today.sig");
+    std::fs::write(d.join("all.SHA256SUMS"), &noncode).unwrap();
     put_all("lapsed", "lapsed-2022.sig");
     put_all("mallory", "mallory.sig");
     put_all("alice2", "alice.sig"); // alice's key again, in another folder
@@ -468,8 +485,33 @@ fn guix_sigs_repository_matches_gpg_and_names_the_disagreeing_signer() {
         ("lapsed", "EXPKEYSIG", "EXPIRED"),
         ("mallory", "NO_PUBKEY", "UNKNOWN"),
         ("old", "EXPKEYSIG", "GOOD"),
+        ("retired", "REVKEYSIG", "GOOD"),
+        ("superseded", "BADSIG", "BAD"),
     ];
-    let home = oracle_home(f, t.path(), &["alice", "bob", "carol", "old", "lapsed"]);
+    let home = oracle_home(
+        f,
+        t.path(),
+        &[
+            "alice",
+            "bob",
+            "carol",
+            "old",
+            "lapsed",
+            "retired",
+            "superseded",
+        ],
+    );
+    for who in ["alice", "bob"] {
+        let d = repo.join(v).join(who);
+        assert_eq!(
+            gpg_says(
+                &home,
+                &d.join("noncodesigned.SHA256SUMS.asc"),
+                &d.join("noncodesigned.SHA256SUMS")
+            ),
+            "GOODSIG"
+        );
+    }
     for (who, gpg_expected, _) in cases {
         let d = repo.join(v).join(who);
         assert_eq!(
@@ -527,13 +569,28 @@ fn guix_sigs_repository_matches_gpg_and_names_the_disagreeing_signer() {
             .unwrap()
             .contains("has no signature")
     );
-    for who in ["alice", "bob", "carol", "old"] {
+    for who in ["alice", "bob"] {
+        let s = signer(who);
+        let non = s["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["file"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("noncodesigned.SHA256SUMS.asc")
+            })
+            .unwrap();
+        assert_eq!(non["verdict"], "GOOD", "{s}");
+    }
+    for who in ["alice", "bob", "carol", "old", "retired"] {
         assert_eq!(signer(who)["counts"], true, "{who}");
     }
-    for who in ["alice2", "lapsed", "mallory", "nosig"] {
+    for who in ["alice2", "lapsed", "mallory", "nosig", "superseded"] {
         assert_eq!(signer(who)["counts"], false, "{who}");
     }
-    assert_eq!(rep["quorum"]["count"], 4);
+    assert_eq!(rep["quorum"]["count"], 5);
     let tarball = rep["artifacts"]
         .as_array()
         .unwrap()
