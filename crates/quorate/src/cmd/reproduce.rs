@@ -7,7 +7,9 @@
 //! folders on Ctrl-C. [`reproduce`] is public so `quorate demo` runs
 //! exactly what `quorate reproduce` runs.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use anyhow::{Context, bail};
@@ -144,12 +146,21 @@ pub struct Args {
 /// The temporary folders to remove on Ctrl-C.
 static CLEANUP: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Set once Ctrl-C (or SIGTERM/SIGHUP) arrived.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Exit code after an interruption (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: i32 = 130;
+
 /// Installs (once) a Ctrl-C / SIGTERM handler that removes the registered
-/// temporary folders and exits with 130.
+/// temporary folders and exits with 130. (The `go` processes of a build
+/// get the terminal's SIGINT themselves; the build then fails, and
+/// [`run`] leaves the exit to the handler.)
 fn install_interrupt_handler() {
     static ONCE: OnceLock<()> = OnceLock::new();
     ONCE.get_or_init(|| {
         let _ = ctrlc::set_handler(|| {
+            INTERRUPTED.store(true, Ordering::SeqCst);
             let dirs = CLEANUP
                 .lock()
                 .map(|d| d.clone())
@@ -157,8 +168,11 @@ fn install_interrupt_handler() {
             for d in dirs {
                 let _ = std::fs::remove_dir_all(&d);
             }
-            eprintln!("quorate reproduce: interrupted; temporary folders removed");
-            std::process::exit(130);
+            let _ = writeln!(
+                std::io::stderr(),
+                "quorate reproduce: interrupted; temporary folders removed"
+            );
+            std::process::exit(EXIT_INTERRUPTED);
         });
     });
 }
@@ -561,5 +575,14 @@ fn summary(o: &Outcome, ui: &Ui) {
 
 /// Runs `quorate reproduce`.
 pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
-    reproduce(&args, ui).map(|(code, _)| code)
+    let result = reproduce(&args, ui).map(|(code, _)| code);
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        // The handler is removing the temporary folders and exits with
+        // 130; a build that failed because Ctrl-C killed `go` must not
+        // race it with exit code 2.
+        loop {
+            std::thread::park();
+        }
+    }
+    result
 }

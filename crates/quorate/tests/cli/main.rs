@@ -15,3 +15,4 @@ mod sign;
 mod toolchain;
 mod verify_adversarial;
 mod verify_existing;
+mod reproduce;

@@ -1,0 +1,673 @@
+//! `quorate reproduce` end to end, with real git, the real official Go
+//! toolchain (`QUORATE_TEST_GOROOT`), real OpenPGP keys (the signing
+//! fixture, made by gpg) and a Nixpkgs-style patched copy of the toolchain.
+//!
+//! The release (the example module, two targets: linux-amd64, which the
+//! patched toolchain changes, and windows-amd64, which it does not) is
+//! built and signed by three signers once per run ([`fixture`]).
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use crate::sigfixture;
+use crate::util::{go_root, have, quorate, sh, tmp};
+
+const TARGETS: &[&str] = &["linux-amd64", "windows-amd64"];
+const VERSION: &str = "v0.1.0";
+
+fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello")
+}
+
+/// Runs git (a snippet after `git `) with a fixed identity and date.
+fn git(dir: &Path, script: &str) -> String {
+    sh(
+        dir,
+        &format!(
+            "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null \
+             GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t \
+             GIT_AUTHOR_DATE=2025-11-20T10:00:00Z GIT_COMMITTER_DATE=2025-11-20T10:00:00Z; git {script}"
+        ),
+    )
+}
+
+/// The example module with `targets`, changed by `edit`, committed and
+/// tagged v0.1.0 in `dir`.
+fn make_repo(dir: &Path, edit: impl FnOnce(&Path)) {
+    std::fs::create_dir_all(dir).unwrap();
+    sh(dir, &format!("cp -R {}/. .", example_dir().display()));
+    let config = std::fs::read_to_string(dir.join("quorate.toml")).unwrap();
+    let start = config.find("targets = [").unwrap();
+    let len = config[start..].find(']').unwrap();
+    let list = TARGETS
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let config = format!(
+        "{}targets = [{list}]{}",
+        &config[..start],
+        &config[start + len + 1..]
+    );
+    std::fs::write(dir.join("quorate.toml"), config).unwrap();
+    edit(dir);
+    git(
+        dir,
+        "init -q && git add . && git commit -q -m release && git tag v0.1.0",
+    );
+}
+
+/// `quorate` with the official test toolchain.
+fn q(goroot: &Path) -> assert_cmd::Command {
+    let mut c = quorate();
+    c.env("QUORATE_GO", goroot).env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    goroot: PathBuf,
+    /// The maintainer's repository (the release was built there).
+    repo: PathBuf,
+    /// The published release: dist/v0.1.0 plus three signatures.
+    release: PathBuf,
+    /// threshold 2 of alice, bob, carol.
+    policy: PathBuf,
+    keys: PathBuf,
+}
+
+/// Builds the release once and signs it as alice, bob and carol.
+fn fixture() -> Option<&'static Fixture> {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    let goroot = go_root()?;
+    if !have("git") {
+        return None;
+    }
+    let sigs = sigfixture::fixture()?;
+    Some(F.get_or_init(|| {
+        let dir = tmp();
+        let repo = dir.path().join("maintainer");
+        make_repo(&repo, |_| {});
+        let out = q(&goroot).current_dir(&repo).arg("build").output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let release = dir.path().join("downloaded-release");
+        sigfixture::copy_dir(&repo.join("dist").join(VERSION), &release);
+        for who in ["alice", "bob", "carol"] {
+            quorate()
+                .arg("sign")
+                .arg(release.join(format!("manifest-{VERSION}.txt")))
+                .args(["--signer", who, "--key"])
+                .arg(sigs.keys.join(format!("{who}-secret.asc")))
+                .assert()
+                .success();
+        }
+        let policy = sigs.policy(dir.path(), 2, &["alice", "bob", "carol"]);
+        Fixture {
+            goroot,
+            repo,
+            release,
+            policy,
+            keys: sigs.keys.clone(),
+            dir,
+        }
+    }))
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(out)
+        )
+    })
+}
+
+/// Entries of `dir` whose names start with `.quorate-reproduce-`.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".quorate-reproduce-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A fresh TMPDIR for one quorate run, so that leftovers can be counted.
+fn tmpdir(t: &Path) -> PathBuf {
+    let d = t.join("tmpdir");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn statuses(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["artifacts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no artifacts in {v}"))
+        .iter()
+        .map(|a| {
+            (
+                a["path"].as_str().unwrap().to_string(),
+                a["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn manifest_paths(release: &Path) -> Vec<String> {
+    std::fs::read_to_string(release.join(format!("manifest-{VERSION}.txt")))
+        .unwrap()
+        .lines()
+        .map(|l| l[66..].to_string())
+        .collect()
+}
+
+#[test]
+fn reproduces_a_signed_release_from_a_fresh_clone_and_attests_it() {
+    let Some(f) = fixture() else { return };
+    let t = tmp();
+    // A second builder clones the project somewhere else.
+    let clone = t.path().join("elsewhere/hello");
+    std::fs::create_dir_all(clone.parent().unwrap()).unwrap();
+    git(
+        t.path(),
+        &format!("clone -q {} {}", f.repo.display(), clone.display()),
+    );
+    let head_before = git(&clone, "rev-parse HEAD");
+    let tmpd = tmpdir(t.path());
+    let out_dir = t.path().join("rebuilt");
+    let out = q(&f.goroot)
+        .env("TMPDIR", &tmpd)
+        .arg("reproduce")
+        .arg("--release")
+        .arg(&f.release)
+        .arg("--source")
+        .arg(&clone)
+        .arg("--policy")
+        .arg(&f.policy)
+        .arg("--out")
+        .arg(&out_dir)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["reproduced"], true, "{v}");
+    let expected: Vec<(String, String)> = manifest_paths(&f.release)
+        .into_iter()
+        .map(|p| (p, "REPRODUCED".to_string()))
+        .collect();
+    assert_eq!(statuses(&v), expected);
+    assert_eq!(v["counts"]["reproduced"], expected.len());
+    assert_eq!(v["verification"]["quorum"]["met"], true);
+    assert_eq!(v["verification"]["quorum"]["count"], 3);
+    assert_eq!(v["git_ref"], VERSION);
+    assert_eq!(v["toolchain"]["official"], true);
+    assert_eq!(
+        v["commit"].as_str().unwrap(),
+        git(&f.repo, "rev-parse v0.1.0").trim()
+    );
+    // The rebuilt manifest is byte-identical to the published one, and
+    // reproduce.json beside it is the report printed.
+    assert_eq!(
+        std::fs::read(out_dir.join(format!("manifest-{VERSION}.txt"))).unwrap(),
+        std::fs::read(f.release.join(format!("manifest-{VERSION}.txt"))).unwrap()
+    );
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("reproduce.json")).unwrap()).unwrap();
+    assert_eq!(written, v);
+    sh(
+        &out_dir,
+        &format!("sha256sum -c --quiet manifest-{VERSION}.txt"),
+    );
+    // The builder's clone was only read; no temporary folder is left.
+    assert_eq!(git(&clone, "rev-parse HEAD"), head_before);
+    assert_eq!(git(&clone, "status --porcelain --ignored"), "");
+    assert!(leftovers(&tmpd).is_empty(), "{:?}", leftovers(&tmpd));
+    assert!(leftovers(t.path()).is_empty(), "{:?}", leftovers(t.path()));
+
+    // Again, text report, attesting as a fourth builder into a sigs repo.
+    let sigs = t.path().join("release-sigs");
+    std::fs::create_dir(&sigs).unwrap();
+    git(&sigs, "init -q .");
+    let out = q(&f.goroot)
+        .env("TMPDIR", &tmpd)
+        .arg("reproduce")
+        .arg("--release")
+        .arg(&f.release)
+        .arg("--source")
+        .arg(&clone)
+        .args(["--ref", VERSION, "--policy"])
+        .arg(&f.policy)
+        .args(["--attest", "--signer", "alice", "--repo"])
+        .arg(&sigs)
+        .arg("--key")
+        .arg(f.keys.join("alice-secret.asc"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("REPRODUCED  hello-linux-amd64-{VERSION}/hellod")),
+        "{text}"
+    );
+    assert!(stderr(&out).contains("REPRODUCED: all"), "{}", stderr(&out));
+    for file in [
+        format!("manifest-{VERSION}.txt"),
+        format!("manifest-alice-{VERSION}.sig"),
+        "build.json".to_string(),
+    ] {
+        assert!(
+            sigs.join(VERSION).join("alice").join(&file).is_file(),
+            "{file}"
+        );
+    }
+    assert!(git(&sigs, "log --oneline").contains("alice"));
+    let one = sigfixture::fixture()
+        .unwrap()
+        .policy(t.path(), 1, &["alice"]);
+    quorate()
+        .args(["verify", "--attestations"])
+        .arg(&sigs)
+        .args(["--version", VERSION, "--policy"])
+        .arg(&one)
+        .assert()
+        .code(0);
+    assert!(leftovers(&tmpd).is_empty(), "{:?}", leftovers(&tmpd));
+}
+
+#[test]
+fn a_patched_toolchain_is_named_for_the_binaries_and_archives() {
+    let Some(f) = fixture() else { return };
+    let t = tmp();
+    let patched = t.path().join("go-nixpkgs");
+    quorate()
+        .args(["toolchain", "patch-nixpkgs", "--from"])
+        .arg(&f.goroot)
+        .arg("--to")
+        .arg(&patched)
+        .args(["--seed", "s"])
+        .assert()
+        .success();
+    let tmpd = tmpdir(t.path());
+    let out_dir = t.path().join("rebuilt");
+    let out = q(&f.goroot)
+        .env("TMPDIR", &tmpd)
+        .arg("reproduce")
+        .arg("--release")
+        .arg(&f.release)
+        .arg("--source")
+        .arg(&f.repo)
+        .arg("--policy")
+        .arg(&f.policy)
+        .arg("--toolchain")
+        .arg(&patched)
+        .arg("--allow-patched")
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("PATCHED toolchain"), "{err}");
+    assert!(
+        err.contains("NOT REPRODUCED") && err.contains("most likely cause: patched-toolchain"),
+        "{err}"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("reproduce.json")).unwrap()).unwrap();
+    let linux = [
+        format!("hello-linux-amd64-{VERSION}.tar.gz"),
+        format!("hello-linux-amd64-{VERSION}/hellocli"),
+        format!("hello-linux-amd64-{VERSION}/hellod"),
+    ];
+    for a in v["artifacts"].as_array().unwrap() {
+        let path = a["path"].as_str().unwrap();
+        if linux.iter().any(|l| l == path) {
+            assert_eq!(a["status"], "DIFFERENT", "{a}");
+            assert_eq!(
+                a["causes"][0], "patched-toolchain",
+                "{path}: {}",
+                a["causes"]
+            );
+            assert!(!a["explanation"]["findings"].as_array().unwrap().is_empty());
+            assert!(
+                text.contains(&format!("DIFFERENT   {path}  (patched-toolchain")),
+                "{text}"
+            );
+        } else {
+            // Windows programs never read those files; source and vendor
+            // archives hold no binaries.
+            assert_eq!(a["status"], "REPRODUCED", "{a}");
+        }
+    }
+    let first = &v["causes"][0];
+    assert_eq!(first["cause"], "patched-toolchain");
+    assert_eq!(first["artifacts"].as_array().unwrap().len(), linux.len());
+    let evidence = first["evidence"].to_string();
+    for pkg in ["-tzdata-", "-iana-etc-", "-mailcap-"] {
+        assert!(evidence.contains(pkg), "{pkg} in {evidence}");
+    }
+    assert!(first["fix"].as_str().unwrap().contains("unpatched"));
+    assert_eq!(v["toolchain"]["official"], false);
+    assert!(
+        text.contains("explanations (A = published, B = rebuild)"),
+        "{text}"
+    );
+    assert!(leftovers(&tmpd).is_empty());
+    assert!(leftovers(t.path()).is_empty());
+}
+
+/// Runs a reproduction expected to fail with exit 2; returns stderr after
+/// checking that no temporary folder is left.
+fn fails(
+    f: &Fixture,
+    t: &Path,
+    args: &[&str],
+    setup: impl FnOnce(&mut assert_cmd::Command),
+) -> String {
+    let tmpd = tmpdir(t);
+    let mut c = q(&f.goroot);
+    c.env("TMPDIR", &tmpd).arg("reproduce").args(args);
+    setup(&mut c);
+    let out = c.output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(err.contains("error:"), "{err}");
+    assert!(leftovers(&tmpd).is_empty(), "{:?}", leftovers(&tmpd));
+    assert!(leftovers(t).is_empty(), "{:?}", leftovers(t));
+    err
+}
+
+#[test]
+fn bad_inputs_exit_2_naming_what_is_missing() {
+    let Some(f) = fixture() else { return };
+    let t = tmp();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let (release, repo, policy) = (s(&f.release), s(&f.repo), s(&f.policy));
+
+    // A release folder without a manifest.
+    let no_manifest = t.path().join("no-manifest");
+    sigfixture::copy_dir(&f.release, &no_manifest);
+    std::fs::remove_file(no_manifest.join(format!("manifest-{VERSION}.txt"))).unwrap();
+    let err = fails(
+        f,
+        t.path(),
+        &[
+            "--release",
+            &s(&no_manifest),
+            "--source",
+            &repo,
+            "--policy",
+            &policy,
+        ],
+        |_| {},
+    );
+    assert!(
+        err.contains("no manifest-<version>.txt") && err.contains("no-manifest"),
+        "{err}"
+    );
+
+    // A tag that does not exist.
+    let err = fails(
+        f,
+        t.path(),
+        &[
+            "--release",
+            &release,
+            "--source",
+            &repo,
+            "--ref",
+            "v9.9.9",
+            "--policy",
+            &policy,
+        ],
+        |_| {},
+    );
+    assert!(
+        err.contains("\"v9.9.9\"") && err.contains("its tags: v0.1.0"),
+        "{err}"
+    );
+
+    // A source that is not a repository.
+    let err = fails(
+        f,
+        t.path(),
+        &[
+            "--release",
+            &release,
+            "--source",
+            &s(&t.path().join("nothing")),
+            "--no-verify",
+        ],
+        |_| {},
+    );
+    assert!(
+        err.contains("git clone") && err.contains("nothing"),
+        "{err}"
+    );
+
+    // No quorate.toml at the tag.
+    let bare = t.path().join("no-config");
+    make_repo(&bare, |d| {
+        std::fs::remove_file(d.join("quorate.toml")).unwrap()
+    });
+    let err = fails(
+        f,
+        t.path(),
+        &[
+            "--release",
+            &release,
+            "--source",
+            &s(&bare),
+            "--policy",
+            &policy,
+        ],
+        |_| {},
+    );
+    assert!(
+        err.contains("no quorate.toml in that commit") && err.contains("v0.1.0"),
+        "{err}"
+    );
+
+    // A toolchain that cannot be had.
+    let empty_cache = t.path().join("empty-cache");
+    std::fs::create_dir(&empty_cache).unwrap();
+    let err = fails(
+        f,
+        t.path(),
+        &[
+            "--release",
+            &release,
+            "--source",
+            &repo,
+            "--policy",
+            &policy,
+        ],
+        |c| {
+            c.env_remove("QUORATE_GO")
+                .env("PATH", "/usr/bin:/bin")
+                .env("QUORATE_CACHE", &empty_cache);
+        },
+    );
+    assert!(
+        err.contains("no official Go 1.27.3 toolchain found")
+            && err.contains("quorate toolchain install 1.27.3"),
+        "{err}"
+    );
+
+    // A build that fails.
+    let broken = t.path().join("broken");
+    make_repo(&broken, |d| {
+        let main = d.join("cmd/hellod/main.go");
+        let mut text = std::fs::read_to_string(&main).unwrap();
+        text.push_str("\nfunc broken() { this is not Go }\n");
+        std::fs::write(main, text).unwrap();
+    });
+    let err = fails(
+        f,
+        t.path(),
+        &[
+            "--release",
+            &release,
+            "--source",
+            &s(&broken),
+            "--policy",
+            &policy,
+        ],
+        |_| {},
+    );
+    assert!(
+        err.contains("go build failed") && err.contains("linux-amd64"),
+        "{err}"
+    );
+
+    // An --out folder that holds something else.
+    let busy = t.path().join("busy");
+    std::fs::create_dir(&busy).unwrap();
+    std::fs::write(busy.join("precious.txt"), b"keep me").unwrap();
+    let err = fails(
+        f,
+        t.path(),
+        &[
+            "--release",
+            &release,
+            "--source",
+            &repo,
+            "--no-verify",
+            "--out",
+            &s(&busy),
+        ],
+        |_| {},
+    );
+    assert!(err.contains("is not an earlier reproduction"), "{err}");
+    assert_eq!(
+        std::fs::read(busy.join("precious.txt")).unwrap(),
+        b"keep me"
+    );
+}
+
+#[test]
+fn a_release_that_does_not_verify_is_not_rebuilt() {
+    let Some(f) = fixture() else { return };
+    let t = tmp();
+    let rel = t.path().join("release");
+    sigfixture::copy_dir(&f.release, &rel);
+    // Only alice's signature is left: the threshold is 2.
+    for who in ["bob", "carol"] {
+        std::fs::remove_file(rel.join(format!("manifest-{who}-{VERSION}.sig"))).unwrap();
+    }
+    let tmpd = tmpdir(t.path());
+    let out = q(&f.goroot)
+        .env("TMPDIR", &tmpd)
+        .arg("reproduce")
+        .arg("--release")
+        .arg(&rel)
+        .arg("--source")
+        .arg(&f.repo)
+        .arg("--policy")
+        .arg(&f.policy)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["reproduced"], false);
+    assert_eq!(v["verification"]["quorum"]["met"], false);
+    assert_eq!(v["verification"]["quorum"]["count"], 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("does not verify") && !err.contains("rebuilding"),
+        "{err}"
+    );
+    assert!(leftovers(&tmpd).is_empty());
+
+    // --no-verify rebuilds anyway, with a warning.
+    let out = q(&f.goroot)
+        .env("TMPDIR", &tmpd)
+        .arg("reproduce")
+        .arg("--release")
+        .arg(&rel)
+        .arg("--source")
+        .arg(&f.repo)
+        .arg("--no-verify")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("NOT verified"));
+}
+
+/// Ctrl-C (SIGINT to the whole process group, as a terminal sends it)
+/// during the build: exit 130, nothing left in TMPDIR.
+#[test]
+fn ctrl_c_during_the_build_leaves_nothing_behind() {
+    use std::os::unix::process::CommandExt;
+    let Some(f) = fixture() else { return };
+    let t = tmp();
+    let tmpd = tmpdir(t.path());
+    // A fresh Go build cache makes the build last long enough to interrupt.
+    let cache = t.path().join("fresh-cache");
+    std::fs::create_dir(&cache).unwrap();
+    let exe = assert_cmd::cargo::cargo_bin("quorate");
+    let mut child = Command::new(exe)
+        .env("NO_COLOR", "1")
+        .env("QUORATE_CACHE", &cache)
+        .env("QUORATE_GO", &f.goroot)
+        .env("TMPDIR", &tmpd)
+        .arg("reproduce")
+        .arg("--release")
+        .arg(&f.release)
+        .arg("--source")
+        .arg(&f.repo)
+        .arg("--no-verify")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("==> rebuilding") {
+            break;
+        }
+    }
+    assert!(seen.contains("==> rebuilding"), "{seen}");
+    assert_eq!(
+        leftovers(&tmpd).len(),
+        1,
+        "the workspace exists during the build"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let ok = Command::new("kill")
+        .args(["-INT", "--", &format!("-{pid}")])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    for line in lines {
+        seen.push_str(&line.unwrap_or_default());
+        seen.push('\n');
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{seen}");
+    assert!(
+        seen.contains("interrupted; temporary folders removed"),
+        "{seen}"
+    );
+    assert!(leftovers(&tmpd).is_empty(), "{:?}", leftovers(&tmpd));
+    let _ = &f.dir;
+}
