@@ -280,7 +280,7 @@ pub fn find_release_files(dir: &Path) -> Result<ReleaseFiles, AttestError> {
         [] => {
             return Err(AttestError::Release {
                 path: dir.to_path_buf(),
-                reason: "no manifest-<version>.txt here\nhint: give the folder that holds the downloaded release and its manifest".into(),
+                reason: "no manifest-<version>.txt here\nhint: give the folder that holds the downloaded release and its manifest; for a SHA256SUMS file use `quorate verify SHA256SUMS --signatures SHA256SUMS.asc --keys-dir KEYS --threshold N`".into(),
             });
         }
         [one] => (*one).clone(),

@@ -326,3 +326,73 @@ fn human_output_names_verdicts_and_quorum() {
         "{out}"
     );
 }
+
+#[test]
+fn policy_init_add_show() {
+    let Some(f) = fixture() else { return };
+    let t = tmp();
+    let p = t.path().join("release-policy.toml");
+    quorate()
+        .args(["policy", "init", "--threshold", "2", "-o"])
+        .arg(&p)
+        .assert()
+        .success();
+    // Threshold 2 with one signer is refused, and the file is left as it was.
+    let before = std::fs::read_to_string(&p).unwrap();
+    let o = quorate()
+        .args(["policy", "add", "--policy"])
+        .arg(&p)
+        .args(["--name", "alice", "--key"])
+        .arg(f.keys.join("alice.asc"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("threshold 2 exceeds the 1"));
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), before);
+    quorate()
+        .args(["policy", "add", "--policy"])
+        .arg(&p)
+        .args(["--name", "alice", "--threshold", "1", "--key"])
+        .arg(f.keys.join("alice-secret.asc"))
+        .assert()
+        .success();
+    // Only the public key is copied beside the policy.
+    let copied = std::fs::read_to_string(t.path().join("keys/alice.asc")).unwrap();
+    assert!(copied.contains("PUBLIC KEY") && !copied.contains("PRIVATE KEY"));
+    quorate()
+        .args(["policy", "add", "--policy"])
+        .arg(&p)
+        .args(["--name", "dave", "--threshold", "2", "--ssh-key"])
+        .arg(f.ssh.join("dave.pub"))
+        .assert()
+        .success();
+    let o = quorate()
+        .args(["policy", "show", "--json", "--policy"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["threshold"], 2);
+    assert_eq!(v["signers"][0]["fingerprint"], f.fpr("alice"));
+    assert!(
+        v["signers"][1]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .starts_with("SHA256:")
+    );
+    // The policy works for verify: alice's gpg signature and dave's SSH one.
+    let rel = t.path().join("r");
+    let m = f.release(&rel);
+    f.put_sig("alice.sig", &rel, "alice");
+    quorate()
+        .args(["sign"])
+        .arg(&m)
+        .args(["--signer", "dave", "--ssh-key"])
+        .arg(f.ssh.join("dave"))
+        .assert()
+        .success();
+    let (code, v) = verify_json(&rel, &p, &[]);
+    assert_eq!(v["quorum"]["count"], 2, "{v}");
+    assert_eq!(code, 0);
+}
