@@ -896,8 +896,7 @@ fn svg_map(
         secs.iter().filter(|x| !x.data.is_empty()).count(),
         if ndiff == 1 { "" } else { "s" }
     );
-    let mut k = 0;
-    for sec in secs.iter().filter(|x| !x.data.is_empty()) {
+    for (k, sec) in secs.iter().filter(|x| !x.data.is_empty()).enumerate() {
         let x = sec.file_off as f64 * scale;
         let w = (sec.data.len() as f64 * scale).max(0.6);
         let cls = if differs(ff, &sec.name) {
@@ -907,7 +906,6 @@ fn svg_map(
         } else {
             "s1"
         };
-        k += 1;
         let si = names.iter().position(|n| n == &sec.name).unwrap_or(0);
         let _ = write!(
             s,
@@ -1167,6 +1165,7 @@ fn strings(data: &[u8], from: usize, to: usize) -> Vec<(usize, String)> {
 }
 
 /// Hex lines of `data[w]`, 16 bytes a line, bytes in `mark` wrapped in `<mark>`.
+#[allow(clippy::needless_range_loop)] // offsets drive both columns and the marks
 fn hex(s: &mut String, data: &[u8], w: Range<usize>, mark: Range<usize>) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let w = w.start.min(data.len())..w.end.min(data.len());
@@ -1243,7 +1242,7 @@ mod tests {
         let mut s = String::new();
         hex(&mut s, data, 0..data.len(), 4..12);
         assert!(s.contains("<mark>3c 73"));
-        assert!(s.contains("<mark>&lt;script&gt;</mark>&amp;&quot;&#39;x.."));
+        assert!(s.contains("<mark>&lt;script&gt;</mark>&amp;&quot;&#39;x\n") && s.contains("..ABCDEFGHIJ\n"));
         assert!(!s.contains("<script>"));
         assert_eq!(s.lines().count(), 2);
     }

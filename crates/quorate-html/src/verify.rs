@@ -39,9 +39,9 @@ fn opt(s: &Option<String>) -> String {
 }
 
 fn quorum(s: &mut String, q: &Quorum) {
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<section aria-labelledby=\"quorum\"><h2 id=\"quorum\">Quorum</h2><p><span class=\"verdict {}\">{}</span> {} of {} required distinct pinned key{} signed ({} signer{} in the policy){}</p></section>\n",
+        "<section aria-labelledby=\"quorum\"><h2 id=\"quorum\">Quorum</h2><p><span class=\"verdict {}\">{}</span> {} of {} required distinct pinned key{} signed ({} signer{} in the policy){}</p></section>",
         if q.met { "ok" } else { "bad" },
         if q.met {
             "QUORUM MET"
@@ -331,4 +331,129 @@ pub fn attestation_report(r: &AttestationReport, o: &VerifyHtmlOptions) -> Strin
         ("signers", "Signers".to_string()),
     ];
     page(&title, &heading, &summary, &toc, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quorate_attest::attest::{ArtifactAgreement, SignerAttestation};
+    use quorate_attest::verify::Scheme;
+    use quorate_manifest::{CheckEntry, CheckReport, Digest};
+
+    const BAD: &str = "<script>window.__pwned=1</script>\"onmouseover='x'";
+
+    fn sig(file: &str, signer: &str, v: Verdict) -> SignatureReport {
+        let mut r = SignatureReport::new(Scheme::Ssh);
+        r.file = file.into();
+        r.signer = Some(signer.into());
+        r.verdict = v;
+        r.fingerprint = Some(format!("SHA256:{signer}"));
+        r.counts = v == Verdict::Good;
+        r
+    }
+
+    fn quorum(met: bool) -> Quorum {
+        Quorum {
+            threshold: 2,
+            signers: 3,
+            count: if met { 2 } else { 1 },
+            counted: vec!["alice".into(), BAD.into()],
+            met,
+        }
+    }
+
+    #[test]
+    fn verify_page_lists_signers_quorum_files_escaped() {
+        let r = ReleaseReport {
+            dir: "dist/v1".into(),
+            manifest: "dist/v1/manifest-v1.txt".into(),
+            version: "v1".into(),
+            signatures: vec![
+                sig("manifest-alice-v1.sshsig", "alice", Verdict::Good),
+                sig(&format!("manifest-{BAD}-v1.sig"), BAD, Verdict::Unknown),
+            ],
+            ignored: vec![],
+            quorum: quorum(false),
+            files: CheckReport {
+                entries: vec![
+                    CheckEntry {
+                        path: "ok.tar.gz".into(),
+                        expected: Digest([1; 32]),
+                        status: EntryStatus::Match,
+                    },
+                    CheckEntry {
+                        path: BAD.into(),
+                        expected: Digest([2; 32]),
+                        status: EntryStatus::Mismatch {
+                            actual: Digest([3; 32]),
+                        },
+                    },
+                ],
+                unlisted: vec![],
+            },
+            require_all: false,
+            ok: false,
+        };
+        let h = verify_report(&r, &VerifyHtmlOptions::default());
+        assert!(h.contains("QUORUM NOT MET"));
+        assert!(h.contains(">GOOD</span>") && h.contains(">UNKNOWN</span>"));
+        assert!(h.contains("SHA256:alice"));
+        assert!(h.contains(">MISMATCH</span>"));
+        assert!(h.contains(&"03".repeat(32)));
+        // The mismatch is listed before the match.
+        assert!(h.find("MISMATCH").unwrap() < h.find(">MATCH<").unwrap());
+        assert!(!h.contains("<script>window"));
+        assert!(h.contains(
+            "&lt;script&gt;window.__pwned=1&lt;/script&gt;&quot;onmouseover=&#39;x&#39;"
+        ));
+        assert_eq!(h.matches("<script>").count(), 1);
+    }
+
+    #[test]
+    fn attestation_matrix_marks_disagreement() {
+        let (good, other) = (Digest([0xaa; 32]), Digest([0xbb; 32]));
+        let signer = |n: &str| SignerAttestation {
+            signer: n.into(),
+            signatures: vec![sig("manifest.sig", n, Verdict::Good)],
+            counts: true,
+            problem: None,
+            build: None,
+        };
+        let r = AttestationReport {
+            repo: "sigs".into(),
+            version: "v1".into(),
+            signers: vec![signer("alice"), signer("bob"), signer(BAD)],
+            quorum: quorum(true),
+            artifacts: vec![
+                ArtifactAgreement {
+                    path: "tapd-linux-amd64.tar.gz".into(),
+                    digests: vec![
+                        (good.clone(), vec!["alice".into(), "bob".into()]),
+                        (other.clone(), vec![BAD.into()]),
+                    ],
+                    majority: Some(good.clone()),
+                    disagree: vec![BAD.into()],
+                    absent: vec![],
+                    quorum_met: true,
+                },
+                ArtifactAgreement {
+                    path: "tapd-src.tar.gz".into(),
+                    digests: vec![(good.clone(), vec!["alice".into(), "bob".into()])],
+                    majority: Some(good),
+                    disagree: vec![],
+                    absent: vec![BAD.into()],
+                    quorum_met: true,
+                },
+            ],
+            ok: false,
+        };
+        let h = attestation_report(&r, &VerifyHtmlOptions::default());
+        assert!(h.contains("NOT AGREED"));
+        assert!(h.contains("<mark>bbbbbbbbbbbb</mark>"));
+        assert!(h.contains("1 disagree"));
+        assert!(h.contains(">absent</span>"));
+        assert_eq!(h.matches("<tr id=\"a-0\" class=\"diff\">").count(), 1);
+        assert!(!h.contains("<script>window"));
+        assert_eq!(h.matches("<script>").count(), 1);
+    }
 }
