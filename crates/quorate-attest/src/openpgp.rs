@@ -349,6 +349,20 @@ pub fn verify_detached(
         .collect()
 }
 
+/// Line ends as text-mode signatures hash them: every LF preceded by CR.
+fn to_crlf(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + data.len() / 32);
+    let mut prev = 0u8;
+    for &b in data {
+        if b == b'\n' && prev != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        prev = b;
+    }
+    out
+}
+
 fn revocation_text(sigs: &[&Signature]) -> (bool, String) {
     let mut hard = false;
     let mut parts = Vec::new();
@@ -452,6 +466,15 @@ fn check_one(
     if t > now + CLOCK_SKEW {
         return r.bad(format!("signature dated {} is in the future", rfc3339(t)));
     }
+    // Text-mode signatures (`gpg --textmode`) hash the data with CRLF line
+    // ends (RFC 9580 §5.2.1.2).
+    let text_data;
+    let data = if sig.typ() == SignatureType::Text {
+        text_data = to_crlf(data);
+        &text_data[..]
+    } else {
+        data
+    };
     if let Err(e) = sig.verify_message(&key, data) {
         return r.bad(format!(
             "does not verify: the signature is not over this manifest, or it was altered ({e})"

@@ -234,6 +234,7 @@ fn build() -> Fixture {
         sign(&f, n, &format!("{n}.sig"), &[]);
     }
     sign(&f, "alice", "alice.asc", &["--armor"]);
+    sign(&f, "bob", "bob-text.sig", &["--textmode"]);
     sign(&f, "bob", "bob-sha1.sig", &["--digest-algo", "SHA1"]);
     sign(
         &f,

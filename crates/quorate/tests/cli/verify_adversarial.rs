@@ -686,3 +686,23 @@ fn a36_policy_without_trust_and_no_policy_is_an_error_with_hint() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("hint:"));
 }
+
+#[test]
+fn a37_textmode_signature_is_good() {
+    let Some(f) = fixture() else { return };
+    let out = std::process::Command::new("gpg")
+        .args(["--list-packets"])
+        .arg(f.sigs.join("bob-text.sig"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("sigclass 0x01"),
+        "gpg made a text-mode signature"
+    );
+    let (code, v, _t) = run_case(f, &[("bob-text.sig", "bob")], 1, &["bob"], &[]);
+    assert_eq!(
+        verdicts(&v),
+        vec![(manifest_name("bob", "sig"), "GOOD".into())]
+    );
+    assert_eq!(code, 0);
+}
