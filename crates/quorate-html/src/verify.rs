@@ -428,17 +428,17 @@ mod tests {
                 ArtifactAgreement {
                     path: "tapd-linux-amd64.tar.gz".into(),
                     digests: vec![
-                        (good.clone(), vec!["alice".into(), "bob".into()]),
-                        (other.clone(), vec![BAD.into()]),
+                        (good, vec!["alice".into(), "bob".into()]),
+                        (other, vec![BAD.into()]),
                     ],
-                    majority: Some(good.clone()),
+                    majority: Some(good),
                     disagree: vec![BAD.into()],
                     absent: vec![],
                     quorum_met: true,
                 },
                 ArtifactAgreement {
                     path: "tapd-src.tar.gz".into(),
-                    digests: vec![(good.clone(), vec!["alice".into(), "bob".into()])],
+                    digests: vec![(good, vec!["alice".into(), "bob".into()])],
                     majority: Some(good),
                     disagree: vec![],
                     absent: vec![BAD.into()],
