@@ -671,3 +671,80 @@ fn ctrl_c_during_the_build_leaves_nothing_behind() {
     assert!(leftovers(&tmpd).is_empty(), "{:?}", leftovers(&tmpd));
     let _ = &f.dir;
 }
+
+/// A release whose linux archive was packed by "another quorate" (the same
+/// tar stream, compressed by gzip -9n): the archive alone is DIFFERENT and,
+/// when build.json names another quorate version, that is the cause named.
+#[test]
+fn another_quorate_version_is_named_when_only_the_packing_differs() {
+    let Some(f) = fixture() else { return };
+    if !have("gzip") {
+        return;
+    }
+    let t = tmp();
+    let rel = t.path().join("release");
+    sigfixture::copy_dir(&f.release, &rel);
+    let archive = format!("hello-linux-amd64-{VERSION}.tar.gz");
+    let old = crate::util::sha256_hex(&rel.join(&archive));
+    sh(
+        &rel,
+        &format!("gunzip -c {archive} | gzip -9n > repacked && mv repacked {archive}"),
+    );
+    let new = crate::util::sha256_hex(&rel.join(&archive));
+    assert_ne!(old, new);
+    let m = rel.join(format!("manifest-{VERSION}.txt"));
+    let text = std::fs::read_to_string(&m).unwrap().replace(&old, &new);
+    std::fs::write(&m, text).unwrap();
+    let run = |rel: &Path| {
+        let out = q(&f.goroot)
+            .arg("reproduce")
+            .arg("--release")
+            .arg(rel)
+            .arg("--source")
+            .arg(&f.repo)
+            .args(["--no-verify", "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        (json(&out), stderr(&out))
+    };
+    let causes_of = |v: &serde_json::Value| -> Vec<String> {
+        let a = v["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["path"] == archive.as_str())
+            .unwrap();
+        assert_eq!(a["status"], "DIFFERENT");
+        serde_json::from_value(a["causes"].clone()).unwrap()
+    };
+
+    // Same quorate version: only the engine's cause.
+    let (v, _) = run(&rel);
+    assert_eq!(causes_of(&v), vec!["recompression"]);
+    assert_eq!(v["quorate"]["differs"], false);
+    let others: Vec<(String, String)> = statuses(&v)
+        .into_iter()
+        .filter(|(p, _)| *p != archive)
+        .collect();
+    assert!(others.iter().all(|(_, s)| s == "REPRODUCED"), "{others:?}");
+
+    // build.json says quorate 0.0.1 made the release.
+    let bj = rel.join("build.json");
+    let mut info: serde_json::Value = serde_json::from_slice(&std::fs::read(&bj).unwrap()).unwrap();
+    info["quorate_version"] = "0.0.1".into();
+    std::fs::write(&bj, serde_json::to_vec_pretty(&info).unwrap()).unwrap();
+    let (v, err) = run(&rel);
+    assert_eq!(causes_of(&v), vec!["quorate-version", "recompression"]);
+    assert_eq!(v["quorate"]["differs"], true);
+    assert_eq!(v["quorate"]["published"], "0.0.1");
+    assert_eq!(v["causes"][0]["cause"], "quorate-version");
+    assert!(
+        v["causes"][0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("quorate 0.0.1")
+    );
+    assert!(err.contains("quorate 0.0.1"), "{err}");
+    assert!(err.contains("most likely cause: quorate-version"), "{err}");
+}
