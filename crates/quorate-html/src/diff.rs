@@ -209,6 +209,11 @@ fn collect_files(
         if m != n || !is_leaf(Kind::of(&b)) {
             continue;
         }
+        if *a == *b {
+            // Same bytes (only its archive header differs): nothing to show.
+            tried.insert(p[..n].to_vec());
+            continue;
+        }
         if files.len() >= o.max_files {
             dropped += 1;
             continue;
@@ -574,7 +579,7 @@ fn render_finding(
     s.push_str("</p>");
     let _ = write!(
         s,
-        "<table><caption class=\"muted\">Evidence: {} of {} item{}</caption><thead><tr><th scope=\"col\">Where</th><th scope=\"col\">What</th><th scope=\"col\">A</th><th scope=\"col\">B</th></tr></thead><tbody>",
+        "<table class=\"ev\"><caption class=\"muted\">Evidence: {} of {} item{}</caption><thead><tr><th scope=\"col\">Where</th><th scope=\"col\">What</th><th scope=\"col\">A</th><th scope=\"col\">B</th></tr></thead><tbody>",
         f.evidence.len(),
         f.evidence_total,
         if f.evidence_total == 1 { "" } else { "s" }
@@ -768,7 +773,8 @@ fn render_file(
     let names = section_names(ff);
     let _ = write!(
         s,
-        "<h4 id=\"map-{i}\">Section map (to scale)</h4><p class=\"legend muted\" aria-hidden=\"true\"><span class=\"l0\"></span>section<span class=\"ld\"></span>section that differs<span class=\"lr\"></span>differing bytes</p>"
+        "<h4 id=\"map-{i}\">{} map (to scale)</h4><p class=\"legend muted\" aria-hidden=\"true\"><span class=\"l0\"></span>section<span class=\"ld\"></span>section that differs<span class=\"lr\"></span>differing bytes</p>",
+        if names.is_empty() { "Byte" } else { "Section" }
     );
     for (side, data, secs) in [("A", &fv.a, &ff.secs_a), ("B", &fv.b, &ff.secs_b)] {
         svg_map(s, i, side, data.len(), secs, &ff.regions, &names, ff);
@@ -1242,7 +1248,10 @@ mod tests {
         let mut s = String::new();
         hex(&mut s, data, 0..data.len(), 4..12);
         assert!(s.contains("<mark>3c 73"));
-        assert!(s.contains("<mark>&lt;script&gt;</mark>&amp;&quot;&#39;x\n") && s.contains("..ABCDEFGHIJ\n"));
+        assert!(
+            s.contains("<mark>&lt;script&gt;</mark>&amp;&quot;&#39;x\n")
+                && s.contains("..ABCDEFGHIJ\n")
+        );
         assert!(!s.contains("<script>"));
         assert_eq!(s.lines().count(), 2);
     }

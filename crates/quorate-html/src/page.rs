@@ -57,6 +57,7 @@ table{border-collapse:collapse;width:100%;margin:.4rem 0}
 th,td{border:1px solid var(--line);padding:.25rem .5rem;text-align:left;vertical-align:top}
 thead th{background:var(--panel)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+table.ev td:first-child{width:22%;min-width:11rem}table.ev td:nth-child(2){width:13%}
 tr.diff td,td.diff{background:var(--badbg)}
 .val{word-break:break-all;white-space:pre-wrap}
 ul.tree,ul.tree ul{list-style:none;padding-left:1.2rem;margin:.1rem 0}
