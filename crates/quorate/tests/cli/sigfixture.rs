@@ -167,7 +167,34 @@ fn revocation(f: &Fixture, name: &str, reason: &str, when: Option<&str>) -> Path
     out
 }
 
+/// Removes fixtures (and stops their gpg-agents) left by test runs that
+/// ended more than two hours ago; the fixture of a run must outlive its
+/// tests, so each run leaves one behind.
+fn clean_stale_fixtures() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 2 * 3600);
+        if name.starts_with("quorate-sigfixture-") && old {
+            let _ = Command::new("gpgconf")
+                .arg("--homedir")
+                .arg(e.path().join("gnupg"))
+                .args(["--kill", "all"])
+                .output();
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 fn build() -> Fixture {
+    clean_stale_fixtures();
     let root = tempfile::Builder::new()
         .prefix("quorate-sigfixture-")
         .tempdir()
