@@ -1015,6 +1015,9 @@ fn build_info(s: &mut String, i: usize, a: Option<&BuildInfo>, b: Option<&BuildI
         rows.push((format!("dep {p}"), x, y));
     }
     for (k, x, y) in rows {
+        if x.is_none() && y.is_none() {
+            continue;
+        }
         let d = x != y;
         let v = |v: &Option<String>| match v {
             Some(v) if d => format!("<mark class=\"mono val\">{}</mark>", esc(&clip(v, 300))),
@@ -1085,10 +1088,10 @@ fn render_region(
     s.push_str("<div class=\"sbs\">");
     let mut clipped = false;
     for (side, data, rr) in [("A", &fv.a, &r.a), ("B", &fv.b, &r.b)] {
-        let shown_end = rr.end.min(rr.start + o.max_bytes_per_region);
+        let shown_end = rr.end.min(rr.start.saturating_add(o.max_bytes_per_region));
         clipped |= shown_end < rr.end;
         let w0 = rr.start.saturating_sub(o.context) & !15;
-        let w1 = (shown_end + o.context).min(data.len());
+        let w1 = shown_end.saturating_add(o.context).min(data.len());
         let _ = write!(
             s,
             "<div><h5 class=\"muted\">{side}</h5><pre class=\"hex\" aria-label=\"hex of side {side}\">"
@@ -1109,12 +1112,18 @@ fn render_region(
     let sa = strings(
         &fv.a,
         r.a.start.saturating_sub(o.context),
-        (r.a.end.min(r.a.start + o.max_bytes_per_region) + o.context).min(fv.a.len()),
+        r.a.end
+            .min(r.a.start.saturating_add(o.max_bytes_per_region))
+            .saturating_add(o.context)
+            .min(fv.a.len()),
     );
     let sb = strings(
         &fv.b,
         r.b.start.saturating_sub(o.context),
-        (r.b.end.min(r.b.start + o.max_bytes_per_region) + o.context).min(fv.b.len()),
+        r.b.end
+            .min(r.b.start.saturating_add(o.max_bytes_per_region))
+            .saturating_add(o.context)
+            .min(fv.b.len()),
     );
     if !sa.is_empty() || !sb.is_empty() {
         s.push_str("<div class=\"sbs\">");
@@ -1280,5 +1289,43 @@ mod tests {
         assert!(html.contains("&lt;script&gt;window.__pwned=1&lt;/script&gt;&quot;onmouseover"));
         assert_eq!(html.matches("<script>").count(), 1);
         assert_eq!(html.matches("<style>").count(), 1);
+    }
+
+    #[test]
+    fn bounded_regions_and_what_was_left_out() {
+        let t = tempfile::tempdir().unwrap();
+        let a: Vec<u8> = (0..200_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let mut b = a.clone();
+        for k in 0..100 {
+            b[1000 + k * 1500] ^= 0xff;
+        }
+        // One long differing run: shown up to the per-region cap.
+        for x in &mut b[190_000..192_000] {
+            *x ^= 0x55;
+        }
+        let (pa, pb) = (t.path().join("a.bin"), t.path().join("b.bin"));
+        std::fs::write(&pa, &a).unwrap();
+        std::fs::write(&pb, &b).unwrap();
+        let r = quorate_diff::diff_paths(&pa, &pb, &quorate_diff::DiffOptions::default()).unwrap();
+        let o = DiffHtmlOptions {
+            a_path: Some(pa),
+            b_path: Some(pb),
+            max_regions_per_file: 5,
+            ..DiffHtmlOptions::default()
+        };
+        let html = diff_report(&r, &o);
+        assert_eq!(html.matches("<details class=\"region\"").count(), 5);
+        assert!(
+            html.contains("96 more differing region(s) are drawn on the map"),
+            "{html}"
+        );
+        assert!(html.contains("Byte map (to scale)"));
+        assert!(html.len() < 200_000, "{}", html.len());
+        // Without the inputs: findings only, and the page says why.
+        let html = diff_report(&r, &DiffHtmlOptions::default());
+        assert!(!html.contains("<pre class=\"hex\""));
+        assert!(html.contains("the input paths were not given"));
     }
 }
