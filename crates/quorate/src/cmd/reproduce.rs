@@ -141,6 +141,9 @@ pub struct Args {
     /// Attest even though some artifacts did not reproduce.
     #[arg(long, requires = "attest")]
     pub force: bool,
+    /// Print no report on stdout (for `quorate demo`, which narrates).
+    #[arg(skip)]
+    pub quiet: bool,
 }
 
 /// The temporary folders to remove on Ctrl-C.
@@ -249,6 +252,11 @@ fn verification_line(rep: &ReleaseReport) -> String {
 pub fn reproduce(args: &Args, ui: &Ui) -> anyhow::Result<(u8, Option<Outcome>)> {
     install_interrupt_handler();
     let jobs = args.jobs.unwrap_or_else(super::build::default_jobs).max(1);
+    if args.attest && args.key.is_none() && args.ssh_key.is_none() {
+        bail!(
+            "--attest needs --key FILE (OpenPGP secret key) or --ssh-key FILE (OpenSSH private key)"
+        );
+    }
     let out = args.out.as_deref().map(check_out).transpose()?;
 
     ui.step(format!("reading the release in {}", args.release.display()));
@@ -392,9 +400,9 @@ pub fn reproduce(args: &Args, ui: &Ui) -> anyhow::Result<(u8, Option<Outcome>)> 
     quorate_manifest::fsutil::write_atomic(&report_path, format!("{json}\n").as_bytes())
         .with_context(|| format!("{}: cannot write", report_path.display()))?;
 
-    if args.json {
+    if args.json && !args.quiet {
         ui.out(format!("{json}\n"));
-    } else {
+    } else if !args.quiet {
         ui.out(render(&outcome, args.max_findings));
     }
     let mut code = if outcome.reproduced {
@@ -585,4 +593,178 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         }
     }
     result
+}
+
+/// `quorate demo`'s last step: a second, simulated builder reproduces the
+/// demo's release and both builders' attestations are compared.
+///
+/// In `root`: OpenPGP keys for `maintainer` and `builder2` (`keys/`), the
+/// maintainer's signature beside the release's manifest in `release`, an
+/// attestation repository (`release-sigs/`) with the maintainer's
+/// attestation, then `quorate reproduce` of `release` from `source` (a
+/// fresh clone, rebuilt into `builder2/`) trusting the maintainer, which
+/// signs and attests as `builder2`; finally the agreement matrix of both
+/// (threshold 2). Returns 0 when everything reproduced and both agree.
+#[allow(dead_code)] // until `quorate demo` calls it
+pub fn demo_second_builder(
+    ui: &Ui,
+    root: &Path,
+    source: &Path,
+    release: &Path,
+    toolchain: Option<PathBuf>,
+    jobs: usize,
+) -> anyhow::Result<u8> {
+    use quorate_attest::{attest, openpgp};
+    let keys = root.join("keys");
+    std::fs::create_dir_all(&keys).with_context(|| keys.display().to_string())?;
+    let mut fingerprints = Vec::new();
+    let mut certs = Vec::new();
+    for who in ["maintainer", "builder2"] {
+        let cert = openpgp::generate_demo_key(&format!("{who} <{who}@demo.quorate.invalid>"))
+            .map_err(|e| anyhow::anyhow!("cannot make a demo key: {e}"))?;
+        for (name, bytes) in [
+            (format!("{who}-secret.asc"), openpgp::armored_secret(&cert)),
+            (format!("{who}.asc"), openpgp::armored_public(&cert)),
+        ] {
+            let p = keys.join(name);
+            quorate_manifest::fsutil::write_atomic(&p, &bytes)
+                .with_context(|| p.display().to_string())?;
+        }
+        fingerprints.push((who, openpgp::fingerprint(&cert)));
+        certs.push(cert);
+    }
+    let policy = |threshold: usize, who: &[&str]| -> anyhow::Result<PathBuf> {
+        let mut text = format!("threshold = {threshold}\n");
+        for (name, fpr) in fingerprints.iter().filter(|(n, _)| who.contains(n)) {
+            text.push_str(&format!(
+                "[[signer]]\nname = \"{name}\"\nopenpgp = \"{fpr}\"\nkey = \"keys/{name}.asc\"\n"
+            ));
+        }
+        let p = root.join(format!("policy-{}.toml", who.join("-")));
+        quorate_manifest::fsutil::write_atomic(&p, text.as_bytes())
+            .with_context(|| p.display().to_string())?;
+        Ok(p)
+    };
+    let user_policy = policy(1, &["maintainer"])?;
+    let builders_policy = policy(2, &["maintainer", "builder2"])?;
+
+    let files = quorate_attest::verify::find_release_files(release)?;
+    let version = files.version.clone();
+    let data =
+        std::fs::read(&files.manifest).with_context(|| files.manifest.display().to_string())?;
+    let sig = openpgp::sign_with_cert(&certs[0], None, &data)
+        .map_err(|e| anyhow::anyhow!("{}: cannot sign: {e}", files.manifest.display()))?;
+    let sig_path = release.join(format!("manifest-maintainer-{version}.sig"));
+    quorate_manifest::fsutil::write_atomic(&sig_path, &sig)
+        .with_context(|| sig_path.display().to_string())?;
+    ui.say(format!(
+        "  the maintainer signed the release: {}",
+        sig_path.display()
+    ));
+    let sigs = root.join("release-sigs");
+    std::fs::create_dir_all(&sigs).with_context(|| sigs.display().to_string())?;
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&sigs)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .context("cannot run git")?;
+    if !init.success() {
+        bail!("{}: git init failed", sigs.display());
+    }
+    attest::add(
+        &sigs,
+        "maintainer",
+        release,
+        &attest::host_build_json(env!("CARGO_PKG_VERSION")),
+    )?;
+    ui.say(format!(
+        "  and attested it in {} (the guix.sigs layout: {version}/maintainer/)",
+        sigs.display()
+    ));
+    ui.say("  A second builder, trusting the maintainer's key, clones the source into a");
+    ui.say("  fresh folder, rebuilds, compares, and attests only if every byte matches:");
+    let args = Args {
+        release: release.to_path_buf(),
+        source: source.display().to_string(),
+        config: PathBuf::from("quorate.toml"),
+        policy: Some(user_policy),
+        toolchain,
+        out: Some(root.join("builder2")),
+        jobs: Some(jobs),
+        max_findings: 3,
+        attest: true,
+        repo: Some(sigs.clone()),
+        signer: Some("builder2".into()),
+        key: Some(keys.join("builder2-secret.asc")),
+        quiet: true,
+        ..Default::default()
+    };
+    let (mut code, outcome) = reproduce(&args, ui)?;
+    let Some(outcome) = outcome else {
+        return Ok(EXIT_FAILED);
+    };
+    if !outcome.reproduced {
+        return Ok(code.max(EXIT_FAILED));
+    }
+    let builders = Policy::load(&builders_policy)?;
+    let rep = attest::compare(&sigs, &version, &builders, &[], false)?;
+    ui.say(format!(
+        "  {} (threshold {}): artifact × builder",
+        Ui::paint(style::HEAD, "the attestation matrix"),
+        builders.threshold
+    ));
+    let names: Vec<&str> = rep.signers.iter().map(|s| s.signer.as_str()).collect();
+    let w = rep
+        .artifacts
+        .iter()
+        .map(|a| a.path.len())
+        .max()
+        .unwrap_or(8);
+    ui.say(format!(
+        "    {:<w$}{}",
+        "artifact",
+        names
+            .iter()
+            .map(|n| format!("  {n:<width$}", width = n.len().max(7)))
+            .collect::<String>()
+    ));
+    for a in &rep.artifacts {
+        let mut row = format!("    {:<w$}", a.path);
+        for n in &names {
+            let agrees = a.majority.as_ref().is_some_and(|m| {
+                a.digests
+                    .iter()
+                    .any(|(d, who)| d == m && who.iter().any(|x| x == n))
+            });
+            let width = n.len().max(7);
+            let mark = if agrees {
+                Ui::paint(style::GOOD, format!("{:<width$}", "agrees"))
+            } else {
+                Ui::paint(style::BAD, format!("{:<width$}", "DIFFERS"))
+            };
+            row.push_str(&format!("  {mark}"));
+        }
+        ui.say(row);
+    }
+    ui.say(format!(
+        "  {}: {} of {} builders vouch for every artifact",
+        if rep.ok {
+            Ui::paint(style::GOOD, "QUORUM MET")
+        } else {
+            Ui::paint(style::BAD, "QUORUM NOT MET")
+        },
+        rep.quorum.count,
+        rep.signers.len()
+    ));
+    if !rep.ok {
+        code = code.max(EXIT_FAILED);
+    }
+    ui.say(format!(
+        "  (the same check: quorate verify --attestations {} --version {version} --policy {})",
+        sigs.display(),
+        builders_policy.display()
+    ));
+    Ok(code)
 }

@@ -748,3 +748,85 @@ fn another_quorate_version_is_named_when_only_the_packing_differs() {
     assert!(err.contains("quorate 0.0.1"), "{err}");
     assert!(err.contains("most likely cause: quorate-version"), "{err}");
 }
+
+/// Without --policy, the trust comes from the [trust] table of quorate.toml
+/// at the tag (keys committed in the repository, as lnd does); a source
+/// without one is an error that names both ways out.
+#[test]
+fn trusts_the_policy_in_quorate_toml_at_the_tag() {
+    let Some(f) = fixture() else { return };
+    let sigs = sigfixture::fixture().unwrap();
+    let t = tmp();
+    let repo = t.path().join("with-trust");
+    make_repo(&repo, |d| {
+        std::fs::create_dir(d.join("keys")).unwrap();
+        let mut trust = String::from("\n[trust]\nthreshold = 2\n");
+        for who in ["alice", "bob"] {
+            std::fs::copy(
+                sigs.keys.join(format!("{who}.asc")),
+                d.join(format!("keys/{who}.asc")),
+            )
+            .unwrap();
+            trust.push_str(&format!(
+                "[[trust.signer]]\nname = \"{who}\"\nopenpgp = \"{}\"\nkey = \"keys/{who}.asc\"\n",
+                sigs.fpr(who)
+            ));
+        }
+        let mut config = std::fs::read_to_string(d.join("quorate.toml")).unwrap();
+        config.push_str(&trust);
+        std::fs::write(d.join("quorate.toml"), config).unwrap();
+    });
+    let out = q(&f.goroot)
+        .current_dir(&repo)
+        .arg("build")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rel = t.path().join("release");
+    sigfixture::copy_dir(&repo.join("dist").join(VERSION), &rel);
+    let sign = |who: &str| {
+        quorate()
+            .arg("sign")
+            .arg(rel.join(format!("manifest-{VERSION}.txt")))
+            .args(["--signer", who, "--key"])
+            .arg(sigs.keys.join(format!("{who}-secret.asc")))
+            .assert()
+            .success();
+    };
+    sign("alice");
+    let run = |source: &Path| {
+        q(&f.goroot)
+            .arg("reproduce")
+            .arg("--release")
+            .arg(&rel)
+            .arg("--source")
+            .arg(source)
+            .arg("--json")
+            .output()
+            .unwrap()
+    };
+    // One signature of the two the tag's policy wants.
+    let out = run(&repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("quorate.toml (threshold 2)"),
+        "{}",
+        stderr(&out)
+    );
+    sign("bob");
+    let out = run(&repo);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(v["verification"]["quorum"]["count"], 2);
+    assert_eq!(v["reproduced"], true);
+    // The fixture's repository has no [trust] table.
+    let out = run(&f.repo);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("has no [trust] table")
+            && err.contains("--policy")
+            && err.contains("--no-verify"),
+        "{err}"
+    );
+}
