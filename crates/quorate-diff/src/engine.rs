@@ -1548,9 +1548,11 @@ fn classify(
                 })
                 .unwrap_or(&pa[0])
                 .clone();
+            let rb = r.b.start.saturating_sub(cb.start)..r.b.end.saturating_sub(cb.start);
             let full_b = pb
                 .iter()
-                .find(|(_, p, _)| *p == pkg)
+                .find(|(h, p, _)| *p == pkg && h.start <= rb.end && rb.start < h.end + 40)
+                .or_else(|| pb.iter().find(|(_, p, _)| *p == pkg))
                 .map(|x| x.2.clone())
                 .unwrap_or_else(|| pb[0].2.clone());
             let cause = if TOOLCHAIN_PACKAGES.contains(&pkg.as_str()) {
