@@ -731,3 +731,23 @@ fn timeout_returns_partial_findings() {
         "{text}"
     );
 }
+
+#[test]
+fn seed_both_causes_at_once() {
+    // The founding case as first seen: patched toolchains on two hosts, and
+    // a different strip on each (GNU strip vs llvm-strip).
+    let Some(fx) = fixtures() else { return };
+    let d = fx.dir.join("both");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::copy(&fx.patched[0], d.join("linux")).unwrap();
+    std::fs::copy(&fx.patched[1], d.join("darwin")).unwrap();
+    sh(&d, "strip linux && llvm-strip darwin");
+    let r = diff_json(&d.join("linux"), &d.join("darwin"), 1);
+    assert_eq!(
+        causes(&r),
+        vec!["patched-toolchain", "post-link-strip"],
+        "{r:#}"
+    );
+    let strip = serde_json::to_string(&r["findings"][1]["evidence"]).unwrap();
+    assert!(strip.contains(".shstrtab contents"), "{strip}");
+}
