@@ -118,6 +118,8 @@ pub struct Demo<'a> {
     pub release: Option<(PathBuf, Built)>,
     /// The patched build's folder and manifest.
     pub patched: Option<(PathBuf, Manifest)>,
+    /// The demo signers and their policy.
+    pub signers: Option<quorate_attest::demo::DemoSigners>,
     /// The exit code so far.
     pub code: u8,
 }
@@ -131,6 +133,11 @@ pub const STEPS: &[Step] = &[
     ("Find an official Go toolchain", step_toolchain),
     ("Build the release", step_build),
     ("Prove the build reproducible", step_check),
+    (
+        "Sign the release: three builders, a 2-of-3 quorum",
+        step_sign,
+    ),
+    ("Verify the download as a user would", step_verify),
     ("Build again with a Nixpkgs-patched Go", step_patched),
 ];
 
@@ -180,6 +187,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         prepared: None,
         release: None,
         patched: None,
+        signers: None,
         code: EXIT_OK,
     };
     ui.say(Ui::paint(
@@ -356,6 +364,141 @@ fn step_build(d: &mut Demo) -> anyhow::Result<()> {
         built.manifest.len()
     ));
     d.release = Some((dest, built));
+    Ok(())
+}
+
+fn step_sign(d: &mut Demo) -> anyhow::Result<()> {
+    let (dist, _) = d.release.as_ref().context("no build step")?;
+    d.ui.say("Each trusted builder rebuilds the release on their own machine, checks");
+    d.ui.say("they get the same manifest, and signs it. The project pins their keys and");
+    d.ui.say("a threshold in its trust policy (here: any 2 of alice, bob and carol).");
+    let signers =
+        quorate_attest::demo::setup(&d.root.join("trust"), &["alice", "bob", "carol"], 2)?;
+    let files = quorate_attest::verify::find_release_files(dist)?;
+    for (name, fpr, _, secret) in &signers.signers {
+        let sig = quorate_attest::demo::sign_manifest(&files.manifest, name, secret)?;
+        d.ui.say(format!(
+            "    {name:<6} key {fpr}  wrote {}",
+            sig.file_name().unwrap_or_default().to_string_lossy()
+        ));
+    }
+    d.ui.say(format!("  The policy ({}):", signers.policy.display()));
+    for line in std::fs::read_to_string(&signers.policy)?.lines().take(8) {
+        d.ui.say(Ui::paint(style::DIM, format!("    {line}")));
+    }
+    d.ui.say("  (The signatures are ordinary OpenPGP detached signatures: `gpg --verify");
+    d.ui.say("  manifest-alice-v0.1.0.sig manifest-v0.1.0.txt` accepts them too.)");
+    d.signers = Some(signers);
+    Ok(())
+}
+
+fn step_verify(d: &mut Demo) -> anyhow::Result<()> {
+    use quorate_attest::verify::{VerifyOptions, verify_release};
+    let (dist, _) = d.release.as_ref().context("no build step")?;
+    let signers = d.signers.as_ref().context("no signing step")?;
+    let policy = quorate_attest::Policy::load(&signers.policy)?;
+    d.ui.say("A user downloads the release folder and runs `quorate verify`: every");
+    d.ui.say("signature is checked against the pinned keys, a quorum of distinct keys");
+    d.ui.say("must vouch for the manifest, and every file must match it.");
+    let rep = verify_release(dist, &policy, VerifyOptions::default(), d.ui)?;
+    show_verification(d.ui, &rep);
+    if !rep.ok {
+        d.ui.warn("the genuine release did not verify");
+        d.code = EXIT_FAILED;
+        return Ok(());
+    }
+    d.ui.say("");
+    d.ui.say("  Now a mirror serves a tampered binary, with a signature by a key nobody");
+    d.ui.say("  pinned (mallory) and a second copy of bob's signature:");
+    let mirror = d.root.join("mirror");
+    copy_dir(dist, &mirror)?;
+    let files = quorate_attest::verify::find_release_files(&mirror)?;
+    let version = files.version.clone();
+    let mallory = quorate_attest::demo::setup(&d.root.join("mallory"), &["mallory"], 1)?;
+    let (_, _, _, secret) = &mallory.signers[0];
+    let victim = rep
+        .files
+        .entries
+        .iter()
+        .map(|e| e.path.clone())
+        .find(|p| !p.ends_with(".tar.gz") && !p.ends_with(".zip"))
+        .context("no binary in the release")?;
+    let target = mirror.join(&victim);
+    let mut bytes = std::fs::read(&target)?;
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x20;
+    std::fs::write(&target, bytes)?;
+    quorate_attest::demo::sign_manifest(&files.manifest, "mallory", secret)?;
+    std::fs::copy(
+        mirror.join(format!("manifest-bob-{version}.sig")),
+        mirror.join(format!("manifest-bobby-{version}.sig")),
+    )?;
+    let rep = verify_release(&mirror, &policy, VerifyOptions::default(), d.ui)?;
+    show_verification(d.ui, &rep);
+    if rep.ok {
+        d.ui.warn("the tampered release verified: this should not happen");
+        d.code = EXIT_FAILED;
+    } else {
+        d.ui.say(format!(
+            "  {}: mallory's signature does not count, bob counts once, and the changed",
+            Ui::paint(style::BAD, "REFUSED")
+        ));
+        d.ui.say(format!("  {victim} does not match the manifest."));
+    }
+    Ok(())
+}
+
+/// The signature verdicts, the quorum and a file summary, indented.
+fn show_verification(ui: &Ui, rep: &quorate_attest::ReleaseReport) {
+    for r in &rep.signatures {
+        for line in super::verify::signature_lines(r).lines() {
+            ui.say(format!("    {line}"));
+        }
+    }
+    let q = &rep.quorum;
+    ui.say(format!(
+        "    quorum: {} of {} required: {} ({})",
+        q.threshold,
+        q.signers,
+        if q.met {
+            Ui::paint(style::GOOD, "MET")
+        } else {
+            Ui::paint(style::BAD, "NOT MET")
+        },
+        q.counted.join(", ")
+    ));
+    let (m, mm, miss, unr) = rep.files.counts();
+    ui.say(format!(
+        "    files: {m} match, {mm} mismatch, {miss} missing{}",
+        if unr > 0 {
+            format!(", {unr} unreadable")
+        } else {
+            String::new()
+        }
+    ));
+    for e in &rep.files.entries {
+        if let quorate_manifest::EntryStatus::Mismatch { .. } = e.status {
+            ui.say(format!(
+                "    {} {}",
+                Ui::paint(style::BAD, "MISMATCH"),
+                e.path
+            ));
+        }
+    }
+}
+
+/// Copies a release folder (files and sub-folders).
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &dest)?;
+        } else {
+            std::fs::copy(entry.path(), &dest)?;
+        }
+    }
     Ok(())
 }
 
