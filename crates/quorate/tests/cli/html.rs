@@ -284,7 +284,7 @@ fn verify_html_signers_quorum_files() {
     let rel = t.path().join("rel");
     std::fs::create_dir_all(&rel).unwrap();
     std::fs::write(rel.join("hello-linux-amd64"), "hello").unwrap();
-    std::fs::write(rel.join("<b>x</b>.txt"), "x").unwrap();
+    std::fs::write(rel.join("\"q\" & <angle>.txt"), "x").unwrap();
     quorate()
         .arg("manifest")
         .arg(&rel)
@@ -340,7 +340,7 @@ fn verify_html_signers_quorum_files() {
     assert_eq!(html.matches(">GOOD</span>").count(), 2);
     assert!(html.contains(">UNKNOWN</span>"));
     assert!(html.contains("SHA256:"), "ssh fingerprints shown");
-    assert!(html.contains("&lt;b&gt;x&lt;/b&gt;.txt"));
+    assert!(html.contains("&quot;q&quot; &amp; &lt;angle&gt;.txt"));
     // A file changed after signing: the page says which.
     std::fs::write(rel.join("hello-linux-amd64"), "tampered").unwrap();
     let html = verify(1);
