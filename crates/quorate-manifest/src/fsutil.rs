@@ -5,7 +5,8 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
 /// folder, flushed, then renamed over `path`. A failure leaves no partial
-/// file behind.
+/// file behind. The file ends up with mode 0644 (the temporary file's
+/// private 0600 is not kept), so release files read the same for everyone.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, |w| w.write_all(bytes))
 }
@@ -26,6 +27,11 @@ where
         .tempfile_in(dir)?;
     fill(tmp.as_file_mut())?;
     tmp.as_file_mut().flush()?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
@@ -73,6 +79,11 @@ mod tests {
         write_atomic(&p, b"one").unwrap();
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
         let err = write_atomic_with(&p, |_| Err(io::Error::other("boom")));
         assert!(err.is_err());
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
