@@ -97,7 +97,12 @@ const MAX_NEST: usize = 8;
 /// Reaches the bytes at `comps` under `root`: the top entry, then through
 /// gzip, tar and zip members (bounded). Returns the bytes and how many
 /// components named them.
-fn resolve(root: &Path, comps: &[String], budget: &mut u64) -> Option<(Contents, usize)> {
+fn resolve(
+    root: &Path,
+    comps: &[String],
+    budget: &mut u64,
+    cache: &mut Inflated,
+) -> Option<(Contents, usize)> {
     let first = comps.first()?;
     let meta = std::fs::metadata(root).ok()?;
     let mut data = if meta.is_dir() {
@@ -109,9 +114,16 @@ fn resolve(root: &Path, comps: &[String], budget: &mut u64) -> Option<(Contents,
         map_file(root).ok()?
     };
     let mut i = 1;
-    for _ in 0..MAX_NEST {
+    for step in 0..MAX_NEST {
         let next = match Kind::of(&data) {
             Kind::Gzip => {
+                // Many evidence paths run through one compressed archive:
+                // inflate it once.
+                let key = (root.to_path_buf(), comps[..i].to_vec(), step);
+                if let Some(v) = cache.get(&key) {
+                    data = Contents::Vec(v.clone());
+                    continue;
+                }
                 let limit = (data.len() as u64)
                     .saturating_mul(100)
                     .min(*budget)
@@ -119,6 +131,7 @@ fn resolve(root: &Path, comps: &[String], budget: &mut u64) -> Option<(Contents,
                 match archive::gunzip(&data, limit) {
                     Ok(v) => {
                         *budget = budget.saturating_sub(v.len() as u64);
+                        cache.insert(key, v.clone());
                         v
                     }
                     Err(_) => break,
@@ -156,6 +169,9 @@ fn resolve(root: &Path, comps: &[String], budget: &mut u64) -> Option<(Contents,
     Some((data, i))
 }
 
+/// Inflated gzip streams by (side, container path, nesting step).
+type Inflated = BTreeMap<(PathBuf, Vec<String>, usize), Vec<u8>>;
+
 fn is_leaf(k: Kind) -> bool {
     !k.is_container()
 }
@@ -181,6 +197,7 @@ fn collect_files(
     }
     let mut tried: BTreeSet<Vec<String>> = BTreeSet::new();
     let mut budget = o.max_decompressed;
+    let mut cache = Inflated::new();
     let mut attempts = 0;
     let mut dropped = 0;
     for p in paths {
@@ -196,14 +213,14 @@ fn collect_files(
             break;
         }
         attempts += 1;
-        let Some((a, n)) = resolve(pa, p, &mut budget) else {
+        let Some((a, n)) = resolve(pa, p, &mut budget, &mut cache) else {
             continue;
         };
         if !is_leaf(Kind::of(&a)) {
             tried.insert(p[..n].to_vec());
             continue;
         }
-        let Some((b, m)) = resolve(pb, &p[..n], &mut budget) else {
+        let Some((b, m)) = resolve(pb, &p[..n], &mut budget, &mut cache) else {
             continue;
         };
         if m != n || !is_leaf(Kind::of(&b)) {
@@ -463,7 +480,21 @@ pub fn diff_report(r: &Report, o: &DiffHtmlOptions) -> String {
     // Container tree.
     if !r.findings.is_empty() {
         toc.push(("containers", "Containers".into()));
-        render_tree(&mut body, r, &index);
+        // Section nodes of the tree link to their rows.
+        let mut links: BTreeMap<Vec<String>, String> = index
+            .iter()
+            .map(|(k, i)| (k.clone(), format!("#f-{i}")))
+            .collect();
+        for t in targets.iter().flatten() {
+            if let (Some(i), Some(sec)) = (t.file, &t.section)
+                && let Some(si) = section_index(&facts[i], sec)
+            {
+                let mut k = files[i].path.clone();
+                k.push(sec.clone());
+                links.insert(k, format!("#s-{i}-{si}"));
+            }
+        }
+        render_tree(&mut body, r, &links);
     }
 
     // Files.
@@ -655,7 +686,7 @@ struct Node {
     findings: BTreeSet<usize>,
 }
 
-fn render_tree(s: &mut String, r: &Report, index: &BTreeMap<Vec<String>, usize>) {
+fn render_tree(s: &mut String, r: &Report, links: &BTreeMap<Vec<String>, String>) {
     let mut root = Node::default();
     let mut count = 0usize;
     for (fi, f) in r.findings.iter().enumerate() {
@@ -682,7 +713,7 @@ fn render_tree(s: &mut String, r: &Report, index: &BTreeMap<Vec<String>, usize>)
         esc(&r.b)
     );
     let mut path = Vec::new();
-    tree_node(s, &root, &mut path, index);
+    tree_node(s, &root, &mut path, links);
     s.push_str("</li></ul></section>\n");
 }
 
@@ -690,7 +721,7 @@ fn tree_node(
     s: &mut String,
     n: &Node,
     path: &mut Vec<String>,
-    index: &BTreeMap<Vec<String>, usize>,
+    links: &BTreeMap<Vec<String>, String>,
 ) {
     if n.order.is_empty() {
         return;
@@ -699,8 +730,8 @@ fn tree_node(
     for name in &n.order {
         let child = &n.children[name];
         path.push(name.clone());
-        let label = match index.get(path.as_slice()) {
-            Some(i) => format!("<a class=\"mono\" href=\"#f-{i}\">{}</a>", esc(name)),
+        let label = match links.get(path.as_slice()) {
+            Some(h) => format!("<a class=\"mono\" href=\"{h}\">{}</a>", esc(name)),
             None => format!("<span class=\"mono\">{}</span>", esc(name)),
         };
         let refs: Vec<String> = child
@@ -719,7 +750,7 @@ fn tree_node(
             "<li>{label} <span class=\"muted\">{}</span>",
             refs.join(" ")
         );
-        tree_node(s, child, path, index);
+        tree_node(s, child, path, links);
         s.push_str("</li>");
         path.pop();
     }
