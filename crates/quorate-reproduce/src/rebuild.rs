@@ -219,3 +219,134 @@ pub fn build(
         progress,
     )?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quorate_release::build::{BuildInfo, FlagsInfo, HostInfo, ToolchainInfo};
+    use std::process::Command;
+
+    fn goroot() -> Option<PathBuf> {
+        let p = PathBuf::from(std::env::var_os("QUORATE_TEST_GOROOT")?);
+        p.join("bin/go").exists().then_some(p)
+    }
+
+    fn checkout_of(d: &Path) -> Checkout {
+        let repo = d.join("repo");
+        std::fs::create_dir(&repo).unwrap();
+        std::fs::write(repo.join("go.mod"), "module example.com/x\n\ngo 1.22\n").unwrap();
+        std::fs::create_dir_all(repo.join("cmd/x")).unwrap();
+        std::fs::write(repo.join("cmd/x/main.go"), "package main\nfunc main() {}\n").unwrap();
+        std::fs::write(
+            repo.join("quorate.toml"),
+            "[project]\nname = \"x\"\npackages = [\"./cmd/x\"]\ntargets = [\"linux-amd64\", \"windows-amd64\"]\n\n[go]\nversion = \"1.27.3\"\n",
+        )
+        .unwrap();
+        let ok = Command::new("bash")
+            .arg("-ec")
+            .arg("git init -q . && git add . && git -c user.name=t -c user.email=t@t commit -q -m m && git tag v1")
+            .current_dir(&repo)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+        crate::source::checkout(repo.to_str().unwrap(), "v1", &d.join("clone")).unwrap()
+    }
+
+    fn info(targets: &[&str], commit: &str) -> BuildInfo {
+        BuildInfo {
+            quorate_version: "0.1.0".into(),
+            name: "x".into(),
+            version: "v1".into(),
+            commit: commit.into(),
+            source_date_epoch: 1_700_000_000,
+            dirty: false,
+            toolchain: ToolchainInfo {
+                version: "1.27.3".into(),
+                official: true,
+                found_via: "cache".into(),
+                goroot: "/elsewhere/go".into(),
+            },
+            host: HostInfo {
+                os: "linux".into(),
+                arch: "x86_64".into(),
+            },
+            flags: FlagsInfo {
+                ldflags: "-s -w -buildid=".into(),
+                tags: Vec::new(),
+                trimpath: true,
+                buildvcs: false,
+                cgo_enabled: "0".into(),
+                goamd64: "v1".into(),
+                goflags: "-mod=mod".into(),
+            },
+            targets: targets.iter().map(|s| s.to_string()).collect(),
+            packages: vec!["./cmd/x".into()],
+            vendor: "none".into(),
+            manifest_sha256: String::new(),
+        }
+    }
+
+    fn published(b: Option<BuildInfo>) -> Published {
+        Published {
+            dir: "/release".into(),
+            manifest_path: "/release/manifest-v1.txt".into(),
+            manifest: quorate_manifest::Manifest::new(),
+            version: "v1".into(),
+            build_info: b,
+            signatures: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The release's build.json wins over the commit's quorate.toml, and
+    /// every departure is a warning.
+    #[test]
+    fn builds_what_build_json_says() {
+        let Some(go) = goroot() else {
+            eprintln!("SKIP: QUORATE_TEST_GOROOT not set");
+            return;
+        };
+        let d = tempfile::tempdir().unwrap();
+        let c = checkout_of(d.path());
+        let choice = ToolchainChoice {
+            explicit: Some(go),
+            ..Default::default()
+        };
+        let p = prepare(
+            &c,
+            Path::new("quorate.toml"),
+            &published(Some(info(&["linux-amd64"], "0000"))),
+            &choice,
+        )
+        .unwrap();
+        assert_eq!(p.plan.targets.len(), 1);
+        assert_eq!(p.plan.release.source_date_epoch, 1_700_000_000);
+        assert_eq!(p.plan.release.commit, c.commit);
+        let w = p.warnings.join("\n");
+        assert!(w.contains("built from commit 0000"), "{w}");
+        assert!(w.contains("lists the targets linux-amd64"), "{w}");
+
+        // Without build.json: quorate.toml's targets, the commit's time.
+        let p = prepare(&c, Path::new("quorate.toml"), &published(None), &choice).unwrap();
+        assert_eq!(p.plan.targets.len(), 2);
+        assert_eq!(p.plan.release.source_date_epoch, p.state.commit_time);
+
+        let e = prepare(
+            &c,
+            Path::new("quorate.toml"),
+            &published(Some(info(&["plan9-mips"], &c.commit))),
+            &choice,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("build.json") && e.contains("plan9-mips"), "{e}");
+
+        for bad in ["nope.toml", "../quorate.toml", "/etc/passwd"] {
+            let e = prepare(&c, Path::new(bad), &published(None), &choice).unwrap_err();
+            assert!(matches!(e, ReproduceError::NoConfig { .. }), "{bad}: {e}");
+        }
+    }
+}
