@@ -46,7 +46,7 @@ a:focus-visible,button:focus-visible,summary:focus-visible,[tabindex]:focus-visi
 .skip:focus{left:.5rem;top:.5rem}
 code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
 .muted{color:var(--muted)}
-.verdict{display:inline-block;font-weight:700;padding:.1rem .55rem;border-radius:1rem;border:1px solid currentColor}
+.verdict{display:inline-block;white-space:nowrap;font-weight:700;padding:.1rem .55rem;border-radius:1rem;border:1px solid currentColor}
 .ok{color:var(--good);background:var(--goodbg)}.bad{color:var(--bad);background:var(--badbg)}.warn{color:var(--warn);background:var(--warnbg)}
 nav.toc ol{margin:.3rem 0;padding-left:0;list-style:none;display:flex;flex-wrap:wrap;gap:.3rem 1.4rem}nav.toc h2{font-size:1rem;border:0;margin:1rem 0 0}
 .finding{border:1px solid var(--line);border-left:5px solid var(--bad);border-radius:6px;padding:.4rem 1rem .8rem;margin:1rem 0;background:var(--bg)}
