@@ -76,7 +76,8 @@ Exit codes:
      does not verify (quorum not met, files differ)
   2  quorate could not reproduce: no manifest in the release folder, no
      such tag, no quorate.toml at the tag, no suitable toolchain, the build
-     failed, I/O; temporary files are removed")]
+     failed, I/O; temporary files are removed
+  130  interrupted (Ctrl-C, SIGTERM); temporary files are removed")]
 pub struct Args {
     /// The published release folder (manifest, signatures, build.json, artifacts).
     #[arg(long, value_name = "DIR")]
@@ -118,6 +119,10 @@ pub struct Args {
     /// Findings shown per DIFFERENT artifact in the text report.
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub max_findings: usize,
+    /// Stop explaining one artifact after this many seconds (its findings
+    /// so far are kept).
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    pub diff_timeout: u64,
     /// Sign the rebuilt manifest and add it to the attestation repository.
     #[arg(long, requires_all = ["repo", "signer"])]
     pub attest: bool,
@@ -388,7 +393,10 @@ pub fn reproduce(args: &Args, ui: &Ui) -> anyhow::Result<(u8, Option<Outcome>)> 
             rebuilt_dir: &rebuilt_dir,
             verification,
         },
-        &DiffOptions::default(),
+        &DiffOptions {
+            timeout: std::time::Duration::from_secs(args.diff_timeout.max(1)),
+            ..DiffOptions::default()
+        },
         ui,
     );
     let kept = out.is_some() || args.keep;
@@ -694,6 +702,7 @@ pub fn demo_second_builder(
         out: Some(root.join("builder2")),
         jobs: Some(jobs),
         max_findings: 3,
+        diff_timeout: 60,
         attest: true,
         repo: Some(sigs.clone()),
         signer: Some("builder2".into()),
