@@ -603,73 +603,44 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
     result
 }
 
-/// `quorate demo`'s last step: a second, simulated builder reproduces the
-/// demo's release and both builders' attestations are compared.
-///
-/// In `root`: OpenPGP keys for `maintainer` and `builder2` (`keys/`), the
-/// maintainer's signature beside the release's manifest in `release`, an
-/// attestation repository (`release-sigs/`) with the maintainer's
-/// attestation, then `quorate reproduce` of `release` from `source` (a
-/// fresh clone, rebuilt into `builder2/`) trusting the maintainer, which
-/// signs and attests as `builder2`; finally the agreement matrix of both
-/// (threshold 2). Returns 0 when everything reproduced and both agree.
+/// What `quorate demo`'s reproduction step needs: the demo's release, its
+/// source, its trust policy and two of its signers.
 #[allow(dead_code)] // until `quorate demo` calls it
-pub fn demo_second_builder(
-    ui: &Ui,
-    root: &Path,
-    source: &Path,
-    release: &Path,
-    toolchain: Option<PathBuf>,
-    jobs: usize,
-) -> anyhow::Result<u8> {
-    use quorate_attest::{attest, openpgp};
-    let keys = root.join("keys");
-    std::fs::create_dir_all(&keys).with_context(|| keys.display().to_string())?;
-    let mut fingerprints = Vec::new();
-    let mut certs = Vec::new();
-    for who in ["maintainer", "builder2"] {
-        let cert = openpgp::generate_demo_key(&format!("{who} <{who}@demo.quorate.invalid>"))
-            .map_err(|e| anyhow::anyhow!("cannot make a demo key: {e}"))?;
-        for (name, bytes) in [
-            (format!("{who}-secret.asc"), openpgp::armored_secret(&cert)),
-            (format!("{who}.asc"), openpgp::armored_public(&cert)),
-        ] {
-            let p = keys.join(name);
-            quorate_manifest::fsutil::write_atomic(&p, &bytes)
-                .with_context(|| p.display().to_string())?;
-        }
-        fingerprints.push((who, openpgp::fingerprint(&cert)));
-        certs.push(cert);
-    }
-    let policy = |threshold: usize, who: &[&str]| -> anyhow::Result<PathBuf> {
-        let mut text = format!("threshold = {threshold}\n");
-        for (name, fpr) in fingerprints.iter().filter(|(n, _)| who.contains(n)) {
-            text.push_str(&format!(
-                "[[signer]]\nname = \"{name}\"\nopenpgp = \"{fpr}\"\nkey = \"keys/{name}.asc\"\n"
-            ));
-        }
-        let p = root.join(format!("policy-{}.toml", who.join("-")));
-        quorate_manifest::fsutil::write_atomic(&p, text.as_bytes())
-            .with_context(|| p.display().to_string())?;
-        Ok(p)
-    };
-    let user_policy = policy(1, &["maintainer"])?;
-    let builders_policy = policy(2, &["maintainer", "builder2"])?;
+pub struct DemoBuilders<'a> {
+    /// The demo's folder (the attestation repository and the second
+    /// builder's rebuild are made there).
+    pub root: &'a Path,
+    /// The source repository (tagged).
+    pub source: &'a Path,
+    /// The published release folder, signed by the policy's signers.
+    pub release: &'a Path,
+    /// The trust policy (threshold and pinned keys).
+    pub policy: &'a Path,
+    /// The builder who made the release (their signature is in `release`).
+    pub first: &'a str,
+    /// The second builder, who reproduces and attests.
+    pub second: &'a str,
+    /// The second builder's OpenPGP secret key.
+    pub second_key: &'a Path,
+    /// The official toolchain (GOROOT) found by the demo.
+    pub toolchain: Option<PathBuf>,
+    /// Targets built at once.
+    pub jobs: usize,
+}
 
-    let files = quorate_attest::verify::find_release_files(release)?;
+/// `quorate demo`'s reproduction: the first builder's signed release goes
+/// into an attestation repository (`<root>/release-sigs`, the guix.sigs
+/// layout); a second builder reproduces the release from a fresh clone
+/// (`quorate reproduce --attest`, rebuilt into `<root>/<second>-rebuild`)
+/// and attests it; then the attestation matrix (artifact × builder) under
+/// the policy. Returns 0 when every artifact reproduced and the builders
+/// agree with the quorum met.
+#[allow(dead_code)] // until `quorate demo` calls it
+pub fn demo_second_builder(ui: &Ui, b: &DemoBuilders<'_>) -> anyhow::Result<u8> {
+    use quorate_attest::attest;
+    let files = quorate_attest::verify::find_release_files(b.release)?;
     let version = files.version.clone();
-    let data =
-        std::fs::read(&files.manifest).with_context(|| files.manifest.display().to_string())?;
-    let sig = openpgp::sign_with_cert(&certs[0], None, &data)
-        .map_err(|e| anyhow::anyhow!("{}: cannot sign: {e}", files.manifest.display()))?;
-    let sig_path = release.join(format!("manifest-maintainer-{version}.sig"));
-    quorate_manifest::fsutil::write_atomic(&sig_path, &sig)
-        .with_context(|| sig_path.display().to_string())?;
-    ui.say(format!(
-        "  the maintainer signed the release: {}",
-        sig_path.display()
-    ));
-    let sigs = root.join("release-sigs");
+    let sigs = b.root.join("release-sigs");
     std::fs::create_dir_all(&sigs).with_context(|| sigs.display().to_string())?;
     let init = std::process::Command::new("git")
         .args(["init", "-q"])
@@ -677,36 +648,42 @@ pub fn demo_second_builder(
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .status()
-        .context("cannot run git")?;
+        .context("cannot run git\nhint: install git")?;
     if !init.success() {
         bail!("{}: git init failed", sigs.display());
     }
     attest::add(
         &sigs,
-        "maintainer",
-        release,
+        b.first,
+        b.release,
         &attest::host_build_json(env!("CARGO_PKG_VERSION")),
     )?;
     ui.say(format!(
-        "  and attested it in {} (the guix.sigs layout: {version}/maintainer/)",
-        sigs.display()
+        "  {} attests the release in {} ({version}/{}/: manifest, signature, build.json)",
+        b.first,
+        sigs.display(),
+        b.first
     ));
-    ui.say("  A second builder, trusting the maintainer's key, clones the source into a");
-    ui.say("  fresh folder, rebuilds, compares, and attests only if every byte matches:");
+    ui.say(format!(
+        "  {} rebuilds it on \"another machine\": a fresh clone in another folder, the",
+        b.second
+    ));
+    ui.say("  toolchain build.json names, then byte-for-byte comparison; only if every");
+    ui.say("  artifact is REPRODUCED does the second builder sign and attest:");
     let args = Args {
-        release: release.to_path_buf(),
-        source: source.display().to_string(),
+        release: b.release.to_path_buf(),
+        source: b.source.display().to_string(),
         config: PathBuf::from("quorate.toml"),
-        policy: Some(user_policy),
-        toolchain,
-        out: Some(root.join("builder2")),
-        jobs: Some(jobs),
+        policy: Some(b.policy.to_path_buf()),
+        toolchain: b.toolchain.clone(),
+        out: Some(b.root.join(format!("{}-rebuild", b.second))),
+        jobs: Some(b.jobs),
         max_findings: 3,
         diff_timeout: 60,
         attest: true,
         repo: Some(sigs.clone()),
-        signer: Some("builder2".into()),
-        key: Some(keys.join("builder2-secret.asc")),
+        signer: Some(b.second.to_string()),
+        key: Some(b.second_key.to_path_buf()),
         quiet: true,
         ..Default::default()
     };
@@ -717,12 +694,13 @@ pub fn demo_second_builder(
     if !outcome.reproduced {
         return Ok(code.max(EXIT_FAILED));
     }
-    let builders = Policy::load(&builders_policy)?;
-    let rep = attest::compare(&sigs, &version, &builders, &[], false)?;
+    let policy = Policy::load(b.policy)?;
+    let rep = attest::compare(&sigs, &version, &policy, &[], false)?;
     ui.say(format!(
-        "  {} (threshold {}): artifact × builder",
+        "  {} (`quorate verify --attestations`, threshold {} of {}):",
         Ui::paint(style::HEAD, "the attestation matrix"),
-        builders.threshold
+        policy.threshold,
+        policy.signers.len()
     ));
     let names: Vec<&str> = rep.signers.iter().map(|s| s.signer.as_str()).collect();
     let w = rep
@@ -758,14 +736,14 @@ pub fn demo_second_builder(
         ui.say(row);
     }
     ui.say(format!(
-        "  {}: {} of {} builders vouch for every artifact",
+        "  {}: {} of the {} builders required vouch for every artifact",
         if rep.ok {
             Ui::paint(style::GOOD, "QUORUM MET")
         } else {
             Ui::paint(style::BAD, "QUORUM NOT MET")
         },
         rep.quorum.count,
-        rep.signers.len()
+        policy.threshold
     ));
     if !rep.ok {
         code = code.max(EXIT_FAILED);
@@ -773,7 +751,7 @@ pub fn demo_second_builder(
     ui.say(format!(
         "  (the same check: quorate verify --attestations {} --version {version} --policy {})",
         sigs.display(),
-        builders_policy.display()
+        b.policy.display()
     ));
     Ok(code)
 }
