@@ -156,17 +156,18 @@ fn check_refuses_bad_manifests() {
             .args(["manifest", "--check", "m.txt"])
             .current_dir(d.path())
             .assert()
+            .append_context("case", name)
             .code(2)
             .stderr(predicate::str::contains(want).and(predicate::str::contains("m.txt:")))
-            .stdout(predicate::str::is_empty())
-            .append_context("case", name);
+            .stdout(predicate::str::is_empty());
     }
 }
 
 #[test]
 fn bad_trees_are_refused_and_nothing_is_written() {
     use std::os::unix::ffi::OsStrExt;
-    let cases: Vec<(&str, Box<dyn Fn(&Path)>, &str)> = vec![
+    type Maker = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Maker, &str)> = vec![
         (
             "newline",
             Box::new(|p: &Path| fs::write(p.join("a\nb"), "x").unwrap()),
@@ -218,9 +219,9 @@ fn bad_trees_are_refused_and_nothing_is_written() {
             .args(["manifest", "rel", "--version", "v1", "-o", "m.txt"])
             .current_dir(d.path())
             .assert()
+            .append_context("case", name)
             .code(2)
-            .stderr(predicate::str::contains(want).and(predicate::str::contains("rel/")))
-            .append_context("case", name);
+            .stderr(predicate::str::contains(want).and(predicate::str::contains("rel/")));
         assert!(
             !d.path().join("m.txt").exists(),
             "{name}: output left behind"
