@@ -1383,6 +1383,19 @@ pub fn store_paths(s: &[u8]) -> Vec<(Range<usize>, String, String)> {
                 {
                     e += 1;
                 }
+                // Go packs strings without separators: end the path after
+                // the file the Nixpkgs patches point at, when it is one.
+                for tail in [
+                    &b"/share/zoneinfo/"[..],
+                    b"/etc/services",
+                    b"/etc/protocols",
+                    b"/etc/mime.types",
+                ] {
+                    if let Some(at) = s[n1..e].windows(tail.len()).position(|w| w == tail) {
+                        e = n1 + at + tail.len();
+                        break;
+                    }
+                }
                 let name = String::from_utf8_lossy(&s[n0..n1]).into_owned();
                 out.push((
                     h..h + 32,
@@ -1460,6 +1473,100 @@ fn same_path_shape(a: &[u8], b: &[u8]) -> bool {
         .take_while(|(x, y)| x == y)
         .count();
     a[..p].iter().filter(|c| sep(c)).count() >= 2 || a[a.len() - s..].iter().any(sep)
+}
+
+/// Paths the Nixpkgs Go patches replace with store paths, and the package
+/// each one's replacement points into.
+const PATCHED_AWAY: [(&str, &str); 4] = [
+    ("/etc/services", "iana-etc"),
+    ("/etc/protocols", "iana-etc"),
+    ("/etc/mime.types", "mailcap"),
+    ("/usr/share/zoneinfo/", "tzdata"),
+];
+
+/// The classification of a region where a Nix store path exists on one
+/// side only (an official toolchain against a patched one), or where a
+/// path that the Nixpkgs patches replace vanished on one side.
+#[allow(clippy::type_complexity)]
+fn one_sided_store_path(
+    a: &[u8],
+    b: &[u8],
+    r: &Region,
+    ca: &Range<usize>,
+    cb: &Range<usize>,
+    pa: &[(Range<usize>, String, String)],
+    pb: &[(Range<usize>, String, String)],
+) -> Option<(
+    Cause,
+    Confidence,
+    Option<String>,
+    &'static str,
+    String,
+    String,
+)> {
+    let cause_of = |pkg: &str| {
+        if TOOLCHAIN_PACKAGES.contains(&pkg) {
+            Cause::PatchedToolchain
+        } else {
+            Cause::BuildPath
+        }
+    };
+    // The store path (if any) that the changed bytes on one side touch.
+    let touching = |p: &[(Range<usize>, String, String)], rr: &Range<usize>, c0: usize| {
+        let rel = rr.start.saturating_sub(c0)..rr.end.saturating_sub(c0);
+        p.iter()
+            .find(|(h, _, full)| {
+                let start = h.start.saturating_sub(b"/nix/store/".len());
+                let end = start + full.len();
+                rel.start <= end && start <= rel.end
+            })
+            .cloned()
+    };
+    let (ra, rb) = (&a[r.a.clone()], &b[r.b.clone()]);
+    let trimmed = |d: &[u8]| {
+        let s = d.iter().position(|&c| c != 0).unwrap_or(d.len());
+        let e = d.iter().rposition(|&c| c != 0).map(|e| e + 1).unwrap_or(s);
+        show(&d[s..e.max(s)])
+    };
+    if pa.is_empty() != pb.is_empty() {
+        let found = if pa.is_empty() {
+            touching(pb, &r.b, cb.start).map(|(_, pkg, full)| (pkg, trimmed(ra), full))
+        } else {
+            touching(pa, &r.a, ca.start).map(|(_, pkg, full)| (pkg, full, trimmed(rb)))
+        };
+        if let Some((pkg, va, vb)) = found {
+            let none = |v: String| {
+                if v.is_empty() {
+                    "(no store path)".into()
+                } else {
+                    v
+                }
+            };
+            return Some((
+                cause_of(&pkg),
+                Confidence::High,
+                Some(pkg),
+                "Nix store path on one side only",
+                none(va),
+                none(vb),
+            ));
+        }
+    }
+    // "/etc/services" → "" and the like: the patch replaced that path.
+    let (ta, tb) = (trimmed(ra), trimmed(rb));
+    for (path, pkg) in PATCHED_AWAY {
+        if (ta == path && tb.is_empty()) || (tb == path && ta.is_empty()) {
+            return Some((
+                Cause::PatchedToolchain,
+                Confidence::Medium,
+                Some(pkg.to_string()),
+                "path the Nixpkgs patch replaces",
+                if ta.is_empty() { "(absent)".into() } else { ta },
+                if tb.is_empty() { "(absent)".into() } else { tb },
+            ));
+        }
+    }
+    None
 }
 
 /// Classifies one differing region.
@@ -1562,6 +1669,11 @@ fn classify(
             };
             return (cause, conf, Some(pkg), "Nix store path", full_a, full_b);
         }
+    }
+    // A store path on one side only: an official toolchain against a
+    // patched one (or a path the patch replaced, gone on one side).
+    if let Some(found) = one_sided_store_path(a, b, r, &ca, &cb, &pa, &pb) {
+        return found;
     }
     if let (Some(ta), Some(tb)) = (abs_path_token(a, &r.a), abs_path_token(b, &r.b))
         && same_path_shape(&a[ta.clone()], &b[tb.clone()])
