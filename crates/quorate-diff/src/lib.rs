@@ -31,7 +31,7 @@ pub use inspect::{Hazard, Inspection, inspect_bytes, inspect_path};
 pub use model::{
     Cause, Collector, Confidence, Evidence, Finding, Note, Observation, Report, Sink, Stats,
 };
-pub use render::render_text;
+pub use render::{TextOptions, render_text, render_text_with};
 
 /// Limits and knobs of a diff.
 #[derive(Clone, Debug)]

@@ -5,12 +5,43 @@ use std::fmt::Write;
 
 use crate::model::{Cause, Confidence, Report};
 
-/// Evidence lines shown per finding in text.
-const TEXT_EVIDENCE: usize = 6;
+/// How much of a report the text shows.
+#[derive(Debug, Clone, Copy)]
+pub struct TextOptions {
+    /// Findings shown (the rest summarized in one line).
+    pub max_findings: usize,
+    /// Evidence items shown per finding.
+    pub max_evidence: usize,
+    /// Notes shown (limits reached, knock-on effects, skipped parts).
+    pub max_notes: usize,
+}
+
+impl Default for TextOptions {
+    fn default() -> Self {
+        TextOptions {
+            max_findings: 10,
+            max_evidence: 6,
+            max_notes: 20,
+        }
+    }
+}
 
 /// Renders a report as text, at most `max_findings` findings (the rest
 /// summarized).
 pub fn render_text(r: &Report, max_findings: usize) -> String {
+    render_text_with(
+        r,
+        &TextOptions {
+            max_findings,
+            ..TextOptions::default()
+        },
+    )
+}
+
+/// Renders a report as text within the bounds of `o` (a short summary for
+/// embedding in other commands' output, or the full `quorate diff` text).
+pub fn render_text_with(r: &Report, o: &TextOptions) -> String {
+    let max_findings = o.max_findings;
     let mut s = String::new();
     if r.identical {
         let _ = writeln!(
@@ -72,23 +103,27 @@ pub fn render_text(r: &Report, max_findings: usize) -> String {
             f.files.join(", ")
         };
         let _ = writeln!(s, "   in: {files}");
+        if o.max_evidence == 0 {
+            let _ = writeln!(s);
+            continue;
+        }
         let _ = writeln!(
             s,
             "   evidence ({} item{}):",
             f.evidence_total,
             if f.evidence_total == 1 { "" } else { "s" }
         );
-        for e in f.evidence.iter().take(TEXT_EVIDENCE) {
+        for e in f.evidence.iter().take(o.max_evidence) {
             let _ = writeln!(s, "     {}  [{}]", e.location(), e.what);
             let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "(absent)".into());
             let _ = writeln!(s, "       A: {}", clip(&v(&e.a)));
             let _ = writeln!(s, "       B: {}", clip(&v(&e.b)));
         }
-        if f.evidence_total > TEXT_EVIDENCE {
+        if f.evidence_total > o.max_evidence {
             let _ = writeln!(
                 s,
                 "     … and {} more (see --json)",
-                f.evidence_total - TEXT_EVIDENCE
+                f.evidence_total - o.max_evidence
             );
         }
         let _ = writeln!(s);
@@ -100,14 +135,24 @@ pub fn render_text(r: &Report, max_findings: usize) -> String {
             .collect();
         let _ = writeln!(s, "… {} more finding(s): {}\n", rest.len(), rest.join(", "));
     }
-    if !r.notes.is_empty() {
+    if !r.notes.is_empty() && o.max_notes > 0 {
         let _ = writeln!(s, "notes:");
-        for n in r.notes.iter().take(20) {
+        for n in r.notes.iter().take(o.max_notes) {
             let _ = writeln!(s, "  [{}] {}: {}", n.kind, n.path, n.message);
         }
-        if r.notes.len() > 20 {
-            let _ = writeln!(s, "  … and {} more notes (see --json)", r.notes.len() - 20);
+        if r.notes.len() > o.max_notes {
+            let _ = writeln!(
+                s,
+                "  … and {} more notes (see --json)",
+                r.notes.len() - o.max_notes
+            );
         }
+    } else if !r.notes.is_empty() {
+        let _ = writeln!(
+            s,
+            "({} notes on limits and knock-on effects: see `quorate diff`)",
+            r.notes.len()
+        );
     }
     if r.findings.iter().all(|f| f.cause == Cause::Unexplained) && !r.findings.is_empty() {
         let _ = writeln!(

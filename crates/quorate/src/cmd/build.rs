@@ -433,6 +433,9 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         }
         let outcome = varied_rebuild(&p, &built.manifest, jobs, ui)?;
         code = report_check(&outcome, built.manifest.len(), ui);
+        if let Some(second) = &outcome.second {
+            super::diff::explain_release_difference(&dest, second, 5, ui);
+        }
         check_outcome = Some(outcome);
     }
     if args.json {

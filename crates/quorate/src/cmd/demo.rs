@@ -13,7 +13,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use quorate_manifest::Manifest;
 use quorate_release::build::Built;
-use quorate_release::check::{self, ArtifactDiff};
+use quorate_release::check;
 use quorate_release::toolchain::{self, FoundVia, Toolchain};
 
 use super::build::{self as buildcmd, Prepared};
@@ -516,6 +516,9 @@ fn step_check(d: &mut Demo) -> anyhow::Result<()> {
     let code = buildcmd::report_check(&outcome, built.manifest.len(), d.ui);
     if code != EXIT_OK {
         d.code = EXIT_FAILED;
+        if let (Some(second), Some((first, _))) = (&outcome.second, &d.release) {
+            super::diff::explain_release_difference(first, second, 5, d.ui);
+        }
         d.ui.say("  That should not happen: please report it with the list above.");
     } else {
         d.ui.say("  Anyone with the same tag and Go 1.27.3 gets this manifest, on any host.");
@@ -588,43 +591,13 @@ fn step_patched(d: &mut Demo) -> anyhow::Result<()> {
         d.ui.say(format!("  unchanged: {}", same.join(" ")));
         d.ui.say("  (Windows programs do not read these files, so they stay the same;");
         d.ui.say("  neither do the source and vendor archives.)");
-        if let Some(evidence) = first_store_path(&dest, &diffs) {
-            d.ui.say(format!("  For example {} now contains:", evidence.0));
-            d.ui.say(Ui::paint(style::WARN, format!("    {}", evidence.1)));
-        }
+        let (official_dist, _) = d.release.as_ref().context("no build step")?;
+        super::diff::explain_release_difference(official_dist, &dest, 2, d.ui);
         d.ui.say("  The fix: build with an official, unpatched Go (in Nix: go.overrideAttrs");
         d.ui.say("  (_: { patches = []; })), which is what quorate insists on.");
     }
     d.patched = Some((dest, patched.manifest));
     Ok(())
-}
-
-/// The first `/nix/store/…` string in a differing binary.
-fn first_store_path(dist: &Path, diffs: &[ArtifactDiff]) -> Option<(String, String)> {
-    for diff in diffs {
-        let path = diff.path();
-        if path.ends_with(".tar.gz") || path.ends_with(".zip") {
-            continue;
-        }
-        let bytes = std::fs::read(dist.join(path)).ok()?;
-        let needle = b"/nix/store/";
-        if let Some(i) = bytes.windows(needle.len()).position(|w| w == needle) {
-            // `/nix/store/<hash>-<name>`: up to the next `/` (strings in Go
-            // binaries are not terminated, so stop there).
-            let start = i + needle.len();
-            let end = bytes[start..]
-                .iter()
-                .take(120)
-                .position(|b| *b == b'/' || !b.is_ascii_graphic())
-                .map(|n| start + n)
-                .unwrap_or(start);
-            return Some((
-                path.to_string(),
-                String::from_utf8_lossy(&bytes[i..end]).into_owned(),
-            ));
-        }
-    }
-    None
 }
 
 #[cfg(test)]
