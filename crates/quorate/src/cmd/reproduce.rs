@@ -551,7 +551,12 @@ pub fn render(o: &Outcome, max_findings: usize) -> String {
                 s.push_str(&format!("    {u}\n"));
             }
             if let Some(r) = &a.explanation {
-                for line in quorate_diff::render_text(r, max_findings).lines() {
+                let opts = quorate_diff::TextOptions {
+                    max_findings,
+                    max_evidence: 3,
+                    max_notes: 4,
+                };
+                for line in quorate_diff::render_text_with(r, &opts).lines() {
                     s.push_str(&format!("    {line}\n"));
                 }
             }
