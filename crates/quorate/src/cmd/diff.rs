@@ -45,6 +45,9 @@ pub struct Args {
     /// Containers nested deeper than this are compared as bytes.
     #[arg(long, default_value_t = 8, value_name = "N")]
     max_depth: usize,
+    /// Also write a self-contained HTML report to FILE (docs/html-report.md).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 /// Runs `quorate diff`.
@@ -63,6 +66,16 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         ui.out(format!("{}\n", serde_json::to_string_pretty(&report)?));
     } else {
         ui.out(render_text(&report, args.max_findings));
+    }
+    if let Some(file) = &args.html {
+        let o = quorate_html::DiffHtmlOptions {
+            a_path: Some(args.a.clone()),
+            b_path: Some(args.b.clone()),
+            ..Default::default()
+        };
+        quorate_html::write_report(file, &quorate_html::diff_report(&report, &o))
+            .context("hint: give --html a file in a folder that exists and is writable")?;
+        ui.say(format!("wrote {}", file.display()));
     }
     if report.timed_out {
         ui.warn(format!(
