@@ -120,6 +120,9 @@ pub struct Args {
     /// The version to compare in the attestation repository.
     #[arg(long, value_name = "V", requires = "attestations")]
     version: Option<String>,
+    /// Also write a self-contained HTML report to FILE (docs/html-report.md).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 /// Resolves the trust: --policy, --keys-dir (or `default_keys_dir`), or
@@ -444,6 +447,10 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         } else {
             print_attestations(ui, &rep, policy.threshold);
         }
+        if let Some(file) = &args.html {
+            let page = quorate_html::attestation_report(&rep, &Default::default());
+            write_html(file, &page, ui)?;
+        }
         return Ok(if rep.ok { EXIT_OK } else { EXIT_FAILED });
     }
     let (policy, _problems) = resolve_policy(&args, None, ui)?;
@@ -480,5 +487,16 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
     } else {
         print_release(ui, &rep);
     }
+    if let Some(file) = &args.html {
+        write_html(file, &quorate_html::verify_report(&rep, &Default::default()), ui)?;
+    }
     Ok(if rep.ok { EXIT_OK } else { EXIT_FAILED })
+}
+
+/// Writes the `--html` page.
+fn write_html(file: &std::path::Path, page: &str, ui: &Ui) -> anyhow::Result<()> {
+    quorate_html::write_report(file, page)
+        .context("hint: give --html a file in a folder that exists and is writable")?;
+    ui.say(format!("wrote {}", file.display()));
+    Ok(())
 }
