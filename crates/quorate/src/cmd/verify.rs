@@ -488,7 +488,8 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         print_release(ui, &rep);
     }
     if let Some(file) = &args.html {
-        write_html(file, &quorate_html::verify_report(&rep, &Default::default()), ui)?;
+        let page = quorate_html::verify_report(&rep, &Default::default());
+        write_html(file, &page, ui)?;
     }
     Ok(if rep.ok { EXIT_OK } else { EXIT_FAILED })
 }
