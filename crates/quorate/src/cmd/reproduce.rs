@@ -610,7 +610,6 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
 
 /// What `quorate demo`'s reproduction step needs: the demo's release, its
 /// source, its trust policy and two of its signers.
-#[allow(dead_code)] // until `quorate demo` calls it
 pub struct DemoBuilders<'a> {
     /// The demo's folder (the attestation repository and the second
     /// builder's rebuild are made there).
@@ -640,7 +639,6 @@ pub struct DemoBuilders<'a> {
 /// and attests it; then the attestation matrix (artifact × builder) under
 /// the policy. Returns 0 when every artifact reproduced and the builders
 /// agree with the quorum met.
-#[allow(dead_code)] // until `quorate demo` calls it
 pub fn demo_second_builder(ui: &Ui, b: &DemoBuilders<'_>) -> anyhow::Result<u8> {
     use quorate_attest::attest;
     let files = quorate_attest::verify::find_release_files(b.release)?;
