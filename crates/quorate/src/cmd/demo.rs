@@ -604,20 +604,6 @@ fn step_patched(d: &mut Demo) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_replaced() {
-        let c = with_targets(
-            "[project]\ntargets = [\n  \"a\",\n  \"b\",\n]\n[go]\n",
-            &["x".into(), "y".into()],
-        );
-        assert_eq!(c, "[project]\ntargets = [\"x\", \"y\"]\n[go]\n");
-    }
-}
-
 /// A second builder reproduces the release from a fresh clone, signs and
 /// attests it; then the attestation matrix (`quorate reproduce`).
 fn step_reproduce(d: &mut Demo) -> anyhow::Result<()> {
@@ -642,4 +628,18 @@ fn step_reproduce(d: &mut Demo) -> anyhow::Result<()> {
     )?;
     d.code = d.code.max(code);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_replaced() {
+        let c = with_targets(
+            "[project]\ntargets = [\n  \"a\",\n  \"b\",\n]\n[go]\n",
+            &["x".into(), "y".into()],
+        );
+        assert_eq!(c, "[project]\ntargets = [\"x\", \"y\"]\n[go]\n");
+    }
 }
