@@ -472,7 +472,7 @@ pub fn diff_report(r: &Report, o: &DiffHtmlOptions) -> String {
         toc.push(("findings", format!("Findings ({})", r.findings.len())));
         body.push_str("<section aria-labelledby=\"findings\"><h2 id=\"findings\">Findings</h2>\n");
         for (fi, f) in r.findings.iter().enumerate() {
-            render_finding(&mut body, fi, f, &targets[fi], &files, &facts);
+            render_finding(&mut body, "", fi, f, &targets[fi], &files, &facts);
         }
         body.push_str("</section>\n");
     }
@@ -568,8 +568,18 @@ pub fn diff_report(r: &Report, o: &DiffHtmlOptions) -> String {
     page(&title, &heading, &summary, &toc, &body)
 }
 
+/// One finding as an `<article>` whose evidence does not link into byte
+/// views, for pages that embed several diff reports (reproduce): its
+/// anchors are `{prefix}finding-{n}`.
+pub(crate) fn finding_article(s: &mut String, prefix: &str, fi: usize, f: &quorate_diff::Finding) {
+    let targets = vec![Target::default(); f.evidence.len()];
+    render_finding(s, prefix, fi, f, &targets, &[], &[]);
+}
+
+/// One finding; `prefix` goes before its anchors (`finding-{n}`).
 fn render_finding(
     s: &mut String,
+    prefix: &str,
     fi: usize,
     f: &quorate_diff::Finding,
     targets: &[Target],
@@ -578,10 +588,11 @@ fn render_finding(
 ) {
     let _ = write!(
         s,
-        "<article class=\"finding c-{c}\" id=\"finding-{n}\" aria-labelledby=\"finding-{n}-h\">\
-         <h3 id=\"finding-{n}-h\">{n}. {title}</h3>\
+        "<article class=\"finding c-{c}\" id=\"{p}finding-{n}\" aria-labelledby=\"{p}finding-{n}-h\">\
+         <h3 id=\"{p}finding-{n}-h\">{n}. {title}</h3>\
          <p><span class=\"badge\" title=\"cause\">{wire}</span><span class=\"badge\">confidence {c}</span>",
         c = conf(f.confidence),
+        p = esc(prefix),
         n = fi + 1,
         title = esc(&f.title),
         wire = esc(f.cause.wire()),

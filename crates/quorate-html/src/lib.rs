@@ -5,7 +5,8 @@
 //! side hex and strings views of the differing regions, Go build info side
 //! by side); [`verify_report`] renders a release verification (signers,
 //! quorum, files); [`attestation_report`] renders the artifact × signer
-//! matrix of an attestation repository.
+//! matrix of an attestation repository; [`reproduce_report`] renders a
+//! reproduction (artifacts, causes, explanations, attestation matrix).
 //!
 //! Every page is one file: inline CSS and a little inline JS, no network,
 //! no external assets, a strict Content-Security-Policy that allows only
@@ -14,12 +15,14 @@
 
 mod diff;
 mod page;
+pub mod reproduce;
 mod verify;
 
 use std::path::{Path, PathBuf};
 
 pub use diff::{DiffHtmlOptions, diff_report};
 pub use page::esc;
+pub use reproduce::{ReproduceHtmlOptions, reproduce_report};
 pub use verify::{VerifyHtmlOptions, attestation_report, verify_report};
 
 /// What can go wrong writing a report.

@@ -38,7 +38,8 @@ fn opt(s: &Option<String>) -> String {
     }
 }
 
-fn quorum(s: &mut String, q: &Quorum) {
+/// The quorum verdict as a `<section id="quorum">`.
+pub(crate) fn quorum(s: &mut String, q: &Quorum) {
     let _ = writeln!(
         s,
         "<section aria-labelledby=\"quorum\"><h2 id=\"quorum\">Quorum</h2><p><span class=\"verdict {}\">{}</span> {} of {} required distinct pinned key{} signed ({} signer{} in the policy){}</p></section>",
@@ -213,11 +214,15 @@ pub fn verify_report(r: &ReleaseReport, o: &VerifyHtmlOptions) -> String {
     page(&title, &heading, &summary, &toc, &body)
 }
 
-/// Renders an attestation comparison (who attests which digest for each
-/// artifact) as one self-contained HTML page.
-pub fn attestation_report(r: &AttestationReport, o: &VerifyHtmlOptions) -> String {
-    let mut body = String::new();
-    quorum(&mut body, &r.quorum);
+/// The artifact × signer matrix of `r` (an open `<section id="matrix">`:
+/// the caller adds its closing paragraph and `</section>`). `link` gives
+/// the anchor of an artifact's explanation, when the page has one.
+pub(crate) fn matrix(
+    body: &mut String,
+    r: &AttestationReport,
+    o: &VerifyHtmlOptions,
+    link: &dyn Fn(&str) -> Option<String>,
+) {
     let signers: Vec<&str> = r.signers.iter().map(|s| s.signer.as_str()).collect();
     let _ = write!(
         body,
@@ -229,11 +234,14 @@ pub fn attestation_report(r: &AttestationReport, o: &VerifyHtmlOptions) -> Strin
     body.push_str("<th scope=\"col\">Agreement</th></tr></thead><tbody>\n");
     for (k, a) in r.artifacts.iter().enumerate().take(o.max_files) {
         let disagree = !a.disagree.is_empty() || a.majority.is_none();
+        let name = match link(&a.path) {
+            Some(href) => format!("<a href=\"{}\">{}</a>", esc(&href), esc(&a.path)),
+            None => esc(&a.path),
+        };
         let _ = write!(
             body,
-            "<tr id=\"a-{k}\"{}><th scope=\"row\" class=\"mono val\">{}</th>",
+            "<tr id=\"a-{k}\"{}><th scope=\"row\" class=\"mono val\">{name}</th>",
             if disagree { " class=\"diff\"" } else { "" },
-            esc(&a.path)
         );
         for s in &signers {
             let d = a
@@ -286,6 +294,14 @@ pub fn attestation_report(r: &AttestationReport, o: &VerifyHtmlOptions) -> Strin
             r.artifacts.len() - o.max_files
         );
     }
+}
+
+/// Renders an attestation comparison (who attests which digest for each
+/// artifact) as one self-contained HTML page.
+pub fn attestation_report(r: &AttestationReport, o: &VerifyHtmlOptions) -> String {
+    let mut body = String::new();
+    quorum(&mut body, &r.quorum);
+    matrix(&mut body, r, o, &|_| None);
     body.push_str("<p class=\"muted\">To see why two builders' artifacts differ, run <code>quorate diff --html FILE A B</code> on them.</p></section>\n");
 
     body.push_str("<section aria-labelledby=\"signers\"><h2 id=\"signers\">Signers</h2>\n");
