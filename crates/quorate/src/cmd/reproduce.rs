@@ -67,6 +67,7 @@ investigation only (to see what a Nixpkgs-style toolchain changes).
 Examples:
   quorate reproduce --release ~/Downloads/hello-v0.1.0 --source https://example.org/hello.git
   quorate reproduce --release dist/v0.1.0 --source . --ref v0.1.0 --policy policy.toml --json
+  quorate reproduce --release rel --source ../hello --html reproduce.html
   quorate reproduce --release rel --source ../hello --out rebuilt --attest \\
       --repo ../release-sigs --signer dave --key dave-secret.asc
 
@@ -116,6 +117,11 @@ pub struct Args {
     /// Print reproduce.json on stdout instead of the text report.
     #[arg(long)]
     pub json: bool,
+    /// Also write a self-contained HTML report to FILE: artifacts,
+    /// explanations, and the attestation matrix after --attest
+    /// (docs/html-report.md).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Findings shown per DIFFERENT artifact in the text report.
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub max_findings: usize,
@@ -339,6 +345,13 @@ pub fn reproduce(args: &Args, ui: &Ui) -> anyhow::Result<(u8, Option<Outcome>)> 
                     }))?
                 ));
             }
+            if let Some(file) = &args.html {
+                write_html(
+                    file,
+                    &quorate_html::verify_report(&rep, &Default::default()),
+                    ui,
+                )?;
+            }
             return Ok((EXIT_FAILED, None));
         }
         Some(rep)
@@ -420,8 +433,20 @@ pub fn reproduce(args: &Args, ui: &Ui) -> anyhow::Result<(u8, Option<Outcome>)> 
     };
     summary(&outcome, ui);
 
+    let mut attested = false;
     if args.attest {
-        code = attest_step(args, &outcome, &rebuilt_dir, ui).map(|c| c.max(code))?;
+        let c = attest_step(args, &outcome, &rebuilt_dir, ui)?;
+        attested = c == EXIT_OK;
+        code = code.max(c);
+    }
+    if let Some(file) = &args.html {
+        let matrix = if attested {
+            attestation_matrix(args, &checkout, &outcome.version, ui)
+        } else {
+            None
+        };
+        let page = quorate_html::reproduce_report(&outcome, matrix.as_ref(), &Default::default());
+        write_html(file, &page, ui)?;
     }
     if args.keep {
         drop(registered);
@@ -437,6 +462,42 @@ pub fn reproduce(args: &Args, ui: &Ui) -> anyhow::Result<(u8, Option<Outcome>)> 
         ));
     }
     Ok((code, Some(outcome)))
+}
+
+/// The attestation repository's matrix for `version` after attesting, under
+/// the policy of the verification (--policy, else quorate.toml at the tag);
+/// `None` (with a warning) when it cannot be read.
+fn attestation_matrix(
+    args: &Args,
+    checkout: &source::Checkout,
+    version: &str,
+    ui: &Ui,
+) -> Option<quorate_attest::attest::AttestationReport> {
+    let repo = args.repo.as_ref()?;
+    let result = load_policy(args, &checkout.dir.join(&args.config)).and_then(|policy| {
+        Ok(quorate_attest::attest::compare(
+            repo,
+            version,
+            &policy,
+            &[],
+            false,
+        )?)
+    });
+    match result {
+        Ok(r) => Some(r),
+        Err(e) => {
+            ui.warn(format!("the HTML report has no attestation matrix: {e:#}"));
+            None
+        }
+    }
+}
+
+/// Writes the `--html` page.
+fn write_html(file: &Path, page: &str, ui: &Ui) -> anyhow::Result<()> {
+    quorate_html::write_report(file, page)
+        .context("hint: give --html a file in a folder that exists and is writable")?;
+    ui.say(format!("wrote {}", file.display()));
+    Ok(())
 }
 
 fn attest_step(args: &Args, outcome: &Outcome, rebuilt_dir: &Path, ui: &Ui) -> anyhow::Result<u8> {

@@ -830,3 +830,95 @@ fn trusts_the_policy_in_quorate_toml_at_the_tag() {
         "{err}"
     );
 }
+
+#[test]
+fn html_report_lists_every_artifact_and_names_the_patched_toolchain() {
+    let Some(f) = fixture() else { return };
+    let t = tmp();
+    let patched = t.path().join("go-nixpkgs");
+    quorate()
+        .args(["toolchain", "patch-nixpkgs", "--from"])
+        .arg(&f.goroot)
+        .arg("--to")
+        .arg(&patched)
+        .args(["--seed", "s"])
+        .assert()
+        .success();
+    // The source folder's name is hostile: it is shown on the page.
+    let hostile = "src<img src=x onerror=alert(1)>\"'&";
+    let source = t.path().join(hostile);
+    std::fs::create_dir_all(&source).unwrap();
+    sh(&source, &format!("cp -R {}/. .", f.repo.display()));
+    let out_dir = t.path().join("rebuilt");
+    let html = t.path().join("reproduce.html");
+    let out = q(&f.goroot)
+        .arg("reproduce")
+        .arg("--release")
+        .arg(&f.release)
+        .arg("--source")
+        .arg(&source)
+        .arg("--policy")
+        .arg(&f.policy)
+        .arg("--toolchain")
+        .arg(&patched)
+        .arg("--allow-patched")
+        .arg("--out")
+        .arg(&out_dir)
+        .arg("--html")
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("wrote {}", html.display())),
+        "{}",
+        stderr(&out)
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+
+    // Self-contained: nothing from the network, no external element.
+    assert!(!page.contains("http:") && !page.contains("https:"));
+    for tag in ["<img", "<link", "<iframe", "<object", "<embed", "src=\""] {
+        assert!(!page.contains(tag), "{tag} in the page");
+    }
+    assert_eq!(page.matches("<script").count(), 1);
+    assert!(page.contains("<script>(function(){") || page.contains("<script>\n(function(){"));
+    assert!(page.contains("Content-Security-Policy"));
+    // The hostile name shows literally, escaped.
+    assert!(
+        page.contains("src&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;"),
+        "the hostile source name is not escaped"
+    );
+
+    assert!(page.contains("NOT REPRODUCED"));
+    assert!(page.contains("PATCHED toolchain"));
+    assert!(page.contains("patched-toolchain"));
+    // Every artifact of reproduce.json, on one row with its status; the
+    // DIFFERENT ones link to an explanation that exists.
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("reproduce.json")).unwrap()).unwrap();
+    let all = statuses(&v);
+    assert_eq!(all.len(), manifest_paths(&f.release).len());
+    let mut different = 0;
+    for (k, (path, status)) in all.iter().enumerate() {
+        let row = page
+            .lines()
+            .find(|l| l.contains("<th scope=\"row\"") && l.contains(&format!(">{path}<")))
+            .unwrap_or_else(|| panic!("no row for {path}"));
+        assert!(row.contains(&format!(">{status}</span>")), "{row}");
+        if status == "DIFFERENT" {
+            different += 1;
+            assert!(row.contains(&format!("<a href=\"#x-{k}\">")), "{row}");
+            let at = page
+                .find(&format!("<h2 id=\"x-{k}\""))
+                .unwrap_or_else(|| panic!("no explanation for {path}"));
+            let explanation = &page[at..];
+            let end = explanation.find("</section>").unwrap();
+            let explanation = &explanation[..end];
+            assert!(explanation.contains("patched-toolchain"), "{explanation}");
+            assert!(explanation.contains("<strong>Fix:</strong>"));
+            assert!(explanation.contains("class=\"ev\""), "no evidence table");
+        }
+    }
+    assert_eq!(different, 3, "{all:?}");
+}
