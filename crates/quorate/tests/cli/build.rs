@@ -9,59 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::util::{self, go_root, have, quorate, sh, tmp};
+use crate::util::{self, example_dir, git, go_root, have, q, quorate, sh, tmp};
 
 const TARGETS: &[&str] = &["linux-amd64", "darwin-arm64", "windows-amd64"];
 const VERSION: &str = "v0.1.0";
-
-fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello")
-}
-
-/// Writes the example module into `dir` with `targets`, commits it with a
-/// fixed date and tags it v0.1.0.
-fn make_repo(dir: &Path, targets: &[&str]) {
-    std::fs::create_dir_all(dir).unwrap();
-    sh(dir, &format!("cp -R {}/. .", example_dir().display()));
-    let config = std::fs::read_to_string(dir.join("quorate.toml")).unwrap();
-    let start = config.find("targets = [").unwrap();
-    let len = config[start..].find(']').unwrap();
-    let list = targets
-        .iter()
-        .map(|t| format!("\"{t}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let config = format!(
-        "{}targets = [{list}]{}",
-        &config[..start],
-        &config[start + len + 1..]
-    );
-    std::fs::write(dir.join("quorate.toml"), config).unwrap();
-    git(
-        dir,
-        "init -q && git add . && git commit -q -m release && git tag v0.1.0",
-    );
-}
-
-/// Runs git commands (a shell snippet starting after `git `) with a fixed
-/// identity and date.
-fn git(dir: &Path, script: &str) -> String {
-    sh(
-        dir,
-        &format!(
-            "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null \
-             GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t \
-             GIT_AUTHOR_DATE=2025-11-20T10:00:00Z GIT_COMMITTER_DATE=2025-11-20T10:00:00Z; git {script}"
-        ),
-    )
-}
-
-/// `quorate` with the official test toolchain.
-fn q(goroot: &Path) -> assert_cmd::Command {
-    let mut c = quorate();
-    c.env("QUORATE_GO", goroot).env_remove("SOURCE_DATE_EPOCH");
-    c
-}
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -76,7 +27,7 @@ fn fixture() -> Option<&'static Fixture> {
     Some(F.get_or_init(|| {
         let dir = tmp();
         let repo = dir.path().join("r");
-        make_repo(&repo, TARGETS);
+        util::example_repo(&repo, TARGETS, |_| {});
         let out = q(&goroot).current_dir(&repo).arg("build").output().unwrap();
         assert!(
             out.status.success(),
@@ -129,7 +80,7 @@ fn three_target_build_is_identical_under_check_and_from_another_path() {
     let repo2 = other
         .path()
         .join("a/much/longer/checkout/path/than/the/first");
-    make_repo(&repo2, TARGETS);
+    util::example_repo(&repo2, TARGETS, |_| {});
     assert_eq!(
         git(&f.repo, "rev-parse HEAD"),
         git(&repo2, "rev-parse HEAD")
@@ -317,7 +268,7 @@ fn dry_run_prints_the_plan_from_the_same_code() {
     let Some(goroot) = go_root() else { return };
     let d = tmp();
     let repo = d.path().join("r");
-    make_repo(&repo, &["linux-armv7", "windows-amd64"]);
+    util::example_repo(&repo, &["linux-armv7", "windows-amd64"], |_| {});
     let out = q(&goroot)
         .current_dir(&repo)
         .env("SOURCE_DATE_EPOCH", "1234567890")
@@ -374,7 +325,7 @@ fn wrong_version_and_patched_toolchain_refused() {
     let Some(goroot) = go_root() else { return };
     let d = tmp();
     let repo = d.path().join("r");
-    make_repo(&repo, &["linux-amd64"]);
+    util::example_repo(&repo, &["linux-amd64"], |_| {});
     let config = std::fs::read_to_string(repo.join("quorate.toml")).unwrap();
     std::fs::write(
         repo.join("quorate.toml"),
@@ -417,7 +368,7 @@ fn compile_error_shows_go_output_and_leaves_dist_untouched() {
     let Some(goroot) = go_root() else { return };
     let d = tmp();
     let repo = d.path().join("r");
-    make_repo(&repo, &["linux-amd64", "windows-amd64"]);
+    util::example_repo(&repo, &["linux-amd64", "windows-amd64"], |_| {});
     let main = repo.join("cmd/hellocli/main.go");
     let src = std::fs::read_to_string(&main).unwrap();
     std::fs::write(
@@ -456,7 +407,7 @@ fn compile_error_shows_go_output_and_leaves_dist_untouched() {
 fn bad_config_names_key_and_line() {
     let d = tmp();
     let repo = d.path().join("r");
-    make_repo(&repo, &["linux-amd64", "linux-sparc64"]);
+    util::example_repo(&repo, &["linux-amd64", "linux-sparc64"], |_| {});
     let config = std::fs::read_to_string(repo.join("quorate.toml")).unwrap();
     let line = config
         .lines()
@@ -503,7 +454,7 @@ fn dirty_tree_refused_unless_allowed_and_recorded() {
     let Some(goroot) = go_root() else { return };
     let d = tmp();
     let repo = d.path().join("r");
-    make_repo(&repo, &["linux-amd64"]);
+    util::example_repo(&repo, &["linux-amd64"], |_| {});
     let greeting = repo.join("greeting/greeting.go");
     let src = std::fs::read_to_string(&greeting).unwrap();
     std::fs::write(&greeting, src.replace("Hello, %s!", "Howdy, %s!")).unwrap();
@@ -539,7 +490,7 @@ fn no_tag_needs_version() {
     let Some(goroot) = go_root() else { return };
     let d = tmp();
     let repo = d.path().join("r");
-    make_repo(&repo, &["linux-amd64"]);
+    util::example_repo(&repo, &["linux-amd64"], |_| {});
     git(&repo, "tag -d v0.1.0 >/dev/null");
     let out = q(&goroot)
         .current_dir(&repo)
@@ -652,7 +603,7 @@ fn committed_vendor_is_used_and_unwritable_dist_is_an_error() {
     let Some(goroot) = go_root() else { return };
     let d = tmp();
     let repo = d.path().join("r");
-    make_repo(&repo, &["linux-arm64"]);
+    util::example_repo(&repo, &["linux-arm64"], |_| {});
     sh(
         &repo,
         &format!(

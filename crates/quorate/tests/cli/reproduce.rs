@@ -12,59 +12,10 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use crate::sigfixture;
-use crate::util::{go_root, have, quorate, sh, tmp};
+use crate::util::{self, git, go_root, have, q, quorate, sh, tmp};
 
 const TARGETS: &[&str] = &["linux-amd64", "windows-amd64"];
 const VERSION: &str = "v0.1.0";
-
-fn example_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello")
-}
-
-/// Runs git (a snippet after `git `) with a fixed identity and date.
-fn git(dir: &Path, script: &str) -> String {
-    sh(
-        dir,
-        &format!(
-            "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null \
-             GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t \
-             GIT_AUTHOR_DATE=2025-11-20T10:00:00Z GIT_COMMITTER_DATE=2025-11-20T10:00:00Z; git {script}"
-        ),
-    )
-}
-
-/// The example module with `targets`, changed by `edit`, committed and
-/// tagged v0.1.0 in `dir`.
-fn make_repo(dir: &Path, edit: impl FnOnce(&Path)) {
-    std::fs::create_dir_all(dir).unwrap();
-    sh(dir, &format!("cp -R {}/. .", example_dir().display()));
-    let config = std::fs::read_to_string(dir.join("quorate.toml")).unwrap();
-    let start = config.find("targets = [").unwrap();
-    let len = config[start..].find(']').unwrap();
-    let list = TARGETS
-        .iter()
-        .map(|t| format!("\"{t}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let config = format!(
-        "{}targets = [{list}]{}",
-        &config[..start],
-        &config[start + len + 1..]
-    );
-    std::fs::write(dir.join("quorate.toml"), config).unwrap();
-    edit(dir);
-    git(
-        dir,
-        "init -q && git add . && git commit -q -m release && git tag v0.1.0",
-    );
-}
-
-/// `quorate` with the official test toolchain.
-fn q(goroot: &Path) -> assert_cmd::Command {
-    let mut c = quorate();
-    c.env("QUORATE_GO", goroot).env_remove("SOURCE_DATE_EPOCH");
-    c
-}
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -89,7 +40,7 @@ fn fixture() -> Option<&'static Fixture> {
     Some(F.get_or_init(|| {
         let dir = tmp();
         let repo = dir.path().join("maintainer");
-        make_repo(&repo, |_| {});
+        util::example_repo(&repo, TARGETS, |_| {});
         let out = q(&goroot).current_dir(&repo).arg("build").output().unwrap();
         assert!(out.status.success(), "{}", stderr(&out));
         let release = dir.path().join("downloaded-release");
@@ -458,7 +409,7 @@ fn bad_inputs_exit_2_naming_what_is_missing() {
 
     // No quorate.toml at the tag.
     let bare = t.path().join("no-config");
-    make_repo(&bare, |d| {
+    util::example_repo(&bare, TARGETS, |d| {
         std::fs::remove_file(d.join("quorate.toml")).unwrap()
     });
     let err = fails(
@@ -507,7 +458,7 @@ fn bad_inputs_exit_2_naming_what_is_missing() {
 
     // A build that fails.
     let broken = t.path().join("broken");
-    make_repo(&broken, |d| {
+    util::example_repo(&broken, TARGETS, |d| {
         let main = d.join("cmd/hellod/main.go");
         let mut text = std::fs::read_to_string(&main).unwrap();
         text.push_str("\nfunc broken() { this is not Go }\n");
@@ -758,7 +709,7 @@ fn trusts_the_policy_in_quorate_toml_at_the_tag() {
     let sigs = sigfixture::fixture().unwrap();
     let t = tmp();
     let repo = t.path().join("with-trust");
-    make_repo(&repo, |d| {
+    util::example_repo(&repo, TARGETS, |d| {
         std::fs::create_dir(d.join("keys")).unwrap();
         let mut trust = String::from("\n[trust]\nthreshold = 2\n");
         for who in ["alice", "bob"] {

@@ -95,3 +95,55 @@ pub fn sha256_hex(path: &Path) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// The bundled example module (examples/hello).
+pub fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/hello")
+}
+
+/// Runs git (a shell snippet after `git `) in `dir` with no user or system
+/// config, a fixed identity and a fixed date; returns stdout.
+pub fn git(dir: &Path, script: &str) -> String {
+    sh(
+        dir,
+        &format!(
+            "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null \
+             GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t \
+             GIT_AUTHOR_DATE=2025-11-20T10:00:00Z GIT_COMMITTER_DATE=2025-11-20T10:00:00Z; git {script}"
+        ),
+    )
+}
+
+/// Writes the example module into `dir` with its `targets` replaced,
+/// lets `edit` change it, then commits it (fixed date) and tags v0.1.0.
+pub fn example_repo(dir: &Path, targets: &[&str], edit: impl FnOnce(&Path)) {
+    std::fs::create_dir_all(dir).unwrap();
+    sh(dir, &format!("cp -R {}/. .", example_dir().display()));
+    let config = std::fs::read_to_string(dir.join("quorate.toml")).unwrap();
+    let start = config.find("targets = [").unwrap();
+    let len = config[start..].find(']').unwrap();
+    let list = targets
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let config = format!(
+        "{}targets = [{list}]{}",
+        &config[..start],
+        &config[start + len + 1..]
+    );
+    std::fs::write(dir.join("quorate.toml"), config).unwrap();
+    edit(dir);
+    git(
+        dir,
+        "init -q && git add . && git commit -q -m release && git tag v0.1.0",
+    );
+}
+
+/// `quorate` with `goroot` as its Go toolchain (`QUORATE_GO`) and no
+/// SOURCE_DATE_EPOCH from the environment.
+pub fn q(goroot: &Path) -> assert_cmd::Command {
+    let mut c = quorate();
+    c.env("QUORATE_GO", goroot).env_remove("SOURCE_DATE_EPOCH");
+    c
+}
