@@ -858,20 +858,7 @@ impl<'s> Engine<'s> {
             if k == "DefaultGODEBUG" && x.go_version != y.go_version {
                 continue; // each Go version has its own defaults
             }
-            if k.starts_with("vcs.") {
-                self.obs(
-                    Cause::VcsStamping,
-                    Confidence::High,
-                    Some(k.into()),
-                    path,
-                    p.clone(),
-                    (None, None),
-                    &format!("build setting {k}"),
-                    own(vx),
-                    own(vy),
-                );
-                found = true;
-            } else if k == "-ldflags" {
+            if k == "-ldflags" {
                 let (xa, ra) = split_x(vx.unwrap_or(""));
                 let (xb, rb) = split_x(vy.unwrap_or(""));
                 if xa != xb {
@@ -933,8 +920,14 @@ impl<'s> Engine<'s> {
                     found = true;
                 }
             } else {
+                // vcs.* settings are VCS stamping; every other one a build setting.
+                let cause = if k.starts_with("vcs.") {
+                    Cause::VcsStamping
+                } else {
+                    Cause::GoBuildSetting
+                };
                 self.obs(
-                    Cause::GoBuildSetting,
+                    cause,
                     Confidence::High,
                     Some(k.into()),
                     path,
