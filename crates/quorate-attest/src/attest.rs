@@ -354,7 +354,7 @@ pub fn compare(
                     r.claimed_signer = Some(name.clone());
                     if r.verdict == Verdict::Good {
                         match &r.signer {
-                            Some(s) if s != name => {
+                            Some(s) if !policy.names_signer(s, name) => {
                                 r.verdict = Verdict::Bad;
                                 r.reason = Some(format!(
                                     "made by {s:?}'s key, but it sits in {name:?}'s folder"

@@ -3,6 +3,9 @@
 //!
 //! - [`openpgp`]: OpenPGP detached signatures (sequoia-openpgp, pure Rust),
 //!   verified against pinned certificates with a typed [`Verdict`].
+//! - [`keyring`], [`keystate`], [`pkverify`]: OpenPGP certificates kept as
+//!   published (copies merged), their state computed as GnuPG computes it,
+//!   and the cryptographic check of one signature (secp256k1 included).
 //! - [`ssh`]: SSH signatures (`ssh-keygen -Y sign -n file` format).
 //! - [`policy`]: the trust policy (threshold and pinned signers).
 //! - [`verify`]: verifying a downloaded release folder: every signature,
@@ -15,7 +18,10 @@
 
 pub mod attest;
 pub mod demo;
+pub mod keyring;
+pub mod keystate;
 pub mod openpgp;
+pub mod pkverify;
 pub mod policy;
 pub mod ssh;
 pub mod time;

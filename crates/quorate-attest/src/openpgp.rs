@@ -14,17 +14,20 @@ use pgp::Cert;
 use pgp::cert::prelude::*;
 use pgp::crypto::Password;
 use pgp::packet::Signature;
+use pgp::packet::key::{PublicParts, UnspecifiedRole};
 use pgp::packet::prelude::*;
 use pgp::parse::{PacketParserBuilder, PacketParserResult, Parse};
-use pgp::policy::{HashAlgoSecurity, Policy as _, StandardPolicy};
+use pgp::policy::StandardPolicy;
 use pgp::serialize::{Marshal, SerializeInto};
 use pgp::types::{
-    HashAlgorithm, PublicKeyAlgorithm, ReasonForRevocation, RevocationStatus, RevocationType,
-    SignatureType,
+    HashAlgorithm, PublicKeyAlgorithm, ReasonForRevocation, RevocationStatus, SignatureType,
 };
 
+use crate::keyring::{KeyBlock, Keyring};
+use crate::keystate::{self, Revocation};
+use crate::pkverify::{self, Over};
 use crate::time::{date, rfc3339};
-use crate::verify::{Scheme, SignatureReport, Verdict};
+use crate::verify::{GpgStatus, Scheme, SignatureReport, Verdict};
 use crate::{AttestError, MAX_KEY_BYTES, read_capped};
 
 /// At most this many signatures (or malformed packets) are read from one
@@ -39,8 +42,22 @@ const CLOCK_SKEW: Duration = Duration::from_secs(600);
 pub struct PinnedCert<'a> {
     /// The signer's name in the policy.
     pub name: &'a str,
-    /// The certificate (public key) whose primary fingerprint is pinned.
-    pub cert: &'a Cert,
+    /// The primary key's fingerprint.
+    pub fingerprint: &'a str,
+    /// What the policy pinned: the primary fingerprint, a subkey's, or a
+    /// long key id.
+    pub pin: &'a str,
+}
+
+/// The keys a verification may use: every certificate read from the key
+/// files (merged per primary key; designated revokers come from here) and
+/// those the policy pins, with their signers' names.
+#[derive(Debug, Clone)]
+pub struct TrustedKeys<'a> {
+    /// Every certificate read.
+    pub ring: &'a Keyring,
+    /// The pinned ones.
+    pub pinned: Vec<PinnedCert<'a>>,
 }
 
 /// The full fingerprint of a certificate's primary key: 40 uppercase hex
@@ -65,6 +82,25 @@ pub fn normalize_fingerprint(s: &str) -> Option<String> {
         .to_ascii_uppercase();
     ((hex.len() == 40 || hex.len() == 64) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
         .then_some(hex)
+}
+
+/// Normalises a pin as written by a person: a full fingerprint (as
+/// [`normalize_fingerprint`]) or a long key id (16 hex digits); `None`
+/// otherwise (short key ids collide too easily to pin).
+pub fn normalize_pin(s: &str) -> Option<String> {
+    normalize_fingerprint(s).or_else(|| {
+        let s = s.trim();
+        let s = s
+            .strip_prefix("0x")
+            .or_else(|| s.strip_prefix("0X"))
+            .unwrap_or(s);
+        let hex: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        (hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hex)
+    })
 }
 
 /// Reads every certificate in a key file (armored or binary; public or
@@ -330,20 +366,21 @@ fn parse_signatures(bytes: &[u8]) -> Vec<Result<Signature, String>> {
 }
 
 /// Verifies every OpenPGP signature in `sig_bytes` (binary or armored,
-/// one or many) over `data` against the pinned certificates. One report
-/// per signature (malformed parts get a BAD report); DUPLICATE is decided
+/// one or many) over `data` against the pinned certificates, judging each
+/// key by its state now as GnuPG does ([`crate::keystate`]), with
+/// quorate's counting rules on top (`docs/signing.md`). One report per
+/// signature (malformed parts get a BAD report); DUPLICATE is decided
 /// later, across files, by the caller.
 pub fn verify_detached(
     sig_bytes: &[u8],
     data: &[u8],
-    keys: &[PinnedCert<'_>],
+    keys: &TrustedKeys<'_>,
     now: SystemTime,
 ) -> Vec<SignatureReport> {
-    let policy = StandardPolicy::at(now);
     parse_signatures(sig_bytes)
         .into_iter()
         .map(|s| match s {
-            Ok(sig) => check_one(&sig, data, keys, &policy, now),
+            Ok(sig) => check_one(&sig, data, keys, now),
             Err(reason) => SignatureReport::new(Scheme::Openpgp).bad(reason),
         })
         .collect()
@@ -363,109 +400,117 @@ fn to_crlf(data: &[u8]) -> Vec<u8> {
     out
 }
 
-fn revocation_text(sigs: &[&Signature]) -> (bool, String) {
-    let mut hard = false;
-    let mut parts = Vec::new();
-    for s in sigs {
-        let when = s
-            .signature_creation_time()
-            .map(date)
-            .unwrap_or_else(|| "an unknown date".into());
-        match s.reason_for_revocation() {
-            Some((code, msg)) => {
-                hard |= code.revocation_type() == RevocationType::Hard;
-                let msg = String::from_utf8_lossy(msg);
-                let what = match code {
-                    ReasonForRevocation::KeyCompromised => "as compromised".to_string(),
-                    ReasonForRevocation::KeySuperseded => "as superseded".to_string(),
-                    ReasonForRevocation::KeyRetired => "as retired".to_string(),
-                    ReasonForRevocation::Unspecified => {
-                        "with no reason given (treated as compromised)".to_string()
-                    }
-                    other => format!("({other})"),
-                };
-                if msg.trim().is_empty() {
-                    parts.push(format!("revoked {what} on {when}"));
-                } else {
-                    parts.push(format!("revoked {what} on {when}: {}", msg.trim()));
-                }
-            }
-            None => {
-                hard = true;
-                parts.push(format!(
-                    "revoked on {when} with no reason given (treated as compromised)"
-                ));
-            }
+fn revocation_text(r: &Revocation) -> String {
+    let when = r.at.map(date).unwrap_or_else(|| "an unknown date".into());
+    let what = match r.reason {
+        Some(ReasonForRevocation::KeyCompromised) => "as compromised".to_string(),
+        Some(ReasonForRevocation::KeySuperseded) => "as superseded".to_string(),
+        Some(ReasonForRevocation::KeyRetired) => "as retired".to_string(),
+        Some(ReasonForRevocation::Unspecified) | None => {
+            "with no reason given (treated as compromised)".to_string()
         }
+        Some(other) => format!("({other})"),
+    };
+    let by =
+        r.by.as_ref()
+            .map(|f| format!(" by its designated revoker {f}"))
+            .unwrap_or_default();
+    if r.message.is_empty() {
+        format!("revoked {what}{by} on {when}")
+    } else {
+        format!("revoked {what}{by} on {when}: {}", r.message)
     }
-    (hard, parts.join("; "))
+}
+
+/// Says that gpg would have accepted what quorate refuses.
+fn stricter(gpg: GpgStatus, why: impl std::fmt::Display) -> String {
+    format!("gpg accepts this signature ({gpg}); quorate refuses it because {why}")
 }
 
 fn check_one(
     sig: &Signature,
     data: &[u8],
-    keys: &[PinnedCert<'_>],
-    p: &StandardPolicy,
+    keys: &TrustedKeys<'_>,
     now: SystemTime,
 ) -> SignatureReport {
     let mut r = SignatureReport::new(Scheme::Openpgp);
+    r.gpg = Some(GpgStatus::Errsig);
     let created = sig.signature_creation_time();
     r.created = created.map(rfc3339);
     let issuers = sig.get_issuers();
     if issuers.is_empty() {
         return r.bad("the signature names no issuer key");
     }
-    let found = keys.iter().find_map(|k| {
-        k.cert
-            .keys()
-            .key_handles(issuers.iter())
-            .next()
-            .map(|ka| (k, ka.key().clone(), ka.key().fingerprint()))
-    });
-    let Some((pinned, key, key_fpr)) = found else {
-        let issuer = issuers
-            .iter()
-            .find(|h| matches!(h, pgp::KeyHandle::Fingerprint(_)))
-            .unwrap_or(&issuers[0]);
-        r.fingerprint = Some(issuer.to_hex());
-        r.verdict = Verdict::Unknown;
-        r.reason = Some(format!(
-            "made by key {}, which no signer of the policy pins",
-            issuer.to_hex()
-        ));
-        return r;
-    };
-    let cert = pinned.cert;
-    r.signer = Some(pinned.name.to_string());
-    r.fingerprint = Some(fingerprint(cert));
-    r.key_id = Some(format!("openpgp:{}", fingerprint(cert)));
-    if key_fpr != cert.fingerprint() {
-        r.signing_key = Some(key_fpr.to_hex());
-    }
-    if let Some(reason) = weak_hash_reason(sig.hash_algo()) {
-        return r.bad(reason);
-    }
-    if let Some(reason) = weak_key_reason(&key) {
-        return r.bad(reason);
-    }
-    let Some(t) = created else {
-        return r.bad("the signature has no creation time");
-    };
-    for (what, k_created) in [
-        ("signing key", key.creation_time()),
-        ("primary key", cert.primary_key().key().creation_time()),
-    ] {
-        if t < k_created {
-            return r.bad(format!(
-                "signature dated {}, before its {what} was created ({})",
-                rfc3339(t),
-                rfc3339(k_created)
-            ));
+    let shown_issuer = issuers
+        .iter()
+        .find(|h| matches!(h, pgp::KeyHandle::Fingerprint(_)))
+        .unwrap_or(&issuers[0])
+        .to_hex();
+    // Every pinned certificate holding the issuer key is a candidate.
+    let mut candidates: Vec<(
+        &PinnedCert<'_>,
+        &KeyBlock,
+        Key<PublicParts, UnspecifiedRole>,
+    )> = Vec::new();
+    let mut unpinned = false;
+    for h in &issuers {
+        for block in keys.ring.holding(h) {
+            let Some(pinned) = keys
+                .pinned
+                .iter()
+                .find(|p| p.fingerprint == block.fingerprint())
+            else {
+                unpinned = true;
+                continue;
+            };
+            if candidates
+                .iter()
+                .any(|(_, b, _)| b.fingerprint() == block.fingerprint())
+            {
+                continue;
+            }
+            let key = if block.primary.key_handle().aliases(h) {
+                block.primary.clone().role_into_unspecified()
+            } else {
+                match block
+                    .subkeys
+                    .iter()
+                    .find(|(k, _)| k.key_handle().aliases(h))
+                {
+                    Some((k, _)) => k.clone().role_into_unspecified(),
+                    None => continue,
+                }
+            };
+            candidates.push((pinned, block, key));
         }
     }
-    if t > now + CLOCK_SKEW {
-        return r.bad(format!("signature dated {} is in the future", rfc3339(t)));
+    if candidates.is_empty() {
+        r.fingerprint = Some(shown_issuer.clone());
+        r.verdict = Verdict::Unknown;
+        r.gpg = Some(GpgStatus::NoPubkey);
+        r.reason = Some(if unpinned {
+            format!(
+                "made by key {shown_issuer}, which is in the key files but pinned by no signer of the policy"
+            )
+        } else {
+            format!("made by key {shown_issuer}, which no signer of the policy pins")
+        });
+        return r;
     }
+    let describe = |r: &mut SignatureReport,
+                    pinned: &PinnedCert<'_>,
+                    key: &Key<PublicParts, UnspecifiedRole>| {
+        r.signer = Some(pinned.name.to_string());
+        r.fingerprint = Some(pinned.fingerprint.to_string());
+        r.key_id = Some(format!("openpgp:{}", pinned.fingerprint));
+        if pinned.pin != pinned.fingerprint {
+            r.pin = Some(pinned.pin.to_string());
+        }
+        let kf = key.fingerprint().to_hex();
+        if kf != pinned.fingerprint {
+            r.signing_key = Some(kf);
+        }
+    };
     // Text-mode signatures (`gpg --textmode`) hash the data with CRLF line
     // ends (RFC 9580 §5.2.1.2).
     let text_data;
@@ -475,15 +520,99 @@ fn check_one(
     } else {
         data
     };
-    if let Err(e) = sig.verify_message(&key, data) {
+    if let Some(t) = created
+        && let Some((pinned, _, key)) = candidates.iter().find(|c| t < c.2.creation_time())
+    {
+        describe(&mut r, pinned, key);
         return r.bad(format!(
-            "does not verify: the signature is not over this manifest, or it was altered ({e})"
+            "signature dated {}, before its key was created ({})",
+            rfc3339(t),
+            rfc3339(key.creation_time())
         ));
     }
-    if let Err(e) = p.signature(sig, HashAlgoSecurity::CollisionResistance) {
-        return r.bad(format!("refused by policy: {e}"));
+    let mut verified = Vec::new();
+    let mut last_err = String::new();
+    for c in &candidates {
+        match pkverify::verify(sig, &c.2, Over::Data(data)) {
+            Ok(()) => verified.push(c),
+            Err(e) => last_err = e,
+        }
     }
-    if sig.signature_alive(now, CLOCK_SKEW).is_err() {
+    let Some(&&(pinned, block, ref key)) = verified.first() else {
+        let (pinned, _, key) = &candidates[0];
+        describe(&mut r, pinned, key);
+        r.gpg = Some(GpgStatus::Badsig);
+        return r.bad(format!(
+            "does not verify: the signature is not over this file, or it was altered ({last_err})"
+        ));
+    };
+    describe(&mut r, pinned, key);
+    if verified.len() > 1 {
+        r.notes.push(format!(
+            "the signing key belongs to {} pinned certificates ({}); attributed to the first",
+            verified.len(),
+            verified
+                .iter()
+                .map(|c| format!("{} {}", c.0.name, c.0.fingerprint))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let state = keystate::cert_state(block, keys.ring, now);
+    r.user_ids = state.user_ids.clone();
+    let Some(ks) = state.key(&key.fingerprint()) else {
+        return r.bad("the signing key is not part of its certificate");
+    };
+    let Some(t) = created else {
+        return r.bad("the signature has no creation time");
+    };
+    // What gpg checks, in its order.
+    #[allow(deprecated)]
+    if matches!(sig.hash_algo(), HashAlgorithm::MD5) {
+        return r.bad("MD5 signature: rejected (by gpg too)");
+    }
+    if t < key.creation_time() {
+        return r.bad(format!(
+            "signature dated {}, before its key was created ({})",
+            rfc3339(t),
+            rfc3339(key.creation_time())
+        ));
+    }
+    if t > now + CLOCK_SKEW {
+        return r.bad(format!("signature dated {} is in the future", rfc3339(t)));
+    }
+    if !ks.valid {
+        return r.bad(format!(
+            "the signing key is not usable: {}",
+            ks.invalid_reason.clone().unwrap_or_default()
+        ));
+    }
+    let sig_expired = sig.signature_expiration_time().is_some_and(|e| e <= now);
+    let key_expired = ks.expires.filter(|e| *e <= now);
+    let gpg = if sig_expired {
+        GpgStatus::Expsig
+    } else if key_expired.is_some() {
+        GpgStatus::Expkeysig
+    } else if ks.revoked.is_some() {
+        GpgStatus::Revkeysig
+    } else {
+        GpgStatus::Goodsig
+    };
+    r.gpg = Some(gpg);
+    // quorate's own rules on top (docs/signing.md).
+    if let Some(reason) = weak_hash_reason(sig.hash_algo()) {
+        return r.bad(stricter(gpg, reason));
+    }
+    if let Some(reason) = weak_key_reason(key) {
+        return r.bad(stricter(gpg, reason));
+    }
+    if !ks.can_sign {
+        return r.bad(stricter(
+            gpg,
+            "the key that made it is not marked for signing",
+        ));
+    }
+    if sig_expired {
         r.verdict = Verdict::Expired;
         r.reason = Some(format!(
             "the signature itself expired on {}",
@@ -493,95 +622,40 @@ fn check_one(
         ));
         return r;
     }
-    // The key's state when it signed.
-    let vc = match cert.with_policy(p, t) {
-        Ok(vc) => vc,
-        Err(e) => {
-            if let RevocationStatus::Revoked(revs) = cert.revocation_status(p, t) {
-                let (_, text) = revocation_text(&revs);
-                r.verdict = Verdict::Revoked;
-                r.reason = Some(format!("key {text}"));
-                return r;
-            }
-            return r.bad(format!(
-                "the key was not valid when the signature was made: {e}"
-            ));
+    if let Some(rev) = &ks.revoked {
+        let text = revocation_text(rev);
+        let whose = if ks.primary { "key" } else { "signing subkey" };
+        if rev.hard {
+            r.verdict = Verdict::Revoked;
+            r.reason = Some(format!("{whose} {text}; a compromised key never counts"));
+            return r;
         }
-    };
-    if let RevocationStatus::Revoked(revs) = vc.revocation_status() {
-        let (hard, text) = revocation_text(&revs);
-        r.verdict = Verdict::Revoked;
-        r.reason = Some(if hard {
-            format!("key {text}; a compromised key never counts")
-        } else {
-            format!("key {text}, before this signature was made")
-        });
-        return r;
-    }
-    let Some(ka) = vc.keys().key_handle(key_fpr.clone()).next() else {
-        return r.bad(
-            "the signing key was not validly bound to the certificate when the signature was made",
-        );
-    };
-    if let RevocationStatus::Revoked(revs) = ka.revocation_status() {
-        let (_, text) = revocation_text(&revs);
-        r.verdict = Verdict::Revoked;
-        r.reason = Some(format!("signing subkey {text}"));
-        return r;
-    }
-    if !ka.for_signing() {
-        return r.bad("the key that made the signature is not marked for signing");
-    }
-    let primary_exp = vc.primary_key().key_expiration_time();
-    let key_exp = ka.key_expiration_time();
-    if vc.alive().is_err() || ka.alive().is_err() {
-        let exp = [primary_exp, key_exp].into_iter().flatten().min();
-        r.verdict = Verdict::Expired;
-        r.reason = Some(match exp {
-            Some(e) => format!("made on {} after the key expired on {}", date(t), date(e)),
-            None => format!("the key was not alive on {}", date(t)),
-        });
-        return r;
-    }
-    r.verdict = Verdict::Good;
-    // Notes about the key's state now (they do not change the verdict).
-    match cert.with_policy(p, now) {
-        Ok(vn) => {
-            if let RevocationStatus::Revoked(revs) = vn.revocation_status() {
-                let (_, text) = revocation_text(&revs);
-                r.notes
-                    .push(format!("key {text}, after this signature (still counts)"));
-            }
-            let exp = [vn.primary_key().key_expiration_time()]
-                .into_iter()
-                .chain(
-                    vn.keys()
-                        .key_handle(key_fpr)
-                        .next()
-                        .map(|k| k.key_expiration_time()),
-                )
-                .flatten()
-                .min();
-            if let Some(e) = exp.filter(|e| *e <= now) {
-                r.notes.push(format!(
-                    "key expired on {} (signature made before, while it was valid)",
-                    date(e)
-                ));
-                r.key_expired = Some(date(e));
-            }
+        if rev.at.is_none_or(|at| at <= t) {
+            r.verdict = Verdict::Revoked;
+            r.reason = Some(format!("{whose} {text}, before this signature was made"));
+            return r;
         }
-        Err(e) => r.notes.push(format!("the key is not valid today: {e}")),
-    }
-    if let Some(e) = [primary_exp, key_exp].into_iter().flatten().min()
-        && e <= now
-        && !r.notes.iter().any(|n| n.contains("expired"))
-    {
         r.notes.push(format!(
-            "key expired on {} (signature made before, while it was valid)",
+            "{whose} {text}, after this signature (still counts; gpg says REVKEYSIG)"
+        ));
+    }
+    if let Some(e) = key_expired {
+        if t >= e {
+            r.verdict = Verdict::Expired;
+            r.reason = Some(format!(
+                "made on {} after the key expired on {}",
+                date(t),
+                date(e)
+            ));
+            return r;
+        }
+        r.notes.push(format!(
+            "key expired on {} (signature made before, while it was valid; gpg says EXPKEYSIG)",
             date(e)
         ));
         r.key_expired = Some(date(e));
     }
+    r.verdict = Verdict::Good;
     r
 }
 
@@ -589,11 +663,41 @@ fn check_one(
 mod tests {
     use super::*;
 
-    fn pinned<'a>(certs: &'a [(&'static str, Cert)]) -> Vec<PinnedCert<'a>> {
-        certs
-            .iter()
-            .map(|(n, c)| PinnedCert { name: n, cert: c })
-            .collect()
+    /// A keyring holding `certs`, each pinned under its name.
+    pub(super) struct Fixture {
+        ring: Keyring,
+        names: Vec<(String, String)>,
+    }
+
+    impl Fixture {
+        pub(super) fn keys(&self) -> TrustedKeys<'_> {
+            TrustedKeys {
+                ring: &self.ring,
+                pinned: self
+                    .names
+                    .iter()
+                    .map(|(n, f)| PinnedCert {
+                        name: n,
+                        fingerprint: f,
+                        pin: f,
+                    })
+                    .collect(),
+            }
+        }
+    }
+
+    pub(super) fn pinned(certs: &[(&str, Cert)]) -> Fixture {
+        let mut ring = Keyring::new();
+        for (_, c) in certs {
+            ring.add_cert(c);
+        }
+        Fixture {
+            ring,
+            names: certs
+                .iter()
+                .map(|(n, c)| (n.to_string(), fingerprint(c)))
+                .collect(),
+        }
     }
 
     #[test]
@@ -604,7 +708,8 @@ mod tests {
         let public = Cert::from_bytes(&armored_public(&cert)).unwrap();
         assert!(!public.is_tsk());
         let certs = [("alice", public)];
-        let keys = pinned(&certs);
+        let fx = pinned(&certs);
+        let keys = fx.keys();
         let r = verify_detached(&sig, b"hello\n", &keys, SystemTime::now());
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].verdict, Verdict::Good, "{:?}", r[0].reason);
@@ -618,7 +723,8 @@ mod tests {
         let cert = generate_demo_key("a").unwrap();
         let sig = sign_with_cert(&cert, None, b"x").unwrap();
         let certs = [("a", cert)];
-        let keys = pinned(&certs);
+        let fx = pinned(&certs);
+        let keys = fx.keys();
         for cut in 0..sig.len() {
             let r = verify_detached(&sig[..cut], b"x", &keys, SystemTime::now());
             assert!(r.iter().all(|r| r.verdict != Verdict::Good), "cut at {cut}");
@@ -633,7 +739,7 @@ mod tests {
         let b = generate_demo_key("b").unwrap();
         let sig = sign_with_cert(&a, None, b"x").unwrap();
         let certs = [("b", b)];
-        let r = verify_detached(&sig, b"x", &pinned(&certs), SystemTime::now());
+        let r = verify_detached(&sig, b"x", &pinned(&certs).keys(), SystemTime::now());
         assert_eq!(r[0].verdict, Verdict::Unknown);
     }
 
@@ -660,7 +766,7 @@ mod tests {
         let mut bytes = Vec::new();
         Packet::from(sig).serialize(&mut bytes).unwrap();
         let certs = [("a", cert)];
-        let r = verify_detached(&bytes, b"x", &pinned(&certs), SystemTime::now());
+        let r = verify_detached(&bytes, b"x", &pinned(&certs).keys(), SystemTime::now());
         assert_eq!(r[0].verdict, Verdict::Bad);
         assert!(
             r[0].reason.as_deref().unwrap().contains("before its"),
@@ -702,7 +808,8 @@ mod tests {
             #[test]
             fn random_bytes_never_verify(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
                 let (c, _) = fixture();
-                let keys = [PinnedCert { name: "p", cert: c }];
+                let fx = pinned(&[("p", c.clone())]);
+                let keys = fx.keys();
                 for r in verify_detached(&bytes, b"data", &keys, SystemTime::now()) {
                     prop_assert_ne!(r.verdict, Verdict::Good);
                 }
@@ -716,7 +823,8 @@ mod tests {
                 let mut m = sig.clone();
                 let i = pos % m.len();
                 m[i] ^= xor;
-                let keys = [PinnedCert { name: "p", cert: c }];
+                let fx = pinned(&[("p", c.clone())]);
+                let keys = fx.keys();
                 for r in verify_detached(&m, b"data", &keys, SystemTime::now()) {
                     // Flipping a bit of the unhashed area (the issuer
                     // key id) may leave a valid signature; any GOOD must

@@ -20,9 +20,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sequoia_openpgp::Cert;
 use serde::{Deserialize, Serialize};
 
+use crate::keyring::Keyring;
 use crate::{AttestError, openpgp, ssh};
 
 /// Largest policy file read.
@@ -45,7 +45,9 @@ pub struct PolicyFile {
 pub struct SignerEntry {
     /// The signer's name (used in signature file names).
     pub name: String,
-    /// Full OpenPGP fingerprint of the primary key.
+    /// The OpenPGP key: the full fingerprint of its primary key or of one
+    /// of its subkeys, or a long (16 hex digit) key id; the whole
+    /// certificate holding that key is pinned, as `gpg` takes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openpgp: Option<String>,
     /// The SSH public key itself (`ssh-ed25519 AAAA…`).
@@ -59,12 +61,13 @@ pub struct SignerEntry {
 /// A pinned key, loaded and checked.
 #[derive(Debug, Clone)]
 pub enum SignerKey {
-    /// An OpenPGP certificate whose primary fingerprint is pinned.
+    /// An OpenPGP certificate (its packets are in [`Policy::keyring`]).
     OpenPgp {
-        /// Uppercase hex fingerprint.
+        /// The primary key's fingerprint, uppercase hex.
         fingerprint: String,
-        /// The certificate from the key file.
-        cert: Box<Cert>,
+        /// What was pinned, normalised: the primary fingerprint, a
+        /// subkey's fingerprint, or a long key id.
+        pin: String,
     },
     /// An SSH public key.
     Ssh {
@@ -84,6 +87,10 @@ pub struct Signer {
     pub key: SignerKey,
     /// Where the key was read from, if from a file.
     pub key_path: Option<PathBuf>,
+    /// Other names the same key was found under (a keys folder where a
+    /// builder's file was renamed, leaving two files with one key). The
+    /// key still votes once.
+    pub aliases: Vec<String>,
 }
 
 impl Signer {
@@ -126,6 +133,9 @@ pub struct Policy {
     pub signers: Vec<Signer>,
     /// The file it came from.
     pub source: PathBuf,
+    /// Every OpenPGP certificate read from the key files, copies merged;
+    /// designated revokers are looked up here too.
+    pub keyring: Keyring,
 }
 
 /// Checks a signer name: non-empty, no path separators, spaces or control
@@ -187,6 +197,7 @@ impl Policy {
             reason,
         };
         let mut signers: Vec<Signer> = Vec::with_capacity(file.signers.len());
+        let mut keyring = Keyring::new();
         for e in &file.signers {
             validate_name(&e.name).map_err(err)?;
             if signers.iter().any(|s| s.name == e.name) {
@@ -210,9 +221,9 @@ impl Policy {
                     )));
                 }
                 (Some(fpr), None) => {
-                    let pinned = openpgp::normalize_fingerprint(fpr).ok_or_else(|| {
+                    let pinned = openpgp::normalize_pin(fpr).ok_or_else(|| {
                         err(format!(
-                            "signer {:?}: {fpr:?} is not a full OpenPGP fingerprint (40 hex digits); short key ids are not safe to pin",
+                            "signer {:?}: {fpr:?} is not a full OpenPGP fingerprint (40 hex digits) or a long key id (16); short key ids are not safe to pin",
                             e.name
                         ))
                     })?;
@@ -223,34 +234,49 @@ impl Policy {
                         )));
                     };
                     // The pin decides: from a key file holding several keys,
-                    // only the pinned one is taken.
-                    let certs = openpgp::load_certs(kp)?;
-                    let found: Vec<String> = certs.iter().map(openpgp::fingerprint).collect();
-                    let Some(cert) = certs
-                        .into_iter()
-                        .find(|c| openpgp::fingerprint(c) == pinned)
-                    else {
-                        return Err(AttestError::Key {
-                            path: kp.clone(),
-                            reason: if found.is_empty() {
-                                format!(
-                                    "holds no OpenPGP key; {} pins {pinned} for signer {:?}",
-                                    source.display(),
-                                    e.name
-                                )
-                            } else {
-                                format!(
+                    // only the certificate holding the pinned key is taken.
+                    let bytes = crate::read_capped(kp, crate::MAX_KEY_BYTES)?;
+                    let mut file_ring = Keyring::new();
+                    let found =
+                        file_ring
+                            .add_bytes(&bytes, kp)
+                            .map_err(|reason| AttestError::Key {
+                                path: kp.clone(),
+                                reason,
+                            })?;
+                    let fingerprint = match file_ring.by_pin(&pinned).as_slice() {
+                        [one] => one.fingerprint(),
+                        [] => {
+                            return Err(AttestError::Key {
+                                path: kp.clone(),
+                                reason: format!(
                                     "holds key {}, but {} pins {pinned} for signer {:?}",
                                     found.join(", "),
                                     source.display(),
                                     e.name
-                                )
-                            },
-                        });
+                                ),
+                            });
+                        }
+                        several => {
+                            return Err(AttestError::Key {
+                                path: kp.clone(),
+                                reason: format!(
+                                    "{pinned} (pinned for signer {:?}) names keys of {} certificates ({}); pin a full fingerprint",
+                                    e.name,
+                                    several.len(),
+                                    several
+                                        .iter()
+                                        .map(|b| b.fingerprint())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            });
+                        }
                     };
+                    let _ = keyring.add_bytes(&bytes, kp);
                     SignerKey::OpenPgp {
-                        fingerprint: pinned,
-                        cert: Box::new(cert.strip_secret_key_material()),
+                        fingerprint,
+                        pin: pinned,
                     }
                 }
                 (None, Some(line)) => {
@@ -286,6 +312,7 @@ impl Policy {
                 name: e.name.clone(),
                 key,
                 key_path,
+                aliases: Vec::new(),
             };
             if let Some(other) = signers.iter().find(|o| o.key_id() == s.key_id()) {
                 return Err(err(format!(
@@ -313,16 +340,19 @@ impl Policy {
             threshold: threshold as usize,
             signers,
             source: source.to_path_buf(),
+            keyring,
         })
     }
 
     /// A policy from a folder of public keys, one file per signer
     /// (`builder-keys/<signer>.gpg` in guix.sigs, `scripts/keys/<user>.asc`
-    /// in lnd): the signer's name is the file's stem and the key is the one
-    /// certificate in it (trust on first use of the repository's own
-    /// files). Files holding no key, several keys, or a key already taken
-    /// by another file are returned as problems, and their signers left
-    /// out, so that one bad file never stops the others.
+    /// in lnd): the signer's name is the file's stem and its keys are the
+    /// certificates in it (trust on first use of the repository's own
+    /// files). Files may be armored or binary and hold several keys or
+    /// several copies of one; copies of a certificate are merged across
+    /// files. A key found in two files (a renamed builder folder) is one
+    /// signer with an alias, and votes once. Unreadable files are returned
+    /// as problems, so that one bad file never stops the others.
     pub fn from_keys_dir(
         dir: &Path,
         threshold: usize,
@@ -334,16 +364,17 @@ impl Policy {
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
             .map(|e| e.path())
             .filter(|p| {
-                p.is_file()
-                    && p.extension()
-                        .is_some_and(|x| x == "gpg" || x == "asc" || x == "pgp")
+                p.extension()
+                    .is_some_and(|x| x == "gpg" || x == "asc" || x == "pgp")
             })
             .collect();
         files.sort();
         let mut signers: Vec<Signer> = Vec::new();
         let mut problems = Vec::new();
+        let mut keyring = Keyring::new();
         for f in files {
             let name = f
                 .file_stem()
@@ -358,43 +389,37 @@ impl Policy {
                 problems.push(problem(r));
                 continue;
             }
-            let certs = match openpgp::load_certs(&f) {
-                Ok(c) => c,
+            let bytes = match crate::read_capped(&f, crate::MAX_KEY_BYTES) {
+                Ok(b) => b,
                 Err(e) => {
                     problems.push(problem(e.to_string()));
                     continue;
                 }
             };
-            let cert = match certs.len() {
-                0 => {
-                    problems.push(problem("holds no OpenPGP key".into()));
-                    continue;
-                }
-                1 => certs.into_iter().next().expect("one"),
-                n => {
-                    problems.push(problem(format!(
-                        "holds {n} keys ({}); quorate needs one key per signer file (or a policy pinning one of them)",
-                        certs.iter().map(openpgp::fingerprint).collect::<Vec<_>>().join(", ")
-                    )));
+            let fingerprints = match keyring.add_bytes(&bytes, &f) {
+                Ok(fprs) => fprs,
+                Err(reason) => {
+                    problems.push(problem(reason));
                     continue;
                 }
             };
-            let fingerprint = openpgp::fingerprint(&cert);
-            if let Some(other) = signers.iter().find(|s| s.fingerprint() == fingerprint) {
-                problems.push(problem(format!(
-                    "holds key {fingerprint}, already {:?}'s; one key votes once",
-                    other.name
-                )));
-                continue;
+            for fingerprint in fingerprints {
+                if let Some(other) = signers.iter_mut().find(|s| s.fingerprint() == fingerprint) {
+                    if other.name != name && !other.aliases.contains(&name) {
+                        other.aliases.push(name.clone());
+                    }
+                    continue;
+                }
+                signers.push(Signer {
+                    name: name.clone(),
+                    key: SignerKey::OpenPgp {
+                        pin: fingerprint.clone(),
+                        fingerprint,
+                    },
+                    key_path: Some(f.clone()),
+                    aliases: Vec::new(),
+                });
             }
-            signers.push(Signer {
-                name,
-                key: SignerKey::OpenPgp {
-                    fingerprint,
-                    cert: Box::new(cert.strip_secret_key_material()),
-                },
-                key_path: Some(f),
-            });
         }
         let err = |reason: String| AttestError::Policy {
             path: dir.to_path_buf(),
@@ -414,23 +439,38 @@ impl Policy {
                 threshold,
                 signers,
                 source: dir.to_path_buf(),
+                keyring,
             },
             problems,
         ))
     }
 
-    /// The OpenPGP certificates, with their signer names.
-    pub fn openpgp_keys(&self) -> Vec<openpgp::PinnedCert<'_>> {
-        self.signers
-            .iter()
-            .filter_map(|s| match &s.key {
-                SignerKey::OpenPgp { cert, .. } => Some(openpgp::PinnedCert {
-                    name: &s.name,
-                    cert,
-                }),
-                SignerKey::Ssh { .. } => None,
-            })
-            .collect()
+    /// The OpenPGP keys: every certificate read, and the pinned ones with
+    /// their signer names.
+    pub fn openpgp_keys(&self) -> openpgp::TrustedKeys<'_> {
+        openpgp::TrustedKeys {
+            ring: &self.keyring,
+            pinned: self
+                .signers
+                .iter()
+                .filter_map(|s| match &s.key {
+                    SignerKey::OpenPgp { fingerprint, pin } => Some(openpgp::PinnedCert {
+                        name: &s.name,
+                        fingerprint,
+                        pin,
+                    }),
+                    SignerKey::Ssh { .. } => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// True when `name` is this signer's name or one of its aliases.
+    pub fn names_signer(&self, signer: &str, name: &str) -> bool {
+        signer == name
+            || self
+                .signer(signer)
+                .is_some_and(|s| s.aliases.iter().any(|a| a == name))
     }
 
     /// The SSH keys, with their signer names.
@@ -607,11 +647,36 @@ mod tests {
         .unwrap_err();
         assert!(e.contains(&fa) && e.contains(&fb), "{e}");
         let e = case(
+            "threshold = 1\n[[signer]]\nname='a'\nopenpgp='8F8A69E4'\nkey='keys/a.asc'\n".into(),
+        )
+        .unwrap_err();
+        assert!(e.contains("not a full"), "{e}");
+        // A subkey's fingerprint or a long key id pins the whole
+        // certificate, and the policy keeps what was pinned.
+        let sub = a
+            .keys()
+            .subkeys()
+            .next()
+            .unwrap()
+            .key()
+            .fingerprint()
+            .to_hex();
+        let long_id = a.keys().subkeys().next().unwrap().key().keyid().to_hex();
+        for pin in [sub.clone(), long_id.clone(), a.keyid().to_hex()] {
+            let p = case(format!(
+                "threshold = 1\n[[signer]]\nname='a'\nopenpgp='{pin}'\nkey='keys/ab.asc'\n"
+            ))
+            .unwrap();
+            assert_eq!(p.signers[0].fingerprint(), fa, "pin {pin}");
+            assert!(matches!(&p.signers[0].key, SignerKey::OpenPgp { pin: q, .. } if *q == pin));
+        }
+        // A key id that no key in the file has.
+        let e = case(
             "threshold = 1\n[[signer]]\nname='a'\nopenpgp='0E4647D58F8A69E4'\nkey='keys/a.asc'\n"
                 .into(),
         )
         .unwrap_err();
-        assert!(e.contains("not a full"), "{e}");
+        assert!(e.contains("0E4647D58F8A69E4") && e.contains(&fa), "{e}");
         let e = case("threshold = 1\nthreshhold = 2\n".into()).unwrap_err();
         assert!(e.contains("unknown field"), "{e}");
         // quorate.toml with [trust]

@@ -51,6 +51,50 @@ impl std::fmt::Display for Verdict {
     }
 }
 
+/// What GnuPG 2.2 reports for an OpenPGP signature (`gpg --status-fd`),
+/// computed by quorate with gpg's rules; quorate's verdict adds its own
+/// counting rules on top (`docs/signing.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum GpgStatus {
+    /// A good signature by a valid key.
+    Goodsig,
+    /// A good signature by a key that has expired since.
+    Expkeysig,
+    /// A good signature by a key that has been revoked.
+    Revkeysig,
+    /// A good signature that has itself expired.
+    Expsig,
+    /// The signature does not verify.
+    Badsig,
+    /// The signature could not be checked (malformed, unusable key,
+    /// refused algorithm).
+    Errsig,
+    /// The key that made it is not in the keyring.
+    NoPubkey,
+}
+
+impl GpgStatus {
+    /// The status keyword as gpg prints it (`GOODSIG`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GpgStatus::Goodsig => "GOODSIG",
+            GpgStatus::Expkeysig => "EXPKEYSIG",
+            GpgStatus::Revkeysig => "REVKEYSIG",
+            GpgStatus::Expsig => "EXPSIG",
+            GpgStatus::Badsig => "BADSIG",
+            GpgStatus::Errsig => "ERRSIG",
+            GpgStatus::NoPubkey => "NO_PUBKEY",
+        }
+    }
+}
+
+impl std::fmt::Display for GpgStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// The signature scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,6 +125,16 @@ pub struct SignatureReport {
     pub fingerprint: Option<String>,
     /// The signing subkey's fingerprint, when not the primary key.
     pub signing_key: Option<String>,
+    /// What the policy pinned, when not the primary fingerprint (a
+    /// subkey's fingerprint or a long key id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
+    /// The key's valid user IDs (the names the key itself carries).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub user_ids: Vec<String>,
+    /// What GnuPG 2.2 reports for this signature (OpenPGP only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpg: Option<GpgStatus>,
     /// The signature's creation time (RFC 3339, UTC).
     pub created: Option<String>,
     /// Why the verdict is not GOOD.
@@ -108,6 +162,9 @@ impl SignatureReport {
             signer: None,
             fingerprint: None,
             signing_key: None,
+            pin: None,
+            user_ids: Vec::new(),
+            gpg: None,
             created: None,
             reason: None,
             notes: Vec::new(),
