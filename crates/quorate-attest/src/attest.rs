@@ -353,28 +353,28 @@ pub fn compare(
                     r.file = format!("{name}/{}", r.file);
                     r.claimed_signer = Some(name.clone());
                     if r.verdict == Verdict::Good {
-                        match &r.signer {
-                            Some(s) if !policy.names_signer(s, name) => {
-                                r.verdict = Verdict::Bad;
-                                r.reason = Some(format!(
-                                    "made by {s:?}'s key, but it sits in {name:?}'s folder"
-                                ));
-                            }
-                            _ => {
-                                if let Some(other) = seen_keys
-                                    .iter()
-                                    .find(|(k, n)| Some(k) == r.key_id.as_ref() && n != name)
-                                {
-                                    r.verdict = Verdict::Duplicate;
-                                    r.reason = Some(format!(
-                                        "the same key already counted for {}; one key votes once",
-                                        other.1
-                                    ));
-                                } else {
-                                    doc_good = true;
-                                    folder_key = r.key_id.clone();
-                                }
-                            }
+                        // The vote is the key's, whatever the folder is
+                        // called (builders rename their folders): the
+                        // report names both, and the key counts once.
+                        if let Some(s) = &r.signer
+                            && !policy.names_signer(s, name)
+                        {
+                            r.notes.push(format!(
+                                "in {name:?}'s folder, made by the key pinned for {s:?}; it votes once, as {s:?}"
+                            ));
+                        }
+                        if let Some(other) = seen_keys
+                            .iter()
+                            .find(|(k, n)| Some(k) == r.key_id.as_ref() && n != name)
+                        {
+                            r.verdict = Verdict::Duplicate;
+                            r.reason = Some(format!(
+                                "the same key already counted for {}; one key votes once",
+                                other.1
+                            ));
+                        } else {
+                            doc_good = true;
+                            folder_key = r.key_id.clone();
                         }
                     }
                     att.signatures.push(r);

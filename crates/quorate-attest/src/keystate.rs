@@ -301,10 +301,10 @@ pub fn cert_state(block: &KeyBlock, ring: &Keyring, now: SystemTime) -> CertStat
                 continue;
             }
             match sig.typ() {
-                SignatureType::SubkeyRevocation => {
-                    if sub_revoked.is_none() && sig_ok(sig, &pku, Over::Subkey(pk, sk), now) {
-                        sub_revoked = Some(revocation(sig, None));
-                    }
+                SignatureType::SubkeyRevocation
+                    if sub_revoked.is_none() && sig_ok(sig, &pku, Over::Subkey(pk, sk), now) =>
+                {
+                    sub_revoked = Some(revocation(sig, None));
                 }
                 SignatureType::SubkeyBinding => {
                     if expired_sig(sig, now)

@@ -18,6 +18,7 @@
 
 pub mod attest;
 pub mod demo;
+pub mod gitian;
 pub mod keyring;
 pub mod keystate;
 pub mod openpgp;

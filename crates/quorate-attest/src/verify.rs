@@ -419,6 +419,9 @@ pub struct ReleaseReport {
     pub files: CheckReport,
     /// Whether missing files fail the check.
     pub require_all: bool,
+    /// False when the signed file is not a checksum list (any document
+    /// verified with `--signatures`): only its signatures were checked.
+    pub checksum_list: bool,
     /// Quorum met and files fine.
     pub ok: bool,
 }
@@ -456,13 +459,16 @@ pub fn verify_release(
         files.ignored,
         policy,
         options,
+        false,
         progress,
     )
 }
 
 /// Verifies a checksum file (`SHA256SUMS`, a manifest) with the signatures
 /// in `signature_files` (each may hold many signatures, as Bitcoin Core's
-/// combined `SHA256SUMS.asc` does), then the files in `files_dir`.
+/// combined `SHA256SUMS.asc` does), then the files in `files_dir`. Any
+/// other signed document (a YAML file, a text) gets its signatures checked
+/// alone ([`ReleaseReport::checksum_list`] is false).
 pub fn verify_sums(
     sums: &Path,
     signature_files: &[PathBuf],
@@ -485,6 +491,7 @@ pub fn verify_sums(
         Vec::new(),
         policy,
         options,
+        true,
         progress,
     )
 }
@@ -498,10 +505,17 @@ fn verify_document(
     ignored: Vec<String>,
     policy: &Policy,
     options: VerifyOptions,
+    any_document: bool,
     progress: &dyn Progress,
 ) -> Result<ReleaseReport, AttestError> {
     let data = read_capped(manifest_path, 64 << 20)?;
-    let manifest = Manifest::parse(&data, &manifest_path.display().to_string())?;
+    let manifest = match Manifest::parse(&data, &manifest_path.display().to_string()) {
+        Ok(m) => Some(m),
+        // A signed document that is not a checksum list: its signatures
+        // are all there is to check.
+        Err(_) if any_document && !looks_like_checksums(&data) => None,
+        Err(e) => return Err(e.into()),
+    };
     let now = SystemTime::now();
     let mut signatures = Vec::new();
     for (path, claimed) in sig_files {
@@ -533,7 +547,13 @@ fn verify_document(
     not_files.extend(rel_name(manifest_path));
     not_files.extend(ignored.iter().cloned());
     let skip = |rel: &str| not_files.contains(rel) || rel.ends_with(".ots");
-    let report = check(&manifest, dir, &skip, progress)?;
+    let report = match &manifest {
+        Some(m) => check(m, dir, &skip, progress)?,
+        None => CheckReport {
+            entries: Vec::new(),
+            unlisted: Vec::new(),
+        },
+    };
     let mut out = ReleaseReport {
         dir: dir.to_path_buf(),
         manifest: manifest_path.to_path_buf(),
@@ -543,10 +563,21 @@ fn verify_document(
         quorum,
         files: report,
         require_all: options.require_all,
+        checksum_list: manifest.is_some(),
         ok: false,
     };
     out.ok = out.quorum.met && out.files_ok();
     Ok(out)
+}
+
+/// True when the first line reads as `<64 hex digits>  <path>`: a
+/// checksum list, even if a later line is malformed (then the error is
+/// reported, never silently downgraded to "a document").
+fn looks_like_checksums(data: &[u8]) -> bool {
+    let first = data.split(|&b| b == b'\n').next().unwrap_or_default();
+    first.len() > 66
+        && first[..64].iter().all(u8::is_ascii_hexdigit)
+        && (first[64..].starts_with(b"  ") || first[64..].starts_with(b" *"))
 }
 
 #[cfg(test)]

@@ -408,6 +408,7 @@ mod tests {
                 unlisted: vec![],
             },
             require_all: false,
+            checksum_list: true,
             ok: false,
         };
         let h = verify_report(&r, &VerifyHtmlOptions::default());

@@ -52,7 +52,8 @@ per signer, named <signer>.gpg or .asc); the [trust] table of ./quorate.toml.
 
 With --signatures FILE...: verifies a checksum file (e.g. Bitcoin Core's
 SHA256SUMS) against combined signature files holding many signatures
-(SHA256SUMS.asc); every signature gets its own verdict.
+(SHA256SUMS.asc); every signature gets its own verdict. Any other signed
+file (a YAML or text document) gets its signatures checked alone.
 
 With --attestations REPO --version V: verifies every <V>/<SIGNER>/ folder of
 an attestation repository (quorate's manifest-<V>.txt and signature, or
@@ -262,6 +263,18 @@ fn print_release(ui: &Ui, rep: &ReleaseReport) {
             format!(": {}", q.counted.join(", "))
         }
     ));
+    if !rep.checksum_list {
+        ui.say(format!(
+            "{}: {} is not a checksum list; its signatures are all there is to check",
+            if q.met {
+                Ui::paint(style::GOOD, "VERIFIED")
+            } else {
+                Ui::paint(style::BAD, "NOT VERIFIED")
+            },
+            rep.manifest.display()
+        ));
+        return;
+    }
     ui.out(format!("{}\n", Ui::paint(style::HEAD, "files")));
     for e in &rep.files.entries {
         let (word, s) = match &e.status {

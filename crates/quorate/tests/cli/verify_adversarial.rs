@@ -164,7 +164,8 @@ fn a07_signature_over_a_different_file_is_bad() {
     let (code, v, _t) = run_case(f, &[("alice-other.sig", "alice")], 1, &["alice"], &[]);
     let s = sig(&v, "manifest-alice");
     assert_eq!(s["verdict"], "BAD");
-    assert!(reason(s).contains("not over this manifest"), "{s}");
+    assert!(reason(s).contains("not over this file"), "{s}");
+    assert_eq!(s["gpg"], "BADSIG", "{s}");
     assert_eq!(code, 1);
 }
 
