@@ -62,6 +62,9 @@ pub struct KeyState {
     pub valid: bool,
     /// Why not valid.
     pub invalid_reason: Option<String>,
+    /// False when `gpg --import` drops this key (no valid self-signature
+    /// binds it), so that gpg reports NO_PUBKEY for its signatures.
+    pub imported: bool,
     /// Marked for signing (key flags, or the algorithm when none).
     pub can_sign: bool,
     /// When it expires (or expired), if ever.
@@ -286,6 +289,7 @@ pub fn cert_state(block: &KeyBlock, ring: &Keyring, now: SystemTime) -> CertStat
         invalid_reason: (!valid).then(|| {
             "no user ID carries a valid self-signature (gpg does not import such a key)".into()
         }),
+        imported: valid,
         can_sign: flags_sign(primary_flags, pk.pk_algo()),
         expires: primary_expires,
         revoked: revoked.clone(),
@@ -326,6 +330,7 @@ pub fn cert_state(block: &KeyBlock, ring: &Keyring, now: SystemTime) -> CertStat
             primary: false,
             valid: false,
             invalid_reason: None,
+            imported: false,
             can_sign: false,
             expires: None,
             revoked: sub_revoked,
@@ -336,6 +341,7 @@ pub fn cert_state(block: &KeyBlock, ring: &Keyring, now: SystemTime) -> CertStat
                 st.can_sign = flags_sign(b.key_flags(), sk.pk_algo());
                 st.expires = expiry_from(b, sk.creation_time());
                 st.valid = true;
+                st.imported = valid;
                 if st.can_sign {
                     // The newest embedded back signature must verify.
                     let back = b
@@ -357,6 +363,7 @@ pub fn cert_state(block: &KeyBlock, ring: &Keyring, now: SystemTime) -> CertStat
         }
         if !valid {
             st.valid = false;
+            st.imported = false;
             st.invalid_reason
                 .get_or_insert_with(|| "its primary key has no valid user ID".into());
         }

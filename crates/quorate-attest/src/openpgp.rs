@@ -538,7 +538,18 @@ fn check_one(
             Err(e) => last_err = e,
         }
     }
-    let Some(&&(pinned, block, ref key)) = verified.first() else {
+    // Among the certificates the signature verifies with, the first where
+    // the key is validly bound decides (a copy of someone's subkey pasted
+    // into another certificate, unbound, must not take the signature).
+    let chosen = verified
+        .iter()
+        .find(|c| {
+            keystate::cert_state(c.1, keys.ring, now)
+                .key(&c.2.fingerprint())
+                .is_some_and(|k| k.valid)
+        })
+        .or(verified.first());
+    let Some(&&(pinned, block, ref key)) = chosen else {
         let (pinned, _, key) = &candidates[0];
         describe(&mut r, pinned, key);
         r.gpg = Some(GpgStatus::Badsig);
@@ -549,7 +560,7 @@ fn check_one(
     describe(&mut r, pinned, key);
     if verified.len() > 1 {
         r.notes.push(format!(
-            "the signing key belongs to {} pinned certificates ({}); attributed to the first",
+            "the signing key is in {} pinned certificates ({}); attributed to the one that binds it",
             verified.len(),
             verified
                 .iter()
@@ -582,6 +593,9 @@ fn check_one(
         return r.bad(format!("signature dated {} is in the future", rfc3339(t)));
     }
     if !ks.valid {
+        if !ks.imported {
+            r.gpg = Some(GpgStatus::NoPubkey);
+        }
         return r.bad(format!(
             "the signing key is not usable: {}",
             ks.invalid_reason.clone().unwrap_or_default()
@@ -773,6 +787,60 @@ mod tests {
             "{:?}",
             r[0].reason
         );
+    }
+
+    #[test]
+    fn a_signature_goes_to_the_certificate_that_binds_its_key() {
+        let alice = generate_demo_key("alice").unwrap();
+        let mallory = generate_demo_key("mallory").unwrap();
+        let sig = sign_with_cert(&alice, None, b"doc").unwrap();
+        // mallory's certificate with alice's signing subkey pasted in,
+        // unbound (no binding signature), and pinned first.
+        let sub = alice.keys().subkeys().next().unwrap().key().clone();
+        let mut bytes = pgp::serialize::SerializeInto::to_vec(&mallory).unwrap();
+        Packet::from(sub.parts_into_public())
+            .serialize(&mut bytes)
+            .unwrap();
+        let mut ring = Keyring::new();
+        ring.add_bytes(&bytes, Path::new("mallory.asc")).unwrap();
+        ring.add_cert(&alice);
+        let (fm, fa) = (fingerprint(&mallory), fingerprint(&alice));
+        let keys = TrustedKeys {
+            ring: &ring,
+            pinned: vec![
+                PinnedCert {
+                    name: "mallory",
+                    fingerprint: &fm,
+                    pin: &fm,
+                },
+                PinnedCert {
+                    name: "alice",
+                    fingerprint: &fa,
+                    pin: &fa,
+                },
+            ],
+        };
+        let r = verify_detached(&sig, b"doc", &keys, SystemTime::now());
+        assert_eq!(r[0].verdict, Verdict::Good, "{:?}", r[0]);
+        assert_eq!(r[0].signer.as_deref(), Some("alice"));
+        assert!(
+            r[0].notes[0].contains("2 pinned certificates"),
+            "{:?}",
+            r[0]
+        );
+        // With alice not pinned, mallory's unbound copy gets nothing.
+        let keys = TrustedKeys {
+            ring: &ring,
+            pinned: vec![PinnedCert {
+                name: "mallory",
+                fingerprint: &fm,
+                pin: &fm,
+            }],
+        };
+        let r = verify_detached(&sig, b"doc", &keys, SystemTime::now());
+        assert_eq!(r[0].verdict, Verdict::Bad, "{:?}", r[0]);
+        // gpg drops the unbound subkey on import: NO_PUBKEY.
+        assert_eq!(r[0].gpg, Some(GpgStatus::NoPubkey));
     }
 
     #[test]
