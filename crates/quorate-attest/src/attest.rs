@@ -240,6 +240,16 @@ fn documents(dir: &Path, version: &str) -> Result<Vec<Document>, AttestError> {
                 .collect(),
         });
     }
+    for n in names.iter().filter(|n| crate::gitian::is_assert(n)) {
+        docs.push(Document {
+            data: dir.join(n),
+            signatures: names
+                .iter()
+                .filter(|s| *s == &format!("{n}.sig"))
+                .map(|s| dir.join(s))
+                .collect(),
+        });
+    }
     for n in names.iter().filter(|n| n.ends_with("SHA256SUMS")) {
         docs.push(Document {
             data: dir.join(n),
@@ -269,19 +279,47 @@ pub fn compare(
     key_problems: &[crate::policy::KeyProblem],
     reject_expired: bool,
 ) -> Result<AttestationReport, AttestError> {
+    // guix.sigs and quorate: `<version>/<signer>/`. gitian (Monero,
+    // Bitcoin Core before 22.0): `<version>-<os>/<signer>/`, one folder per
+    // platform; a signer's documents are gathered across them.
     let vdir = repo.join(version);
-    let io = |source| AttestError::Io {
-        path: vdir.clone(),
-        source,
+    let vdirs: Vec<PathBuf> = if vdir.is_dir() {
+        vec![vdir.clone()]
+    } else {
+        let prefix = format!("{version}-");
+        let mut v: Vec<PathBuf> = std::fs::read_dir(repo)
+            .map_err(|source| AttestError::Io {
+                path: repo.to_path_buf(),
+                source,
+            })?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+            .map(|e| e.path())
+            .collect();
+        v.sort();
+        v
     };
+    if vdirs.is_empty() {
+        return Err(AttestError::Release {
+            path: vdir.clone(),
+            reason: format!(
+                "no such folder (nor {version}-<os> folders of the gitian layout)\nhint: is {version:?} the right version? list the repository's top-level folders"
+            ),
+        });
+    }
     let mut names = Vec::new();
-    for e in std::fs::read_dir(&vdir).map_err(|source| AttestError::Release {
-        path: vdir.clone(),
-        reason: format!("{source}\nhint: is {version:?} the right version? list the repository's top-level folders"),
-    })? {
-        let e = e.map_err(io)?;
-        if e.path().is_dir() {
-            names.push(e.file_name().to_string_lossy().into_owned());
+    for d in &vdirs {
+        let io = |source| AttestError::Io {
+            path: d.clone(),
+            source,
+        };
+        for e in std::fs::read_dir(d).map_err(io)? {
+            let e = e.map_err(io)?;
+            let n = e.file_name().to_string_lossy().into_owned();
+            if e.file_type().is_ok_and(|t| t.is_dir()) && !names.contains(&n) {
+                names.push(n);
+            }
         }
     }
     names.sort();
@@ -290,7 +328,12 @@ pub fn compare(
     let mut digests_of: Vec<Option<BTreeMap<String, Digest>>> = Vec::new();
     let mut seen_keys: Vec<(String, String)> = Vec::new();
     for name in &names {
-        let dir = vdir.join(name);
+        let dirs: Vec<PathBuf> = vdirs
+            .iter()
+            .map(|d| d.join(name))
+            .filter(|d| d.is_dir())
+            .collect();
+        let dir = dirs[0].clone();
         let mut att = SignerAttestation {
             signer: name.clone(),
             signatures: Vec::new(),
@@ -305,10 +348,13 @@ pub fn compare(
             .filter(|k| k.signer == *name)
             .map(|k| format!("{}: {}", k.file.display(), k.reason))
             .collect();
-        let docs = documents(&dir, version)?;
+        let mut docs = Vec::new();
+        for d in &dirs {
+            docs.extend(documents(d, version)?);
+        }
         if docs.is_empty() {
             problems.push(format!(
-                "no manifest-{version}.txt or *.SHA256SUMS in the folder"
+                "no manifest-{version}.txt, *.SHA256SUMS or gitian *.assert in the folder"
             ));
         }
         let mut digests: BTreeMap<String, Digest> = BTreeMap::new();
@@ -328,7 +374,19 @@ pub fn compare(
                     continue;
                 }
             };
-            match Manifest::parse(&data, &doc.data.display().to_string()) {
+            let listed = if crate::gitian::is_assert(&doc_name) {
+                match crate::gitian::out_manifest(&data) {
+                    Ok(m) => m.into_bytes(),
+                    Err(e) => {
+                        problems.push(format!("{doc_name}: {e}"));
+                        every_doc_good = false;
+                        Vec::new()
+                    }
+                }
+            } else {
+                data.clone()
+            };
+            match Manifest::parse(&listed, &doc.data.display().to_string()) {
                 Ok(m) => {
                     for e in m.entries() {
                         digests.entry(e.path.clone()).or_insert(e.digest);

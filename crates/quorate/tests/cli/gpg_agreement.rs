@@ -618,3 +618,122 @@ fn key_histories_made_with_gpg_get_gpgs_status() {
         assert_eq!(r["verdict"], c.verdict, "{}: {r}", c.name);
     }
 }
+
+#[test]
+fn gitian_layout_reads_like_guix_sigs() {
+    if !have("gpg") {
+        return;
+    }
+    let d = tmp();
+    let g = Gpg::new(&d.path().join("maker"));
+    let keys = d.path().join("keys");
+    std::fs::create_dir_all(&keys).unwrap();
+    for who in ["alice", "bob"] {
+        g.run(
+            None,
+            &[
+                "--quick-gen-key",
+                &format!("{who} <{who}@example.org>"),
+                "ed25519",
+                "sign,cert",
+                "0",
+            ],
+            None,
+        );
+        std::fs::write(keys.join(format!("{who}.gpg")), g.export(&g.fpr(who))).unwrap();
+    }
+    // `<version>-<os>/<signer>/<name>-build.assert` and its `.sig`, as
+    // gitian-builder writes them; bob's Windows installer differs.
+    let repo = d.path().join("gitian.sigs");
+    let h = |c: char| c.to_string().repeat(64);
+    for (os, files) in [
+        (
+            "linux",
+            vec![
+                (h('a'), "app-1.0-x86_64-linux-gnu.tar.gz"),
+                (h('b'), "src/app-1.0.tar.gz"),
+            ],
+        ),
+        (
+            "win-unsigned",
+            vec![(h('c'), "app-1.0-win64-setup-unsigned.exe")],
+        ),
+    ] {
+        for who in ["alice", "bob"] {
+            let dir = repo.join(format!("1.0-{os}/{who}"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let mut y = format!(
+                "---\nname: app-{os}-1.0\nenable_cache: true\nsuites:\n- bionic\nout_manifest: |\n"
+            );
+            for (digest, f) in &files {
+                let digest = if who == "bob" && f.ends_with(".exe") {
+                    h('d')
+                } else {
+                    digest.clone()
+                };
+                y.push_str(&format!("  {digest}  {f}\n"));
+            }
+            y.push_str("in_manifest: |\n  ffff  toolchain.tar.gz\n");
+            let assert = dir.join(format!("app-{os}-1.0-build.assert"));
+            std::fs::write(&assert, y).unwrap();
+            let sig = dir.join(format!("app-{os}-1.0-build.assert.sig"));
+            g.run(
+                None,
+                &[
+                    "-u",
+                    &g.fpr(who),
+                    "--detach-sign",
+                    "-o",
+                    sig.to_str().unwrap(),
+                    assert.to_str().unwrap(),
+                ],
+                None,
+            );
+        }
+    }
+    let o = quorate()
+        .args(["verify", "--attestations"])
+        .arg(&repo)
+        .args(["--version", "1.0", "--keys-dir"])
+        .arg(&keys)
+        .args(["--threshold", "2", "--json"])
+        .output()
+        .unwrap();
+    let rep: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&o.stderr)));
+    let signers = rep["signers"].as_array().unwrap();
+    assert_eq!(signers.len(), 2, "{rep}");
+    for s in signers {
+        assert_eq!(s["counts"], true, "{s}");
+        let sigs = s["signatures"].as_array().unwrap();
+        assert_eq!(sigs.len(), 2, "one per platform: {s}");
+        assert!(
+            sigs.iter()
+                .all(|r| r["verdict"] == "GOOD" && r["gpg"] == "GOODSIG"),
+            "{s}"
+        );
+    }
+    let art = |p: &str| {
+        rep["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["path"] == p)
+            .unwrap_or_else(|| panic!("{p} in {rep}"))
+            .clone()
+    };
+    assert_eq!(art("src/app-1.0.tar.gz")["quorum_met"], true, "{rep}");
+    let exe = art("app-1.0-win64-setup-unsigned.exe");
+    assert_eq!(exe["quorum_met"], false, "{exe}");
+    assert_eq!(exe["digests"].as_array().unwrap().len(), 2, "{exe}");
+    // The in_manifest (build inputs) is not an output.
+    assert!(
+        rep["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["path"] != "toolchain.tar.gz"),
+        "{rep}"
+    );
+    assert_eq!(o.status.code(), Some(1), "a disagreement fails the check");
+}
