@@ -383,6 +383,8 @@ pub fn compare(
                         Vec::new()
                     }
                 }
+            } else if doc_name.ends_with("SHA256SUMS") {
+                crate::verify::crlf_to_lf(&data)
             } else {
                 data.clone()
             };

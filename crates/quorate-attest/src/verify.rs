@@ -509,7 +509,12 @@ fn verify_document(
     progress: &dyn Progress,
 ) -> Result<ReleaseReport, AttestError> {
     let data = read_capped(manifest_path, 64 << 20)?;
-    let manifest = match Manifest::parse(&data, &manifest_path.display().to_string()) {
+    let listed = if any_document {
+        crlf_to_lf(&data)
+    } else {
+        data.clone()
+    };
+    let manifest = match Manifest::parse(&listed, &manifest_path.display().to_string()) {
         Ok(m) => Some(m),
         // A signed document that is not a checksum list: its signatures
         // are all there is to check.
@@ -568,6 +573,20 @@ fn verify_document(
     };
     out.ok = out.quorum.met && out.files_ok();
     Ok(out)
+}
+
+/// A checksum list written by others, read as `sha256sum -c` reads it:
+/// CRLF line ends (real guix.sigs files have them) become LF. Signatures
+/// are always checked over the bytes as published.
+pub(crate) fn crlf_to_lf(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    for (i, &b) in data.iter().enumerate() {
+        if b == b'\r' && data.get(i + 1) == Some(&b'\n') {
+            continue;
+        }
+        out.push(b);
+    }
+    out
 }
 
 /// True when the first line reads as `<64 hex digits>  <path>`: a

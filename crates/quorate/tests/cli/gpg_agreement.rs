@@ -586,6 +586,22 @@ fn key_histories_made_with_gpg_get_gpgs_status() {
         "BADSIG",
         "BAD",
     );
+    // A checksum list with CRLF line ends (real guix.sigs has some), read
+    // as `sha256sum -c` reads it.
+    let crlf = d.path().join("docs/crlf.SHA256SUMS");
+    std::fs::write(
+        &crlf,
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  x\r\n",
+    )
+    .unwrap();
+    g.sign("20230601T000000", &k1, &crlf, &sig("crlf"));
+    case(
+        "crlf-checksums",
+        &[("k1.asc", g.export(&k1))],
+        sig("crlf"),
+        "GOODSIG",
+        "GOOD",
+    );
     let yaml = d.path().join("docs/release.yaml");
     std::fs::write(&yaml, "name: x\nversion: 1.0\n").unwrap();
     g.sign("20230601T000000", &k1, &yaml, &sig("yaml"));
@@ -608,6 +624,7 @@ fn key_histories_made_with_gpg_get_gpgs_status() {
         let data = match c.name {
             "altered" => &other,
             "plain-document" => &yaml,
+            "crlf-checksums" => &crlf,
             _ => &c.data,
         };
         let home = oracle(&d.path().join(format!("oracle-{}", c.name)), &c.keys);
