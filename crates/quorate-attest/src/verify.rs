@@ -422,6 +422,11 @@ pub struct ReleaseReport {
     /// False when the signed file is not a checksum list (any document
     /// verified with `--signatures`): only its signatures were checked.
     pub checksum_list: bool,
+    /// A checksum list written by others that could not be read (a name
+    /// listed twice, a malformed line): its signatures are still judged,
+    /// no file is checked, and the verification fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checksum_error: Option<String>,
     /// Quorum met and files fine.
     pub ok: bool,
 }
@@ -514,11 +519,17 @@ fn verify_document(
     } else {
         data.clone()
     };
+    let mut checksum_error = None;
     let manifest = match Manifest::parse(&listed, &manifest_path.display().to_string()) {
         Ok(m) => Some(m),
         // A signed document that is not a checksum list: its signatures
         // are all there is to check.
         Err(_) if any_document && !looks_like_checksums(&data) => None,
+        // Someone else's list, malformed: judge its signatures anyway.
+        Err(e) if any_document => {
+            checksum_error = Some(e.to_string());
+            None
+        }
         Err(e) => return Err(e.into()),
     };
     let now = SystemTime::now();
@@ -568,10 +579,11 @@ fn verify_document(
         quorum,
         files: report,
         require_all: options.require_all,
-        checksum_list: manifest.is_some(),
+        checksum_list: manifest.is_some() || checksum_error.is_some(),
+        checksum_error,
         ok: false,
     };
-    out.ok = out.quorum.met && out.files_ok();
+    out.ok = out.quorum.met && out.files_ok() && out.checksum_error.is_none();
     Ok(out)
 }
 

@@ -409,6 +409,7 @@ mod tests {
             },
             require_all: false,
             checksum_list: true,
+            checksum_error: None,
             ok: false,
         };
         let h = verify_report(&r, &VerifyHtmlOptions::default());

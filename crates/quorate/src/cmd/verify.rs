@@ -263,6 +263,13 @@ fn print_release(ui: &Ui, rep: &ReleaseReport) {
             format!(": {}", q.counted.join(", "))
         }
     ));
+    if let Some(e) = &rep.checksum_error {
+        ui.say(format!(
+            "{}: the checksum list cannot be read, so no file was checked: {e}",
+            Ui::paint(style::BAD, "NOT VERIFIED")
+        ));
+        return;
+    }
     if !rep.checksum_list {
         ui.say(format!(
             "{}: {} is not a checksum list; its signatures are all there is to check",

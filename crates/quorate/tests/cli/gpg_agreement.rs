@@ -602,6 +602,22 @@ fn key_histories_made_with_gpg_get_gpgs_status() {
         "GOODSIG",
         "GOOD",
     );
+    // A list naming one file twice with two digests (as a real guix.sigs
+    // file does): the signature is judged; the list fails the check.
+    let dup = d.path().join("docs/dup.SHA256SUMS");
+    std::fs::write(
+        &dup,
+        format!("{}  x\n{}  x\n", "a".repeat(64), "b".repeat(64)),
+    )
+    .unwrap();
+    g.sign("20230601T000000", &k1, &dup, &sig("dup"));
+    case(
+        "duplicate-entry",
+        &[("k1.asc", g.export(&k1))],
+        sig("dup"),
+        "GOODSIG",
+        "GOOD",
+    );
     let yaml = d.path().join("docs/release.yaml");
     std::fs::write(&yaml, "name: x\nversion: 1.0\n").unwrap();
     g.sign("20230601T000000", &k1, &yaml, &sig("yaml"));
@@ -625,6 +641,7 @@ fn key_histories_made_with_gpg_get_gpgs_status() {
             "altered" => &other,
             "plain-document" => &yaml,
             "crlf-checksums" => &crlf,
+            "duplicate-entry" => &dup,
             _ => &c.data,
         };
         let home = oracle(&d.path().join(format!("oracle-{}", c.name)), &c.keys);
@@ -634,6 +651,30 @@ fn key_histories_made_with_gpg_get_gpgs_status() {
         assert_eq!(r["gpg"], c.gpg, "{}: {r}", c.name);
         assert_eq!(r["verdict"], c.verdict, "{}: {r}", c.name);
     }
+    // The list with a name twice fails the verification (exit 1) and says
+    // why, after judging its signature.
+    let keys = &cases
+        .iter()
+        .find(|c| c.name == "duplicate-entry")
+        .unwrap()
+        .keys;
+    let o = quorate()
+        .arg("verify")
+        .arg(&dup)
+        .arg("--signatures")
+        .arg(sig("dup"))
+        .arg("--keys-dir")
+        .arg(keys)
+        .args(["--threshold", "1", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(1), "{v}");
+    assert!(
+        v["checksum_error"].as_str().unwrap().contains("duplicate"),
+        "{v}"
+    );
+    assert_eq!(v["ok"], false, "{v}");
 }
 
 #[test]
