@@ -142,6 +142,55 @@ impl<'s> Engine<'s> {
         );
     }
 
+    /// A FIFO, socket or device on at least one side: never opened.
+    pub fn special(&mut self, path: &[String], a: Option<String>, b: Option<String>) {
+        self.obs(
+            Cause::SpecialFile,
+            Confidence::High,
+            path.last().cloned(),
+            path,
+            path.to_vec(),
+            (None, None),
+            "entry type",
+            a,
+            b,
+        );
+    }
+
+    /// Two folder entries of the same name that are not both regular
+    /// files: symlinks (compared by target), special files, or an entry
+    /// of another type on each side. One observation, never two.
+    pub fn entry_kinds(&mut self, path: &[String], a: &str, b: &str, links: bool, special: bool) {
+        if special {
+            self.special(path, Some(a.into()), Some(b.into()));
+        } else if a == b {
+        } else if links {
+            self.obs(
+                Cause::LinkTarget,
+                Confidence::High,
+                path.last().cloned(),
+                path,
+                path.to_vec(),
+                (None, None),
+                "symlink target",
+                Some(a.into()),
+                Some(b.into()),
+            );
+        } else {
+            self.obs(
+                Cause::FormatDiffers,
+                Confidence::High,
+                None,
+                path,
+                path.to_vec(),
+                (None, None),
+                "entry type",
+                Some(a.into()),
+                Some(b.into()),
+            );
+        }
+    }
+
     /// Compares two byte strings found at `path`.
     pub fn compare(&mut self, path: &[String], a: &[u8], b: &[u8], depth: usize) {
         self.stats.entries += 1;

@@ -59,12 +59,33 @@ fn hz(kind: &str, detail: impl Into<String>, fix: &str) -> Hazard {
 }
 
 /// Inspects a file.
+/// Only regular files are opened: a FIFO, socket or device is reported as
+/// a `special-file` hazard, never read (a FIFO would block forever).
 pub fn inspect_path(path: &Path, opts: &DiffOptions) -> Result<Inspection, DiffError> {
-    let c = map_file(path)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let c = match map_file(path) {
+        Ok(c) => c,
+        Err(DiffError::NotRegular { kind, .. }) => {
+            return Ok(Inspection {
+                path: name,
+                format: kind.to_string(),
+                size: 0,
+                go: None,
+                hazards: vec![hz(
+                    "special-file",
+                    format!("{kind}, not a regular file: not opened"),
+                    "inspect a regular file; remove FIFOs, sockets and devices from release folders",
+                )],
+                members: Vec::new(),
+                member_count: None,
+                notes: Vec::new(),
+            });
+        }
+        Err(e) => return Err(e),
+    };
     Ok(inspect_bytes(&name, &c, opts))
 }
 
