@@ -23,6 +23,8 @@ pub mod gobuild;
 pub mod inspect;
 pub mod model;
 mod render;
+pub mod tarfmt;
+pub mod zipfmt;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -307,7 +309,7 @@ pub fn diff_paths_with_progress(
                         &p,
                         &ea.describe(),
                         &eb.describe(),
-                        { matches!((ea, eb), (Entry::Link(_), Entry::Link(_))) },
+                        matches!((ea, eb), (Entry::Link(_), Entry::Link(_))),
                         matches!(ea, Entry::Special(_)) || matches!(eb, Entry::Special(_)),
                     ),
                 }
