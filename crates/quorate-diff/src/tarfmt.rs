@@ -196,6 +196,7 @@ pub fn list(d: &[u8], max: usize) -> Listing {
     let mut long_name: Option<Vec<u8>> = None;
     let mut long_link: Option<Vec<u8>> = None;
     let mut pax: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut global: Vec<(String, Vec<u8>)> = Vec::new();
     let mut malformed = false;
     let fail = |l: &mut Listing, at: usize, why: String| {
         l.end = at;
@@ -251,6 +252,7 @@ pub fn list(d: &[u8], max: usize) -> Listing {
         } else {
             pax.iter()
                 .rev()
+                .chain(global.iter().rev())
                 .find(|(k, _)| k == "size")
                 .and_then(|(_, v)| std::str::from_utf8(v).ok()?.parse::<u64>().ok())
         };
@@ -314,11 +316,19 @@ pub fn list(d: &[u8], max: usize) -> Listing {
                 };
                 if typeflag == b'g' {
                     match pax_records(body) {
-                        Some(r) => e.pax.extend(r),
+                        Some(r) => {
+                            global.extend(r.iter().cloned());
+                            e.pax.extend(r);
+                        }
                         None => e.pax_malformed = true,
                     }
                     e.name = b"(PAX global header)".to_vec();
                 } else {
+                    // Global records apply to every later member; its own override them.
+                    if !global.is_empty() {
+                        let own = std::mem::take(&mut e.pax);
+                        e.pax = global.iter().cloned().chain(own).collect();
+                    }
                     let ustar_name = {
                         let n = cstr(&h[0..100]);
                         let prefix = cstr(&h[345..500]);

@@ -146,6 +146,9 @@ impl Engine<'_> {
                 Some(tail_value(tb)),
             );
         } else if zero(ta) && zero(tb) {
+            if a[..ea.min(a.len())] != b[..eb.min(b.len())] {
+                return; // zero padding to the block size follows the content
+            }
             p.push(format!("{what} (padding)"));
             self.at(
                 Cause::FormatDiffers,
@@ -522,7 +525,46 @@ impl Engine<'_> {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        if seq(e) != seq(f) {
+        // A PAX header present on one side only is explained by its records.
+        let no_x = |x: &Entry| {
+            x.ext
+                .iter()
+                .filter(|b| b.typeflag != b'x')
+                .map(|b| b.typeflag)
+                .collect::<Vec<_>>()
+        };
+        let x_only = no_x(e) == no_x(f) && records_reported;
+        if seq(e) != seq(f) && x_only {
+            let ox = |x: &Entry| {
+                x.ext
+                    .iter()
+                    .filter(|b| b.typeflag != b'x')
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            for (x, y) in ox(e).iter().zip(&ox(f)) {
+                let mut ev = p.to_vec();
+                ev.push(format!("extension header '{}'", x.typeflag as char));
+                let (hx, hy) = (hdr(a, x), hdr(b, y));
+                let mut ex: BTreeSet<&str> = BTreeSet::new();
+                if a[x.data.clone()] != b[y.data.clone()] {
+                    self.at(
+                        Cause::Unexplained,
+                        Confidence::Medium,
+                        Some("extension header data".into()),
+                        path,
+                        ev.clone(),
+                        (Some(x.data.start), Some(y.data.start)),
+                        "extension header data",
+                        Some(value(&a[x.data.clone()])),
+                        Some(value(&b[y.data.clone()])),
+                    );
+                    ex.insert("size");
+                }
+                self.ustar_fields(path, &ev, &hx, &hy, x.header, y.header, &mut ex, true);
+                self.padding(path, &ev, a, b, x, y);
+            }
+        } else if seq(e) != seq(f) {
             let mut ev = p.to_vec();
             ev.push("extension headers".into());
             self.at(

@@ -7,6 +7,7 @@ mod util;
 mod attest_repo;
 mod build;
 mod diff;
+mod diff_adversarial;
 mod html;
 mod manifest;
 mod package;
