@@ -22,6 +22,8 @@ pub mod engine;
 pub mod gobuild;
 pub mod inspect;
 pub mod model;
+#[cfg(test)]
+mod proptests;
 mod render;
 pub mod tarfmt;
 pub mod zipfmt;

@@ -239,6 +239,27 @@ impl Engine<'_> {
         (kb, sb, kind_b): (&[(Vec<u8>, usize)], &[String], &[String]),
         mut pair: impl FnMut(&mut Self, &[String], usize, usize),
     ) {
+        let _ = (sa, sb);
+        // Names held more than once on a side, and whether their copies differ.
+        let mut count: BTreeMap<&[u8], (usize, usize)> = BTreeMap::new();
+        for k in ka {
+            count.entry(&k.0).or_default().0 += 1;
+        }
+        for k in kb {
+            count.entry(&k.0).or_default().1 += 1;
+        }
+        // The same name for a member whichever side is A.
+        let shown = |k: &(Vec<u8>, usize)| {
+            let (x, y) = count.get(k.0.as_slice()).copied().unwrap_or((1, 1));
+            if x.max(y) > 1 {
+                format!("{} (copy {})", display_name(&k.0), k.1)
+            } else {
+                display_name(&k.0)
+            }
+        };
+        let sa: Vec<String> = ka.iter().map(shown).collect();
+        let sb: Vec<String> = kb.iter().map(shown).collect();
+        let (sa, sb) = (sa.as_slice(), sb.as_slice());
         let ia: BTreeMap<&(Vec<u8>, usize), usize> =
             ka.iter().enumerate().map(|(i, k)| (k, i)).collect();
         let ib: BTreeMap<&(Vec<u8>, usize), usize> =
@@ -274,14 +295,6 @@ impl Engine<'_> {
                 Some(show(&order_a, sa)),
                 Some(show(&order_b, sb)),
             );
-        }
-        // Names held more than once on a side, and whether their copies differ.
-        let mut count: BTreeMap<&[u8], (usize, usize)> = BTreeMap::new();
-        for k in ka {
-            count.entry(&k.0).or_default().0 += 1;
-        }
-        for k in kb {
-            count.entry(&k.0).or_default().1 += 1;
         }
         let mut dup_differs: BTreeSet<&[u8]> = BTreeSet::new();
         for (i, k) in ka.iter().enumerate() {
