@@ -261,7 +261,7 @@ fn gz_member(d: &[u8], pos: usize, limit: u64, out: &mut Vec<u8>) -> Result<GzMe
             return Err(Inflate::TooBig(limit));
         }
         if out.len() == out.capacity() {
-            let room = (limit + 1 - total).min(1 << 20).max(1);
+            let room = (limit + 1 - total).clamp(1, 1 << 20);
             let room = usize::try_from(room).unwrap_or(1 << 20);
             if out.try_reserve(room).is_err() {
                 return Err(Inflate::OutOfMemory(total));
@@ -442,7 +442,15 @@ pub fn zip_members<'a>(
                 "too large to inflate within the cap (declared size {} bytes, {} bytes left)",
                 e.usize, *budget
             )),
-            Some(_) if e.method == 0 => Data::Borrowed(raw),
+            Some(_) if e.method == 0 && raw.len() as u64 > *budget => Data::Skipped(format!(
+                "too large to read within the cap ({} bytes, {} bytes left)",
+                raw.len(),
+                *budget
+            )),
+            Some(_) if e.method == 0 => {
+                *budget = budget.saturating_sub(raw.len() as u64);
+                Data::Borrowed(raw)
+            }
             Some(_) if e.method == 8 => match inflate_raw(raw, e.usize) {
                 Ok(v) => {
                     *budget = budget.saturating_sub(v.len() as u64);

@@ -277,10 +277,7 @@ pub fn list(d: &[u8], max: usize) -> Listing {
             );
             break;
         };
-        let padded = end
-            .checked_add((512 - end % 512) % 512)
-            .unwrap_or(usize::MAX)
-            .min(d.len());
+        let padded = end.saturating_add((512 - end % 512) % 512).min(d.len());
         let block = Block {
             header: pos,
             typeflag,

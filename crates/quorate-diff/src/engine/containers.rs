@@ -13,27 +13,45 @@ use crate::model::{Cause, Confidence};
 use crate::tarfmt::{self, Block, Entry, FIELDS};
 use crate::zipfmt;
 
-/// Keys pairing members: (name, occurrence), and the display name.
-pub(crate) fn keys(names: &[&[u8]]) -> (Vec<(Vec<u8>, usize)>, Vec<String>) {
-    let mut total: BTreeMap<&[u8], usize> = BTreeMap::new();
-    for n in names {
-        *total.entry(n).or_default() += 1;
-    }
+/// Keys pairing members: (name, occurrence), the n-th `x` with the n-th `x`.
+pub(crate) fn keys(names: &[&[u8]]) -> Vec<(Vec<u8>, usize)> {
     let mut seen: BTreeMap<&[u8], usize> = BTreeMap::new();
-    let mut k = Vec::with_capacity(names.len());
-    let mut shown = Vec::with_capacity(names.len());
-    for n in names {
-        let i = seen.entry(n).or_default();
-        *i += 1;
-        k.push((n.to_vec(), *i));
-        let t = total[n];
-        shown.push(if t > 1 {
-            format!("{} (copy {i} of {t})", display_name(n))
-        } else {
-            display_name(n)
-        });
+    names
+        .iter()
+        .map(|n| {
+            let i = seen.entry(n).or_default();
+            *i += 1;
+            (n.to_vec(), *i)
+        })
+        .collect()
+}
+
+/// Per name, its copies on each side; and the names shown for the members
+/// of each side: the same whichever side is A (`x (copy 2)` when a name is
+/// held more than once on either side).
+#[allow(clippy::type_complexity)]
+pub(crate) fn shown<'k>(
+    ka: &'k [(Vec<u8>, usize)],
+    kb: &'k [(Vec<u8>, usize)],
+) -> (BTreeMap<&'k [u8], (usize, usize)>, Vec<String>, Vec<String>) {
+    let mut count: BTreeMap<&[u8], (usize, usize)> = BTreeMap::new();
+    for k in ka {
+        count.entry(&k.0).or_default().0 += 1;
     }
-    (k, shown)
+    for k in kb {
+        count.entry(&k.0).or_default().1 += 1;
+    }
+    let show = |k: &(Vec<u8>, usize)| {
+        let (x, y) = count.get(k.0.as_slice()).copied().unwrap_or((1, 1));
+        if x.max(y) > 1 {
+            format!("{} (copy {})", display_name(&k.0), k.1)
+        } else {
+            display_name(&k.0)
+        }
+    };
+    let sa = ka.iter().map(show).collect();
+    let sb = kb.iter().map(show).collect();
+    (count, sa, sb)
 }
 
 /// A value for evidence: printable text as is, else hex.
@@ -202,20 +220,17 @@ impl Engine<'_> {
         }
         let na: Vec<&[u8]> = la.entries.iter().map(|e| e.name.as_slice()).collect();
         let nb: Vec<&[u8]> = lb.entries.iter().map(|e| e.name.as_slice()).collect();
-        let (ka, sa) = keys(&na);
-        let (kb, sb) = keys(&nb);
+        let ka = keys(&na);
+        let kb = keys(&nb);
         let kind = |l: &tarfmt::Listing| -> Vec<String> {
             l.entries
                 .iter()
                 .map(|e| tarfmt::kind(e.main.typeflag).to_string())
                 .collect()
         };
-        self.pair_members(
-            path,
-            (&ka, &sa, &kind(&la)),
-            (&kb, &sb, &kind(&lb)),
-            |s, p, i, j| s.tar_pair(path, p, a, b, &la.entries[i], &lb.entries[j], depth),
-        );
+        self.pair_members(path, (&ka, &kind(&la)), (&kb, &kind(&lb)), |s, p, i, j| {
+            s.tar_pair(path, p, a, b, &la.entries[i], &lb.entries[j], depth)
+        });
         let pa = la.error.is_none();
         let pb = lb.error.is_none();
         self.tail(
@@ -235,30 +250,11 @@ impl Engine<'_> {
     pub(super) fn pair_members(
         &mut self,
         path: &[String],
-        (ka, sa, kind_a): (&[(Vec<u8>, usize)], &[String], &[String]),
-        (kb, sb, kind_b): (&[(Vec<u8>, usize)], &[String], &[String]),
+        (ka, kind_a): (&[(Vec<u8>, usize)], &[String]),
+        (kb, kind_b): (&[(Vec<u8>, usize)], &[String]),
         mut pair: impl FnMut(&mut Self, &[String], usize, usize),
     ) {
-        let _ = (sa, sb);
-        // Names held more than once on a side, and whether their copies differ.
-        let mut count: BTreeMap<&[u8], (usize, usize)> = BTreeMap::new();
-        for k in ka {
-            count.entry(&k.0).or_default().0 += 1;
-        }
-        for k in kb {
-            count.entry(&k.0).or_default().1 += 1;
-        }
-        // The same name for a member whichever side is A.
-        let shown = |k: &(Vec<u8>, usize)| {
-            let (x, y) = count.get(k.0.as_slice()).copied().unwrap_or((1, 1));
-            if x.max(y) > 1 {
-                format!("{} (copy {})", display_name(&k.0), k.1)
-            } else {
-                display_name(&k.0)
-            }
-        };
-        let sa: Vec<String> = ka.iter().map(shown).collect();
-        let sb: Vec<String> = kb.iter().map(shown).collect();
+        let (count, sa, sb) = shown(ka, kb);
         let (sa, sb) = (sa.as_slice(), sb.as_slice());
         let ia: BTreeMap<&(Vec<u8>, usize), usize> =
             ka.iter().enumerate().map(|(i, k)| (k, i)).collect();
@@ -883,8 +879,8 @@ impl Engine<'_> {
         }
         let na: Vec<&[u8]> = la.entries.iter().map(|e| e.name.as_slice()).collect();
         let nb: Vec<&[u8]> = lb.entries.iter().map(|e| e.name.as_slice()).collect();
-        let (ka, sa) = keys(&na);
-        let (kb, sb) = keys(&nb);
+        let ka = keys(&na);
+        let kb = keys(&nb);
         let kind = |l: &zipfmt::Listing| -> Vec<String> {
             l.entries
                 .iter()
@@ -892,23 +888,19 @@ impl Engine<'_> {
                 .collect()
         };
         let mut budget = self.budget;
-        self.pair_members(
-            path,
-            (&ka, &sa, &kind(&la)),
-            (&kb, &sb, &kind(&lb)),
-            |s, p, i, j| {
-                s.zip_pair(
-                    path,
-                    p,
-                    (a, &la.entries[i]),
-                    (b, &lb.entries[j]),
-                    depth,
-                    &mut budget,
-                )
-            },
-        );
+        self.pair_members(path, (&ka, &kind(&la)), (&kb, &kind(&lb)), |s, p, i, j| {
+            s.zip_pair(
+                path,
+                p,
+                (a, &la.entries[i]),
+                (b, &lb.entries[j]),
+                depth,
+                &mut budget,
+            )
+        });
         self.budget = budget;
         // A one-sided entry whose local header says something else.
+        let (_, sa, sb) = shown(&ka, &kb);
         let ib: BTreeSet<&(Vec<u8>, usize)> = kb.iter().collect();
         let ia: BTreeSet<&(Vec<u8>, usize)> = ka.iter().collect();
         for (i, k) in ka.iter().enumerate() {
