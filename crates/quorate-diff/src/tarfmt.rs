@@ -197,6 +197,7 @@ pub fn list(d: &[u8], max: usize) -> Listing {
     let mut long_link: Option<Vec<u8>> = None;
     let mut pax: Vec<(String, Vec<u8>)> = Vec::new();
     let mut global: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut applied = 0usize;
     let mut malformed = false;
     let fail = |l: &mut Listing, at: usize, why: String| {
         l.end = at;
@@ -323,6 +324,17 @@ pub fn list(d: &[u8], max: usize) -> Listing {
                 } else {
                     // Global records apply to every later member; its own override them.
                     if !global.is_empty() {
+                        // Copies stay within a few times the input.
+                        let size: usize = global.iter().map(|(k, v)| k.len() + v.len()).sum();
+                        applied = applied.saturating_add(size);
+                        if applied > d.len().saturating_mul(4).max(1 << 20) {
+                            fail(
+                                &mut l,
+                                e.start(),
+                                "PAX global records too large to apply to every member".into(),
+                            );
+                            break;
+                        }
                         let own = std::mem::take(&mut e.pax);
                         e.pax = global.iter().cloned().chain(own).collect();
                     }
