@@ -568,3 +568,40 @@ pub fn unsafe_name(name: &str) -> bool {
         || name.get(1..3) == Some(":\\")
         || name.split(['/', '\\']).any(|c| c == "..")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader whose allocation fails, as `read_to_end` reports it.
+    struct Oom;
+    impl Read for Oom {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::OutOfMemory.into())
+        }
+    }
+
+    #[test]
+    fn out_of_memory_is_not_corruption() {
+        assert_eq!(read_limited(Oom, 1 << 20, 16), Err(Inflate::OutOfMemory(0)));
+        let e = Inflate::OutOfMemory(0).to_string();
+        assert!(e.contains("out of memory") && !e.contains("corrupt"), "{e}");
+        assert!(
+            Inflate::TooBig(9)
+                .to_string()
+                .contains("too large to inflate within the cap")
+        );
+    }
+
+    #[test]
+    fn hidden_characters_are_escaped() {
+        assert_eq!(
+            display_name("a\u{202e}b\u{200b}c\n".as_bytes()),
+            "a\\u{202e}b\\u{200b}c\\u{a}"
+        );
+        assert_eq!(
+            display_name("plain/ünïcode.txt".as_bytes()),
+            "plain/ünïcode.txt"
+        );
+    }
+}
