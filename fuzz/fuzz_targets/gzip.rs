@@ -6,7 +6,13 @@ use quorate_diff::archive;
 fuzz_target!(|data: &[u8]| {
     let _ = archive::gzip_header(data);
     let limit = (data.len() as u64).saturating_mul(100).max(1024);
-    if let Ok(v) = archive::gunzip(data, limit) {
-        assert!(v.len() as u64 <= limit);
+    if let Ok(g) = archive::gunzip_members(data, limit) {
+        assert!(g.data.len() as u64 <= limit);
+        assert!(g.end <= data.len());
+        let mut at = 0;
+        for m in &g.members {
+            assert!(m.start >= at && m.trailer.end <= data.len());
+            at = m.trailer.end;
+        }
     }
 });

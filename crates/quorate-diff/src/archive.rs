@@ -166,21 +166,163 @@ pub fn gzip_header(d: &[u8]) -> Option<GzipHeader> {
 pub enum Inflate {
     /// The output would pass the limit (a bomb, or just too big).
     TooBig(u64),
+    /// Memory ran out while inflating (after this many bytes): a limit,
+    /// not corruption.
+    OutOfMemory(u64),
     /// The stream is corrupt or truncated.
     Corrupt(String),
 }
 
-/// Decompresses a gzip stream (all members), refusing more than `limit` bytes.
+impl std::fmt::Display for Inflate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Inflate::TooBig(l) => write!(f, "too large to inflate within the cap ({l} bytes)"),
+            Inflate::OutOfMemory(n) => write!(
+                f,
+                "out of memory while inflating (after {n} bytes): not decompressed"
+            ),
+            Inflate::Corrupt(e) => write!(f, "corrupt: {e}"),
+        }
+    }
+}
+
+/// Decompresses a gzip stream (all members), refusing more than `limit`
+/// bytes; bytes after the last member are ignored (see [`gunzip_members`]).
 pub fn gunzip(data: &[u8], limit: u64) -> Result<Vec<u8>, Inflate> {
-    let dec = flate2::read::MultiGzDecoder::new(data);
-    read_limited(dec, limit, data.len())
+    gunzip_members(data, limit).map(|g| g.data)
+}
+
+/// One member of a gzip stream.
+#[derive(Clone, Debug)]
+pub struct GzMember {
+    /// Where the member starts.
+    pub start: usize,
+    /// Its header.
+    pub header: GzipHeader,
+    /// The deflate data.
+    pub deflate: std::ops::Range<usize>,
+    /// CRC-32 and ISIZE (checked against the inflated bytes).
+    pub trailer: std::ops::Range<usize>,
+}
+
+/// A gzip stream, inflated: its members, the content, and where the last
+/// member ends (what follows is appended data).
+#[derive(Clone, Debug)]
+pub struct Gunzipped {
+    /// The members, in order.
+    pub members: Vec<GzMember>,
+    /// The inflated content of all members.
+    pub data: Vec<u8>,
+    /// Offset just past the last member's trailer.
+    pub end: usize,
+}
+
+/// Inflates every member of a gzip stream within `limit` output bytes,
+/// checking each trailer. Stops at the first byte that does not start a
+/// valid member after at least one (appended data); fails if the first
+/// member is bad. Allocation failures are [`Inflate::OutOfMemory`], never
+/// corruption.
+pub fn gunzip_members(d: &[u8], limit: u64) -> Result<Gunzipped, Inflate> {
+    let mut g = Gunzipped {
+        members: Vec::new(),
+        data: Vec::new(),
+        end: 0,
+    };
+    let mut pos = 0usize;
+    loop {
+        match gz_member(d, pos, limit, &mut g.data) {
+            Ok(m) => {
+                pos = m.trailer.end;
+                g.end = pos;
+                g.members.push(m);
+            }
+            Err(e) if g.members.is_empty() => return Err(e),
+            Err(Inflate::Corrupt(_)) => break,
+            Err(e) => return Err(e),
+        }
+        if pos >= d.len() || !d[pos..].starts_with(&[0x1f, 0x8b]) {
+            break;
+        }
+    }
+    Ok(g)
+}
+
+fn gz_member(d: &[u8], pos: usize, limit: u64, out: &mut Vec<u8>) -> Result<GzMember, Inflate> {
+    let corrupt = |m: &str| Inflate::Corrupt(format!("{m} (gzip member at {pos:#x})"));
+    let rest = d.get(pos..).unwrap_or(&[]);
+    let header = gzip_header(rest).ok_or_else(|| corrupt("bad header"))?;
+    let s = pos + header.len;
+    let first = out.len();
+    let mut z = flate2::Decompress::new(false);
+    loop {
+        let total = out.len() as u64;
+        if total > limit {
+            out.truncate(first);
+            return Err(Inflate::TooBig(limit));
+        }
+        if out.len() == out.capacity() {
+            let room = (limit + 1 - total).clamp(1, 1 << 20);
+            let room = usize::try_from(room).unwrap_or(1 << 20);
+            if out.try_reserve(room).is_err() {
+                return Err(Inflate::OutOfMemory(total));
+            }
+        }
+        let (in0, out0) = (z.total_in(), out.len());
+        let at = s
+            .checked_add(usize::try_from(z.total_in()).map_err(|_| corrupt("too long"))?)
+            .ok_or_else(|| corrupt("too long"))?;
+        let input = d.get(at..).unwrap_or(&[]);
+        let st = z
+            .decompress_vec(input, out, flate2::FlushDecompress::None)
+            .map_err(|e| corrupt(&e.to_string()))?;
+        if st == flate2::Status::StreamEnd {
+            break;
+        }
+        if z.total_in() == in0 && out.len() == out0 && out.len() < out.capacity() {
+            return Err(corrupt("truncated deflate data"));
+        }
+    }
+    let dend = s + usize::try_from(z.total_in()).map_err(|_| corrupt("too long"))?;
+    let t = d
+        .get(dend..dend + 8)
+        .ok_or_else(|| corrupt("truncated trailer"))?;
+    let mut crc = flate2::Crc::new();
+    crc.update(&out[first..]);
+    let want_crc = u32::from_le_bytes([t[0], t[1], t[2], t[3]]);
+    let want_len = u32::from_le_bytes([t[4], t[5], t[6], t[7]]);
+    if crc.sum() != want_crc || (out.len() - first) as u32 != want_len {
+        return Err(corrupt("CRC or length mismatch"));
+    }
+    Ok(GzMember {
+        start: pos,
+        header,
+        deflate: s..dend,
+        trailer: dend..dend + 8,
+    })
+}
+
+/// Inflates a raw deflate stream (a zip member), refusing more than `limit` bytes.
+pub fn inflate_raw(data: &[u8], limit: u64) -> Result<Vec<u8>, Inflate> {
+    read_limited(flate2::read::DeflateDecoder::new(data), limit, data.len())
 }
 
 fn read_limited(r: impl Read, limit: u64, hint: usize) -> Result<Vec<u8>, Inflate> {
-    let mut out = Vec::with_capacity(hint.saturating_mul(3).min(limit as usize).min(64 << 20));
+    let mut out = Vec::new();
+    let want = hint
+        .saturating_mul(3)
+        .min(usize::try_from(limit).unwrap_or(usize::MAX))
+        .min(64 << 20);
+    if out.try_reserve(want).is_err() {
+        return Err(Inflate::OutOfMemory(want as u64));
+    }
     match r.take(limit.saturating_add(1)).read_to_end(&mut out) {
         Ok(_) if out.len() as u64 > limit => Err(Inflate::TooBig(limit)),
         Ok(_) => Ok(out),
+        // read_to_end reserves with try_reserve: an allocation failure is
+        // not corruption.
+        Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => {
+            Err(Inflate::OutOfMemory(out.len() as u64))
+        }
         Err(e) => Err(Inflate::Corrupt(e.to_string())),
     }
 }
@@ -206,6 +348,8 @@ pub struct Member<'a> {
     pub compression: Option<String>,
     /// Zip: compressed bytes (to tell recompression).
     pub raw: &'a [u8],
+    /// Tar: the PAX records that apply.
+    pub pax: Vec<(String, Vec<u8>)>,
     /// The member's bytes.
     pub data: Data<'a>,
 }
@@ -234,71 +378,47 @@ impl Data<'_> {
 
 /// Lists a tar archive; the error (if any) tells where reading stopped.
 pub fn tar_members(data: &[u8], max_members: usize) -> (Vec<Member<'_>>, Option<String>) {
-    let mut out = Vec::new();
-    let mut ar = tar::Archive::new(data);
-    let entries = match ar.entries() {
-        Ok(e) => e,
-        Err(e) => return (out, Some(e.to_string())),
-    };
-    for e in entries {
-        if out.len() >= max_members {
-            return (
-                out,
-                Some(format!(
-                    "more than {max_members} members; the rest is not compared"
-                )),
+    let l = crate::tarfmt::list(data, max_members);
+    let out = l
+        .entries
+        .iter()
+        .map(|e| {
+            let h = &data[e.main.header..e.main.header + 512];
+            let num = |r: std::ops::Range<usize>| crate::tarfmt::number(&h[r]);
+            let txt = |k: &str| e.pax(k).map(|v| String::from_utf8_lossy(v).into_owned());
+            let s = |r: std::ops::Range<usize>| {
+                String::from_utf8_lossy(crate::tarfmt::cstr(&h[r])).into_owned()
+            };
+            let owner = format!(
+                "{}:{} ({}:{})",
+                txt("uid").unwrap_or_else(|| num(108..116).unwrap_or(0).to_string()),
+                txt("gid").unwrap_or_else(|| num(116..124).unwrap_or(0).to_string()),
+                txt("uname").unwrap_or_else(|| s(265..297)),
+                txt("gname").unwrap_or_else(|| s(297..329)),
             );
-        }
-        let e = match e {
-            Ok(e) => e,
-            Err(err) => return (out, Some(err.to_string())),
-        };
-        let h = e.header();
-        let name = String::from_utf8_lossy(&e.path_bytes()).into_owned();
-        let size = e.size();
-        let pos = e.raw_file_position();
-        let et = h.entry_type();
-        let kind = if et.is_file() {
-            "file"
-        } else if et.is_dir() {
-            "dir"
-        } else if et.is_symlink() {
-            "symlink"
-        } else if et.is_hard_link() {
-            "hardlink"
-        } else {
-            "other"
-        };
-        let content = usize::try_from(pos)
-            .ok()
-            .zip(usize::try_from(size).ok())
-            .and_then(|(p, s)| data.get(p..p.checked_add(s)?));
-        let owner = format!(
-            "{}:{} ({}:{})",
-            h.uid().unwrap_or(0),
-            h.gid().unwrap_or(0),
-            h.username().ok().flatten().unwrap_or(""),
-            h.groupname().ok().flatten().unwrap_or("")
-        );
-        out.push(Member {
-            name,
-            kind,
-            mode: h.mode().ok(),
-            owner: Some(owner),
-            mtime: h.mtime().ok().map(|m| m.to_string()),
-            link: e
-                .link_name_bytes()
-                .map(|l| String::from_utf8_lossy(&l).into_owned()),
-            extra: None,
-            compression: None,
-            raw: &[],
-            data: match content {
-                Some(c) => Data::Borrowed(c),
-                None => Data::Skipped("member data runs past the end of the archive".into()),
-            },
-        });
-    }
-    (out, None)
+            let kind = match crate::tarfmt::kind(e.main.typeflag) {
+                "file" => "file",
+                "dir" => "dir",
+                "symlink" => "symlink",
+                "hardlink" => "hardlink",
+                _ => "other",
+            };
+            Member {
+                name: String::from_utf8_lossy(&e.name).into_owned(),
+                kind,
+                mode: num(100..108).and_then(|m| u32::try_from(m).ok()),
+                owner: Some(owner),
+                mtime: txt("mtime").or_else(|| num(136..148).map(|m| m.to_string())),
+                link: (!e.link.is_empty()).then(|| String::from_utf8_lossy(&e.link).into_owned()),
+                extra: None,
+                compression: None,
+                raw: &[],
+                pax: e.pax.clone(),
+                data: Data::Borrowed(&data[e.main.data.clone()]),
+            }
+        })
+        .collect();
+    (out, l.error)
 }
 
 /// Lists a zip archive, inflating members within `budget` bytes in all.
@@ -307,88 +427,73 @@ pub fn zip_members<'a>(
     max_members: usize,
     budget: &mut u64,
 ) -> (Vec<Member<'a>>, Option<String>) {
+    let l = crate::zipfmt::list(data, max_members);
     let mut out = Vec::new();
-    let mut z = match zip::ZipArchive::new(std::io::Cursor::new(data)) {
-        Ok(z) => z,
-        Err(e) => return (out, Some(e.to_string())),
-    };
-    for i in 0..z.len() {
-        if out.len() >= max_members {
-            return (
-                out,
-                Some(format!(
-                    "more than {max_members} members; the rest is not compared"
-                )),
-            );
-        }
-        let (name, mode, mtime, extra, comp, raw, is_dir, size) = {
-            let f = match z.by_index_raw(i) {
-                Ok(f) => f,
-                Err(e) => return (out, Some(e.to_string())),
-            };
-            let start = usize::try_from(f.data_start()).unwrap_or(usize::MAX);
-            let raw = usize::try_from(f.compressed_size())
-                .ok()
-                .and_then(|n| data.get(start..start.checked_add(n)?))
-                .unwrap_or(&[]);
-            let mtime = f.last_modified().map(|t| {
-                format!(
-                    "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-                    t.year(),
-                    t.month(),
-                    t.day(),
-                    t.hour(),
-                    t.minute(),
-                    t.second()
-                )
-            });
-            (
-                String::from_utf8_lossy(f.name_raw()).into_owned(),
-                f.unix_mode(),
-                mtime,
-                f.extra_data().map(zip_extra),
-                format!("{:?}, {} bytes", f.compression(), f.compressed_size()),
-                raw,
-                f.is_dir(),
-                f.size(),
-            )
-        };
-        let dat = if is_dir {
-            Data::Owned(Vec::new())
-        } else if size > *budget {
-            Data::Skipped(format!(
-                "inflating would pass the decompression limit (declared size {size} bytes, {} bytes left)",
+    for e in &l.entries {
+        let raw = e
+            .local
+            .as_ref()
+            .map(|x| &data[x.data.clone()])
+            .unwrap_or(&[]);
+        let dat = match &e.local {
+            _ if e.is_dir() => Data::Owned(Vec::new()),
+            None => Data::Skipped(e.local_error.clone().unwrap_or_default()),
+            Some(_) if e.usize > *budget => Data::Skipped(format!(
+                "too large to inflate within the cap (declared size {} bytes, {} bytes left)",
+                e.usize, *budget
+            )),
+            Some(_) if e.method == 0 && raw.len() as u64 > *budget => Data::Skipped(format!(
+                "too large to read within the cap ({} bytes, {} bytes left)",
+                raw.len(),
                 *budget
-            ))
-        } else {
-            match z.by_index(i) {
-                Err(e) => Data::Skipped(e.to_string()),
-                Ok(f) => match read_limited(f, size, 0) {
-                    Ok(v) => {
-                        *budget = budget.saturating_sub(v.len() as u64);
-                        Data::Owned(v)
-                    }
-                    Err(Inflate::TooBig(_)) => Data::Skipped(format!(
-                        "member inflates past its declared size ({size} bytes)"
-                    )),
-                    Err(Inflate::Corrupt(e)) => Data::Skipped(e),
-                },
+            )),
+            Some(_) if e.method == 0 => {
+                *budget = budget.saturating_sub(raw.len() as u64);
+                Data::Borrowed(raw)
             }
+            Some(_) if e.method == 8 => match inflate_raw(raw, e.usize) {
+                Ok(v) => {
+                    *budget = budget.saturating_sub(v.len() as u64);
+                    Data::Owned(v)
+                }
+                Err(Inflate::TooBig(_)) => Data::Skipped(format!(
+                    "member inflates past its declared size ({} bytes)",
+                    e.usize
+                )),
+                Err(err) => Data::Skipped(err.to_string()),
+            },
+            Some(_) => Data::Skipped(format!("compression method {} is not read", e.method)),
         };
+        let local_extra = e
+            .local
+            .as_ref()
+            .map(|x| &data[x.extra.clone()])
+            .unwrap_or(&[]);
         out.push(Member {
-            name,
-            kind: if is_dir { "dir" } else { "file" },
-            mode,
+            name: String::from_utf8_lossy(&e.name).into_owned(),
+            kind: if e.is_dir() { "dir" } else { "file" },
+            mode: e.mode(),
             owner: None,
-            mtime,
+            mtime: Some(e.mtime()),
             link: None,
-            extra,
-            compression: Some(comp),
+            extra: Some(
+                if local_extra.is_empty() || local_extra == &data[e.extra.clone()] {
+                    zip_extra(&data[e.extra.clone()])
+                } else {
+                    format!(
+                        "{} (local: {})",
+                        zip_extra(&data[e.extra.clone()]),
+                        zip_extra(local_extra)
+                    )
+                },
+            ),
+            compression: Some(format!("method {}, {} bytes", e.method, e.csize)),
             raw,
+            pax: Vec::new(),
             data: dat,
         });
     }
-    (out, None)
+    (out, l.error)
 }
 
 /// Zip extra fields, named: `UT extended timestamp (…), ux uid/gid (…)`.
@@ -428,10 +533,75 @@ pub fn hex(b: &[u8]) -> String {
     s
 }
 
+/// A member name for display: lossy UTF-8 with control, bidirectional
+/// (right-to-left override, isolates) and zero-width characters escaped as
+/// `\u{…}`, so a name cannot reorder or hide text in a terminal or page.
+pub fn display_name(name: &[u8]) -> String {
+    escape_text(&String::from_utf8_lossy(name))
+}
+
+/// [`display_name`] for text already decoded.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_hidden_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Control, bidirectional-formatting and zero-width characters.
+pub fn is_hidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c as u32,
+            0x061c | 0x115f | 0x1160 | 0x180e | 0x200b..=0x200f | 0x2028..=0x202e
+            | 0x2060..=0x206f | 0x3164 | 0xfe00..=0xfe0f | 0xfeff | 0xfff9..=0xfffb)
+}
+
 /// True when an archive member name could escape the extraction folder.
 pub fn unsafe_name(name: &str) -> bool {
     name.starts_with('/')
         || name.starts_with('\\')
         || name.get(1..3) == Some(":\\")
         || name.split(['/', '\\']).any(|c| c == "..")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader whose allocation fails, as `read_to_end` reports it.
+    struct Oom;
+    impl Read for Oom {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::OutOfMemory.into())
+        }
+    }
+
+    #[test]
+    fn out_of_memory_is_not_corruption() {
+        assert_eq!(read_limited(Oom, 1 << 20, 16), Err(Inflate::OutOfMemory(0)));
+        let e = Inflate::OutOfMemory(0).to_string();
+        assert!(e.contains("out of memory") && !e.contains("corrupt"), "{e}");
+        assert!(
+            Inflate::TooBig(9)
+                .to_string()
+                .contains("too large to inflate within the cap")
+        );
+    }
+
+    #[test]
+    fn hidden_characters_are_escaped() {
+        assert_eq!(
+            display_name("a\u{202e}b\u{200b}c\n".as_bytes()),
+            "a\\u{202e}b\\u{200b}c\\u{a}"
+        );
+        assert_eq!(
+            display_name("plain/ünïcode.txt".as_bytes()),
+            "plain/ünïcode.txt"
+        );
+    }
 }

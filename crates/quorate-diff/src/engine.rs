@@ -8,8 +8,10 @@ use std::time::Instant;
 
 use object::{Object, ObjectSection, SectionFlags, SectionKind};
 
+mod containers;
+
 use crate::DiffOptions;
-use crate::archive::{self, Data, Inflate, Kind, Member};
+use crate::archive::{self, Inflate, Kind};
 use crate::bytediff::{Region, diff_regions};
 use crate::gobuild::{self, BuildInfo};
 use crate::model::{Cause, Confidence, Evidence, Note, Observation, Sink, Stats};
@@ -142,6 +144,55 @@ impl<'s> Engine<'s> {
         );
     }
 
+    /// A FIFO, socket or device on at least one side: never opened.
+    pub fn special(&mut self, path: &[String], a: Option<String>, b: Option<String>) {
+        self.obs(
+            Cause::SpecialFile,
+            Confidence::High,
+            path.last().cloned(),
+            path,
+            path.to_vec(),
+            (None, None),
+            "entry type",
+            a,
+            b,
+        );
+    }
+
+    /// Two folder entries of the same name that are not both regular
+    /// files: symlinks (compared by target), special files, or an entry
+    /// of another type on each side. One observation, never two.
+    pub fn entry_kinds(&mut self, path: &[String], a: &str, b: &str, links: bool, special: bool) {
+        if special {
+            self.special(path, Some(a.into()), Some(b.into()));
+        } else if a == b {
+        } else if links {
+            self.obs(
+                Cause::LinkTarget,
+                Confidence::High,
+                path.last().cloned(),
+                path,
+                path.to_vec(),
+                (None, None),
+                "symlink target",
+                Some(a.into()),
+                Some(b.into()),
+            );
+        } else {
+            self.obs(
+                Cause::FormatDiffers,
+                Confidence::High,
+                None,
+                path,
+                path.to_vec(),
+                (None, None),
+                "entry type",
+                Some(a.into()),
+                Some(b.into()),
+            );
+        }
+    }
+
     /// Compares two byte strings found at `path`.
     pub fn compare(&mut self, path: &[String], a: &[u8], b: &[u8], depth: usize) {
         self.stats.entries += 1;
@@ -185,28 +236,8 @@ impl<'s> Engine<'s> {
         let before = self.observed;
         match ka {
             Kind::Gzip => self.gzip(path, a, b, depth),
-            Kind::Tar => {
-                let (ma, ea) = archive::tar_members(a, self.opts.max_members);
-                let (mb, eb) = archive::tar_members(b, self.opts.max_members);
-                for (e, side) in [(ea, "A"), (eb, "B")] {
-                    if let Some(e) = e {
-                        self.note("skipped", path, format!("tar on side {side}: {e}"));
-                    }
-                }
-                self.members(path, ma, mb, depth);
-            }
-            Kind::Zip => {
-                let mut budget = self.budget;
-                let (ma, ea) = archive::zip_members(a, self.opts.max_members, &mut budget);
-                let (mb, eb) = archive::zip_members(b, self.opts.max_members, &mut budget);
-                self.budget = budget;
-                for (e, side) in [(ea, "A"), (eb, "B")] {
-                    if let Some(e) = e {
-                        self.note("skipped", path, format!("zip on side {side}: {e}"));
-                    }
-                }
-                self.members(path, ma, mb, depth);
-            }
+            Kind::Tar => self.tar(path, a, b, depth),
+            Kind::Zip => self.zip(path, a, b, depth),
             Kind::Elf | Kind::MachO | Kind::Pe => self.exe(path, a, b),
             Kind::Bytes => self.bytes(path, path.to_vec(), a, b, None),
         }
@@ -280,13 +311,21 @@ impl<'s> Engine<'s> {
                 .min(s.budget)
                 .max(1024)
         };
-        let da = archive::gunzip(a, limit(a.len(), self));
-        let db = archive::gunzip(b, limit(b.len(), self));
+        let da = archive::gunzip_members(a, limit(a.len(), self));
+        let db = archive::gunzip_members(b, limit(b.len(), self));
         match (da, db) {
-            (Ok(da), Ok(db)) => {
-                self.budget = self.budget.saturating_sub((da.len() + db.len()) as u64);
-                if da == db {
-                    if a[ha.len..] != b[hb.len..] {
+            (Ok(ga), Ok(gb)) => {
+                self.budget = self
+                    .budget
+                    .saturating_sub((ga.data.len() + gb.data.len()) as u64);
+                let compressed_differs = ga.members.len() != gb.members.len()
+                    || ga
+                        .members
+                        .iter()
+                        .zip(&gb.members)
+                        .any(|(x, y)| a[x.deflate.clone()] != b[y.deflate.clone()]);
+                if ga.data == gb.data {
+                    if compressed_differs {
                         self.obs(
                             Cause::Recompression,
                             Confidence::High,
@@ -295,18 +334,86 @@ impl<'s> Engine<'s> {
                             path.to_vec(),
                             (None, None),
                             "compressed size (XFL level hint)",
-                            Some(format!("{} bytes, XFL {}", a.len(), ha.xfl)),
-                            Some(format!("{} bytes, XFL {}", b.len(), hb.xfl)),
+                            Some(format!(
+                                "{} bytes, XFL {}, {} member(s)",
+                                ga.end,
+                                ha.xfl,
+                                ga.members.len()
+                            )),
+                            Some(format!(
+                                "{} bytes, XFL {}, {} member(s)",
+                                gb.end,
+                                hb.xfl,
+                                gb.members.len()
+                            )),
                         );
                     }
                 } else {
-                    self.compare_inner(path, &da, &db, depth);
+                    self.compare_inner(path, &ga.data, &gb.data, depth);
                 }
+                // Header bytes no field above explains: flags, XFL, extra
+                // field, header CRC; and the headers of later members.
+                let residual = |d: &[u8], m: &archive::GzMember, i: usize| {
+                    let h = &d[m.start..m.start + m.header.len];
+                    let mut v = h.to_vec();
+                    if i == 0 {
+                        v[4..8].fill(0); // mtime: compared above
+                        v[9] = 0; // OS: compared above
+                        v[3] &= !(8 | 16); // FNAME, FCOMMENT: compared above
+                        v[8] = if compressed_differs { 0 } else { v[8] };
+                        let mut w = v[..10].to_vec();
+                        let mut p = 10;
+                        if h[3] & 4 != 0 && h.len() >= 12 {
+                            let n = usize::from(u16::from_le_bytes([h[10], h[11]]));
+                            w.extend_from_slice(&h[10..(12 + n).min(h.len())]);
+                            p = 12 + n;
+                        }
+                        let _ = p;
+                        if h[3] & 2 != 0
+                            && ha.name == hb.name
+                            && ha.comment == hb.comment
+                            && ha.mtime == hb.mtime
+                        {
+                            w.extend_from_slice(&h[h.len() - 2..]);
+                        }
+                        w
+                    } else {
+                        v
+                    }
+                };
+                let n = ga.members.len().max(gb.members.len());
+                for i in 0..n {
+                    let x = ga.members.get(i).map(|m| residual(a, m, i));
+                    let y = gb.members.get(i).map(|m| residual(b, m, i));
+                    if x != y && (i == 0 || (x.is_some() && y.is_some())) {
+                        let mut p = path.to_vec();
+                        p.push(format!("gzip member #{} header", i + 1));
+                        let show = |v: &Option<Vec<u8>>| {
+                            v.as_ref().map(|v| format!("0x{}", archive::hex(v)))
+                        };
+                        self.obs(
+                            Cause::GzipHeader,
+                            Confidence::Medium,
+                            Some("flags/XFL/extra".into()),
+                            path,
+                            p,
+                            (
+                                ga.members.get(i).map(|m| m.start as u64),
+                                gb.members.get(i).map(|m| m.start as u64),
+                            ),
+                            "gzip header bytes (flags, XFL, extra field, header CRC)",
+                            show(&x),
+                            show(&y),
+                        );
+                    }
+                }
+                self.tail(path, "gzip stream", a, ga.end, b, gb.end, true);
             }
             (ra, rb) => {
                 for (r, side) in [(ra, "A"), (rb, "B")] {
                     match r {
-                        Err(Inflate::TooBig(l)) => self.note("limit", path, format!("gzip on side {side} inflates past {l} bytes (limit: {}x the input, at most {} bytes): not decompressed", self.opts.max_ratio, self.opts.max_decompressed)),
+                        Err(Inflate::TooBig(l)) => self.note("limit", path, format!("gzip on side {side} is too large to inflate within the cap ({l} bytes; {}x the input, at most {} bytes): not decompressed", self.opts.max_ratio, self.opts.max_decompressed)),
+                        Err(Inflate::OutOfMemory(n)) => self.note("limit", path, format!("gzip on side {side}: out of memory while inflating (after {n} bytes): not decompressed")),
                         Err(Inflate::Corrupt(e)) => self.note("skipped", path, format!("gzip on side {side} is corrupt: {e}")),
                         Ok(_) => {}
                     }
@@ -321,151 +428,6 @@ impl<'s> Engine<'s> {
         // Count the inflated bytes, not the entry again.
         self.stats.entries = self.stats.entries.saturating_sub(1);
         self.compare(path, a, b, depth + 1);
-    }
-
-    fn members(&mut self, path: &[String], ma: Vec<Member<'_>>, mb: Vec<Member<'_>>, depth: usize) {
-        for m in ma.iter().chain(mb.iter()) {
-            if archive::unsafe_name(&m.name) {
-                self.note("unsafe-name", path, format!("member name {:?} would escape the extraction folder (reported, never used as a path)", m.name));
-            }
-        }
-        let index = |v: &[Member<'_>]| {
-            v.iter()
-                .enumerate()
-                .map(|(i, m)| (m.name.clone(), i))
-                .collect::<BTreeMap<_, _>>()
-        };
-        let (ia, ib) = (index(&ma), index(&mb));
-        // Order of the members both sides have.
-        let order_a: Vec<&str> = ma
-            .iter()
-            .map(|m| m.name.as_str())
-            .filter(|n| ib.contains_key(*n))
-            .collect();
-        let order_b: Vec<&str> = mb
-            .iter()
-            .map(|m| m.name.as_str())
-            .filter(|n| ia.contains_key(*n))
-            .collect();
-        if order_a != order_b {
-            let first = order_a
-                .iter()
-                .zip(&order_b)
-                .position(|(x, y)| x != y)
-                .unwrap_or(0);
-            let show = |v: &[&str]| {
-                v[first..]
-                    .iter()
-                    .take(4)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let mut p = path.to_vec();
-            p.push(format!("member #{}", first + 1));
-            self.obs(
-                Cause::ArchiveOrder,
-                Confidence::High,
-                None,
-                path,
-                p,
-                (None, None),
-                "member order",
-                Some(show(&order_a)),
-                Some(show(&order_b)),
-            );
-        }
-        for m in &ma {
-            let mut p = path.to_vec();
-            p.push(m.name.clone());
-            let Some(&j) = ib.get(&m.name) else {
-                self.one_side(&p, true, m.kind);
-                continue;
-            };
-            let n = &mb[j];
-            let hdr = |s: &mut Self, cause, what: &str, x: &Option<String>, y: &Option<String>| {
-                if x != y {
-                    s.obs(
-                        cause,
-                        Confidence::High,
-                        Some(what.into()),
-                        path,
-                        p.clone(),
-                        (None, None),
-                        what,
-                        x.clone(),
-                        y.clone(),
-                    );
-                }
-            };
-            hdr(self, Cause::ArchiveMtime, "mtime", &m.mtime, &n.mtime);
-            hdr(self, Cause::ArchiveOwner, "owner", &m.owner, &n.owner);
-            let mode = |x: Option<u32>| x.map(|v| format!("{:o}", v & 0o7777));
-            hdr(
-                self,
-                Cause::ArchiveMode,
-                "mode",
-                &mode(m.mode),
-                &mode(n.mode),
-            );
-            hdr(
-                self,
-                Cause::ZipExtraFields,
-                "zip extra fields",
-                &m.extra,
-                &n.extra,
-            );
-            hdr(self, Cause::Unexplained, "link target", &m.link, &n.link);
-            if m.kind != n.kind {
-                self.obs(
-                    Cause::FormatDiffers,
-                    Confidence::High,
-                    None,
-                    path,
-                    p.clone(),
-                    (None, None),
-                    "member type",
-                    Some(m.kind.into()),
-                    Some(n.kind.into()),
-                );
-                continue;
-            }
-            match (m.data.bytes(), n.data.bytes()) {
-                (Some(x), Some(y)) => {
-                    if x == y && m.raw != n.raw && !m.raw.is_empty() {
-                        self.obs(
-                            Cause::Recompression,
-                            Confidence::High,
-                            None,
-                            path,
-                            p.clone(),
-                            (None, None),
-                            "compressed member",
-                            m.compression.clone(),
-                            n.compression.clone(),
-                        );
-                    }
-                    self.compare(&p, x, y, depth + 1);
-                }
-                _ => {
-                    for d in [&m.data, &n.data] {
-                        if let Data::Skipped(why) = d {
-                            self.note("skipped", &p, why.clone());
-                        }
-                    }
-                }
-            }
-            if self.timed_out {
-                return;
-            }
-        }
-        for m in &mb {
-            if !ia.contains_key(&m.name) {
-                let mut p = path.to_vec();
-                p.push(m.name.clone());
-                self.one_side(&p, false, m.kind);
-            }
-        }
     }
 
     /// Plain bytes (or a section's bytes): aligned regions, each classified.

@@ -59,12 +59,33 @@ fn hz(kind: &str, detail: impl Into<String>, fix: &str) -> Hazard {
 }
 
 /// Inspects a file.
+/// Only regular files are opened: a FIFO, socket or device is reported as
+/// a `special-file` hazard, never read (a FIFO would block forever).
 pub fn inspect_path(path: &Path, opts: &DiffOptions) -> Result<Inspection, DiffError> {
-    let c = map_file(path)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let c = match map_file(path) {
+        Ok(c) => c,
+        Err(DiffError::NotRegular { kind, .. }) => {
+            return Ok(Inspection {
+                path: name,
+                format: kind.to_string(),
+                size: 0,
+                go: None,
+                hazards: vec![hz(
+                    "special-file",
+                    format!("{kind}, not a regular file: not opened"),
+                    "inspect a regular file; remove FIFOs, sockets and devices from release folders",
+                )],
+                members: Vec::new(),
+                member_count: None,
+                notes: Vec::new(),
+            });
+        }
+        Err(e) => return Err(e),
+    };
     Ok(inspect_bytes(&name, &c, opts))
 }
 
@@ -122,8 +143,10 @@ fn inspect_rec(
             let limit = (data.len() as u64)
                 .saturating_mul(opts.max_ratio)
                 .min(*budget);
-            match archive::gunzip(data, limit) {
-                Ok(inner) => {
+            match archive::gunzip_members(data, limit) {
+                Ok(g) => {
+                    appended(&mut ins, &data[g.end..], "the gzip stream");
+                    let inner = g.data;
                     *budget = budget.saturating_sub(inner.len() as u64);
                     let sub = inspect_rec(name, &inner, opts, depth + 1, budget);
                     ins.format = format!("gzip ({})", sub.format);
@@ -136,6 +159,9 @@ fn inspect_rec(
                 Err(archive::Inflate::TooBig(l)) => ins
                     .notes
                     .push(format!("inflates past {l} bytes: not decompressed")),
+                Err(archive::Inflate::OutOfMemory(n)) => ins.notes.push(format!(
+                    "out of memory while inflating (after {n} bytes): not decompressed"
+                )),
                 Err(archive::Inflate::Corrupt(e)) => ins.notes.push(format!("corrupt gzip: {e}")),
             }
         }
@@ -149,6 +175,7 @@ fn inspect_rec(
                 ins.notes.push(e);
             }
             ins.member_count = Some(members.len());
+            container_hazards(&mut ins, kind, data, &members, opts);
             let mtimes: std::collections::BTreeSet<&str> =
                 members.iter().filter_map(|m| m.mtime.as_deref()).collect();
             if kind == Kind::Tar && mtimes.len() > 1 {
@@ -167,7 +194,7 @@ fn inspect_rec(
                     "archive-owner",
                     format!(
                         "member {} owned by {}",
-                        m.name,
+                        archive::escape_text(&m.name),
                         m.owner.as_deref().unwrap_or("")
                     ),
                     "GNU tar `--owner=0 --group=0 --numeric-owner`",
@@ -181,7 +208,7 @@ fn inspect_rec(
                     "zip-extra-fields",
                     format!(
                         "member {} has extra fields {}",
-                        m.name,
+                        archive::escape_text(&m.name),
                         m.extra.as_deref().unwrap_or("")
                     ),
                     "`zip -X`",
@@ -201,15 +228,23 @@ fn inspect_rec(
                 if archive::unsafe_name(&m.name) {
                     ins.hazards.push(hz(
                         "unsafe-name",
-                        format!("member name {:?} escapes the extraction folder", m.name),
+                        format!(
+                            "member name {:?} escapes the extraction folder",
+                            archive::escape_text(&m.name)
+                        ),
                         "never ship such names",
                     ));
                 }
                 let Some(d) = m.data.bytes() else { continue };
                 let k = Kind::of(d);
                 if k.is_exe() || k.is_container() {
-                    ins.members
-                        .push(inspect_rec(&m.name, d, opts, depth + 1, budget));
+                    ins.members.push(inspect_rec(
+                        &archive::escape_text(&m.name),
+                        d,
+                        opts,
+                        depth + 1,
+                        budget,
+                    ));
                 }
             }
         }
@@ -218,6 +253,107 @@ fn inspect_rec(
         }
     }
     ins
+}
+
+/// Bytes after the end of a container: a hazard.
+fn appended(ins: &mut Inspection, tail: &[u8], what: &str) {
+    if tail.iter().any(|&c| c != 0) {
+        ins.hazards.push(hz(
+            "appended-data",
+            format!(
+                "{} bytes after the end of {what}: 0x{}",
+                tail.len(),
+                archive::hex(&tail[..tail.len().min(32)])
+            ),
+            "remove the appended bytes and find out who added them",
+        ));
+    }
+}
+
+/// Duplicates, xattrs and capabilities, local/central disagreements,
+/// appended data.
+fn container_hazards(
+    ins: &mut Inspection,
+    kind: Kind,
+    data: &[u8],
+    members: &[archive::Member<'_>],
+    opts: &DiffOptions,
+) {
+    let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+    for m in members {
+        *seen.entry(m.name.as_str()).or_default() += 1;
+    }
+    for (n, c) in seen.iter().filter(|(_, c)| **c > 1) {
+        ins.hazards.push(hz(
+            "archive-duplicate",
+            format!(
+                "member {:?} appears {c} times (extraction keeps the last)",
+                archive::escape_text(n)
+            ),
+            "pack each path once",
+        ));
+    }
+    for m in members {
+        for (k, v) in m.pax.iter().filter(|(k, _)| crate::tarfmt::is_xattr_key(k)) {
+            let cap = k.ends_with("security.capability");
+            ins.hazards.push(hz(
+                "archive-xattr",
+                format!(
+                    "member {} carries {}{} = 0x{}",
+                    archive::escape_text(&m.name),
+                    if cap { "a file capability " } else { "" },
+                    archive::escape_text(k),
+                    archive::hex(v)
+                ),
+                "pack without extended attributes (GNU tar `--no-xattrs --no-acls --no-selinux`); grant capabilities at install time",
+            ));
+        }
+    }
+    if kind == Kind::Tar {
+        let l = crate::tarfmt::list(data, opts.max_members);
+        if l.error.is_none() {
+            appended(ins, &data[l.end..], "the tar archive");
+        }
+    } else {
+        let l = crate::zipfmt::list(data, opts.max_members);
+        for e in &l.entries {
+            if let Some(m) = crate::zipfmt::mismatch(data, e) {
+                ins.hazards.push(hz(
+                    "zip-header-mismatch",
+                    format!("member {}: {m}", archive::display_name(&e.name)),
+                    "rebuild the zip with one tool; never publish a zip whose local and central headers disagree",
+                ));
+            }
+            if let Some(lo) = &e.local
+                && lo.name != e.name
+                && archive::unsafe_name(&String::from_utf8_lossy(&lo.name))
+            {
+                ins.hazards.push(hz(
+                    "unsafe-name",
+                    format!(
+                        "local header name {:?} escapes the extraction folder",
+                        archive::display_name(&lo.name)
+                    ),
+                    "never ship such names",
+                ));
+            }
+        }
+        if !l.eocd.is_empty() {
+            for (r, w) in l.gaps(data.len()) {
+                if w != "between" {
+                    appended(
+                        ins,
+                        &data[r],
+                        if w == "before" {
+                            "nothing (before the first zip record)"
+                        } else {
+                            "the zip end record"
+                        },
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn nix_paths(ins: &mut Inspection, data: &[u8]) {

@@ -22,7 +22,11 @@ pub mod engine;
 pub mod gobuild;
 pub mod inspect;
 pub mod model;
+#[cfg(test)]
+mod proptests;
 mod render;
+pub mod tarfmt;
+pub mod zipfmt;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -74,6 +78,14 @@ pub enum DiffError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// Not a regular file (a FIFO, socket or device): never opened.
+    #[error("{}: {kind}, not a regular file: not opened", path.display())]
+    NotRegular {
+        /// The file.
+        path: PathBuf,
+        /// What it is (`FIFO`, `socket`, `character device`, …).
+        kind: &'static str,
+    },
     /// One side is a folder, the other a file.
     #[error("{} is a folder but {} is not: compare two files or two folders", dir.display(), other.display())]
     Mismatch {
@@ -102,14 +114,70 @@ impl std::ops::Deref for Contents {
     }
 }
 
-/// Maps a file read-only.
+/// What a non-regular, non-folder, non-symlink file is.
+pub fn special_kind(ft: &std::fs::FileType) -> Option<&'static str> {
+    if ft.is_file() || ft.is_dir() || ft.is_symlink() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return Some("FIFO");
+        }
+        if ft.is_socket() {
+            return Some("socket");
+        }
+        if ft.is_char_device() {
+            return Some("character device");
+        }
+        if ft.is_block_device() {
+            return Some("block device");
+        }
+    }
+    Some("special file")
+}
+
+/// Opens a file for reading without blocking: a FIFO swapped in after the
+/// type was checked must not hang the open.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        const O_NONBLOCK: i32 = 0o4000;
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        const O_NONBLOCK: i32 = 0x0004;
+        o.custom_flags(O_NONBLOCK);
+    }
+    o.open(path)
+}
+
+/// Maps a file read-only. Only regular files are opened: a FIFO, socket or
+/// device is a [`DiffError::NotRegular`] (checked before the open, which
+/// does not block, and again on the open file).
 pub fn map_file(path: &Path) -> Result<Contents, DiffError> {
     let io = |source| DiffError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let f = std::fs::File::open(path).map_err(io)?;
-    let len = f.metadata().map_err(io)?.len();
+    let not_regular = |ft: &std::fs::FileType| {
+        special_kind(ft).map(|kind| DiffError::NotRegular {
+            path: path.to_path_buf(),
+            kind,
+        })
+    };
+    if let Some(e) = not_regular(&std::fs::metadata(path).map_err(io)?.file_type()) {
+        return Err(e);
+    }
+    let f = open_nonblocking(path).map_err(io)?;
+    let meta = f.metadata().map_err(io)?;
+    if let Some(e) = not_regular(&meta.file_type()) {
+        return Err(e);
+    }
+    let len = meta.len();
     if len == 0 {
         return Ok(Contents::Vec(Vec::new()));
     }
@@ -120,8 +188,30 @@ pub fn map_file(path: &Path) -> Result<Contents, DiffError> {
     Ok(Contents::Map(m))
 }
 
-/// Files under `dir` (relative `/` paths, sorted), with symlink targets.
-fn list(dir: &Path) -> Result<Vec<(String, Option<PathBuf>)>, DiffError> {
+/// One entry of a folder walk.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Entry {
+    /// A regular file.
+    File,
+    /// A symlink and its target.
+    Link(PathBuf),
+    /// A FIFO, socket or device: never opened.
+    Special(&'static str),
+}
+
+impl Entry {
+    fn describe(&self) -> String {
+        match self {
+            Entry::File => "file".into(),
+            Entry::Link(t) => format!("symlink to {}", t.display()),
+            Entry::Special(k) => format!("{k} (not a regular file, not opened)"),
+        }
+    }
+}
+
+/// Entries under `dir` (relative `/` paths, sorted): files, symlinks with
+/// their targets, special files.
+fn list(dir: &Path) -> Result<Vec<(String, Entry)>, DiffError> {
     let mut out = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(rel) = stack.pop() {
@@ -144,12 +234,14 @@ fn list(dir: &Path) -> Result<Vec<(String, Option<PathBuf>)>, DiffError> {
                 stack.push(r);
             } else {
                 let name = r.to_string_lossy().replace('\\', "/");
-                let link = if ft.is_symlink() {
-                    std::fs::read_link(e.path()).ok()
+                let entry = if ft.is_symlink() {
+                    Entry::Link(std::fs::read_link(e.path()).unwrap_or_default())
+                } else if let Some(k) = special_kind(&ft) {
+                    Entry::Special(k)
                 } else {
-                    None
+                    Entry::File
                 };
-                out.push((name, link));
+                out.push((name, entry));
             }
         }
     }
@@ -187,57 +279,73 @@ pub fn diff_paths_with_progress(
                 size.max(dir_size(a, &la) + dir_size(b, &lb)),
                 &mut col,
             );
-            let ib: std::collections::BTreeMap<&str, &Option<PathBuf>> =
+            let ib: std::collections::BTreeMap<&str, &Entry> =
                 lb.iter().map(|(n, l)| (n.as_str(), l)).collect();
             let ia: std::collections::BTreeSet<&str> = la.iter().map(|(n, _)| n.as_str()).collect();
             progress.begin("comparing", la.len() as u64);
-            for (name, link) in &la {
+            for (name, ea) in &la {
                 progress.advance(1);
                 let p = vec![name.clone()];
                 match ib.get(name.as_str()) {
-                    None => eng.one_side(&p, true, if link.is_some() { "symlink" } else { "file" }),
-                    Some(lb) if link.is_some() || lb.is_some() => {
-                        if link != *lb {
-                            let s = |l: &Option<PathBuf>| {
-                                Some(
-                                    l.as_ref()
-                                        .map(|l| format!("symlink to {}", l.display()))
-                                        .unwrap_or_else(|| "file".into()),
-                                )
-                            };
-                            eng.one_side(&p, true, &s(link).unwrap_or_default());
-                            eng.one_side(&p, false, &s(lb).unwrap_or_default());
+                    None => eng.one_side(&p, true, &ea.describe()),
+                    Some(Entry::File) if *ea == Entry::File => {
+                        match (map_file(&a.join(name)), map_file(&b.join(name))) {
+                            (Ok(ca), Ok(cb)) => eng.compare(&p, &ca, &cb, 0),
+                            (ra, rb) => {
+                                // Swapped for a FIFO or device since the listing.
+                                let mut vs = Vec::new();
+                                for r in [ra.map(|_| ()), rb.map(|_| ())] {
+                                    match r {
+                                        Ok(()) => vs.push("file".to_string()),
+                                        Err(DiffError::NotRegular { kind, .. }) => {
+                                            vs.push(Entry::Special(kind).describe())
+                                        }
+                                        Err(e) => return Err(e),
+                                    }
+                                }
+                                eng.special(&p, Some(vs[0].clone()), Some(vs[1].clone()));
+                            }
                         }
                     }
-                    Some(_) => {
-                        let ca = map_file(&a.join(name))?;
-                        let cb = map_file(&b.join(name))?;
-                        eng.compare(&p, &ca, &cb, 0);
-                    }
+                    Some(eb) => eng.entry_kinds(
+                        &p,
+                        &ea.describe(),
+                        &eb.describe(),
+                        matches!((ea, eb), (Entry::Link(_), Entry::Link(_))),
+                        matches!(ea, Entry::Special(_)) || matches!(eb, Entry::Special(_)),
+                    ),
                 }
             }
-            for (name, link) in &lb {
+            for (name, eb) in &lb {
                 if !ia.contains(name.as_str()) {
-                    eng.one_side(
-                        std::slice::from_ref(name),
-                        false,
-                        if link.is_some() { "symlink" } else { "file" },
-                    );
+                    eng.one_side(std::slice::from_ref(name), false, &eb.describe());
                 }
             }
             progress.end();
             (std::mem::take(&mut eng.stats), eng.timed_out)
         }
         (false, false) => {
-            let ca = map_file(a)?;
-            let cb = map_file(b)?;
             let name = a
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| a.display().to_string());
-            let mut eng = engine::Engine::new(opts, (ca.len() + cb.len()) as u64, &mut col);
-            eng.compare(&[name], &ca, &cb, 0);
-            (std::mem::take(&mut eng.stats), eng.timed_out)
+            let (sa, sb) = (special_kind(&ma.file_type()), special_kind(&mb.file_type()));
+            if sa.is_some() || sb.is_some() {
+                // Never opened: a FIFO would block the read forever.
+                let d = |k: Option<&'static str>| {
+                    k.map(|k| Entry::Special(k).describe())
+                        .unwrap_or_else(|| "file".into())
+                };
+                let mut eng = engine::Engine::new(opts, 0, &mut col);
+                eng.special(&[name], Some(d(sa)), Some(d(sb)));
+                (std::mem::take(&mut eng.stats), eng.timed_out)
+            } else {
+                let ca = map_file(a)?;
+                let cb = map_file(b)?;
+                let mut eng = engine::Engine::new(opts, (ca.len() + cb.len()) as u64, &mut col);
+                eng.compare(&[name], &ca, &cb, 0);
+                (std::mem::take(&mut eng.stats), eng.timed_out)
+            }
         }
         (true, false) => {
             return Err(DiffError::Mismatch {
@@ -262,7 +370,7 @@ pub fn diff_paths_with_progress(
     ))
 }
 
-fn dir_size(root: &Path, l: &[(String, Option<PathBuf>)]) -> u64 {
+fn dir_size(root: &Path, l: &[(String, Entry)]) -> u64 {
     l.iter()
         .filter_map(|(n, _)| std::fs::symlink_metadata(root.join(n)).ok())
         .map(|m| m.len())

@@ -10,6 +10,19 @@ use serde::Serialize;
 #[derive(Serialize, Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum Cause {
+    /// Bytes after the end of a gzip stream, a zip end record or a tar
+    /// end-of-archive marker: data no extractor shows (security relevant).
+    AppendedData,
+    /// A zip local header disagrees with its central directory entry (name,
+    /// method, sizes, CRC, flags): extractors that read one or the other
+    /// write different files (security relevant).
+    ZipHeaderMismatch,
+    /// An archive holds the same member name more than once, differently on
+    /// each side (extraction keeps the last copy).
+    ArchiveDuplicate,
+    /// Extended attributes, file capabilities or ACLs of a member differ
+    /// (PAX `SCHILY.xattr.*`, `LIBARCHIVE.xattr.*`, `SCHILY.acl.*`).
+    ArchiveXattr,
     /// A Go toolchain patched the Nixpkgs way embeds `/nix/store/<hash>-tzdata…`,
     /// `-iana-etc…`, `-mailcap…` paths.
     PatchedToolchain,
@@ -46,13 +59,20 @@ pub enum Cause {
     FileSet,
     /// The formats of the two sides differ.
     FormatDiffers,
+    /// A symlink points to different targets on each side.
+    LinkTarget,
+    /// A FIFO, socket or device: never opened, never compared.
+    SpecialFile,
     /// A difference no rule explains; located as precisely as possible.
     Unexplained,
 }
 
 impl Cause {
     /// Every cause, in ranking order.
-    pub const ALL: [Cause; 18] = [
+    pub const ALL: [Cause; 24] = [
+        Cause::AppendedData,
+        Cause::ZipHeaderMismatch,
+        Cause::ArchiveDuplicate,
         Cause::PatchedToolchain,
         Cause::PostLinkStrip,
         Cause::GoVersion,
@@ -63,6 +83,9 @@ impl Cause {
         Cause::GoBuildId,
         Cause::FileSet,
         Cause::FormatDiffers,
+        Cause::LinkTarget,
+        Cause::SpecialFile,
+        Cause::ArchiveXattr,
         Cause::Recompression,
         Cause::GzipHeader,
         Cause::ZipExtraFields,
@@ -76,6 +99,12 @@ impl Cause {
     /// The wire name (as in `--json`).
     pub fn wire(self) -> &'static str {
         match self {
+            Cause::AppendedData => "appended-data",
+            Cause::ZipHeaderMismatch => "zip-header-mismatch",
+            Cause::ArchiveDuplicate => "archive-duplicate",
+            Cause::ArchiveXattr => "archive-xattr",
+            Cause::LinkTarget => "link-target",
+            Cause::SpecialFile => "special-file",
             Cause::PatchedToolchain => "patched-toolchain",
             Cause::PostLinkStrip => "post-link-strip",
             Cause::GoVersion => "go-version",
@@ -100,6 +129,12 @@ impl Cause {
     /// A short human title.
     pub fn title(self) -> &'static str {
         match self {
+            Cause::AppendedData => "data appended after the end of the container",
+            Cause::ZipHeaderMismatch => "zip local header and central directory disagree",
+            Cause::ArchiveDuplicate => "an archive member name appears more than once",
+            Cause::ArchiveXattr => "member extended attributes (xattrs, capabilities, ACLs) differ",
+            Cause::LinkTarget => "a symlink points elsewhere",
+            Cause::SpecialFile => "not a regular file (FIFO, socket, device): not opened",
             Cause::PatchedToolchain => "patched Go toolchain (Nix store paths embedded)",
             Cause::PostLinkStrip => "post-link strip rewrote the section headers",
             Cause::GoVersion => "Go version differs",
@@ -124,6 +159,23 @@ impl Cause {
     /// The fix to apply, if there is one.
     pub fn fix(self) -> Option<&'static str> {
         Some(match self {
+            Cause::AppendedData => {
+                "remove the appended bytes and find out who added them: a release archive ends at its end record"
+            }
+            Cause::ZipHeaderMismatch => {
+                "rebuild the zip with one tool (`zip -X`); never publish a zip whose local and central headers disagree"
+            }
+            Cause::ArchiveDuplicate => {
+                "pack each path once (GNU tar: do not append with `-r`; `--sort=name` from one folder)"
+            }
+            Cause::ArchiveXattr => {
+                "pack without extended attributes (GNU tar `--no-xattrs --no-acls --no-selinux`, \
+                 `--pax-option=delete=SCHILY.*,delete=LIBARCHIVE.*`); grant capabilities at install time"
+            }
+            Cause::LinkTarget => {
+                "make the symlink point to the same (relative) target on both sides"
+            }
+            Cause::SpecialFile => "remove FIFOs, sockets and devices from release folders",
             Cause::PatchedToolchain => {
                 "build with an unpatched Go toolchain: in Nix, `go.overrideAttrs (_: { patches = []; })` \
                  and `buildGoModule.override { go = go-unpatched; }`; or `quorate toolchain install` (official Go)"

@@ -7,6 +7,7 @@ mod util;
 mod attest_repo;
 mod build;
 mod diff;
+mod diff_adversarial;
 mod gpg_agreement;
 mod html;
 mod manifest;
