@@ -358,6 +358,20 @@ impl Policy {
                 problems.push(problem(r));
                 continue;
             }
+            // One person, one name: `alice.asc` beside `alice.gpg` would
+            // make two signers called alice.
+            if let Some(other) = signers.iter().find(|s| s.name == name) {
+                problems.push(problem(format!(
+                    "signer {name:?} already has a key file ({}); one file per signer",
+                    other
+                        .key_path
+                        .as_deref()
+                        .and_then(|p| p.file_name())
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                )));
+                continue;
+            }
             let certs = match openpgp::load_certs(&f) {
                 Ok(c) => c,
                 Err(e) => {
@@ -380,9 +394,15 @@ impl Policy {
                 }
             };
             let fingerprint = openpgp::fingerprint(&cert);
-            if let Some(other) = signers.iter().find(|s| s.fingerprint() == fingerprint) {
+            let mats = crate::identity::cert_materials(&cert);
+            if let Some(other) = signers.iter().find(|s| {
+                s.fingerprint() == fingerprint
+                    || crate::identity::materials(&s.key)
+                        .iter()
+                        .any(|m| mats.contains(m))
+            }) {
                 problems.push(problem(format!(
-                    "holds key {fingerprint}, already {:?}'s; one key votes once",
+                    "holds key {fingerprint}, the same key as {:?}'s; one key votes once",
                     other.name
                 )));
                 continue;
