@@ -508,7 +508,9 @@ pub fn parse_signed_release(bytes: &[u8]) -> Result<SignedRelease, String> {
         serde_json::from_slice(bytes).map_err(|e| format!("not a quorate build.json: {e}"))?;
     for v in [&r.name, &r.version].into_iter().flatten() {
         if v.is_empty() || v.len() > 200 || v.chars().any(|c| c.is_control()) {
-            return Err(format!("build.json holds an unusable name or version {v:?}"));
+            return Err(format!(
+                "build.json holds an unusable name or version {v:?}"
+            ));
         }
     }
     Ok(r)
@@ -687,9 +689,7 @@ fn verify_document(
     let proofs: Vec<String> = not_files
         .iter()
         .map(|n| format!("{n}.ots"))
-        .filter(|n| {
-            std::fs::symlink_metadata(dir.join(n)).is_ok_and(|m| m.file_type().is_file())
-        })
+        .filter(|n| std::fs::symlink_metadata(dir.join(n)).is_ok_and(|m| m.file_type().is_file()))
         .collect();
     not_files.extend(proofs);
     let skip = |rel: &str| not_files.contains(rel);
