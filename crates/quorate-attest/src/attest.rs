@@ -223,7 +223,8 @@ fn documents(dir: &Path, version: &str) -> Result<Vec<Document>, AttestError> {
             source,
         })?
         .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_file())
+        // Regular files only, links not followed out of the repository.
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
@@ -284,7 +285,7 @@ pub fn compare(
         reason: format!("{source}\nhint: is {version:?} the right version? list the repository's top-level folders"),
     })? {
         let e = e.map_err(io)?;
-        if e.path().is_dir() {
+        if e.file_type().map_err(io)?.is_dir() {
             names.push(e.file_name().to_string_lossy().into_owned());
         }
     }
