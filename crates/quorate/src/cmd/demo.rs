@@ -425,7 +425,7 @@ fn step_verify(d: &mut Demo) -> anyhow::Result<()> {
         .entries
         .iter()
         .map(|e| e.path.clone())
-        .find(|p| !p.ends_with(".tar.gz") && !p.ends_with(".zip"))
+        .find(|p| !p.ends_with(".tar.gz") && !p.ends_with(".zip") && p != "build.json")
         .context("no binary in the release")?;
     let target = mirror.join(&victim);
     let mut bytes = std::fs::read(&target)?;
