@@ -208,6 +208,10 @@ pub struct AttestationReport {
     pub ok: bool,
 }
 
+/// What one signer attests: every digest given for each file name, with
+/// the document that gives it.
+type Attested = BTreeMap<String, Vec<(Digest, String)>>;
+
 /// One signed document in a signer folder: quorate's manifest, or a
 /// guix.sigs `all.SHA256SUMS` / `noncodesigned.SHA256SUMS`.
 struct Document {
@@ -293,7 +297,7 @@ pub fn compare(
     let now = SystemTime::now();
     let classes = crate::identity::signer_classes(policy);
     let mut signers = Vec::new();
-    let mut digests_of: Vec<Option<BTreeMap<String, Vec<(Digest, String)>>>> = Vec::new();
+    let mut digests_of: Vec<Option<Attested>> = Vec::new();
     let mut seen_keys: Vec<(String, String)> = Vec::new();
     for name in &names {
         let dir = vdir.join(name);
@@ -322,7 +326,7 @@ pub fn compare(
         // Every digest the signer attests for a name, with the document
         // that says it: two documents disagreeing is a conflict, never
         // "first one wins".
-        let mut digests: BTreeMap<String, Vec<(Digest, String)>> = BTreeMap::new();
+        let mut digests: Attested = BTreeMap::new();
         let mut every_doc_good = !docs.is_empty();
         let mut folder_key: Option<String> = None;
         for doc in &docs {
@@ -469,7 +473,7 @@ pub fn compare(
             .map(|(a, b, _)| format!("{b:?} holds the same key as {a:?}; it never adds a vote"))
             .collect(),
     };
-    let counting: Vec<(String, &BTreeMap<String, Vec<(Digest, String)>>)> = signers
+    let counting: Vec<(String, &Attested)> = signers
         .iter()
         .zip(&digests_of)
         .filter_map(|(s, d)| d.as_ref().map(|d| (s.signer.clone(), d)))

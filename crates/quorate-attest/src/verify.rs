@@ -258,7 +258,7 @@ fn split_cleartext(bytes: &[u8]) -> Option<(Vec<u8>, &[u8])> {
     let rest = &text[start..];
     let sig_at = rest.find("\n-----BEGIN PGP SIGNATURE-----")?;
     let body = &rest[..sig_at];
-    let sig = rest[sig_at + 1..].as_bytes();
+    let sig = &rest.as_bytes()[sig_at + 1..];
     // Armor header lines (`Hash: …`) end at the first empty line.
     let mut lines = body.lines().skip(1);
     for l in lines.by_ref() {
@@ -716,15 +716,14 @@ fn verify_document(
     }
     let signed_version = signed.as_ref().and_then(|s| s.version.clone());
     let claimed_version = version.clone();
-    if version_problem.is_none() {
-        if let Some(sv) = &signed_version
-            && is_release
-            && *sv != claimed_version
-        {
-            version_problem = Some(format!(
-                "the file names say version {claimed_version}, but the signed build.json says {sv}: a renamed release (rollback?)"
-            ));
-        }
+    if version_problem.is_none()
+        && let Some(sv) = &signed_version
+        && is_release
+        && *sv != claimed_version
+    {
+        version_problem = Some(format!(
+            "the file names say version {claimed_version}, but the signed build.json says {sv}: a renamed release (rollback?)"
+        ));
     }
     if version_problem.is_none()
         && let Some(want) = &options.expected_version
