@@ -123,8 +123,8 @@ pub fn add(
         put(&name, &bytes)?;
     }
     let bj = release_dir.join("build.json");
-    let build_json = if bj.is_file() {
-        read_capped(&bj, 1 << 20)?
+    let build_json = if std::fs::symlink_metadata(&bj).is_ok() {
+        read_capped(&bj, crate::verify::MAX_BUILD_JSON_BYTES)?
     } else {
         default_build_json.to_vec()
     };
@@ -184,6 +184,10 @@ pub struct ArtifactAgreement {
     pub absent: Vec<String>,
     /// The majority has at least the threshold.
     pub quorum_met: bool,
+    /// Counting signers whose own documents attest several digests for
+    /// this file (`(signer, [(digest, document)])`): they vouch for none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<(String, Vec<(Digest, String)>)>,
 }
 
 /// The agreement across all builders for one version.
@@ -204,6 +208,10 @@ pub struct AttestationReport {
     pub ok: bool,
 }
 
+/// What one signer attests: every digest given for each file name, with
+/// the document that gives it.
+type Attested = BTreeMap<String, Vec<(Digest, String)>>;
+
 /// One signed document in a signer folder: quorate's manifest, or a
 /// guix.sigs `all.SHA256SUMS` / `noncodesigned.SHA256SUMS`.
 struct Document {
@@ -219,7 +227,8 @@ fn documents(dir: &Path, version: &str) -> Result<Vec<Document>, AttestError> {
             source,
         })?
         .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_file())
+        // Regular files only, links not followed out of the repository.
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
@@ -324,14 +333,15 @@ pub fn compare(
     }
     names.sort();
     let now = SystemTime::now();
+    let classes = crate::identity::signer_classes(policy);
     let mut signers = Vec::new();
-    let mut digests_of: Vec<Option<BTreeMap<String, Digest>>> = Vec::new();
+    let mut digests_of: Vec<Option<Attested>> = Vec::new();
     let mut seen_keys: Vec<(String, String)> = Vec::new();
     for name in &names {
         let dirs: Vec<PathBuf> = vdirs
             .iter()
             .map(|d| d.join(name))
-            .filter(|d| d.is_dir())
+            .filter(|d| std::fs::symlink_metadata(d).is_ok_and(|m| m.is_dir()))
             .collect();
         let dir = dirs[0].clone();
         let mut att = SignerAttestation {
@@ -339,7 +349,9 @@ pub fn compare(
             signatures: Vec::new(),
             counts: false,
             problem: None,
-            build: std::fs::read(dir.join("build.json"))
+            // Capped, regular files only: a FIFO or /dev/zero named
+            // build.json must neither hang nor fill memory.
+            build: read_capped(&dir.join("build.json"), crate::verify::MAX_BUILD_JSON_BYTES)
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok()),
         };
@@ -357,7 +369,10 @@ pub fn compare(
                 "no manifest-{version}.txt, *.SHA256SUMS or gitian *.assert in the folder"
             ));
         }
-        let mut digests: BTreeMap<String, Digest> = BTreeMap::new();
+        // Every digest the signer attests for a name, with the document
+        // that says it: two documents disagreeing is a conflict, never
+        // "first one wins".
+        let mut digests: Attested = BTreeMap::new();
         let mut every_doc_good = !docs.is_empty();
         let mut folder_key: Option<String> = None;
         for doc in &docs {
@@ -391,7 +406,10 @@ pub fn compare(
             match Manifest::parse(&listed, &doc.data.display().to_string()) {
                 Ok(m) => {
                     for e in m.entries() {
-                        digests.entry(e.path.clone()).or_insert(e.digest);
+                        let v = digests.entry(e.path.clone()).or_default();
+                        if !v.iter().any(|(d, _)| *d == e.digest) {
+                            v.push((e.digest, doc_name.clone()));
+                        }
                     }
                 }
                 Err(e) => {
@@ -423,9 +441,14 @@ pub fn compare(
                                 "in {name:?}'s folder, made by the key pinned for {s:?}; it votes once, as {s:?}"
                             ));
                         }
+                        let id = r
+                            .signer
+                            .as_deref()
+                            .and_then(|n| crate::identity::class_of(policy, &classes, n))
+                            .or_else(|| r.key_id.clone());
                         if let Some(other) = seen_keys
                             .iter()
-                            .find(|(k, n)| Some(k) == r.key_id.as_ref() && n != name)
+                            .find(|(k, n)| Some(k) == id.as_ref() && n != name)
                         {
                             r.verdict = Verdict::Duplicate;
                             r.reason = Some(format!(
@@ -434,13 +457,33 @@ pub fn compare(
                             ));
                         } else {
                             doc_good = true;
-                            folder_key = r.key_id.clone();
+                            folder_key = id;
                         }
                     }
                     att.signatures.push(r);
                 }
             }
             every_doc_good &= doc_good;
+        }
+        if let Some(bj) = digests.get("build.json") {
+            match read_capped(&dir.join("build.json"), crate::verify::MAX_BUILD_JSON_BYTES) {
+                Ok(bytes) if bj.len() == 1 && Digest::of_bytes(&bytes) == bj[0].0 => {
+                    match crate::verify::parse_signed_release(&bytes) {
+                        Ok(r) => {
+                            if let Some(v) = r.version
+                                && v != version
+                            {
+                                problems.push(format!(
+                                    "its signed build.json says version {v}, not {version}: an attestation of another release (rollback?)"
+                                ));
+                            }
+                        }
+                        Err(e) => problems.push(format!("build.json: {e}")),
+                    }
+                }
+                Ok(_) => problems.push("build.json differs from the one its manifest lists".into()),
+                Err(e) => problems.push(e.to_string()),
+            }
         }
         if every_doc_good && problems.is_empty() {
             att.counts = true;
@@ -481,12 +524,16 @@ pub fn compare(
         .collect();
     let quorum = Quorum {
         threshold: policy.threshold,
-        signers: policy.signers.len(),
+        signers: crate::identity::distinct_keys(policy),
         count: counted.len(),
         met: counted.len() >= policy.threshold,
         counted,
+        duplicate_keys: crate::identity::duplicate_signers(policy)
+            .into_iter()
+            .map(|(a, b, _)| format!("{b:?} holds the same key as {a:?}; it never adds a vote"))
+            .collect(),
     };
-    let counting: Vec<(String, &BTreeMap<String, Digest>)> = signers
+    let counting: Vec<(String, &Attested)> = signers
         .iter()
         .zip(&digests_of)
         .filter_map(|(s, d)| d.as_ref().map(|d| (s.signer.clone(), d)))
@@ -501,13 +548,17 @@ pub fn compare(
     for path in paths.into_keys() {
         let mut groups: Vec<(Digest, Vec<String>)> = Vec::new();
         let mut absent = Vec::new();
+        let mut conflicts = Vec::new();
         for (name, m) in &counting {
-            match m.get(&path) {
-                Some(d) => match groups.iter_mut().find(|(g, _)| g == d) {
+            match m.get(&path).map(Vec::as_slice) {
+                Some([(d, _)]) => match groups.iter_mut().find(|(g, _)| g == d) {
                     Some((_, v)) => v.push(name.clone()),
                     None => groups.push((*d, vec![name.clone()])),
                 },
-                None => absent.push(name.clone()),
+                Some(several) if several.len() > 1 => {
+                    conflicts.push((name.clone(), several.to_vec()));
+                }
+                _ => absent.push(name.clone()),
             }
         }
         groups.sort_by(|a, b| {
@@ -525,6 +576,7 @@ pub fn compare(
             .filter(|(d, _)| Some(*d) != majority)
             .flat_map(|(_, v)| v.iter().cloned())
             .chain(absent.iter().cloned())
+            .chain(conflicts.iter().map(|(n, _)| n.clone()))
             .collect();
         disagree.sort();
         let support = groups.first().map(|g| g.1.len()).unwrap_or(0);
@@ -535,6 +587,7 @@ pub fn compare(
             majority,
             disagree,
             absent,
+            conflicts,
         });
     }
     let ok = quorum.met

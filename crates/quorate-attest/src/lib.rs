@@ -19,6 +19,7 @@
 pub mod attest;
 pub mod demo;
 pub mod gitian;
+pub mod identity;
 pub mod keyring;
 pub mod keystate;
 pub mod openpgp;
@@ -101,34 +102,12 @@ pub enum AttestError {
     },
 }
 
-/// Reads a file of at most `max` bytes (larger files are refused unread).
+/// Reads a regular file of at most `max` bytes: larger files are refused
+/// unread, and so are FIFOs, devices and folders (they could hang or never
+/// end).
 pub(crate) fn read_capped(path: &std::path::Path, max: u64) -> Result<Vec<u8>, AttestError> {
-    use std::io::Read;
-    let io = |source| AttestError::Io {
+    quorate_manifest::fsutil::read_regular_capped(path, max).map_err(|source| AttestError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let f = std::fs::File::open(path).map_err(io)?;
-    let len = f.metadata().map_err(io)?.len();
-    if len > max {
-        return Err(AttestError::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("{len} bytes is larger than the {max}-byte limit for this kind of file"),
-            ),
-        });
-    }
-    let mut buf = Vec::with_capacity(len as usize);
-    f.take(max + 1).read_to_end(&mut buf).map_err(io)?;
-    if buf.len() as u64 > max {
-        return Err(AttestError::Io {
-            path: path.to_path_buf(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "file grew past the size limit while reading",
-            ),
-        });
-    }
-    Ok(buf)
+    })
 }

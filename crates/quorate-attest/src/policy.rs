@@ -405,9 +405,45 @@ impl Policy {
             };
             for fingerprint in fingerprints {
                 if let Some(other) = signers.iter_mut().find(|s| s.fingerprint() == fingerprint) {
+                    // Another copy of a key already read: one signer, the
+                    // other file's name an alias.
                     if other.name != name && !other.aliases.contains(&name) {
                         other.aliases.push(name.clone());
                     }
+                    continue;
+                }
+                // One person, one name: `alice.asc` beside `alice.gpg`
+                // with another key would make two signers called alice.
+                if let Some(other) = signers
+                    .iter()
+                    .find(|s| s.name == name && s.key_path.as_ref() != Some(&f))
+                {
+                    problems.push(problem(format!(
+                        "signer {name:?} already has a key file ({}) with another key; one file per signer",
+                        other
+                            .key_path
+                            .as_deref()
+                            .and_then(|p| p.file_name())
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    )));
+                    continue;
+                }
+                // The same key material under another certificate (one
+                // secret, two fingerprints) votes once too.
+                let mats = keyring
+                    .get(&fingerprint)
+                    .map(crate::identity::block_materials)
+                    .unwrap_or_default();
+                if let Some(other) = signers.iter().find(|s| {
+                    crate::identity::materials(&keyring, &s.key)
+                        .iter()
+                        .any(|m| mats.contains(m))
+                }) {
+                    problems.push(problem(format!(
+                        "holds key {fingerprint}, the same key as {:?}'s; one key votes once",
+                        other.name
+                    )));
                     continue;
                 }
                 signers.push(Signer {

@@ -187,7 +187,8 @@ impl SignatureReport {
 pub struct Quorum {
     /// Distinct pinned keys required.
     pub threshold: usize,
-    /// Pinned signers in the policy.
+    /// Distinct pinned keys in the policy (signers holding the same key,
+    /// whatever its scheme or format, are one).
     pub signers: usize,
     /// Distinct pinned keys with a GOOD signature.
     pub count: usize,
@@ -195,40 +196,140 @@ pub struct Quorum {
     pub counted: Vec<String>,
     /// `count >= threshold`.
     pub met: bool,
+    /// Signers of the policy that hold the same key as an earlier one
+    /// (`"bob holds the same key as alice (ed25519:…)"`): they never add a
+    /// vote.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub duplicate_keys: Vec<String>,
 }
 
-/// Verdicts for a set of signatures: marks DUPLICATE (second GOOD by the
-/// same key) and computes the quorum. Reports keep their order.
+/// Verdicts for a set of signatures: marks DUPLICATE (a second GOOD by the
+/// same key, where "the same key" is the public key material, across
+/// OpenPGP and SSH and across certificates, and whatever signer name it is
+/// pinned under) and computes the quorum of distinct keys. Reports keep
+/// their order.
 pub fn count_quorum(reports: &mut [SignatureReport], policy: &Policy) -> Quorum {
-    let mut seen: Vec<(String, String)> = Vec::new();
+    let classes = crate::identity::signer_classes(policy);
+    // (identity, first file, first signer)
+    let mut seen: Vec<(String, String, Option<String>)> = Vec::new();
     for r in reports.iter_mut() {
         r.counts = false;
         if r.verdict != Verdict::Good {
             continue;
         }
-        let Some(id) = r.key_id.clone() else { continue };
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == id) {
+        let id = match r
+            .signer
+            .as_deref()
+            .and_then(|n| crate::identity::class_of(policy, &classes, n))
+        {
+            Some(c) => c,
+            None => match r.key_id.clone() {
+                Some(k) => k,
+                None => continue,
+            },
+        };
+        if let Some((_, file, first)) = seen.iter().find(|(k, ..)| *k == id) {
             r.verdict = Verdict::Duplicate;
-            r.reason = Some(format!(
-                "the same key already counted for {first}; one key votes once"
-            ));
+            r.reason = Some(match (first, &r.signer) {
+                (Some(a), Some(b)) if a != b => format!(
+                    "{b:?} holds the same key as {a:?}, already counted for {file}; one key votes once, whatever names, schemes or formats it is pinned under"
+                ),
+                _ => format!("the same key already counted for {file}; one key votes once"),
+            });
             continue;
         }
-        seen.push((id, r.file.clone()));
+        seen.push((id, r.file.clone(), r.signer.clone()));
         r.counts = true;
     }
-    let counted: Vec<String> = reports
-        .iter()
-        .filter(|r| r.counts)
-        .filter_map(|r| r.signer.clone())
+    let mut counted: Vec<String> = Vec::new();
+    for r in reports.iter().filter(|r| r.counts) {
+        if let Some(s) = &r.signer
+            && !counted.contains(s)
+        {
+            counted.push(s.clone());
+        }
+    }
+    let duplicate_keys = crate::identity::duplicate_signers(policy)
+        .into_iter()
+        .map(|(a, b, m)| {
+            let short: String = m.chars().take(24).collect();
+            format!("{b:?} holds the same key as {a:?} ({short}…); it never adds a vote")
+        })
         .collect();
     Quorum {
         threshold: policy.threshold,
-        signers: policy.signers.len(),
+        signers: crate::identity::distinct_keys(policy),
         count: seen.len(),
         counted,
         met: seen.len() >= policy.threshold,
+        duplicate_keys,
     }
+}
+
+/// Splits a file holding several armored SSH signatures into its blocks;
+/// returns the blocks and the number of bytes outside any block that are
+/// not whitespace.
+fn ssh_blocks(bytes: &[u8]) -> (Vec<&[u8]>, usize) {
+    const BEGIN: &[u8] = b"-----BEGIN SSH SIGNATURE-----";
+    const END: &[u8] = b"-----END SSH SIGNATURE-----";
+    let find = |hay: &[u8], needle: &[u8], from: usize| -> Option<usize> {
+        hay.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let mut blocks = Vec::new();
+    let mut stray = 0usize;
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let Some(b) = find(bytes, BEGIN, pos) else {
+            stray += bytes[pos..]
+                .iter()
+                .filter(|c| !c.is_ascii_whitespace())
+                .count();
+            break;
+        };
+        stray += bytes[pos..b]
+            .iter()
+            .filter(|c| !c.is_ascii_whitespace())
+            .count();
+        let end = match find(bytes, END, b) {
+            Some(e) => e.saturating_add(END.len()).min(bytes.len()),
+            None => bytes.len(),
+        };
+        blocks.push(&bytes[b..end]);
+        pos = end;
+    }
+    (blocks, stray)
+}
+
+/// A cleartext-signed message (`gpg --clearsign`): its text (dash-escapes
+/// undone, trailing blanks removed, as it was signed) and its signature
+/// block.
+fn split_cleartext(bytes: &[u8]) -> Option<(Vec<u8>, &[u8])> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let start = text.find("-----BEGIN PGP SIGNED MESSAGE-----")?;
+    if !text[..start].trim().is_empty() {
+        return None;
+    }
+    let rest = &text[start..];
+    let sig_at = rest.find("\n-----BEGIN PGP SIGNATURE-----")?;
+    let body = &rest[..sig_at];
+    let sig = &rest.as_bytes()[sig_at + 1..];
+    // Armor header lines (`Hash: …`) end at the first empty line.
+    let mut lines = body.lines().skip(1);
+    for l in lines.by_ref() {
+        if l.trim().is_empty() {
+            break;
+        }
+    }
+    let signed: Vec<&str> = lines
+        .map(|l| {
+            let l = l.strip_prefix("- ").unwrap_or(l);
+            l.trim_end_matches([' ', '\t', '\r'])
+        })
+        .collect();
+    Some((signed.join("\n").into_bytes(), sig))
 }
 
 /// Verifies the signatures in `sig_bytes` (a `.sig`, `.asc` or `.sshsig`
@@ -243,7 +344,51 @@ pub fn verify_signature_bytes(
     let is_ssh =
         file.ends_with(".sshsig") || sig_bytes.starts_with(b"-----BEGIN SSH SIGNATURE-----");
     let mut reports = if is_ssh {
-        vec![ssh::verify(sig_bytes, data, &policy.ssh_keys(), now)]
+        // Every armored block gets its own verdict; nothing is ignored
+        // silently.
+        let (blocks, stray) = ssh_blocks(sig_bytes);
+        let mut v: Vec<SignatureReport> = if blocks.is_empty() {
+            vec![ssh::verify(sig_bytes, data, &policy.ssh_keys(), now)]
+        } else {
+            blocks
+                .iter()
+                .map(|b| ssh::verify(b, data, &policy.ssh_keys(), now))
+                .collect()
+        };
+        if stray > 0 && !blocks.is_empty() {
+            v.push(SignatureReport::new(Scheme::Ssh).bad(format!(
+                "{stray} bytes outside any SSH signature block: not a signature, ignored"
+            )));
+        }
+        v
+    } else if let Some((text, sig)) = split_cleartext(sig_bytes) {
+        // A cleartext-signed message is not a detached signature over the
+        // manifest: say what it is and what its signature says over its
+        // own text, but never count it.
+        let inner = openpgp::verify_detached(sig, &text, &policy.openpgp_keys(), now);
+        let same = text == data.strip_suffix(b"\n").unwrap_or(data);
+        inner
+            .into_iter()
+            .map(|mut r| {
+                let over = match (r.verdict, same) {
+                    (Verdict::Good, true) => "GOOD over its own text, which is the manifest's",
+                    (Verdict::Good, false) => {
+                        "GOOD over its own text, which is NOT the manifest's"
+                    }
+                    _ => "not good over its own text",
+                };
+                let why = r
+                    .reason
+                    .take()
+                    .map(|x| format!(" ({x})"))
+                    .unwrap_or_default();
+                r.notes.push(format!("cleartext signature: {over}{why}"));
+                r.key_expired = None;
+                r.bad(format!(
+                    "a cleartext-signed message (gpg --clearsign), not a detached signature over the manifest: its signature is {over}{why}; quorate counts detached signatures only (gpg --detach-sign)"
+                ))
+            })
+            .collect()
     } else {
         openpgp::verify_detached(sig_bytes, data, &policy.openpgp_keys(), now)
     };
@@ -322,7 +467,10 @@ pub fn find_release_files(dir: &Path) -> Result<ReleaseFiles, AttestError> {
     let mut names = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
-        if entry.file_type().map_err(io)?.is_file() || entry.path().is_file() {
+        // Regular files only: a link, folder or FIFO named like a manifest
+        // or signature is not one (it is walked and reported like any
+        // other entry).
+        if entry.file_type().map_err(io)?.is_file() {
             names.push(entry.file_name().to_string_lossy().into_owned());
         }
     }
@@ -376,13 +524,53 @@ pub fn find_release_files(dir: &Path) -> Result<ReleaseFiles, AttestError> {
 }
 
 /// Options of [`verify_release`].
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
     /// Every listed file must be present (otherwise missing ones are fine).
     pub require_all: bool,
     /// A GOOD signature whose key has expired since does not count (it
     /// becomes EXPIRED).
     pub reject_expired: bool,
+    /// Files present but not in the manifest (UNLISTED) fail the check.
+    pub strict: bool,
+    /// The version the user expects: the signed version must be this one.
+    pub expected_version: Option<String>,
+}
+
+/// Largest `build.json` read from a release (a real one is a few KiB).
+pub const MAX_BUILD_JSON_BYTES: u64 = 256 << 10;
+
+/// What the signed content says the release is: the `name` and `version`
+/// of the `build.json` the manifest lists (so the signatures cover it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SignedRelease {
+    /// The project name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The release version.
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// Reads `name` and `version` out of a `build.json` (untrusted bytes: any
+/// other field is ignored, anything malformed is an error).
+pub fn parse_signed_release(bytes: &[u8]) -> Result<SignedRelease, String> {
+    if bytes.len() as u64 > MAX_BUILD_JSON_BYTES {
+        return Err(format!(
+            "{} bytes is larger than the {MAX_BUILD_JSON_BYTES}-byte limit for build.json",
+            bytes.len()
+        ));
+    }
+    let r: SignedRelease =
+        serde_json::from_slice(bytes).map_err(|e| format!("not a quorate build.json: {e}"))?;
+    for v in [&r.name, &r.version].into_iter().flatten() {
+        if v.is_empty() || v.len() > 200 || v.chars().any(|c| c.is_control()) {
+            return Err(format!(
+                "build.json holds an unusable name or version {v:?}"
+            ));
+        }
+    }
+    Ok(r)
 }
 
 /// With `--reject-expired`: GOOD signatures by keys that have expired
@@ -407,8 +595,17 @@ pub struct ReleaseReport {
     pub dir: PathBuf,
     /// The manifest file.
     pub manifest: PathBuf,
-    /// The version.
+    /// The version: the signed one when the manifest lists a build.json,
+    /// else the one in the manifest's file name.
     pub version: String,
+    /// The version the manifest's file name claims (unsigned).
+    pub claimed_version: String,
+    /// What the signed build.json says (when the manifest lists one and
+    /// it matches).
+    pub signed: Option<SignedRelease>,
+    /// Why the version cannot be trusted (renamed release, not the
+    /// expected version, nothing signed states it while one was expected).
+    pub version_problem: Option<String>,
     /// Every signature, in file-name order.
     pub signatures: Vec<SignatureReport>,
     /// Signature-like files for another version, not verified.
@@ -427,7 +624,9 @@ pub struct ReleaseReport {
     /// no file is checked, and the verification fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_error: Option<String>,
-    /// Quorum met and files fine.
+    /// Whether unlisted files fail the check (`--strict`).
+    pub strict: bool,
+    /// Quorum met, files fine and the version the signed one.
     pub ok: bool,
 }
 
@@ -435,11 +634,12 @@ impl ReleaseReport {
     /// True when the files pass (every present file matches; with
     /// `require_all`, every listed file is present).
     pub fn files_ok(&self) -> bool {
-        if self.require_all {
+        let listed = if self.require_all {
             self.files.all_match()
         } else {
             self.files.present_match()
-        }
+        };
+        listed && (!self.strict || self.files.unlisted.is_empty())
     }
 }
 
@@ -457,6 +657,7 @@ pub fn verify_release(
         .map(|(p, s)| (p.clone(), Some(s.clone())))
         .collect();
     verify_document(
+        true,
         dir,
         &files.manifest,
         files.version,
@@ -489,6 +690,7 @@ pub fn verify_sums(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     verify_document(
+        false,
         files_dir,
         sums,
         version,
@@ -503,6 +705,7 @@ pub fn verify_sums(
 
 #[allow(clippy::too_many_arguments)]
 fn verify_document(
+    is_release: bool,
     dir: &Path,
     manifest_path: &Path,
     version: String,
@@ -550,10 +753,19 @@ fn verify_document(
         apply_reject_expired(&mut signatures);
     }
     let quorum = count_quorum(&mut signatures, policy);
-    // Paths relative to `dir` that are not release files.
+    // Only the files verify itself reads are left out of the walk: the
+    // manifest and the signature files (regular files, found above), and
+    // OpenTimestamps proofs of those. Anything else present, whatever its
+    // name, is hashed if listed and reported UNLISTED if not; folders are
+    // walked, links leaving the folder and FIFOs/devices are errors.
     let rel_name = |p: &Path| -> Option<String> {
         let d = dir.canonicalize().ok()?;
-        let c = p.canonicalize().ok()?;
+        let parent = p.parent()?.canonicalize().ok()?;
+        let c = parent.join(p.file_name()?);
+        let meta = std::fs::symlink_metadata(&c).ok()?;
+        if !meta.file_type().is_file() {
+            return None;
+        }
         c.strip_prefix(&d)
             .ok()
             .map(|r| r.to_string_lossy().into_owned())
@@ -561,8 +773,13 @@ fn verify_document(
     let mut not_files: BTreeSet<String> =
         sig_files.iter().filter_map(|(p, _)| rel_name(p)).collect();
     not_files.extend(rel_name(manifest_path));
-    not_files.extend(ignored.iter().cloned());
-    let skip = |rel: &str| not_files.contains(rel) || rel.ends_with(".ots");
+    let proofs: Vec<String> = not_files
+        .iter()
+        .map(|n| format!("{n}.ots"))
+        .filter(|n| std::fs::symlink_metadata(dir.join(n)).is_ok_and(|m| m.file_type().is_file()))
+        .collect();
+    not_files.extend(proofs);
+    let skip = |rel: &str| not_files.contains(rel);
     let report = match &manifest {
         Some(m) => check(m, dir, &skip, progress)?,
         None => CheckReport {
@@ -570,10 +787,65 @@ fn verify_document(
             unlisted: Vec::new(),
         },
     };
+    // The version comes from signed content: the build.json the manifest
+    // lists, read once, hashed and compared with the manifest's digest.
+    let mut version_problem = None;
+    let mut signed = None;
+    if let Some(entry) = manifest
+        .iter()
+        .flat_map(|m| m.entries())
+        .find(|e| e.path == "build.json")
+    {
+        match read_capped(&dir.join("build.json"), MAX_BUILD_JSON_BYTES) {
+            Ok(bytes) if quorate_manifest::Digest::of_bytes(&bytes) == entry.digest => {
+                match parse_signed_release(&bytes) {
+                    Ok(r) => signed = Some(r),
+                    Err(e) => version_problem = Some(format!("build.json: {e}")),
+                }
+            }
+            Ok(_) => {
+                version_problem = Some(
+                    "build.json differs from the manifest: the signed version is unknown".into(),
+                )
+            }
+            Err(e) => version_problem = Some(format!("{e}: the signed version is unknown")),
+        }
+    }
+    let signed_version = signed.as_ref().and_then(|s| s.version.clone());
+    let claimed_version = version.clone();
+    if version_problem.is_none()
+        && let Some(sv) = &signed_version
+        && is_release
+        && *sv != claimed_version
+    {
+        version_problem = Some(format!(
+            "the file names say version {claimed_version}, but the signed build.json says {sv}: a renamed release (rollback?)"
+        ));
+    }
+    if version_problem.is_none()
+        && let Some(want) = &options.expected_version
+    {
+        match &signed_version {
+            Some(sv) if sv == want => {}
+            Some(sv) => {
+                version_problem = Some(format!(
+                    "expected version {want}, but the signed build.json says {sv}"
+                ))
+            }
+            None => {
+                version_problem = Some(format!(
+                    "expected version {want}, but nothing signed states the version (the manifest lists no build.json); only the file names say {claimed_version}"
+                ))
+            }
+        }
+    }
     let mut out = ReleaseReport {
         dir: dir.to_path_buf(),
         manifest: manifest_path.to_path_buf(),
-        version,
+        version: signed_version.unwrap_or(version),
+        claimed_version,
+        signed,
+        version_problem,
         signatures,
         ignored,
         quorum,
@@ -581,9 +853,13 @@ fn verify_document(
         require_all: options.require_all,
         checksum_list: manifest.is_some() || checksum_error.is_some(),
         checksum_error,
+        strict: options.strict,
         ok: false,
     };
-    out.ok = out.quorum.met && out.files_ok() && out.checksum_error.is_none();
+    out.ok = out.quorum.met
+        && out.files_ok()
+        && out.version_problem.is_none()
+        && out.checksum_error.is_none();
     Ok(out)
 }
 

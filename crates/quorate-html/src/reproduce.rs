@@ -491,6 +491,7 @@ mod tests {
                 count: 3,
                 counted: vec!["alice".into(), "bob".into(), "dave".into()],
                 met: true,
+                duplicate_keys: vec![],
             },
             artifacts: vec![
                 ArtifactAgreement {
@@ -503,6 +504,7 @@ mod tests {
                     disagree: vec!["dave".into()],
                     absent: vec![],
                     quorum_met: true,
+                    conflicts: vec![],
                 },
                 ArtifactAgreement {
                     path: "ok.tar.gz".into(),
@@ -511,6 +513,7 @@ mod tests {
                     disagree: vec![],
                     absent: vec![],
                     quorum_met: true,
+                    conflicts: vec![],
                 },
             ],
             ok: false,

@@ -375,6 +375,7 @@ mod tests {
             count: if met { 2 } else { 1 },
             counted: vec!["alice".into(), BAD.into()],
             met,
+            duplicate_keys: vec![],
         }
     }
 
@@ -384,6 +385,10 @@ mod tests {
             dir: "dist/v1".into(),
             manifest: "dist/v1/manifest-v1.txt".into(),
             version: "v1".into(),
+            claimed_version: "v1".into(),
+            signed: None,
+            version_problem: None,
+            strict: false,
             signatures: vec![
                 sig("manifest-alice-v1.sshsig", "alice", Verdict::Good),
                 sig(&format!("manifest-{BAD}-v1.sig"), BAD, Verdict::Unknown),
@@ -453,6 +458,7 @@ mod tests {
                     disagree: vec![BAD.into()],
                     absent: vec![],
                     quorum_met: true,
+                    conflicts: vec![],
                 },
                 ArtifactAgreement {
                     path: "tapd-src.tar.gz".into(),
@@ -461,6 +467,7 @@ mod tests {
                     disagree: vec![],
                     absent: vec![BAD.into()],
                     quorum_met: true,
+                    conflicts: vec![],
                 },
             ],
             ok: false,

@@ -183,13 +183,28 @@ pub fn check(
         .map(|m| m.len())
         .sum();
     progress.begin("checking", total);
+    let canon_root = root.canonicalize().ok();
     let entries = manifest
         .entries()
         .par_iter()
         .with_max_len(1)
         .map(|e| {
             let path = root.join(&e.path);
-            let status = match std::fs::File::open(&path) {
+            // Never follow a link out of the folder, and read only regular
+            // files: a FIFO would hang, a device never end.
+            let outside = match (&canon_root, path.canonicalize()) {
+                (Some(r), Ok(c)) => !c.starts_with(r),
+                _ => false,
+            };
+            let opened = if outside {
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "a symbolic link leaving the folder: not followed",
+                ))
+            } else {
+                crate::fsutil::open_regular(&path).map(|(f, _)| f)
+            };
+            let status = match opened {
                 Err(err) if err.kind() == std::io::ErrorKind::NotFound => EntryStatus::Missing,
                 Err(err) => EntryStatus::Unreadable {
                     error: err.to_string(),

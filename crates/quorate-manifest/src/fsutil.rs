@@ -37,6 +37,68 @@ where
     Ok(())
 }
 
+/// `O_NONBLOCK`: opening a FIFO must not wait for a writer.
+#[cfg(target_os = "linux")]
+const O_NONBLOCK: i32 = 0o4000;
+#[cfg(not(target_os = "linux"))]
+const O_NONBLOCK: i32 = 0x0004;
+
+/// Opens `path` for reading only if it is a regular file (after following
+/// symbolic links). FIFOs, devices, sockets and folders are refused without
+/// blocking: the file is opened non-blocking and checked with `fstat` on
+/// the open handle, so nothing can swap it in between. Returns the file and
+/// its length.
+pub fn open_regular(path: &Path) -> io::Result<(std::fs::File, u64)> {
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(O_NONBLOCK)
+        .open(path)?;
+    let meta = f.metadata()?;
+    let ft = meta.file_type();
+    if !ft.is_file() {
+        let kind = if ft.is_dir() {
+            "a folder"
+        } else if ft.is_fifo() {
+            "a FIFO"
+        } else if ft.is_char_device() || ft.is_block_device() {
+            "a device file"
+        } else if ft.is_socket() {
+            "a socket"
+        } else {
+            "not a regular file"
+        };
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{kind}, not a regular file: refused unread"),
+        ));
+    }
+    Ok((f, meta.len()))
+}
+
+/// Reads a regular file of at most `max` bytes: the size is checked before
+/// anything is allocated, non-regular files (FIFOs, devices) are refused
+/// unread, and a file growing while it is read is refused too.
+pub fn read_regular_capped(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let (f, len) = open_regular(path)?;
+    if len > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{len} bytes is larger than the {max}-byte limit for this kind of file"),
+        ));
+    }
+    let mut buf = Vec::with_capacity(len as usize);
+    f.take(max + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > max {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "file grew past the size limit while reading",
+        ));
+    }
+    Ok(buf)
+}
+
 /// True when `inner` is `outer` or lies inside it, comparing canonical
 /// paths (the deepest existing ancestor of `inner` is canonicalized, so
 /// `inner` need not exist yet).
@@ -96,5 +158,22 @@ mod tests {
         assert!(is_within(&dir.path().join("a/b/c"), dir.path()));
         assert!(is_within(dir.path(), dir.path()));
         assert!(!is_within(Path::new("/"), dir.path()));
+    }
+
+    #[test]
+    fn regular_only_and_capped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, b"12345").unwrap();
+        assert_eq!(read_regular_capped(&p, 5).unwrap(), b"12345");
+        assert!(read_regular_capped(&p, 4).is_err());
+        assert!(read_regular_capped(Path::new("/dev/zero"), 1 << 20).is_err());
+        assert!(read_regular_capped(dir.path(), 1 << 20).is_err());
+        let fifo = dir.path().join("fifo");
+        let ok = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if ok.is_ok_and(|s| s.success()) {
+            let e = read_regular_capped(&fifo, 1 << 20).unwrap_err();
+            assert!(e.to_string().contains("FIFO"), "{e}");
+        }
     }
 }

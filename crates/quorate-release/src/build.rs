@@ -140,8 +140,6 @@ pub struct BuildInfo {
     pub dirty: bool,
     /// The Go toolchain.
     pub toolchain: ToolchainInfo,
-    /// The host that built.
-    pub host: HostInfo,
     /// The build settings.
     pub flags: FlagsInfo,
     /// The targets, as in the config.
@@ -150,30 +148,21 @@ pub struct BuildInfo {
     pub packages: Vec<String>,
     /// Where vendor.tar.gz came from: `committed`, `go-mod-vendor` or `none`.
     pub vendor: String,
-    /// SHA-256 of the manifest.
-    pub manifest_sha256: String,
 }
 
-/// The toolchain part of `build.json`.
+/// The toolchain part of `build.json`: what it is, never where it is on
+/// the builder's machine (two honest builders must write the same file).
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ToolchainInfo {
     /// `1.27.3`.
     pub version: String,
     /// True for an official, unpatched toolchain.
     pub official: bool,
-    /// Where it was found (`cache`, `path`, …).
-    pub found_via: String,
-    /// Its GOROOT on this host.
-    pub goroot: PathBuf,
-}
-
-/// The host part of `build.json`.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-pub struct HostInfo {
-    /// `linux`, `macos`, …
-    pub os: String,
-    /// `x86_64`, `aarch64`, …
-    pub arch: String,
+    /// `sha256:<hex>` of the toolchain's platform-independent content
+    /// (`VERSION` and `src/`, see `toolchain::digest`); empty in releases
+    /// made before it was recorded.
+    #[serde(default)]
+    pub digest: String,
 }
 
 /// The settings part of `build.json`.
@@ -275,7 +264,15 @@ pub fn execute(
 
     build_targets(plan, &opts.work_dir, opts.jobs.max(1), progress)?;
 
-    let skip = |rel: &str| rel == plan.manifest || rel == plan.build_info;
+    // build.json is listed in the manifest (so the signatures cover the
+    // recipe `reproduce` follows, and the version verify trusts): written
+    // first, with nothing host-specific in it.
+    let info = build_info(plan, tool, vendor_source)?;
+    let json = serde_json::to_vec_pretty(&info).unwrap_or_default();
+    let info_path = out.join(&plan.build_info);
+    fsutil::write_atomic(&info_path, &[json.as_slice(), b"\n"].concat()).map_err(io(&info_path))?;
+
+    let skip = |rel: &str| rel == plan.manifest;
     let manifest = manifest_of_tree(&out, &skip, progress).map_err(|e| BuildError::Manifest {
         path: out.clone(),
         message: e.to_string(),
@@ -304,10 +301,6 @@ pub fn execute(
             path: manifest_path.clone(),
             message: e.to_string(),
         })?;
-    let info = build_info(plan, tool, vendor_source, &manifest);
-    let json = serde_json::to_vec_pretty(&info).unwrap_or_default();
-    let info_path = out.join(&plan.build_info);
-    fsutil::write_atomic(&info_path, &[json.as_slice(), b"\n"].concat()).map_err(io(&info_path))?;
     normalize_modes(&out)?;
     Ok(Built {
         out_dir: out,
@@ -316,7 +309,8 @@ pub fn execute(
     })
 }
 
-fn build_info(plan: &Plan, tool: &ToolchainFacts, vendor: &str, manifest: &Manifest) -> BuildInfo {
+fn build_info(plan: &Plan, tool: &ToolchainFacts, vendor: &str) -> Result<BuildInfo, BuildError> {
+    let digest = crate::toolchain::digest(&tool.goroot).map_err(io(&tool.goroot))?;
     let env_of = |k: &str| {
         plan.targets
             .first()
@@ -324,7 +318,7 @@ fn build_info(plan: &Plan, tool: &ToolchainFacts, vendor: &str, manifest: &Manif
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    BuildInfo {
+    Ok(BuildInfo {
         quorate_version: env!("CARGO_PKG_VERSION").to_string(),
         name: plan.name.clone(),
         version: plan.release.version.clone(),
@@ -334,12 +328,7 @@ fn build_info(plan: &Plan, tool: &ToolchainFacts, vendor: &str, manifest: &Manif
         toolchain: ToolchainInfo {
             version: plan.toolchain.version.clone(),
             official: tool.official,
-            found_via: tool.found_via.clone(),
-            goroot: tool.goroot.clone(),
-        },
-        host: HostInfo {
-            os: std::env::consts::OS.to_string(),
-            arch: std::env::consts::ARCH.to_string(),
+            digest,
         },
         flags: FlagsInfo {
             ldflags: plan.ldflags.clone(),
@@ -353,8 +342,7 @@ fn build_info(plan: &Plan, tool: &ToolchainFacts, vendor: &str, manifest: &Manif
         targets: plan.targets.iter().map(|t| t.target.to_string()).collect(),
         packages: plan.packages.clone(),
         vendor: vendor.to_string(),
-        manifest_sha256: quorate_manifest::Digest::of_bytes(manifest.to_text().as_bytes()).to_hex(),
-    }
+    })
 }
 
 /// Gives the release folder plain modes whatever the umask and temporary

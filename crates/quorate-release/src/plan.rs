@@ -130,7 +130,7 @@ pub struct Plan {
     pub source_archive: String,
     /// `manifest-<version>.txt`.
     pub manifest: String,
-    /// `build.json` (host facts; not in the manifest).
+    /// `build.json` (how it was built; listed in the manifest, so signed).
     pub build_info: String,
 }
 
@@ -252,11 +252,11 @@ impl Plan {
         v
     }
 
-    /// The paths the manifest lists (every output but the manifest and
-    /// build.json), sorted.
+    /// The paths the manifest lists (every output but the manifest
+    /// itself; build.json included), sorted.
     pub fn manifest_paths(&self) -> Vec<String> {
         let mut v = self.outputs();
-        v.retain(|p| p != &self.manifest && p != &self.build_info);
+        v.retain(|p| p != &self.manifest);
         v
     }
 
@@ -411,7 +411,7 @@ ldflags = ["-X main.version={{version}}"]
         let outs = p.outputs();
         assert_eq!(outs.len(), 3 * 3 + 4);
         assert!(outs.contains(&"hello-source-v0.1.0.tar.gz".to_string()));
-        assert!(!p.manifest_paths().contains(&"build.json".to_string()));
+        assert!(p.manifest_paths().contains(&"build.json".to_string()));
         let text = p.to_text();
         assert!(
             text.contains("'-ldflags=-s -w -buildid= -X main.version=v0.1.0'"),

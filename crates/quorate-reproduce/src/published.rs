@@ -1,6 +1,5 @@
 //! The published release folder: its manifest, version and `build.json`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use quorate_attest::verify::find_release_files;
@@ -49,17 +48,19 @@ impl Published {
     }
 }
 
+/// Regular files only (a FIFO would hang, a device never end), at most
+/// `max` bytes, checked before anything is allocated.
 fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, ReproduceError> {
-    let f = std::fs::File::open(path).map_err(io(path))?;
-    let mut buf = Vec::new();
-    f.take(max + 1).read_to_end(&mut buf).map_err(io(path))?;
-    if buf.len() as u64 > max {
-        return Err(ReproduceError::Release {
-            path: path.to_path_buf(),
-            reason: format!("larger than the {max}-byte limit for this kind of file"),
-        });
-    }
-    Ok(buf)
+    quorate_manifest::fsutil::read_regular_capped(path, max).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            io(path)(e)
+        } else {
+            ReproduceError::Release {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
+        }
+    })
 }
 
 /// Reads the release folder `dir`: exactly one `manifest-<version>.txt`

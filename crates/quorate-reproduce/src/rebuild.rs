@@ -223,7 +223,7 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quorate_release::build::{BuildInfo, FlagsInfo, HostInfo, ToolchainInfo};
+    use quorate_release::build::{BuildInfo, FlagsInfo, ToolchainInfo};
     use std::process::Command;
 
     fn goroot() -> Option<PathBuf> {
@@ -266,12 +266,7 @@ mod tests {
             toolchain: ToolchainInfo {
                 version: "1.27.3".into(),
                 official: true,
-                found_via: "cache".into(),
-                goroot: "/elsewhere/go".into(),
-            },
-            host: HostInfo {
-                os: "linux".into(),
-                arch: "x86_64".into(),
+                digest: String::new(),
             },
             flags: FlagsInfo {
                 ldflags: "-s -w -buildid=".into(),
@@ -285,7 +280,6 @@ mod tests {
             targets: targets.iter().map(|s| s.to_string()).collect(),
             packages: vec!["./cmd/x".into()],
             vendor: "none".into(),
-            manifest_sha256: String::new(),
         }
     }
 

@@ -43,7 +43,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = ui::Ui::new();
     match cmd::run(cli.command, &ui) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => {
+            ui.finish();
+            ExitCode::from(code)
+        }
         Err(err) => {
             ui.error(&err);
             ExitCode::from(EXIT_ERROR)

@@ -82,9 +82,24 @@ impl Ui {
         self.say(msg);
     }
 
-    /// Writes data to stdout (never styled when piped).
+    /// Writes data to stdout (never styled when piped). The write is
+    /// checked: a closed pipe ends the program quietly (as `head` expects
+    /// of any CLI tool); any other failure (a full disk, `/dev/full`) is an
+    /// error and exits 2, so a truncated output never passes for a whole
+    /// one.
     pub fn out(&self, text: impl std::fmt::Display) {
-        let _ = write!(anstream::stdout(), "{text}");
+        let mut out = anstream::stdout();
+        let r = write!(out, "{text}").and_then(|()| out.flush());
+        if let Err(e) = r {
+            stdout_failed(&e);
+        }
+    }
+
+    /// Flushes stdout, with the same checks as [`Ui::out`].
+    pub fn finish(&self) {
+        if let Err(e) = std::io::stdout().flush() {
+            stdout_failed(&e);
+        }
     }
 
     fn with_bar_suspended(&self, f: impl FnOnce()) {
@@ -94,6 +109,19 @@ impl Ui {
             None => f(),
         }
     }
+}
+
+/// Ends the program after a failed write to stdout.
+fn stdout_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(141);
+    }
+    let _ = writeln!(
+        anstream::stderr(),
+        "{} cannot write to standard output: {e}",
+        Ui::paint(style::BAD, "error:")
+    );
+    std::process::exit(i32::from(crate::EXIT_ERROR));
 }
 
 impl Progress for Ui {

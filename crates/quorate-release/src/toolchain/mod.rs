@@ -136,6 +136,24 @@ pub fn cached_goroot(version: &str) -> PathBuf {
         .join(format!("go{}", normalize_version(version)))
 }
 
+/// The toolchain's digest, `sha256:<hex>`: SHA-256 of the sha256sum-style
+/// manifest of its `VERSION` file and `src/` tree, the part that is the
+/// same for every platform and that a patch changes. It names the
+/// toolchain without naming where it is installed.
+pub fn digest(goroot: &Path) -> std::io::Result<String> {
+    use quorate_manifest::check::manifest_of_tree;
+    let m = manifest_of_tree(
+        goroot,
+        &|rel: &str| !(rel == "VERSION" || rel == "src" || rel.starts_with("src/")),
+        &quorate_manifest::NoProgress,
+    )
+    .map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(format!(
+        "sha256:{}",
+        quorate_manifest::Digest::of_bytes(m.to_text().as_bytes()).to_hex()
+    ))
+}
+
 /// `go1.27.3` or ` 1.27.3 ` → `1.27.3`.
 pub fn normalize_version(version: &str) -> &str {
     let v = version.trim();

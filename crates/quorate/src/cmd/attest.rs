@@ -19,7 +19,7 @@ the commit so that others see it (the guix.sigs model: the repository is the
 meeting place of builders on any number of machines).
 
 Compare everyone's attestations with
-  quorate verify --attestations REPO --version VERSION
+  quorate verify --attestations REPO --version VERSION --policy POLICY
 
 Examples:
   quorate sign dist/v1.0.0/manifest-v1.0.0.txt --signer alice --key alice.asc

@@ -401,7 +401,7 @@ fn step_verify(d: &mut Demo) -> anyhow::Result<()> {
     let (dist, _) = d.release.as_ref().context("no build step")?;
     let signers = d.signers.as_ref().context("no signing step")?;
     let policy = quorate_attest::Policy::load(&signers.policy)?;
-    d.ui.say("A user downloads the release folder and runs `quorate verify`: every");
+    d.ui.say("A user downloads the release folder and runs `quorate verify --policy P`: every");
     d.ui.say("signature is checked against the pinned keys, a quorum of distinct keys");
     d.ui.say("must vouch for the manifest, and every file must match it.");
     let rep = verify_release(dist, &policy, VerifyOptions::default(), d.ui)?;
@@ -425,7 +425,7 @@ fn step_verify(d: &mut Demo) -> anyhow::Result<()> {
         .entries
         .iter()
         .map(|e| e.path.clone())
-        .find(|p| !p.ends_with(".tar.gz") && !p.ends_with(".zip"))
+        .find(|p| !p.ends_with(".tar.gz") && !p.ends_with(".zip") && p != "build.json")
         .context("no binary in the release")?;
     let target = mirror.join(&victim);
     let mut bytes = std::fs::read(&target)?;

@@ -543,7 +543,7 @@ fn attest_step(args: &Args, outcome: &Outcome, rebuilt_dir: &Path, ui: &Ui) -> a
         &added.commit[..added.commit.len().min(12)]
     ));
     ui.say(format!(
-        "    compare everyone's attestations: quorate verify --attestations {} --version {}",
+        "    compare everyone's attestations: quorate verify --attestations {} --version {} --policy POLICY",
         repo.display(),
         outcome.version
     ));

@@ -92,7 +92,7 @@ fn three_target_build_is_identical_under_check_and_from_another_path() {
         .unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("REPRODUCIBLE: all 11 artifacts"), "{err}");
+    assert!(err.contains("REPRODUCIBLE: all 12 artifacts"), "{err}");
     assert!(err.contains("umask 0077"), "{err}");
     let m1 = std::fs::read(f.dist.join("manifest-v0.1.0.txt")).unwrap();
     let m2 = std::fs::read(repo2.join("dist/v0.1.0/manifest-v0.1.0.txt")).unwrap();
@@ -112,12 +112,13 @@ fn manifest_build_json_and_archives_are_correct() {
     let checked = sh(&f.dist, "sha256sum -c --strict manifest-v0.1.0.txt");
     assert_eq!(
         checked.lines().filter(|l| l.ends_with(": OK")).count(),
-        11,
+        12,
         "{checked}"
     );
     let manifest = std::fs::read_to_string(f.dist.join("manifest-v0.1.0.txt")).unwrap();
     let paths: Vec<&str> = manifest.lines().map(|l| &l[66..]).collect();
     let mut expected = vec![
+        "build.json".to_string(),
         "hello-source-v0.1.0.tar.gz".to_string(),
         "vendor.tar.gz".to_string(),
     ];
@@ -135,7 +136,6 @@ fn manifest_build_json_and_archives_are_correct() {
     }
     expected.sort();
     assert_eq!(paths, expected);
-    assert!(!manifest.contains("build.json"));
 
     let info: serde_json::Value =
         serde_json::from_slice(&std::fs::read(f.dist.join("build.json")).unwrap()).unwrap();
@@ -147,14 +147,25 @@ fn manifest_build_json_and_archives_are_correct() {
     assert_eq!(info["dirty"], false);
     assert_eq!(info["toolchain"]["version"], "1.27.3");
     assert_eq!(info["toolchain"]["official"], true);
-    assert_eq!(info["host"]["os"], std::env::consts::OS);
+    assert!(
+        info["toolchain"]["digest"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:") && d.len() == 71),
+        "{info}"
+    );
+    assert!(info.get("host").is_none() && info["toolchain"].get("goroot").is_none());
     assert_eq!(info["quorate_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(info["flags"]["cgo_enabled"], "0");
     assert_eq!(info["vendor"], "go-mod-vendor");
     assert_eq!(info["targets"], serde_json::json!(TARGETS));
-    assert_eq!(
-        info["manifest_sha256"],
-        util::sha256_hex(&f.dist.join("manifest-v0.1.0.txt"))
+    // build.json is listed in the manifest, so the signatures cover it.
+    let manifest = std::fs::read_to_string(f.dist.join("manifest-v0.1.0.txt")).unwrap();
+    assert!(
+        manifest.contains(&format!(
+            "{}  build.json\n",
+            util::sha256_hex(&f.dist.join("build.json"))
+        )),
+        "{manifest}"
     );
     assert!(
         info["flags"]["ldflags"]
@@ -567,7 +578,7 @@ fn demo_tells_the_whole_story() {
         .unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("REPRODUCIBLE: all 11 artifacts"), "{err}");
+    assert!(err.contains("REPRODUCIBLE: all 12 artifacts"), "{err}");
     assert!(err.contains("CAUGHT"), "{err}");
     assert!(err.contains("hello-linux-amd64-v0.1.0/hellod"), "{err}");
     assert!(err.contains("/nix/store/"), "{err}");

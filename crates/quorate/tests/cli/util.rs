@@ -8,8 +8,18 @@ use std::process::Command;
 /// A `quorate` command with a clean environment for colour and cache.
 pub fn quorate() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("quorate").unwrap();
-    c.env("NO_COLOR", "1").env("QUORATE_CACHE", shared_cache());
+    c.env("NO_COLOR", "1")
+        .env("QUORATE_CACHE", shared_cache())
+        .env("XDG_CONFIG_HOME", empty_config());
     c
+}
+
+/// An empty config folder, so that no test reads the developer's own
+/// `~/.config/quorate/policy.toml`.
+pub fn empty_config() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-config-empty");
+    std::fs::create_dir_all(&p).unwrap();
+    p.canonicalize().unwrap()
 }
 
 /// One cache (toolchains, Go build cache) shared by all tests of a run.

@@ -531,7 +531,8 @@ fn guix_sigs_repository_matches_gpg_and_names_the_disagreeing_signer() {
         let mut c = quorate();
         c.args(["verify", "--attestations"])
             .arg(&repo)
-            .args(["--version", v, "--threshold", "3"]);
+            .args(["--version", v, "--threshold", "3", "--keys-dir"])
+            .arg(repo.join("builder-keys"));
         if json {
             c.arg("--json");
         }

@@ -1,0 +1,163 @@
+//! Key identity across schemes and formats, for counting a quorum.
+//!
+//! A fingerprint names a key *in one format*: the same Ed25519 key has one
+//! OpenPGP fingerprint per creation time and an unrelated SSH fingerprint.
+//! Counting fingerprints would let one key vote several times (pinned as an
+//! SSH and as an OpenPGP signer, or as two OpenPGP certificates made from
+//! the same secret). The identity used here is the public key material
+//! itself (`ed25519:<32 bytes>`, `rsa:<modulus>`, `ecdsa:<SEC1 point>`),
+//! and two signers are the same when any key of one (an OpenPGP primary
+//! key or subkey, an SSH key) is a key of the other.
+
+use sequoia_openpgp::crypto::mpi;
+
+use crate::keyring::{KeyBlock, Keyring};
+use crate::policy::{Policy, SignerKey};
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn strip_zeros(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|&&x| x == 0).count();
+    &b[n..]
+}
+
+/// The material identity of one OpenPGP key (primary or subkey).
+fn openpgp_key_material(k: &mpi::PublicKey) -> Option<String> {
+    match k {
+        mpi::PublicKey::EdDSA { q, .. } => {
+            let v = q.value();
+            // Native point encoding: 0x40 prefix then the 32 bytes.
+            let raw = if v.len() == 33 && v[0] == 0x40 {
+                &v[1..]
+            } else {
+                v
+            };
+            Some(format!("ed25519:{}", hex(raw)))
+        }
+        mpi::PublicKey::Ed25519 { a } => Some(format!("ed25519:{}", hex(a))),
+        mpi::PublicKey::RSA { n, .. } => Some(format!("rsa:{}", hex(strip_zeros(n.value())))),
+        mpi::PublicKey::ECDSA { q, .. } => Some(format!("ecdsa:{}", hex(q.value()))),
+        _ => None,
+    }
+}
+
+/// Every key material of a certificate (primary key and subkeys).
+pub fn block_materials(block: &KeyBlock) -> Vec<String> {
+    let mut v: Vec<String> = std::iter::once(openpgp_key_material(block.primary.mpis()))
+        .chain(
+            block
+                .subkeys
+                .iter()
+                .map(|(k, _)| openpgp_key_material(k.mpis())),
+        )
+        .flatten()
+        .collect();
+    v.push(format!("openpgp:{}", block.fingerprint()));
+    v
+}
+
+/// The material identity of an SSH public key.
+pub fn ssh_material(key: &ssh_key::PublicKey) -> String {
+    use ssh_key::public::{EcdsaPublicKey, KeyData};
+    match key.key_data() {
+        KeyData::Ed25519(k) => format!("ed25519:{}", hex(&k.0)),
+        KeyData::SkEd25519(k) => format!("ed25519:{}", hex(&k.public_key().0)),
+        KeyData::Rsa(k) => format!(
+            "rsa:{}",
+            hex(strip_zeros(k.n.as_positive_bytes().unwrap_or_default()))
+        ),
+        KeyData::Ecdsa(e) => {
+            let b = match e {
+                EcdsaPublicKey::NistP256(p) => p.as_bytes(),
+                EcdsaPublicKey::NistP384(p) => p.as_bytes(),
+                EcdsaPublicKey::NistP521(p) => p.as_bytes(),
+            };
+            format!("ecdsa:{}", hex(b))
+        }
+        _ => format!("ssh:{}", crate::ssh::fingerprint(key)),
+    }
+}
+
+/// Every key material a pinned key stands for (OpenPGP certificates are
+/// looked up in `ring`).
+pub fn materials(ring: &Keyring, key: &SignerKey) -> Vec<String> {
+    match key {
+        SignerKey::OpenPgp { fingerprint, .. } => ring
+            .get(fingerprint)
+            .map(block_materials)
+            .unwrap_or_else(|| vec![format!("openpgp:{fingerprint}")]),
+        SignerKey::Ssh { public, .. } => vec![ssh_material(public)],
+    }
+}
+
+/// Signers that are the same key: `(first signer, later signer, shared
+/// material)`, in policy order. Every later signer of such a pair never
+/// counts on its own: its good signatures are DUPLICATE of the first's.
+pub fn duplicate_signers(policy: &Policy) -> Vec<(String, String, String)> {
+    let mats: Vec<Vec<String>> = policy
+        .signers
+        .iter()
+        .map(|s| materials(&policy.keyring, &s.key))
+        .collect();
+    let mut out = Vec::new();
+    for (j, later) in policy.signers.iter().enumerate() {
+        for (i, first) in policy.signers.iter().enumerate().take(j) {
+            if let Some(m) = mats[j].iter().find(|m| mats[i].contains(m)) {
+                out.push((first.name.clone(), later.name.clone(), m.clone()));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// For each signer of `policy` (by index), the index of the first signer
+/// holding the same key (itself when it is the first): the quorum counts
+/// these classes, not names or fingerprints.
+pub fn signer_classes(policy: &Policy) -> Vec<usize> {
+    let mats: Vec<Vec<String>> = policy
+        .signers
+        .iter()
+        .map(|s| materials(&policy.keyring, &s.key))
+        .collect();
+    let mut class: Vec<usize> = (0..mats.len()).collect();
+    // Repeat until stable: sharing is transitive (a~b, b~c).
+    loop {
+        let mut changed = false;
+        for j in 0..mats.len() {
+            for i in 0..j {
+                if class[j] != class[i] && mats[j].iter().any(|m| mats[i].contains(m)) {
+                    let (keep, drop) = (class[i].min(class[j]), class[i].max(class[j]));
+                    for c in class.iter_mut() {
+                        if *c == drop {
+                            *c = keep;
+                        }
+                    }
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return class;
+        }
+    }
+}
+
+/// The class (see [`signer_classes`]) of the signer named `name`, as a
+/// stable string, or `None` when the policy has no such signer.
+pub fn class_of(policy: &Policy, classes: &[usize], name: &str) -> Option<String> {
+    let i = policy.signers.iter().position(|s| s.name == name)?;
+    let first = &policy.signers[classes[i]];
+    Some(format!("signer:{}", first.name))
+}
+
+/// Number of distinct keys (classes) in the policy.
+pub fn distinct_keys(policy: &Policy) -> usize {
+    let c = signer_classes(policy);
+    let mut v = c.clone();
+    v.sort_unstable();
+    v.dedup();
+    v.len()
+}

@@ -1,0 +1,50 @@
+//! Signature files as found in a release: combined OpenPGP files (many
+//! armored or binary signatures), cleartext-signed messages, and SSH
+//! signature files holding several blocks. Every signature gets a verdict
+//! and nothing untrusted is ever GOOD.
+#![no_main]
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::SystemTime;
+
+use libfuzzer_sys::fuzz_target;
+use quorate_attest::policy::{Policy, Signer, SignerKey};
+use quorate_attest::verify::{Verdict, count_quorum, verify_signature_bytes};
+
+fn policy() -> &'static Policy {
+    static P: OnceLock<Policy> = OnceLock::new();
+    P.get_or_init(|| {
+        let cert = quorate_attest::openpgp::generate_demo_key("fuzz <fuzz@example.org>")
+            .expect("demo key");
+        Policy {
+            threshold: 1,
+            signers: vec![Signer {
+                name: "fuzz".into(),
+                key: SignerKey::OpenPgp {
+                    fingerprint: quorate_attest::openpgp::fingerprint(&cert),
+                    cert: Box::new(cert.strip_secret_key_material()),
+                },
+                key_path: None,
+            }],
+            source: PathBuf::from("fuzz-policy.toml"),
+        }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let name = match sel % 3 {
+        0 => "manifest-fuzz-v1.sig",
+        1 => "manifest-fuzz-v1.asc",
+        _ => "manifest-fuzz-v1.sshsig",
+    };
+    let manifest = b"0000000000000000000000000000000000000000000000000000000000000000  a\n";
+    let mut reports = verify_signature_bytes(name, rest, manifest, policy(), SystemTime::now());
+    assert!(!reports.is_empty(), "every file gets at least one verdict");
+    let q = count_quorum(&mut reports, policy());
+    // Random bytes never carry a signature by the (secret, unshared) key.
+    assert!(reports.iter().all(|r| r.verdict != Verdict::Good));
+    assert!(!q.met);
+});
