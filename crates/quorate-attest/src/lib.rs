@@ -5,6 +5,7 @@
 //!   verified against pinned certificates with a typed [`Verdict`].
 //! - [`ssh`]: SSH signatures (`ssh-keygen -Y sign -n file` format).
 //! - [`policy`]: the trust policy (threshold and pinned signers).
+//! - [`lnd_import`]: reading an lnd-style `verify-install.sh` and its keys.
 //! - [`verify`]: verifying a downloaded release folder: every signature,
 //!   the quorum, then the files against the manifest.
 //! - [`demo`]: demo signers without gpg (keys, policy, signatures).
@@ -15,6 +16,7 @@
 
 pub mod attest;
 pub mod demo;
+pub mod lnd_import;
 pub mod openpgp;
 pub mod policy;
 pub mod ssh;

@@ -105,10 +105,18 @@ const MAX_LINK_HOPS: usize = 40;
 /// is refused ("is absolute", "points outside the tree", "does not
 /// resolve").
 pub fn resolve_link_in_tree(root: &Path, rel: &str) -> Result<String, &'static str> {
-    let mut done: Vec<String> = rel.split('/').map(str::to_string).collect();
-    done.pop();
-    let mut todo: std::collections::VecDeque<String> = std::collections::VecDeque::new();
-    todo.push_back(rel.rsplit('/').next().unwrap_or(rel).to_string());
+    resolve_in_tree(root, rel)
+}
+
+/// Resolves `rel` (relative to `root`, `/`-separated; any component may be
+/// a link) as [`resolve_link_in_tree`] does, with `root` as a wall; the
+/// result exists.
+pub fn resolve_in_tree(root: &Path, rel: &str) -> Result<String, &'static str> {
+    if rel.starts_with('/') {
+        return Err("is absolute");
+    }
+    let mut done: Vec<String> = Vec::new();
+    let mut todo: std::collections::VecDeque<String> = rel.split('/').map(str::to_string).collect();
     let mut hops = 0usize;
     while let Some(c) = todo.pop_front() {
         match c.as_str() {
