@@ -8,6 +8,7 @@ mod attest_repo;
 mod build;
 mod diff;
 mod html;
+mod import_lnd;
 mod manifest;
 mod package;
 mod reproduce;
