@@ -10,7 +10,10 @@
 //! - owner and group 0, no user or group names;
 //! - mode 0755 for folders and for files with any execute bit, 0644 for
 //!   other files, 0777 for symbolic links (which stay links; links leaving
-//!   the tree are refused by [`quorate_manifest::tree::walk`]);
+//!   the tree are refused by [`quorate_manifest::tree::walk`], which reads
+//!   them against the archive's root, never above it, so that they point
+//!   to the same entry wherever and under whatever prefix they are
+//!   extracted);
 //! - tar: ustar headers (GNU `././@LongLink` only for names that do not fit
 //!   ustar), no PAX headers, no extended attributes, ending with two zero
 //!   blocks;
