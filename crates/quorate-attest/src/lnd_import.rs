@@ -249,6 +249,12 @@ fn simple(text: &str, line: usize) -> Result<Result<Simple, String>, ScriptError
     if !is_ident(name) {
         return Ok(Err("not a plain assignment".into()));
     }
+    if name == "IFS" {
+        return Err(serr(
+            line,
+            "IFS changes how the script splits each KEYS entry; refused",
+        ));
+    }
     if name == KEYS {
         let items = key_list(value, line)?;
         return Ok(Ok(if append {
@@ -472,6 +478,16 @@ impl Rest {
             if let Some(n) = write_of_names(&scope) {
                 return Err(refuse(format!("{n} is written or used in an unknown form")));
             }
+        }
+        let plain = dequote(&code);
+        if plain
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '=' || c == '+'))
+            .any(|w| w.starts_with("IFS=") || w.starts_with("IFS+="))
+            || plain.contains("shopt")
+        {
+            return Err(refuse(
+                "IFS or shopt (they change how the script splits or expands KEYS)".into(),
+            ));
         }
         if code.contains("$[") || code.contains("${!") {
             return Err(refuse("`$[` or `${!` (computed names)".into()));
@@ -737,6 +753,9 @@ mod tests {
             ("unset KEYS\n", 4),
             ("printf -v MIN_REQUIRED_SIGNATURES 1\n", 4),
             ("echo $'\\'' eval\n", 4),
+            ("IFS=A\n", 4),
+            ("x=1 IFS=: y\n", 4),
+            ("shopt -s expand_aliases\n", 4),
         ] {
             let e = users(&format!("{keys}set -e\n{extra}")).unwrap_err();
             assert!(e.starts_with(&format!("line {line}:")), "{extra:?}: {e}");
@@ -753,6 +772,8 @@ mod tests {
         assert!(e.contains("between 1 and the 1"), "{e}");
         let e = users(&format!("{keys}KEYS+=(\"{A} alice2\")\n")).unwrap_err();
         assert!(e.contains("pinned twice"), "{e}");
+        let e = users(&format!("IFS=A\n{keys}")).unwrap_err();
+        assert!(e.starts_with("line 1: IFS"), "{e}");
         let e = users(&format!("{keys}\r\n")).unwrap_err();
         assert!(e.starts_with("line 3:"), "{e}");
     }
