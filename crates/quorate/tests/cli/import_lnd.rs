@@ -396,7 +396,7 @@ fn the_script_is_read_as_bash_reads_it() {
         ),
         (
             "trailing command",
-            format!("{head}").replace(
+            head.replace(
                 "MIN_REQUIRED_SIGNATURES=1\n",
                 "MIN_REQUIRED_SIGNATURES=1; KEYS=()\n",
             ),
@@ -404,7 +404,7 @@ fn the_script_is_read_as_bash_reads_it() {
         ),
         (
             "carriage return",
-            format!("{head}").replace(
+            head.replace(
                 "MIN_REQUIRED_SIGNATURES=1\n",
                 "MIN_REQUIRED_SIGNATURES=1\r\n",
             ),
