@@ -125,11 +125,12 @@ fn plain_word(s: &str) -> Result<(String, &str), String> {
                         None => return Err("a quote is not closed on this line".into()),
                         Some(b'"') => break,
                         Some(b'\\') => {
-                            if i + 1 >= b.len() {
-                                return Err("a quote is not closed on this line".into());
-                            }
-                            out.push(b[i + 1] as char);
-                            i += 2;
+                            let ch = s[i + 1..]
+                                .chars()
+                                .next()
+                                .ok_or("a quote is not closed on this line")?;
+                            out.push(ch);
+                            i += 1 + ch.len_utf8();
                         }
                         Some(b'`') => return Err("command substitution".into()),
                         Some(b'$') => {
@@ -147,11 +148,12 @@ fn plain_word(s: &str) -> Result<(String, &str), String> {
                 i += 1;
             }
             b'\\' => {
-                if i + 1 >= b.len() {
-                    return Err("a line continuation (`\\` at the end)".into());
-                }
-                out.push(b[i + 1] as char);
-                i += 2;
+                let ch = s[i + 1..]
+                    .chars()
+                    .next()
+                    .ok_or("a line continuation (`\\` at the end)")?;
+                out.push(ch);
+                i += 1 + ch.len_utf8();
             }
             b'`' => return Err("command substitution".into()),
             b'$' => {
@@ -772,6 +774,8 @@ mod tests {
         assert!(e.contains("between 1 and the 1"), "{e}");
         let e = users(&format!("{keys}KEYS+=(\"{A} alice2\")\n")).unwrap_err();
         assert!(e.contains("pinned twice"), "{e}");
+        // Escapes before multi-byte characters.
+        assert!(users(&format!("X=\\\u{e9}\"\\\u{e9}\"\n{keys}")).is_ok());
         let e = users(&format!("IFS=A\n{keys}")).unwrap_err();
         assert!(e.starts_with("line 1: IFS"), "{e}");
         let e = users(&format!("{keys}\r\n")).unwrap_err();
