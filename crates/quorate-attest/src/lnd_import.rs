@@ -781,4 +781,33 @@ mod tests {
         let e = users(&format!("{keys}\r\n")).unwrap_err();
         assert!(e.starts_with("line 3:"), "{e}");
     }
+
+    mod no_panics {
+        use super::*;
+        use proptest::prelude::*;
+
+        const SCRIPT: &str = "#!/bin/bash\nMIN_REQUIRED_SIGNATURES=1\nKEYS=()\nKEYS+=(\"F4FC70F07310028424EFC20A8E4256593F177720 alice\")\nf() {\n  for k in \"${KEYS[@]}\"; do echo $k; done\n}\n";
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn shell_shaped_input_never_panics(
+                s in "[A-Z_=+()\\[\\]{}$'\"\\\\`<>;&|#\\- \\t\\nKEYSMIN0-9a-fé]{0,200}"
+            ) {
+                let _ = parse_script(s.as_bytes());
+            }
+
+            #[test]
+            fn edits_of_a_good_script_never_panic(at in 0usize..200, with in "[^\\r]{0,12}") {
+                let mut t = SCRIPT.to_string();
+                let at = at.min(t.len());
+                if t.is_char_boundary(at) {
+                    t.insert_str(at, &with);
+                }
+                if let Ok(k) = parse_script(t.as_bytes()) {
+                    prop_assert!(k.threshold >= 1 && k.threshold as usize <= k.keys.len());
+                }
+            }
+        }
+    }
 }
