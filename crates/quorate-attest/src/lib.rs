@@ -8,6 +8,7 @@
 //!   and the cryptographic check of one signature (secp256k1 included).
 //! - [`ssh`]: SSH signatures (`ssh-keygen -Y sign -n file` format).
 //! - [`policy`]: the trust policy (threshold and pinned signers).
+//! - [`lnd_import`]: reading an lnd-style `verify-install.sh` and its keys.
 //! - [`verify`]: verifying a downloaded release folder: every signature,
 //!   the quorum, then the files against the manifest.
 //! - [`demo`]: demo signers without gpg (keys, policy, signatures).
@@ -22,6 +23,7 @@ pub mod gitian;
 pub mod identity;
 pub mod keyring;
 pub mod keystate;
+pub mod lnd_import;
 pub mod openpgp;
 pub mod pkverify;
 pub mod policy;

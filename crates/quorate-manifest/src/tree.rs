@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// What a tree entry is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,11 +92,76 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> TreeError + '_ {
     }
 }
 
+/// Most links followed while resolving one link (as Linux's ELOOP limit).
+const MAX_LINK_HOPS: usize = 40;
+
+/// Resolves the symbolic link `rel` (relative to `root`, `/`-separated)
+/// component by component the way the kernel does, with `root` as a wall:
+/// a `..` that would climb above `root` is refused even if the path comes
+/// back in by the root's own name (`s -> ../root/f`), because the link is
+/// read against the archive's root once extracted elsewhere or under a
+/// prefix. Links met on the way are followed the same way (absolute ones
+/// refused). Returns the target's path relative to `root`, or why the link
+/// is refused ("is absolute", "points outside the tree", "does not
+/// resolve").
+pub fn resolve_link_in_tree(root: &Path, rel: &str) -> Result<String, &'static str> {
+    resolve_in_tree(root, rel)
+}
+
+/// Resolves `rel` (relative to `root`, `/`-separated; any component may be
+/// a link) as [`resolve_link_in_tree`] does, with `root` as a wall; the
+/// result exists.
+pub fn resolve_in_tree(root: &Path, rel: &str) -> Result<String, &'static str> {
+    if rel.starts_with('/') {
+        return Err("is absolute");
+    }
+    let mut done: Vec<String> = Vec::new();
+    let mut todo: std::collections::VecDeque<String> = rel.split('/').map(str::to_string).collect();
+    let mut hops = 0usize;
+    while let Some(c) = todo.pop_front() {
+        match c.as_str() {
+            "" | "." => continue,
+            ".." => {
+                if done.pop().is_none() {
+                    return Err("points outside the tree");
+                }
+                continue;
+            }
+            _ => {}
+        }
+        done.push(c);
+        let abs = root.join(done.join("/"));
+        let meta = fs::symlink_metadata(&abs).map_err(|_| "does not resolve")?;
+        let ft = meta.file_type();
+        if ft.is_symlink() {
+            hops += 1;
+            if hops > MAX_LINK_HOPS {
+                return Err("does not resolve");
+            }
+            let target = fs::read_link(&abs).map_err(|_| "does not resolve")?;
+            let target = target.to_str().ok_or("does not resolve")?;
+            if target.starts_with('/') {
+                return Err("is absolute");
+            }
+            done.pop();
+            for part in target.split('/').rev() {
+                todo.push_front(part.to_string());
+            }
+        } else if !ft.is_dir() && !todo.iter().all(|c| c.is_empty() || c == ".") {
+            return Err("does not resolve");
+        }
+    }
+    if done.is_empty() {
+        // The root itself: a link to the tree's own top.
+        return Ok(String::new());
+    }
+    Ok(done.join("/"))
+}
+
 /// Walks `root` and returns every entry below it (not the root itself),
 /// sorted by relative path bytes. `skip` is called with each relative path
 /// and may exclude it (and, for a folder, everything below).
 pub fn walk(root: &Path, skip: &dyn Fn(&str) -> bool) -> Result<Vec<TreeEntry>, TreeError> {
-    let canon_root = root.canonicalize().map_err(io_err(root))?;
     let mut out = Vec::new();
     let mut stack = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, prefix)) = stack.pop() {
@@ -148,26 +213,15 @@ pub fn walk(root: &Path, skip: &dyn Fn(&str) -> bool) -> Result<Vec<TreeEntry>, 
                         reason: "the link target is not valid UTF-8",
                     })?
                     .to_string();
-                let outside = |reason| TreeError::SymlinkOutside {
-                    path: abs.clone(),
-                    target: target_str.clone(),
-                    reason,
-                };
-                if target.is_absolute()
-                    || target
-                        .components()
-                        .any(|c| matches!(c, Component::Prefix(_)))
-                {
-                    return Err(outside("is absolute"));
-                }
-                let resolved = abs
-                    .canonicalize()
-                    .map_err(|_| outside("does not resolve"))?;
-                if !resolved.starts_with(&canon_root) {
-                    return Err(outside("points outside the tree"));
-                }
-                let to_file = fs::metadata(&resolved)
-                    .map_err(io_err(&resolved))?
+                let resolved = resolve_link_in_tree(root, &rel).map_err(|reason| {
+                    TreeError::SymlinkOutside {
+                        path: abs.clone(),
+                        target: target_str.clone(),
+                        reason,
+                    }
+                })?;
+                let to_file = fs::metadata(root.join(&resolved))
+                    .map_err(io_err(&abs))?
                     .is_file();
                 Kind::Symlink {
                     target: target_str,
@@ -210,6 +264,44 @@ mod tests {
             .map(|e| e.rel)
             .collect();
         assert_eq!(rels, ["a", "b", "b/c", "b/c/f", "l"]);
+        // Out of the tree and back in by the root's own name.
+        let name = d.path().file_name().unwrap().to_str().unwrap();
+        symlink(format!("../{name}/a"), d.path().join("back")).unwrap();
+        assert!(matches!(
+            walk(d.path(), &|_| false),
+            Err(TreeError::SymlinkOutside {
+                reason: "points outside the tree",
+                ..
+            })
+        ));
+        fs::remove_file(d.path().join("back")).unwrap();
+        // Through a link to `.` then `..`: above the root on disk too.
+        symlink(".", d.path().join("dot")).unwrap();
+        symlink(format!("dot/../{name}/a"), d.path().join("viadot")).unwrap();
+        assert_eq!(
+            resolve_link_in_tree(d.path(), "viadot"),
+            Err("points outside the tree")
+        );
+        assert_eq!(resolve_link_in_tree(d.path(), "l"), Ok("b/c/f".into()));
+        symlink("../c/./f", d.path().join("b/c/rel")).unwrap();
+        assert_eq!(
+            resolve_link_in_tree(d.path(), "b/c/rel"),
+            Ok("b/c/f".into())
+        );
+        symlink("loop2", d.path().join("loop1")).unwrap();
+        symlink("loop1", d.path().join("loop2")).unwrap();
+        assert_eq!(
+            resolve_link_in_tree(d.path(), "loop1"),
+            Err("does not resolve")
+        );
+        symlink("a/x", d.path().join("through_file")).unwrap();
+        assert_eq!(
+            resolve_link_in_tree(d.path(), "through_file"),
+            Err("does not resolve")
+        );
+        for l in ["dot", "viadot", "loop1", "loop2", "through_file"] {
+            fs::remove_file(d.path().join(l)).unwrap();
+        }
         symlink("../../etc/passwd", d.path().join("bad")).unwrap();
         assert!(matches!(
             walk(d.path(), &|_| false),

@@ -89,6 +89,23 @@ pub enum BuildError {
         /// Paths found but not planned.
         found: Vec<String>,
     },
+    /// A value of the plan (from quorate.toml or a release's build.json)
+    /// does not follow its grammar; nothing was run.
+    #[error(
+        "refusing to build: {0}\nhint: packages, tags, linker flags and versions come from quorate.toml or a release's build.json, and must follow the grammar in docs/reproduce.md; nothing was run"
+    )]
+    Untrusted(#[from] crate::untrusted::Invalid),
+    /// `go build` wrote something other than the planned binaries into
+    /// its private folder; nothing was moved into the release.
+    #[error("{dir}: go build wrote {found:?}; the plan lists only the regular files {expected:?}")]
+    UnexpectedBinaries {
+        /// The private folder.
+        dir: PathBuf,
+        /// The binaries the plan lists.
+        expected: Vec<String>,
+        /// What was there.
+        found: Vec<String>,
+    },
     /// The destination cannot be replaced.
     #[error(
         "{dest}: cannot publish the build there: {source}\nhint: check that dist/ is writable; nothing was changed in it"
@@ -231,6 +248,7 @@ pub fn execute(
     opts: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<Built, BuildError> {
+    plan.check()?;
     let src = opts.work_dir.join("src");
     let out = opts.work_dir.join("out");
     std::fs::create_dir_all(&src).map_err(io(&src))?;
@@ -513,9 +531,21 @@ fn build_targets(
 }
 
 fn build_one(plan: &Plan, t: &TargetPlan, work: &Path) -> Result<(), BuildError> {
+    use std::os::unix::fs::DirBuilderExt;
     let inv = &t.invocation;
     let cwd = work.join(&inv.cwd);
     let folder = work.join("out").join(&t.folder);
+    // `go build` writes into a private folder; the binaries are moved to
+    // `out/` only once they are exactly the planned regular files.
+    let bin_root = work.join("bin");
+    let private = bin_root.join(&t.folder);
+    for d in [&bin_root, &private] {
+        match std::fs::DirBuilder::new().mode(0o700).create(d) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && d == &bin_root => {}
+            Err(e) => return Err(io(d)(e)),
+        }
+    }
     std::fs::create_dir_all(&folder).map_err(io(&folder))?;
     let (prog, args) = inv.argv.split_first().ok_or_else(|| BuildError::Spawn {
         go: PathBuf::new(),
@@ -541,7 +571,33 @@ fn build_one(plan: &Plan, t: &TargetPlan, work: &Path) -> Result<(), BuildError>
             cwd,
         });
     }
-    let _ = plan;
+    let mut expected: Vec<String> = t
+        .binaries
+        .iter()
+        .map(|b| b.rsplit('/').next().unwrap_or(b).to_string())
+        .collect();
+    expected.sort();
+    let mut found = Vec::new();
+    let mut all_files = true;
+    for e in std::fs::read_dir(&private).map_err(io(&private))? {
+        let e = e.map_err(io(&private))?;
+        let ft = e.file_type().map_err(io(&e.path()))?;
+        all_files &= ft.is_file();
+        found.push(e.file_name().to_string_lossy().into_owned());
+    }
+    found.sort();
+    if found != expected || !all_files {
+        return Err(BuildError::UnexpectedBinaries {
+            dir: private,
+            expected,
+            found,
+        });
+    }
+    for name in &expected {
+        let from = private.join(name);
+        let to = folder.join(name);
+        std::fs::rename(&from, &to).map_err(io(&to))?;
+    }
     archive::pack_dir(
         &folder,
         &work.join("out").join(&t.archive),

@@ -329,17 +329,14 @@ fn de_packages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     }
     let mut names = BTreeSet::new();
     for p in &v {
-        let ok = p.starts_with("./")
-            && p.len() > 2
-            && !p.ends_with('/')
-            && !p.contains('\\')
-            && p[2..]
-                .split('/')
-                .all(|c| !c.is_empty() && c != "." && c != ".." && !c.starts_with('-'))
-            && !p.contains(char::is_whitespace);
-        if !ok {
+        let checked = if p.starts_with("./") {
+            crate::untrusted::package(p).map_err(|e| e.reason)
+        } else {
+            Err("it does not start with `./`".to_string())
+        };
+        if let Err(reason) = checked {
             return Err(serde::de::Error::custom(format!(
-                "package {p:?} must be a path inside the module such as \"./cmd/app\""
+                "package {p:?} must be a path inside the module such as \"./cmd/app\": {reason}"
             )));
         }
         let bin = binary_name(p);
@@ -411,15 +408,7 @@ fn de_go_version<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 fn de_tags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let v = Vec::<String>::deserialize(d)?;
     for t in &v {
-        if t.is_empty()
-            || !t
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-        {
-            return Err(serde::de::Error::custom(format!(
-                "build tag {t:?}: tags are letters, digits, `_` and `.`"
-            )));
-        }
+        crate::untrusted::tag(t).map_err(serde::de::Error::custom)?;
     }
     Ok(v)
 }
@@ -427,26 +416,11 @@ fn de_tags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 fn de_ldflags<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let v = Vec::<String>::deserialize(d)?;
     for f in &v {
-        if f.contains(['"', '\'', '\n', '\r', '\0']) {
-            return Err(serde::de::Error::custom(format!(
-                "ldflag {f:?}: quotes and newlines are not supported"
-            )));
-        }
-        for word in f.split_whitespace() {
-            if matches!(word, "-buildid" | "-linkmode" | "-extldflags")
-                || word.starts_with("-buildid=")
-            {
-                return Err(serde::de::Error::custom(format!(
-                    "ldflag {word:?} would change what quorate pins (-s -w -buildid= and an internal link)"
-                )));
-            }
-        }
-        let rest = f.replace("{{version}}", "").replace("{{commit}}", "");
-        if rest.contains("{{") {
-            return Err(serde::de::Error::custom(format!(
-                "ldflag {f:?}: the only templates are {{{{version}}}} and {{{{commit}}}}"
-            )));
-        }
+        crate::untrusted::ldflags_entry(f).map_err(|e| {
+            serde::de::Error::custom(format!(
+                "{e}\nhint: ldflags entries are -s, -w and -X importpath.name=value; quorate pins -s -w -buildid= and an internal link, and refuses flags that choose outputs or run programs"
+            ))
+        })?;
     }
     Ok(v)
 }
@@ -935,7 +909,22 @@ name = "alice"
                 "\"windows-amd64\", \"linux-amd64\"]",
                 "twice",
             ),
-            ("main.commit={{commit}}", "-buildid=x", "pins"),
+            ("main.commit={{commit}}", "-buildid=x", "-X definition"),
+            (
+                "\"-X main.commit={{commit}}\"",
+                "\"-buildid=x\"",
+                "quorate pins",
+            ),
+            (
+                "\"-X main.commit={{commit}}\"",
+                "\"-o /tmp/x\"",
+                "chooses an output",
+            ),
+            (
+                "\"-X main.commit={{commit}}\"",
+                "\"-extld=sh\"",
+                "runs another program",
+            ),
         ] {
             let s = GOOD.replace(from, to);
             assert_ne!(s, GOOD);

@@ -7,6 +7,8 @@
 //! - [`plan`] and [`build`] say what a release build does, and do it;
 //!   [`gitsrc`] reads the tag, commit and tracked files it is built from;
 //!   [`check`] compares two builds (`quorate build --check`).
+//! - [`untrusted`] is the grammar of every value taken from a release or a
+//!   source repository (packages, flags, versions) before it is used.
 
 pub mod archive;
 pub mod build;
@@ -15,3 +17,4 @@ pub mod config;
 pub mod gitsrc;
 pub mod plan;
 pub mod toolchain;
+pub mod untrusted;

@@ -6,9 +6,11 @@
 //! Paths in the plan are relative and fixed, so the plan is the same on
 //! every host: a build runs in a work folder holding `src/` (a copy of the
 //! tracked files, plus `vendor/`) and `out/` (what becomes
-//! `dist/<version>/`); each `go build` runs in `src/` and writes to
-//! `../out/<folder>/`. Only the toolchain's own paths (GOROOT, GOCACHE…)
-//! are absolute.
+//! `dist/<version>/`); each `go build` runs in `src/` and writes to a
+//! private `../bin/<folder>/`, from which the binaries are moved to
+//! `out/<folder>/` once checked. Only the toolchain's own paths (GOROOT,
+//! GOCACHE…) are absolute. [`Plan::check`] checks every value against
+//! [`crate::untrusted`] before anything runs.
 
 use std::path::PathBuf;
 
@@ -80,6 +82,12 @@ pub fn shell_quote(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
+}
+
+/// The `-o` of a target's `go build`, relative to `src/`: the private
+/// `bin/<folder>/` of the work folder.
+pub fn go_output_dir(folder: &str) -> String {
+    format!("../bin/{folder}/")
 }
 
 /// Everything built for one target.
@@ -181,7 +189,9 @@ impl Plan {
                     argv.push(format!("-tags={}", tags.join(",")));
                 }
                 argv.push("-o".to_string());
-                argv.push(format!("../out/{folder}/"));
+                argv.push(go_output_dir(&folder));
+                // Flags end here: packages are never read as flags.
+                argv.push("--".to_string());
                 argv.extend(config.project.packages.iter().cloned());
                 let mut env = toolchain.base_env.clone();
                 env.retain(|(k, _)| {
@@ -233,6 +243,34 @@ impl Plan {
             manifest: format!("manifest-{version}.txt"),
             build_info: "build.json".into(),
         }
+    }
+
+    /// Checks every value that came from a config or a release against
+    /// [`crate::untrusted`]: the version, the packages (and that their
+    /// binaries differ), the tags, the complete `-ldflags` and every
+    /// `go build` command with its target variables.
+    pub fn check(&self) -> Result<(), crate::untrusted::Invalid> {
+        use crate::untrusted;
+        untrusted::file_version(&self.release.version)?;
+        let mut bins = std::collections::BTreeSet::new();
+        for p in &self.packages {
+            untrusted::package(p)?;
+            if !bins.insert(binary_name(p)) {
+                return Err(untrusted::Invalid {
+                    what: "package",
+                    value: p.clone(),
+                    reason: "another package makes a binary of the same name".into(),
+                });
+            }
+        }
+        for t in &self.tags {
+            untrusted::tag(t)?;
+        }
+        untrusted::ldflags(&self.ldflags)?;
+        for t in &self.targets {
+            untrusted::check_invocation(&t.invocation, &go_output_dir(&t.folder))?;
+        }
+        Ok(())
     }
 
     /// Every file the build writes under `dist/<version>/`, sorted.
@@ -398,7 +436,8 @@ ldflags = ["-X main.version={{version}}"]
                 "-ldflags=-s -w -buildid= -X main.version=v0.1.0",
                 "-tags=netgo",
                 "-o",
-                "../out/hello-windows-amd64-v0.1.0/",
+                "../bin/hello-windows-amd64-v0.1.0/",
+                "--",
                 "./cmd/hellod",
                 "./cmd/hellocli"
             ]
@@ -417,6 +456,16 @@ ldflags = ["-X main.version={{version}}"]
             text.contains("'-ldflags=-s -w -buildid= -X main.version=v0.1.0'"),
             "{text}"
         );
+        p.check().unwrap();
+        let mut bad = p.clone();
+        bad.packages.push("-toolexec=sh".into());
+        assert!(bad.check().is_err());
+        let mut bad = p.clone();
+        bad.targets[0]
+            .invocation
+            .argv
+            .insert(2, "-toolexec=sh".into());
+        assert!(bad.check().is_err());
         let json = serde_json::to_value(&p).unwrap();
         assert_eq!(json["targets"][0]["target"], "linux-armv7");
         assert_eq!(json["targets"][1]["format"], "zip");

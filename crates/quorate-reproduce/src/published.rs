@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use quorate_attest::verify::find_release_files;
 use quorate_manifest::Manifest;
 use quorate_release::build::BuildInfo;
+use quorate_release::untrusted;
 
 use crate::{ReproduceError, io};
 
@@ -47,6 +48,35 @@ impl Published {
         self.dir.join("build.json")
     }
 }
+
+/// Checks what the rebuild takes from the release's `build.json` against
+/// [`untrusted`]: it is not covered by the signatures, and even when it is,
+/// a signature says who wrote it, not that it is harmless.
+pub fn check_build_info(b: &BuildInfo, path: &Path) -> Result<(), ReproduceError> {
+    let bad = |e: untrusted::Invalid| ReproduceError::BuildInfo {
+        path: path.to_path_buf(),
+        reason: format!(
+            "refusing to rebuild: {e}\nhint: build.json is not signed; fix or remove it (then the version comes from the manifest and the rest from quorate.toml at the tag)"
+        ),
+    };
+    untrusted::file_version(&b.version).map_err(bad)?;
+    untrusted::go_version(&b.toolchain.version).map_err(bad)?;
+    if b.packages.is_empty() {
+        return Err(bad(untrusted::Invalid {
+            what: "packages",
+            value: String::new(),
+            reason: "the list is empty".into(),
+        }));
+    }
+    for p in &b.packages {
+        untrusted::package(p).map_err(bad)?;
+    }
+    for t in &b.flags.tags {
+        untrusted::tag(t).map_err(bad)?;
+    }
+    Ok(())
+}
+
 
 /// Regular files only (a FIFO would hang, a device never end), at most
 /// `max` bytes, checked before anything is allocated.
@@ -102,6 +132,9 @@ pub fn read(dir: &Path) -> Result<Published, ReproduceError> {
         ));
         None
     };
+    if let Some(b) = &build_info {
+        check_build_info(b, &bj)?;
+    }
     if let Some(b) = &build_info
         && b.version != files.version
     {

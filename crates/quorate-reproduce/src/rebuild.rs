@@ -73,6 +73,9 @@ pub fn prepare(
     let state = gitsrc::read_state(&dir, false)?;
     let mut warnings = Vec::new();
     let info = published.build_info.as_ref();
+    if let Some(b) = info {
+        crate::published::check_build_info(b, &published.build_json_path())?;
+    }
     let version = published.version().to_string();
     gitsrc::check_version(&version)?;
     let source_date_epoch = match info {
@@ -162,6 +165,13 @@ pub fn prepare(
     };
     let vendored = build::will_vendor(&state, config.go.vendor);
     let plan = Plan::new(&config, &release, &plan_tool, vendored);
+    plan.check().map_err(|e| ReproduceError::BuildInfo {
+        path: match info {
+            Some(_) => published.build_json_path(),
+            None => config_path.clone(),
+        },
+        reason: format!("refusing to rebuild: {e}"),
+    })?;
     if let Some(b) = info {
         if b.flags.ldflags != plan.ldflags {
             warnings.push(format!(

@@ -10,7 +10,10 @@
 //! - owner and group 0, no user or group names;
 //! - mode 0755 for folders and for files with any execute bit, 0644 for
 //!   other files, 0777 for symbolic links (which stay links; links leaving
-//!   the tree are refused by [`quorate_manifest::tree::walk`]);
+//!   the tree are refused by [`quorate_manifest::tree::walk`], which reads
+//!   them against the archive's root, never above it, so that they point
+//!   to the same entry wherever and under whatever prefix they are
+//!   extracted);
 //! - tar: ustar headers (GNU `././@LongLink` only for names that do not fit
 //!   ustar), no PAX headers, no extended attributes, ending with two zero
 //!   blocks;
@@ -37,7 +40,7 @@ use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use quorate_manifest::tree::{Kind, TreeError, walk};
@@ -259,10 +262,6 @@ pub fn pack_files_with_progress(
         });
     }
     let prefix = check_prefix(opts)?;
-    let canon_root = root.canonicalize().map_err(|source| ArchiveError::Read {
-        path: root.to_path_buf(),
-        source,
-    })?;
     let canon_out = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -298,7 +297,7 @@ pub fn pack_files_with_progress(
             }
         } else if ft.is_symlink() {
             Source::Symlink {
-                target: check_link(&abs, &canon_root)?,
+                target: check_link(root, rel, &abs)?,
             }
         } else if ft.is_dir() {
             return Err(bad("is a folder; list the files in it instead".into()));
@@ -324,8 +323,10 @@ pub fn pack_files_with_progress(
     write_archive(map.into_iter().collect(), prefix, out, opts, progress)
 }
 
-/// Checks a listed symbolic link the way [`walk`] does; returns its target.
-fn check_link(abs: &Path, canon_root: &Path) -> Result<String, ArchiveError> {
+/// Checks a listed symbolic link the way [`walk`] does (lexically against
+/// `root`, see [`quorate_manifest::tree::resolve_link_in_tree`]); returns
+/// its target.
+fn check_link(root: &Path, rel: &str, abs: &Path) -> Result<String, ArchiveError> {
     let target = fs::read_link(abs).map_err(|source| ArchiveError::Read {
         path: abs.to_path_buf(),
         source,
@@ -337,24 +338,13 @@ fn check_link(abs: &Path, canon_root: &Path) -> Result<String, ArchiveError> {
             reason: "the link target is not valid UTF-8",
         })?
         .to_string();
-    let outside = |reason| TreeError::SymlinkOutside {
-        path: abs.to_path_buf(),
-        target: target_str.clone(),
-        reason,
-    };
-    if target.is_absolute()
-        || target
-            .components()
-            .any(|c| matches!(c, Component::Prefix(_)))
-    {
-        return Err(outside("is absolute").into());
-    }
-    let resolved = abs
-        .canonicalize()
-        .map_err(|_| outside("does not resolve"))?;
-    if !resolved.starts_with(canon_root) {
-        return Err(outside("points outside the tree").into());
-    }
+    quorate_manifest::tree::resolve_link_in_tree(root, rel).map_err(|reason| {
+        TreeError::SymlinkOutside {
+            path: abs.to_path_buf(),
+            target: target_str.clone(),
+            reason,
+        }
+    })?;
     Ok(target_str)
 }
 

@@ -60,12 +60,14 @@ enum Sub {
         threshold: Option<i64>,
     },
     /// Write a policy from an lnd-style checkout: the pinned KEYS+=(...) and
-    /// MIN_REQUIRED_SIGNATURES of scripts/verify-install.sh, the keys of
-    /// scripts/keys/ (copied to keys/ beside the policy).
+    /// MIN_REQUIRED_SIGNATURES of scripts/verify-install.sh, the public keys
+    /// of scripts/keys/ (written to keys/ beside the policy). The script is
+    /// read, never run; anything bash could read differently is refused.
     ImportLnd {
         /// The lnd (or taproot-assets, …) source checkout.
         checkout: PathBuf,
-        /// The policy file to write.
+        /// The policy file to write; `-` prints it on stdout (the keys then
+        /// go to ./keys/).
         #[arg(short, long, default_value = "quorate-policy.toml")]
         output: PathBuf,
     },
@@ -94,6 +96,93 @@ fn read_policy_file(path: &Path) -> anyhow::Result<PolicyFile> {
     toml::Value::Table(table)
         .try_into()
         .with_context(|| format!("{}: invalid policy", path.display()))
+}
+
+/// `quorate policy import-lnd`: everything is read and checked first; then
+/// the keys are written (public parts only, mode 0644) and the policy; on
+/// an error whatever was written is removed.
+fn import_lnd(checkout: &Path, output: &Path, ui: &Ui) -> anyhow::Result<()> {
+    let to_stdout = output == Path::new("-");
+    if !to_stdout && std::fs::symlink_metadata(output).is_ok() {
+        bail!(
+            "{}: already exists; refusing to overwrite it",
+            output.display()
+        );
+    }
+    let imported = quorate_attest::policy::import_lnd(checkout)?;
+    let base = if to_stdout {
+        Path::new(".")
+    } else {
+        output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+    };
+    let keys = base.join("keys");
+    // Check every destination before writing anything.
+    let mut to_write = Vec::new();
+    for k in &imported.keys {
+        let dest = keys.join(format!("{}.asc", k.user));
+        match std::fs::symlink_metadata(&dest) {
+            Err(_) => to_write.push((dest, &k.armored)),
+            Ok(m)
+                if m.file_type().is_file()
+                    && std::fs::read(&dest).ok().as_ref() == Some(&k.armored) => {}
+            Ok(_) => bail!(
+                "{}: exists with other content (or is not a regular file); refusing to overwrite it\nhint: import into a new folder",
+                dest.display()
+            ),
+        }
+    }
+    let header = format!(
+        "# Imported from {}/scripts/verify-install.sh by `quorate policy import-lnd`.\n",
+        checkout.display()
+    );
+    let text = format!(
+        "{header}{}",
+        toml::to_string(&imported.policy).context("encoding the policy")?
+    );
+    let made_keys_dir = !keys.exists();
+    let mut written: Vec<PathBuf> = Vec::new();
+    let result = (|| -> anyhow::Result<()> {
+        if made_keys_dir {
+            std::fs::create_dir_all(&keys).with_context(|| keys.display().to_string())?;
+        }
+        for (dest, bytes) in &to_write {
+            fsutil::write_atomic(dest, bytes).with_context(|| dest.display().to_string())?;
+            written.push(dest.clone());
+        }
+        if !to_stdout {
+            fsutil::write_atomic(output, text.as_bytes())
+                .with_context(|| output.display().to_string())?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for w in &written {
+            let _ = std::fs::remove_file(w);
+        }
+        if made_keys_dir {
+            let _ = std::fs::remove_dir(&keys);
+        }
+        return Err(e);
+    }
+    let threshold = imported.policy.threshold.unwrap_or(1);
+    let n = imported.policy.signers.len();
+    if to_stdout {
+        ui.out(text);
+        ui.say(format!(
+            "{threshold} of {n} signers required; their keys are in {} (save the policy beside keys/)",
+            keys.display()
+        ));
+    } else {
+        ui.say(format!(
+            "wrote {}: {threshold} of {n} signers required; keys in {}",
+            output.display(),
+            keys.display()
+        ));
+    }
+    Ok(())
 }
 
 /// Runs `quorate policy`.
@@ -167,48 +256,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
                 .with_context(|| policy.display().to_string())?;
             ui.say(format!("pinned {name} in {}", policy.display()));
         }
-        Sub::ImportLnd { checkout, output } => {
-            if output.exists() {
-                bail!(
-                    "{}: already exists; refusing to overwrite it",
-                    output.display()
-                );
-            }
-            let imported = quorate_attest::policy::import_lnd(&checkout)?;
-            let base = output
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let keys = base.join("keys");
-            std::fs::create_dir_all(&keys).with_context(|| keys.display().to_string())?;
-            for (user, src) in &imported.key_files {
-                let dest = keys.join(format!("{user}.asc"));
-                let bytes = std::fs::read(src).with_context(|| src.display().to_string())?;
-                if dest.exists() && std::fs::read(&dest).ok().as_deref() != Some(&bytes[..]) {
-                    bail!(
-                        "{}: exists with other content; refusing to overwrite it",
-                        dest.display()
-                    );
-                }
-                fsutil::write_atomic(&dest, &bytes).with_context(|| dest.display().to_string())?;
-            }
-            // Validate (every key file holds its pinned key) before writing.
-            let policy = Policy::from_file(&imported.policy, base, &output)?;
-            let header = format!(
-                "# Imported from {}/scripts/verify-install.sh by `quorate policy import-lnd`.\n",
-                checkout.display()
-            );
-            let text = toml::to_string(&imported.policy).context("encoding the policy")?;
-            fsutil::write_atomic(&output, format!("{header}{text}").as_bytes())
-                .with_context(|| output.display().to_string())?;
-            ui.say(format!(
-                "wrote {}: {} of {} signers required; keys in {}",
-                output.display(),
-                policy.threshold,
-                policy.signers.len(),
-                keys.display()
-            ));
-        }
+        Sub::ImportLnd { checkout, output } => import_lnd(&checkout, &output, ui)?,
         Sub::Show { policy, json } => {
             let p = super::verify::load_policy(policy.as_deref())?;
             if json {

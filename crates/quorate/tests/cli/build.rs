@@ -663,3 +663,127 @@ fn committed_vendor_is_used_and_unwritable_dist_is_an_error() {
         "{source}"
     );
 }
+
+/// Issue 14 item 2 (and item 1 for quorate.toml): linker flags that choose
+/// outputs or run programs, and packages or tags that would be read as
+/// flags, are refused while reading quorate.toml, naming the line; nothing
+/// runs and nothing is written, in the output folder or elsewhere.
+#[test]
+fn flags_that_write_elsewhere_or_run_programs_are_refused() {
+    let Some(goroot) = go_root() else { return };
+    let d = tmp();
+    let elsewhere = d.path().join("elsewhere");
+    let marker = d.path().join("marker");
+    let e = elsewhere.display().to_string();
+    let m = marker.display().to_string();
+    let cases: Vec<(String, String, &str)> = vec![
+        (
+            "ldflags = [".into(),
+            format!("ldflags = [\"-o {e}\", "),
+            "chooses an output, runs another program or changes how quorate links",
+        ),
+        (
+            "ldflags = [".into(),
+            format!("ldflags = [\"-o={e}\", "),
+            "chooses an output",
+        ),
+        (
+            "ldflags = [".into(),
+            format!("ldflags = [\"-X main.x=1 -o {e}\", "),
+            "\"-o\"",
+        ),
+        (
+            "ldflags = [".into(),
+            format!("ldflags = [\"-extld=touch {m}\", "),
+            "\"-extld=touch\"",
+        ),
+        (
+            "ldflags = [".into(),
+            "ldflags = [\"-extldflags=-static\", ".into(),
+            "chooses an output",
+        ),
+        (
+            "ldflags = [".into(),
+            "ldflags = [\"-linkmode=external\", ".into(),
+            "chooses an output",
+        ),
+        (
+            "ldflags = [".into(),
+            format!("ldflags = [\"-toolexec={m}\", "),
+            "chooses an output",
+        ),
+        (
+            "ldflags = [".into(),
+            "ldflags = [\"-overlay=o.json\", ".into(),
+            "chooses an output",
+        ),
+        (
+            "ldflags = [".into(),
+            "ldflags = [\"-r /tmp\", ".into(),
+            "chooses an output",
+        ),
+        (
+            "ldflags = [".into(),
+            format!("ldflags = [\"-X main.x={e} -I {m}\", "),
+            "\"-I\"",
+        ),
+        (
+            "ldflags = [".into(),
+            "ldflags = [\"-X main.x=a\\tb\", ".into(),
+            "control characters",
+        ),
+        (
+            "packages = [".into(),
+            format!("packages = [\"-toolexec=touch {m}\", "),
+            "must be a path inside the module",
+        ),
+        (
+            "packages = [".into(),
+            "packages = [\"./cmd/...\", ".into(),
+            "`..`, `...` and flags are refused",
+        ),
+        (
+            "tags = []".into(),
+            "tags = [\"-toolexec=x\"]".into(),
+            "build tag",
+        ),
+    ];
+    for (i, (from, to, needle)) in cases.iter().enumerate() {
+        let repo = d.path().join(format!("r{i}"));
+        util::example_repo(&repo, &["linux-amd64"], |dir| {
+            let c = std::fs::read_to_string(dir.join("quorate.toml")).unwrap();
+            assert!(c.contains(from.as_str()));
+            std::fs::write(dir.join("quorate.toml"), c.replacen(from.as_str(), to, 1)).unwrap();
+        });
+        let out = q(&goroot).current_dir(&repo).arg("build").output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{to}: {err}");
+        assert!(err.contains("quorate.toml:"), "{to}: {err}");
+        assert!(err.contains(needle), "{to}: wants {needle:?}: {err}");
+        assert!(!repo.join("dist").exists(), "{to}");
+        assert!(!elsewhere.exists() && !marker.exists(), "{to}");
+    }
+}
+
+/// `go build` writes into a private folder, ends its flags with `--`, and
+/// only the planned binaries reach the release.
+#[test]
+fn go_build_ends_flags_and_writes_into_a_private_folder() {
+    let Some(goroot) = go_root() else { return };
+    let d = tmp();
+    let repo = d.path().join("r");
+    util::example_repo(&repo, &["linux-amd64"], |_| {});
+    let out = q(&goroot)
+        .current_dir(&repo)
+        .args(["build", "--dry-run", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let argv: Vec<String> =
+        serde_json::from_value(plan["targets"][0]["invocation"]["argv"].clone()).unwrap();
+    let o = argv.iter().position(|a| a == "-o").unwrap();
+    assert_eq!(argv[o + 1], "../bin/hello-linux-amd64-v0.1.0/");
+    assert_eq!(argv[o + 2], "--");
+    assert_eq!(argv[o + 3..], ["./cmd/hellod", "./cmd/hellocli"]);
+}

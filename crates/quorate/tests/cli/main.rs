@@ -10,6 +10,7 @@ mod diff;
 mod diff_adversarial;
 mod gpg_agreement;
 mod html;
+mod import_lnd;
 mod manifest;
 mod package;
 mod reproduce;

@@ -297,6 +297,67 @@ fn symlink_inside_is_a_link_outside_is_refused() {
     );
 }
 
+/// Issue 14 item 8: a link is checked lexically against the archive's
+/// root, not by where it lands on this disk: out of the folder and back in
+/// by the folder's own name would point outside once extracted elsewhere
+/// or under --prefix.
+#[test]
+fn links_leaving_the_tree_by_name_are_refused() {
+    refused(
+        "ln -s ../tree/sub/ok.txt tree/s",
+        &["tree/s", "\"../tree/sub/ok.txt\" points outside the tree"],
+    );
+    refused(
+        "ln -s ../../tree/sub/ok.txt tree/sub/s",
+        &["tree/sub/s", "points outside the tree"],
+    );
+    // Through a link to `.`: `dot/..` is above the root on disk.
+    refused(
+        "ln -s . tree/dot && ln -s dot/../tree/sub/ok.txt tree/via",
+        &["tree/via", "points outside the tree"],
+    );
+    // A chain of links, the last one leaving.
+    refused(
+        "ln -s ../../tree/sub/ok.txt tree/sub/out && ln -s sub/out tree/chain",
+        &["points outside the tree"],
+    );
+    // Under --prefix and in GNU style too.
+    let t = tmp();
+    fs::create_dir_all(t.path().join("pk")).unwrap();
+    fs::write(t.path().join("pk/f"), "x\n").unwrap();
+    std::os::unix::fs::symlink("../pk/f", t.path().join("pk/s")).unwrap();
+    for style in ["quorate", "gnu"] {
+        let out = t.path().join(format!("{style}.tar.gz"));
+        let a = quorate()
+            .arg("package")
+            .arg(t.path().join("pk"))
+            .args(["--style", style, "--format", "tar.gz", "--prefix", "pk"])
+            .args(["--mtime", MTIME, "-o"])
+            .arg(&out)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+        assert!(
+            err.contains("pk/s") && err.contains("points outside the tree"),
+            "{style}: {err}"
+        );
+        assert!(!out.exists(), "{style}");
+    }
+    // Links that stay inside, through other links, are kept.
+    let t = tmp();
+    fs::create_dir_all(t.path().join("tree/a/b")).unwrap();
+    fs::write(t.path().join("tree/a/b/f"), "x\n").unwrap();
+    std::os::unix::fs::symlink("a/b", t.path().join("tree/ab")).unwrap();
+    std::os::unix::fs::symlink("ab/../b/f", t.path().join("tree/l")).unwrap();
+    quorate()
+        .arg("package")
+        .arg(t.path().join("tree"))
+        .args(["--format", "tar.gz", "--mtime", MTIME, "-o"])
+        .arg(t.path().join("ok.tar.gz"))
+        .assert()
+        .success();
+}
+
 #[test]
 fn fifo_device_and_socket_are_refused() {
     refused("mkfifo tree/sub/pipe", &["tree/sub/pipe", "a FIFO"]);

@@ -878,3 +878,131 @@ fn html_report_lists_every_artifact_and_names_the_patched_toolchain() {
     }
     assert_eq!(different, 3, "{all:?}");
 }
+
+/// Issue 14 item 1: build.json is not covered by the signatures (and a
+/// signature would not make it harmless). Whatever it says is checked
+/// against the grammar before anything runs: a package read as a flag, a
+/// path escaping the module, a version or Go version used as a path.
+/// Item 2: the commit's quorate.toml may not choose where the linker
+/// writes. Every case exits 2 naming the file, runs nothing and leaves
+/// nothing behind.
+#[test]
+fn build_json_and_quorate_toml_cannot_run_commands_or_write_elsewhere() {
+    let Some(f) = fixture() else { return };
+    let t = tmp();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let marker = t.path().join("marker");
+    let m = s(&marker);
+    let edit = |name: &str, change: &dyn Fn(&mut serde_json::Value)| -> PathBuf {
+        let dir = t.path().join(name);
+        sigfixture::copy_dir(&f.release, &dir);
+        let p = dir.join("build.json");
+        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+        change(&mut v);
+        std::fs::write(&p, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+        dir
+    };
+    let cases: Vec<(PathBuf, String)> = vec![
+        (
+            edit("toolexec", &|v| {
+                v["packages"] = serde_json::json!([format!("-toolexec=touch {m}")])
+            }),
+            format!("package \"-toolexec=touch {m}\": starts with `-`"),
+        ),
+        (
+            edit("toolexec-second", &|v| {
+                v["packages"] = serde_json::json!(["./cmd/hellod", format!("-toolexec=touch {m}")])
+            }),
+            "starts with `-`".into(),
+        ),
+        (
+            edit("escape", &|v| {
+                v["packages"] = serde_json::json!(["./cmd/../../../x"])
+            }),
+            "package \"./cmd/../../../x\"".into(),
+        ),
+        (
+            edit("pattern", &|v| v["packages"] = serde_json::json!(["./..."])),
+            "`..`, `...` and flags are refused".into(),
+        ),
+        (
+            edit("space", &|v| {
+                v["packages"] = serde_json::json!(["./cmd/hellod -toolexec=x"])
+            }),
+            "path elements are letters".into(),
+        ),
+        (
+            edit("version", &|v| v["version"] = serde_json::json!("../../x")),
+            "version \"../../x\"".into(),
+        ),
+        (
+            edit("go-version", &|v| {
+                v["toolchain"]["version"] = serde_json::json!("../../../tmp/go")
+            }),
+            "Go version \"../../../tmp/go\"".into(),
+        ),
+        (
+            edit("tags", &|v| {
+                v["flags"]["tags"] = serde_json::json!([format!("-toolexec={m}")])
+            }),
+            "build tag".into(),
+        ),
+    ];
+    for (dir, needle) in &cases {
+        let err = fails(
+            f,
+            t.path(),
+            &[
+                "--release",
+                &s(dir),
+                "--source",
+                &s(&f.repo),
+                "--policy",
+                &s(&f.policy),
+            ],
+            |_| {},
+        );
+        assert!(
+            err.contains("build.json") && err.contains("refusing to rebuild"),
+            "{dir:?}: {err}"
+        );
+        assert!(
+            err.contains(needle.as_str()),
+            "{dir:?}: wants {needle:?}: {err}"
+        );
+        assert!(!marker.exists(), "{dir:?}");
+    }
+
+    // The commit's quorate.toml choosing the linker's output.
+    let elsewhere = t.path().join("elsewhere");
+    let repo = t.path().join("linker-o");
+    util::example_repo(&repo, TARGETS, |d| {
+        let c = std::fs::read_to_string(d.join("quorate.toml")).unwrap();
+        let c = c.replacen(
+            "ldflags = [",
+            &format!("ldflags = [\"-o {}\", ", elsewhere.display()),
+            1,
+        );
+        std::fs::write(d.join("quorate.toml"), c).unwrap();
+    });
+    let err = fails(
+        f,
+        t.path(),
+        &[
+            "--release",
+            &s(&f.release),
+            "--source",
+            &s(&repo),
+            "--policy",
+            &s(&f.policy),
+        ],
+        |_| {},
+    );
+    assert!(
+        err.contains("quorate.toml")
+            && err.contains("ldflag \"-o\"")
+            && err.contains("chooses an output"),
+        "{err}"
+    );
+    assert!(!elsewhere.exists());
+}
