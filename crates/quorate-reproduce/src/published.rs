@@ -77,7 +77,6 @@ pub fn check_build_info(b: &BuildInfo, path: &Path) -> Result<(), ReproduceError
     Ok(())
 }
 
-
 /// Regular files only (a FIFO would hang, a device never end), at most
 /// `max` bytes, checked before anything is allocated.
 fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, ReproduceError> {

@@ -268,6 +268,8 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
                             "name": s.name,
                             "scheme": match s.key { SignerKey::OpenPgp { .. } => "openpgp", SignerKey::Ssh { .. } => "ssh" },
                             "fingerprint": s.fingerprint(),
+                            "pin": match &s.key { SignerKey::OpenPgp { pin, .. } => Some(pin), SignerKey::Ssh { .. } => None },
+                            "aliases": s.aliases,
                             "key": s.key_path,
                         })
                     })
@@ -286,8 +288,14 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
                     p.signers.len()
                 ));
                 for s in &p.signers {
+                    let pinned = match &s.key {
+                        SignerKey::OpenPgp { pin, fingerprint } if pin != fingerprint => {
+                            format!("  (pinned as {pin})")
+                        }
+                        _ => String::new(),
+                    };
                     ui.out(format!(
-                        "  {:<16} {}{}\n",
+                        "  {:<16} {}{pinned}{}\n",
                         s.name,
                         s.fingerprint(),
                         s.key_path

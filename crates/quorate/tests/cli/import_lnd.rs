@@ -162,9 +162,16 @@ fn taproot_assets_policy_loads_with_its_subkey_pin() {
         .args(["policy", "show", "--policy", "policy.toml"])
         .output()
         .unwrap();
-    // needs subkey pins (openpgp.rs work)
     assert_eq!(show.status.code(), Some(0), "{}", stderr(&show));
-    assert!(String::from_utf8_lossy(&show.stdout).contains("5 of 9 distinct signers required"));
+    let out = String::from_utf8_lossy(&show.stdout);
+    assert!(out.contains("5 of 9 distinct signers required"), "{out}");
+    // jtobin: the primary fingerprint, and the subkey that was pinned.
+    let jtobin = out.lines().find(|l| l.contains("jtobin")).unwrap();
+    assert!(
+        jtobin.contains("CA3287ADA03802AD031C8543B77DC7C964AAD99A")
+            && jtobin.contains("pinned as 7363F82F43B1324E1B0761310E4647D58F8A69E4"),
+        "{jtobin}"
+    );
 }
 
 /// A checkout whose script pins `pins` (name, fixture key) with this
