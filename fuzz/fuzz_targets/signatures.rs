@@ -16,17 +16,22 @@ fn policy() -> &'static Policy {
     P.get_or_init(|| {
         let cert = quorate_attest::openpgp::generate_demo_key("fuzz <fuzz@example.org>")
             .expect("demo key");
+        let fingerprint = quorate_attest::openpgp::fingerprint(&cert);
+        let mut keyring = quorate_attest::keyring::Keyring::new();
+        keyring.add_cert(&cert);
         Policy {
             threshold: 1,
             signers: vec![Signer {
                 name: "fuzz".into(),
                 key: SignerKey::OpenPgp {
-                    fingerprint: quorate_attest::openpgp::fingerprint(&cert),
-                    cert: Box::new(cert.strip_secret_key_material()),
+                    pin: fingerprint.clone(),
+                    fingerprint,
                 },
                 key_path: None,
+                aliases: Vec::new(),
             }],
             source: PathBuf::from("fuzz-policy.toml"),
+            keyring,
         }
     })
 }
