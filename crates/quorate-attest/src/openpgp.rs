@@ -66,10 +66,9 @@ pub fn fingerprint(cert: &Cert) -> String {
     cert.fingerprint().to_hex()
 }
 
-/// Normalises a fingerprint as written by a person (spaces, lowercase,
-/// `0x` prefix) to uppercase hex; `None` unless it is a full v4 (40 hex)
-/// or v6 (64 hex) fingerprint.
-pub fn normalize_fingerprint(s: &str) -> Option<String> {
+/// Uppercase hex of `s` as written by a person (spaces, lowercase, `0x`
+/// prefix), when it is `lens` hex digits long.
+fn clean_hex(s: &str, lens: &[usize]) -> Option<String> {
     let s = s.trim();
     let s = s
         .strip_prefix("0x")
@@ -80,27 +79,21 @@ pub fn normalize_fingerprint(s: &str) -> Option<String> {
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_ascii_uppercase();
-    ((hex.len() == 40 || hex.len() == 64) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then_some(hex)
+    (lens.contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hex)
+}
+
+/// Normalises a fingerprint as written by a person (spaces, lowercase,
+/// `0x` prefix) to uppercase hex; `None` unless it is a full v4 (40 hex)
+/// or v6 (64 hex) fingerprint.
+pub fn normalize_fingerprint(s: &str) -> Option<String> {
+    clean_hex(s, &[40, 64])
 }
 
 /// Normalises a pin as written by a person: a full fingerprint (as
 /// [`normalize_fingerprint`]) or a long key id (16 hex digits); `None`
 /// otherwise (short key ids collide too easily to pin).
 pub fn normalize_pin(s: &str) -> Option<String> {
-    normalize_fingerprint(s).or_else(|| {
-        let s = s.trim();
-        let s = s
-            .strip_prefix("0x")
-            .or_else(|| s.strip_prefix("0X"))
-            .unwrap_or(s);
-        let hex: String = s
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
-        (hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hex)
-    })
+    clean_hex(s, &[16, 40, 64])
 }
 
 /// Reads every certificate in a key file (armored or binary; public or
