@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::SystemTime;
 
 use quorate_manifest::{Digest, Manifest, fsutil};
@@ -29,9 +28,9 @@ pub struct Added {
 }
 
 fn git(repo: &Path, args: &[&str]) -> Result<String, AttestError> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(repo)
+    // The user's repository: their config (identity) applies, the
+    // environment cannot redirect git elsewhere (quorate_base::git).
+    let out = quorate_base::git::command_with_user_config(Some(repo))
         .args(args)
         .output()
         .map_err(|e| AttestError::Git {

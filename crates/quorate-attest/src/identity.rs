@@ -96,18 +96,23 @@ pub fn materials(ring: &Keyring, key: &SignerKey) -> Vec<String> {
 /// material)`, in policy order. Every later signer of such a pair never
 /// counts on its own: its good signatures are DUPLICATE of the first's.
 pub fn duplicate_signers(policy: &Policy) -> Vec<(String, String, String)> {
-    let mats: Vec<Vec<String>> = policy
-        .signers
-        .iter()
-        .map(|s| materials(&policy.keyring, &s.key))
-        .collect();
+    let mut first_holder: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
     let mut out = Vec::new();
     for (j, later) in policy.signers.iter().enumerate() {
-        for (i, first) in policy.signers.iter().enumerate().take(j) {
-            if let Some(m) = mats[j].iter().find(|m| mats[i].contains(m)) {
-                out.push((first.name.clone(), later.name.clone(), m.clone()));
-                break;
-            }
+        let mats = materials(&policy.keyring, &later.key);
+        if let Some((m, &i)) = mats
+            .iter()
+            .find_map(|m| first_holder.get(m).map(|i| (m, i)))
+        {
+            out.push((
+                policy.signers[i].name.clone(),
+                later.name.clone(),
+                m.clone(),
+            ));
+        }
+        for m in mats {
+            first_holder.entry(m).or_insert(j);
         }
     }
     out

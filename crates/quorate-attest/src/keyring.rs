@@ -175,11 +175,11 @@ fn pin_matches<R: pgp::packet::key::KeyRole>(k: &Key<PublicParts, R>, pin: &str)
     k.fingerprint().to_hex() == pin || k.keyid().to_hex() == pin
 }
 
-/// Splits armored input into its blocks (one malformed block never hides
-/// the others); binary input is one block.
-fn armor_blocks(bytes: &[u8]) -> Vec<&[u8]> {
-    const BEGIN: &[u8] = b"-----BEGIN PGP ";
-    let starts: Vec<usize> = memchr_iter(bytes, BEGIN)
+/// Splits armored input into blocks, each starting at a line that begins
+/// with `begin` (so one malformed block never hides the others); input
+/// with at most one such line (binary, or a single block) is one block.
+pub(crate) fn armor_blocks<'a>(bytes: &'a [u8], begin: &[u8]) -> Vec<&'a [u8]> {
+    let starts: Vec<usize> = memchr::memmem::find_iter(bytes, begin)
         .filter(|&i| i == 0 || bytes[i - 1] == b'\n')
         .collect();
     if starts.len() <= 1 {
@@ -192,13 +192,6 @@ fn armor_blocks(bytes: &[u8]) -> Vec<&[u8]> {
         .collect()
 }
 
-fn memchr_iter<'a>(hay: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
-    hay.windows(needle.len())
-        .enumerate()
-        .filter(move |(_, w)| *w == needle)
-        .map(|(i, _)| i)
-}
-
 /// Reads the key blocks of one file: a block starts at each primary key
 /// packet; user IDs, subkeys and signatures attach to the block (and the
 /// component) they follow, as in a GnuPG keyring.
@@ -206,7 +199,7 @@ fn parse_blocks(bytes: &[u8], source: &Path) -> Result<Vec<KeyBlock>, String> {
     let mut out: Vec<KeyBlock> = Vec::new();
     let mut packets = 0usize;
     let mut any_error = None;
-    for chunk in armor_blocks(bytes) {
+    for chunk in armor_blocks(bytes, b"-----BEGIN PGP ") {
         // Where the next signature attaches.
         #[derive(Clone, Copy)]
         enum At {

@@ -18,6 +18,7 @@
 //! Nothing here prints; errors name the file concerned.
 
 pub mod attest;
+pub mod brainpool;
 pub mod demo;
 pub mod gitian;
 pub mod identity;
@@ -28,7 +29,7 @@ pub mod openpgp;
 pub mod pkverify;
 pub mod policy;
 pub mod ssh;
-pub mod time;
+pub use quorate_base::time;
 pub mod verify;
 
 use std::path::PathBuf;

@@ -285,33 +285,11 @@ pub fn armored_public(cert: &Cert) -> Vec<u8> {
     cert.armored().to_vec().unwrap_or_default()
 }
 
-/// Splits a file into its armored signature blocks, so that one malformed
-/// block in a combined file never hides the others. Binary input is one
-/// block.
-fn split_blocks(bytes: &[u8]) -> Vec<&[u8]> {
-    const BEGIN: &[u8] = b"-----BEGIN PGP SIGNATURE-----";
-    let starts: Vec<usize> = bytes
-        .windows(BEGIN.len())
-        .enumerate()
-        .filter(|(i, w)| *w == BEGIN && (*i == 0 || bytes[i - 1] == b'\n'))
-        .map(|(i, _)| i)
-        .collect();
-    if starts.len() <= 1 {
-        return vec![bytes];
-    }
-    let mut out = Vec::with_capacity(starts.len());
-    for (k, &s) in starts.iter().enumerate() {
-        let e = starts.get(k + 1).copied().unwrap_or(bytes.len());
-        out.push(&bytes[s..e]);
-    }
-    out
-}
-
 /// Reads every signature packet in `bytes`; parse failures become BAD
 /// reports at their position, after the signatures read before them.
 fn parse_signatures(bytes: &[u8]) -> Vec<Result<Signature, String>> {
     let mut out = Vec::new();
-    for block in split_blocks(bytes) {
+    for block in crate::keyring::armor_blocks(bytes, b"-----BEGIN PGP SIGNATURE-----") {
         if out.len() >= MAX_SIGNATURES_PER_FILE {
             break;
         }
@@ -534,15 +512,18 @@ fn check_one(
     // Among the certificates the signature verifies with, the first where
     // the key is validly bound decides (a copy of someone's subkey pasted
     // into another certificate, unbound, must not take the signature).
-    let chosen = verified
+    let mut states: Vec<_> = verified
         .iter()
-        .find(|c| {
-            keystate::cert_state(c.1, keys.ring, now)
-                .key(&c.2.fingerprint())
+        .map(|c| keystate::cert_state(c.1, keys.ring, now))
+        .collect();
+    let chosen = (0..verified.len())
+        .find(|&i| {
+            states[i]
+                .key(&verified[i].2.fingerprint())
                 .is_some_and(|k| k.valid)
         })
-        .or(verified.first());
-    let Some(&&(pinned, block, ref key)) = chosen else {
+        .or((!verified.is_empty()).then_some(0));
+    let Some(chosen) = chosen else {
         let (pinned, _, key) = &candidates[0];
         describe(&mut r, pinned, key);
         r.gpg = Some(GpgStatus::Badsig);
@@ -550,6 +531,7 @@ fn check_one(
             "does not verify: the signature is not over this file, or it was altered ({last_err})"
         ));
     };
+    let &(pinned, _, ref key) = verified[chosen];
     describe(&mut r, pinned, key);
     if verified.len() > 1 {
         r.notes.push(format!(
@@ -562,7 +544,7 @@ fn check_one(
                 .join(", ")
         ));
     }
-    let state = keystate::cert_state(block, keys.ring, now);
+    let state = states.swap_remove(chosen);
     r.user_ids = state.user_ids.clone();
     let Some(ks) = state.key(&key.fingerprint()) else {
         return r.bad("the signing key is not part of its certificate");

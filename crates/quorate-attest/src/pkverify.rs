@@ -3,7 +3,8 @@
 //!
 //! sequoia's pure-Rust backend verifies RSA, DSA, EdDSA and ECDSA over the
 //! NIST curves. GnuPG 2.2 also verifies ECDSA over secp256k1 (used by real
-//! release signers); that curve is checked here with RustCrypto's `k256`.
+//! release signers), checked here with RustCrypto's `k256`, and over the
+//! Brainpool curves, checked by [`crate::brainpool`].
 
 use sequoia_openpgp as pgp;
 
@@ -12,6 +13,8 @@ use pgp::crypto::mpi;
 use pgp::packet::key::{PrimaryRole, PublicParts, SubordinateRole, UnspecifiedRole};
 use pgp::packet::{Key, Signature, UserID};
 use pgp::types::{Curve, SignatureType};
+
+use crate::brainpool;
 
 /// The object code of secp256k1 (1.3.132.0.10).
 const SECP256K1_OID: &[u8] = &[0x2B, 0x81, 0x04, 0x00, 0x0A];
@@ -51,6 +54,21 @@ pub fn verify(
         && oid.as_ref() == SECP256K1_OID
     {
         return verify_secp256k1(sig, q, &digest);
+    }
+    if let mpi::PublicKey::ECDSA { curve, q } = signer.mpis() {
+        let bp = match curve {
+            Curve::BrainpoolP256 => Some(brainpool::Brainpool::P256),
+            Curve::BrainpoolP384 => Some(brainpool::Brainpool::P384),
+            Curve::BrainpoolP512 => Some(brainpool::Brainpool::P512),
+            Curve::Unknown(oid) => brainpool::from_oid(oid),
+            _ => None,
+        };
+        if let Some(bp) = bp {
+            let mpi::Signature::ECDSA { r, s } = sig.mpis() else {
+                return Err("not an ECDSA signature".into());
+            };
+            return brainpool::verify(bp, q.value(), &digest, r.value(), s.value());
+        }
     }
     sig.verify_digest(signer, &digest)
         .map_err(|e| e.to_string())

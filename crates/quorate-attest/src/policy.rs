@@ -375,6 +375,10 @@ impl Policy {
         let mut signers: Vec<Signer> = Vec::new();
         let mut problems = Vec::new();
         let mut keyring = Keyring::new();
+        // Key material -> the signer that holds it, kept up to date as
+        // copies of a certificate merge (one lookup per key, not a rescan).
+        let mut material_owner: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
         for f in files {
             let name = f
                 .file_stem()
@@ -404,11 +408,19 @@ impl Policy {
                 }
             };
             for fingerprint in fingerprints {
-                if let Some(other) = signers.iter_mut().find(|s| s.fingerprint() == fingerprint) {
+                let mats = keyring
+                    .get(&fingerprint)
+                    .map(crate::identity::block_materials)
+                    .unwrap_or_default();
+                if let Some(i) = signers.iter().position(|s| s.fingerprint() == fingerprint) {
                     // Another copy of a key already read: one signer, the
                     // other file's name an alias.
+                    let other = &mut signers[i];
                     if other.name != name && !other.aliases.contains(&name) {
                         other.aliases.push(name.clone());
+                    }
+                    for m in mats {
+                        material_owner.entry(m).or_insert(i);
                     }
                     continue;
                 }
@@ -431,20 +443,15 @@ impl Policy {
                 }
                 // The same key material under another certificate (one
                 // secret, two fingerprints) votes once too.
-                let mats = keyring
-                    .get(&fingerprint)
-                    .map(crate::identity::block_materials)
-                    .unwrap_or_default();
-                if let Some(other) = signers.iter().find(|s| {
-                    crate::identity::materials(&keyring, &s.key)
-                        .iter()
-                        .any(|m| mats.contains(m))
-                }) {
+                if let Some(&i) = mats.iter().find_map(|m| material_owner.get(m)) {
                     problems.push(problem(format!(
                         "holds key {fingerprint}, the same key as {:?}'s; one key votes once",
-                        other.name
+                        signers[i].name
                     )));
                     continue;
+                }
+                for m in mats {
+                    material_owner.entry(m).or_insert(signers.len());
                 }
                 signers.push(Signer {
                     name: name.clone(),

@@ -9,10 +9,10 @@
 //! shares: the [`Progress`] reporter trait and atomic file writes ([`fsutil`]).
 
 pub mod check;
-pub mod fsutil;
+pub use quorate_base::fsutil;
 pub mod hash;
 mod manifest;
-pub mod progress;
+pub use quorate_base::progress;
 pub mod tree;
 
 pub use check::{CheckEntry, CheckReport, EntryStatus};

@@ -3,7 +3,6 @@
 //! tracked files (the source tarball and the build copy hold exactly these).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Errors reading the git state. Each names the folder.
 #[derive(Debug, thiserror::Error)]
@@ -87,15 +86,9 @@ pub struct SourceState {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    // One environment policy for every git call (quorate_base::git).
+    let out = quorate_base::git::command(Some(dir))
         .args(args)
-        // Never let the user's or system config change what is read.
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .env("LC_ALL", "C")
         .output()
         .map_err(|source| GitError::Spawn {
             dir: dir.to_path_buf(),
@@ -221,7 +214,7 @@ mod tests {
     use super::*;
 
     fn sh(dir: &Path, script: &str) {
-        let ok = Command::new("bash")
+        let ok = std::process::Command::new("bash")
             .arg("-ec")
             .arg(script)
             .current_dir(dir)

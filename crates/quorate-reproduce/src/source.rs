@@ -25,19 +25,8 @@ pub struct Checkout {
 }
 
 fn git_cmd(dir: Option<&Path>) -> Command {
-    let mut c = Command::new("git");
-    if let Some(d) = dir {
-        c.arg("-C").arg(d);
-    }
-    c.env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .env("LC_ALL", "C")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE");
-    c
+    // One environment policy for every git call (quorate_base::git).
+    quorate_base::git::command(dir)
 }
 
 fn run(

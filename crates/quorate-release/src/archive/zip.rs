@@ -20,18 +20,9 @@ const MADE_BY: u16 = (3 << 8) | 30;
 /// `(time, date)`. Clamped to the DOS range 1980-01-01 to 2107-12-31;
 /// seconds are rounded down to even.
 pub(crate) fn dos_time(mtime: u64) -> (u16, u16) {
-    let days = (mtime / 86_400) as i64;
     let secs = mtime % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = quorate_base::time::civil_from_days((mtime / 86_400) as i64);
+    let (month, day) = (u64::from(month), u64::from(day));
     if year < 1980 {
         return (0, (1 << 5) | 1);
     }
@@ -40,7 +31,7 @@ pub(crate) fn dos_time(mtime: u64) -> (u16, u16) {
     }
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
     let time = (h << 11) | (m << 5) | (s / 2);
-    let date = ((year - 1980) << 9) | (month << 5) | day;
+    let date = (((year - 1980) as u64) << 9) | (month << 5) | day;
     (time as u16, date as u16)
 }
 

@@ -464,6 +464,51 @@ fn key_histories_made_with_gpg_get_gpgs_status() {
         "GOOD",
     );
 
+    // 4b. ECDSA over the Brainpool curves (gpg 2.2 verifies them; the
+    // primary key signs, so its self-signatures are Brainpool too).
+    for (name, curve) in [
+        ("bp256", "brainpoolP256r1"),
+        ("bp384", "brainpoolP384r1"),
+        ("bp512", "brainpoolP512r1"),
+    ] {
+        g.run(
+            Some("20230101T000000"),
+            &[
+                "--quick-gen-key",
+                &format!("{name} <{name}@example.org>"),
+                curve,
+                "sign,cert",
+                "0",
+            ],
+            None,
+        );
+        let fpr = g.fpr(name);
+        g.sign("20230601T000000", &fpr, &doc, &sig(name));
+        case(
+            name,
+            &[(&format!("{name}.asc"), g.export(&fpr))],
+            sig(name),
+            "GOODSIG",
+            "GOOD",
+        );
+    }
+    // A Brainpool signature over other bytes is BAD for both.
+    std::fs::write(d.path().join("docs/other.txt"), "other\n").unwrap();
+    let bp_fpr = g.fpr("bp256");
+    g.sign(
+        "20230601T000000",
+        &bp_fpr,
+        &d.path().join("docs/other.txt"),
+        &sig("bp256-other"),
+    );
+    case(
+        "bp256-other",
+        &[("bp256.asc", g.export(&bp_fpr))],
+        sig("bp256-other"),
+        "BADSIG",
+        "BAD",
+    );
+
     // 5. Revoked by its designated revoker, whose key is in the folder.
     let t2024 = Some("20240101T000000");
     g.run(

@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Splits days since 1970-01-01 into (year, month, day) (proleptic
 /// Gregorian; Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -37,6 +37,18 @@ pub fn rfc3339(t: SystemTime) -> String {
     )
 }
 
+/// `2026-11-26 11:42:17 UTC` for seconds since the epoch.
+pub fn utc_seconds(s: i64) -> String {
+    let (y, m, d) = civil_from_days(s.div_euclid(86_400));
+    let r = s.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        r / 3600,
+        r / 60 % 60,
+        r % 60
+    )
+}
+
 /// `2026-11-26`.
 pub fn date(t: SystemTime) -> String {
     let (y, m, d) = civil_from_days(secs(t).div_euclid(86_400));
@@ -58,5 +70,8 @@ mod tests {
         assert_eq!(rfc3339(from_unix(951_782_400)), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(from_unix(1_700_000_000)), "2023-11-14T22:13:20Z");
         assert_eq!(date(from_unix(4_102_444_800)), "2100-01-01");
+        assert_eq!(utc_seconds(1_700_000_000), "2023-11-14 22:13:20 UTC");
+        assert_eq!(utc_seconds(-1), "1969-12-31 23:59:59 UTC");
+        assert_eq!(civil_from_days(-719_468), (0, 3, 1));
     }
 }

@@ -1,0 +1,18 @@
+//! The base every quorate stage stands on, so each job is done once:
+//!
+//! - [`git`]: the one way quorate runs `git`, with one environment policy
+//!   (the user's config, `GIT_DIR` and friends never change what is read);
+//! - [`fsutil`]: capped reads of regular files, atomic writes, containment;
+//! - [`time`]: UTC dates and civil-calendar arithmetic without a calendar
+//!   dependency;
+//! - [`progress`]: how long-running library work reports progress without
+//!   printing.
+//!
+//! Library code here never prints.
+
+pub mod fsutil;
+pub mod git;
+pub mod progress;
+pub mod time;
+
+pub use progress::{NoProgress, Progress};
