@@ -535,6 +535,10 @@ pub struct VerifyOptions {
     pub strict: bool,
     /// The version the user expects: the signed version must be this one.
     pub expected_version: Option<String>,
+    /// The project the user expects (e.g. the name in the quorate.toml
+    /// whose trust is used): the signed project name must be this one, so
+    /// another project's release signed by the same people is refused.
+    pub expected_name: Option<String>,
 }
 
 /// Largest `build.json` read from a release (a real one is a few KiB).
@@ -835,6 +839,23 @@ fn verify_document(
             None => {
                 version_problem = Some(format!(
                     "expected version {want}, but nothing signed states the version (the manifest lists no build.json); only the file names say {claimed_version}"
+                ))
+            }
+        }
+    }
+    if version_problem.is_none()
+        && let Some(want) = &options.expected_name
+    {
+        match signed.as_ref().and_then(|s| s.name.as_ref()) {
+            Some(name) if name == want => {}
+            Some(name) => {
+                version_problem = Some(format!(
+                    "expected project {want}, but the signed build.json says {name}: another project's release"
+                ))
+            }
+            None => {
+                version_problem = Some(format!(
+                    "expected project {want}, but nothing signed names the project (the manifest lists no build.json with a name)"
                 ))
             }
         }

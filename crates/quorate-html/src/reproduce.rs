@@ -271,6 +271,7 @@ pub fn reproduce_report(
         );
         let vo = VerifyHtmlOptions {
             max_files: o.max_artifacts,
+            ..VerifyHtmlOptions::default()
         };
         matrix(&mut body, att, &vo, &|p| {
             links.get(p).map(|k| format!("#{}", anchor(*k)))

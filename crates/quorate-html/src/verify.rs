@@ -15,12 +15,57 @@ pub struct VerifyHtmlOptions {
     /// Rows of the file table shown (the rest is summarized; mismatches
     /// are always shown first).
     pub max_files: usize,
+    /// Where the trust came from (the policy file, keys folder or project
+    /// the user named), shown at the top of the verify page.
+    pub trust: Option<String>,
 }
 
 impl Default for VerifyHtmlOptions {
     fn default() -> Self {
-        VerifyHtmlOptions { max_files: 5000 }
+        VerifyHtmlOptions {
+            max_files: 5000,
+            trust: None,
+        }
     }
+}
+
+/// The release's identity as the page states it: the signed version and
+/// project (from the build.json the signatures cover), what the file names
+/// claim, any problem with it, and where the trust came from.
+fn identity(body: &mut String, r: &ReleaseReport, o: &VerifyHtmlOptions) {
+    body.push_str("<section aria-labelledby=\"release\"><h2 id=\"release\">Release</h2><dl>");
+    if let Some(t) = &o.trust {
+        let _ = write!(body, "<dt>Trust</dt><dd class=\"mono\">{}</dd>", esc(t));
+    }
+    let signed = r.signed.as_ref();
+    let _ = write!(
+        body,
+        "<dt>Signed version</dt><dd class=\"mono\">{}</dd>",
+        match signed.and_then(|s| s.version.as_ref()) {
+            Some(v) => esc(v),
+            None => "<span class=\"muted\">none: nothing signed states it</span>".into(),
+        }
+    );
+    if let Some(name) = signed.and_then(|s| s.name.as_ref()) {
+        let _ = write!(
+            body,
+            "<dt>Signed project</dt><dd class=\"mono\">{}</dd>",
+            esc(name)
+        );
+    }
+    let _ = write!(
+        body,
+        "<dt>File names say</dt><dd class=\"mono\">{}</dd></dl>",
+        esc(&r.claimed_version)
+    );
+    if let Some(p) = &r.version_problem {
+        let _ = write!(
+            body,
+            "<p><span class=\"verdict bad\">VERSION</span> {}</p>",
+            esc(p)
+        );
+    }
+    body.push_str("</section>\n");
 }
 
 fn verdict_class(v: Verdict) -> &'static str {
@@ -125,6 +170,7 @@ fn signer_rows(s: &mut String, sigs: &[SignatureReport]) {
 /// Renders a release verification as one self-contained HTML page.
 pub fn verify_report(r: &ReleaseReport, o: &VerifyHtmlOptions) -> String {
     let mut body = String::new();
+    identity(&mut body, r, o);
     quorum(&mut body, &r.quorum);
     body.push_str("<section aria-labelledby=\"signers\"><h2 id=\"signers\">Signatures</h2>\n");
     if r.signatures.is_empty() {
@@ -207,6 +253,7 @@ pub fn verify_report(r: &ReleaseReport, o: &VerifyHtmlOptions) -> String {
         esc(&r.manifest.display().to_string())
     );
     let toc = [
+        ("release", "Release".to_string()),
         ("quorum", "Quorum".to_string()),
         ("signers", format!("Signatures ({})", r.signatures.len())),
         ("filetable", format!("Files ({})", r.files.entries.len())),
@@ -429,6 +476,30 @@ mod tests {
         assert!(h.contains(
             "&lt;script&gt;window.__pwned=1&lt;/script&gt;&quot;onmouseover=&#39;x&#39;"
         ));
+        assert_eq!(h.matches("<script>").count(), 1);
+        // Nothing signed states the version: the page says so.
+        assert!(h.contains("none: nothing signed states it"));
+
+        // The signed identity, the claimed one, the problem and the trust.
+        let mut r = r;
+        r.signed = Some(quorate_attest::verify::SignedRelease {
+            name: Some(format!("tapd{BAD}")),
+            version: Some("v0.9.0".into()),
+        });
+        r.claimed_version = "v1.0.0".into();
+        r.version_problem = Some(format!("renamed {BAD}"));
+        let h = verify_report(
+            &r,
+            &VerifyHtmlOptions {
+                trust: Some(format!("policy {BAD}")),
+                ..VerifyHtmlOptions::default()
+            },
+        );
+        assert!(h.contains("<dt>Signed version</dt><dd class=\"mono\">v0.9.0</dd>"));
+        assert!(h.contains("<dt>File names say</dt><dd class=\"mono\">v1.0.0</dd>"));
+        assert!(h.contains("<dt>Signed project</dt><dd class=\"mono\">tapd&lt;script&gt;"));
+        assert!(h.contains("<dt>Trust</dt><dd class=\"mono\">policy &lt;script&gt;"));
+        assert!(h.contains(">VERSION</span> renamed &lt;script&gt;"));
         assert_eq!(h.matches("<script>").count(), 1);
     }
 
