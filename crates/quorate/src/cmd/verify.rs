@@ -696,6 +696,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         reject_expired: args.reject_expired,
         strict: args.strict,
         expected_version: args.version.clone(),
+        ..VerifyOptions::default()
     };
     let rep = if !args.signatures.is_empty() {
         if !target.is_file() {

@@ -840,3 +840,62 @@ fn gitian_layout_reads_like_guix_sigs() {
     );
     assert_eq!(o.status.code(), Some(1), "a disagreement fails the check");
 }
+
+/// The demo's claim, checked: keys that quorate generates (the demo's
+/// signers) and the signatures it makes with them are what the real gpg
+/// calls good, under the fingerprint quorate pins; over changed bytes gpg
+/// says BAD.
+#[test]
+fn keys_quorate_generates_sign_what_gpg_accepts() {
+    if !have("gpg") {
+        return;
+    }
+    let d = tmp();
+    let demo = quorate_attest::demo::setup(&d.path().join("signers"), &["alice", "bob"], 2)
+        .expect("demo signers");
+    let rel = d.path().join("rel");
+    std::fs::create_dir_all(&rel).unwrap();
+    let manifest = rel.join("manifest-v1.0.0.txt");
+    std::fs::write(
+        &manifest,
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  x\n",
+    )
+    .unwrap();
+    let g = Gpg::new(&d.path().join("gnupg"));
+    let verify = |sig: &Path| {
+        let o = Command::new("gpg")
+            .env("GNUPGHOME", &g.home)
+            .args(["--batch", "--status-fd", "1", "--verify"])
+            .arg(sig)
+            .arg(&manifest)
+            .output()
+            .unwrap();
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    for (name, fpr, public, secret) in &demo.signers {
+        g.run(None, &["--import", public.to_str().unwrap()], None);
+        let sig = quorate_attest::demo::sign_manifest(&manifest, name, secret).unwrap();
+        let (ok, status) = verify(&sig);
+        assert!(ok, "{name}: {status}");
+        assert!(status.contains("[GNUPG:] GOODSIG"), "{name}: {status}");
+        assert!(
+            status.contains(&format!("[GNUPG:] VALIDSIG {fpr}"))
+                || status
+                    .lines()
+                    .any(|l| l.starts_with("[GNUPG:] VALIDSIG") && l.ends_with(fpr.as_str())),
+            "{name}: gpg names another key than the pinned {fpr}: {status}"
+        );
+    }
+    // Over changed bytes the same signatures are BAD for gpg.
+    std::fs::write(&manifest, "changed\n").unwrap();
+    for (name, ..) in &demo.signers {
+        let (ok, status) = verify(&rel.join(format!("manifest-{name}-v1.0.0.sig")));
+        assert!(
+            !ok && status.contains("[GNUPG:] BADSIG"),
+            "{name}: {status}"
+        );
+    }
+}
