@@ -16,6 +16,7 @@ mod package;
 mod reproduce;
 mod sigfixture;
 mod sign;
+mod snapshots;
 mod toolchain;
 mod verify_adversarial;
 mod verify_existing;
