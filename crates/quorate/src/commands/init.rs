@@ -1,52 +1,23 @@
 //! `quorate init`: write a commented `quorate.toml` for the Go module in
 //! the current folder.
 
-use std::path::PathBuf;
-
-use anyhow::{Context, bail};
+use anyhow::Context;
 use quorate_manifest::fsutil;
 use quorate_release::config::{self, Config, FILE_NAME};
+use quorate_release::init;
 
-use crate::EXIT_OK;
+use crate::error::hinted;
+
+use crate::cli::InitArgs;
+use crate::exit::ExitStatus;
 use crate::ui::Ui;
 
 /// The Go release `init` pins when go.mod names none exactly.
 const FALLBACK_GO: &str = "1.27.3";
 
-/// Flags of `quorate init`.
-#[derive(clap::Args, Debug)]
-#[command(after_help = "\
-Examples:
-  quorate init                      in a Go module: writes ./quorate.toml
-  quorate init --go-version 1.27.3  pin this Go release
-  quorate init --force              overwrite an existing quorate.toml
-
-It reads go.mod (module path; the `toolchain` or an exact `go` directive
-gives the Go release to pin), finds the main packages under cmd/ (folders
-with a .go file saying `package main`) and writes the lnd/taproot-assets
-target matrix: darwin-amd64 darwin-arm64 linux-386 linux-amd64 linux-armv6
-linux-armv7 linux-arm64 windows-amd64. Edit it, then `quorate build --dry-run`.
-
-Exit codes: 0 written; 2 no go.mod, no main package, quorate.toml already
-exists (without --force), or it cannot be written.")]
-pub struct Args {
-    /// The Go module folder.
-    #[arg(long, default_value = ".")]
-    dir: PathBuf,
-    /// The exact Go release to pin (default: from go.mod, else 1.27.3).
-    #[arg(long, value_name = "VERSION")]
-    go_version: Option<String>,
-    /// Overwrite an existing quorate.toml.
-    #[arg(long)]
-    force: bool,
-    /// Print the config on stdout instead of writing it.
-    #[arg(long)]
-    stdout: bool,
-}
-
 /// Runs `quorate init`.
-pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
-    let module = config::detect_module(&args.dir)?;
+pub fn run(args: InitArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
+    let module = init::detect_module(&args.dir)?;
     let go = match &args.go_version {
         Some(v) => config::parse_go_version(v).map_err(|e| anyhow::anyhow!("--go-version: {e}"))?,
         None => match module.pinned_go() {
@@ -60,19 +31,19 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
             }
         },
     };
-    let text = config::render_init(&module, &go);
+    let text = init::render_init(&module, &go);
     let path = args.dir.join(FILE_NAME);
     // What we write must be what `build` accepts.
     Config::parse(&text, &path).context("internal error: the generated config does not parse")?;
     if args.stdout {
         ui.out(&text);
-        return Ok(EXIT_OK);
+        return Ok(ExitStatus::Success);
     }
     if path.exists() && !args.force {
-        bail!(
-            "{}: already exists\nhint: pass --force to overwrite it, or --stdout to see what init would write",
-            path.display()
-        );
+        return Err(hinted(
+            format!("{}: already exists", path.display()),
+            "pass --force to overwrite it, or --stdout to see what init would write",
+        ));
     }
     fsutil::write_atomic(&path, text.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))?;
@@ -89,5 +60,5 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         module.main_packages.join(" ")
     ));
     ui.say("next: review it, then `quorate build --dry-run`");
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Success)
 }

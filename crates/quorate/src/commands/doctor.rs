@@ -5,68 +5,16 @@ use std::process::Command;
 
 use quorate_release::toolchain::{self, FoundVia};
 
-use crate::ui::{Ui, style};
-use crate::{EXIT_FAILED, EXIT_OK};
+use quorate_manifest::Hint;
 
-/// Flags of `quorate doctor`.
-#[derive(clap::Args, Debug)]
-#[command(after_help = "\
-Checks, each OK, WARN or FAIL with a fix:
-  config          ./quorate.toml and the Go version it pins
-  toolchain       the toolchain `quorate build` would use (exact version,
-                  official and unpatched); without a config, every toolchain
-                  found ($QUORATE_GO, `go` on PATH, quorate's cache)
-  git             git is installed (builds read the tag and commit with it)
-  cache           quorate's cache folder, its size, and that it is writable
-  SOURCE_DATE_EPOCH  set or not (it overrides the release commit's time)
-  environment     variables that change what a plain `go build` produces
-                  (GOFLAGS, GOPATH, CGO_*, GOAMD64, GOARM, GOEXPERIMENT, TZ…);
-                  quorate's own builds start from an empty environment
-
-Examples:
-  quorate doctor
-  quorate doctor --json | jq '.checks[] | select(.status != \"ok\")'
-
-Exit codes: 0 nothing failed (warnings allowed); 1 a check failed (no
-usable toolchain, no git, unwritable cache); 2 quorate could not run the checks.")]
-pub struct Args {
-    /// Print a JSON report on stdout.
-    #[arg(long)]
-    json: bool,
-}
-
-/// How a check came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-enum Status {
-    Ok,
-    Warn,
-    Fail,
-}
-
-/// One line of the report.
-#[derive(Debug, serde::Serialize)]
-struct Check {
-    name: String,
-    status: Status,
-    detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fix: Option<String>,
-}
-
-impl Check {
-    fn new(name: &str, status: Status, detail: impl Into<String>, fix: Option<String>) -> Self {
-        Check {
-            name: name.to_string(),
-            status,
-            detail: detail.into(),
-            fix,
-        }
-    }
-}
+use crate::cli::DoctorArgs;
+use crate::exit::ExitStatus;
+use crate::output::doctor::{Check, Status, render, summary};
+use crate::output::json;
+use crate::ui::Ui;
 
 /// Runs `quorate doctor`.
-pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
+pub fn run(args: DoctorArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
     let mut checks = Vec::new();
     let config = config_and_version(&mut checks);
     toolchain_checks(&config, &mut checks);
@@ -82,45 +30,17 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
             "cache": toolchain::cache_dir(),
             "checks": checks,
         });
-        ui.out(format!("{}\n", serde_json::to_string_pretty(&j)?));
+        ui.out(json(&j)?);
     } else {
-        for c in &checks {
-            let (word, s) = match c.status {
-                Status::Ok => ("OK", style::GOOD),
-                Status::Warn => ("WARN", style::WARN),
-                Status::Fail => ("FAIL", style::BAD),
-            };
-            let pad = " ".repeat(4usize.saturating_sub(word.len()));
-            let mut lines = c.detail.lines();
-            ui.out(format!(
-                "{}{pad}  {:<17} {}\n",
-                Ui::paint(s, word),
-                c.name,
-                lines.next().unwrap_or_default()
-            ));
-            for l in lines {
-                ui.out(format!("      {:<17} {l}\n", ""));
-            }
-            if let Some(fix) = &c.fix {
-                for (i, l) in fix.lines().enumerate() {
-                    let label = if i == 0 { "fix:" } else { "" };
-                    ui.out(format!("      {:<17} {label:<4} {l}\n", ""));
-                }
-            }
-        }
-        let warns = checks.iter().filter(|c| c.status == Status::Warn).count();
-        let fails = checks.iter().filter(|c| c.status == Status::Fail).count();
-        ui.say(format!(
-            "{} checks: {fails} failed, {warns} warnings",
-            checks.len()
-        ));
+        ui.out(render(&checks));
+        ui.say(summary(&checks));
     }
-    Ok(if failed { EXIT_FAILED } else { EXIT_OK })
+    Ok(ExitStatus::check(!failed))
 }
 
 /// Reports ./quorate.toml; returns what it says about Go.
-fn config_and_version(checks: &mut Vec<Check>) -> super::toolchain::ConfigGo {
-    match super::toolchain::config_go(Path::new(".")) {
+fn config_and_version(checks: &mut Vec<Check>) -> crate::steps::project::ConfigGo {
+    match crate::steps::project::config_go(Path::new(".")) {
         Ok(Some(c)) => {
             match &c.version {
                 Some(v) => checks.push(Check::new(
@@ -159,19 +79,7 @@ fn config_and_version(checks: &mut Vec<Check>) -> super::toolchain::ConfigGo {
     }
 }
 
-fn split_hints(msg: &str) -> (String, Option<String>) {
-    let mut detail = Vec::new();
-    let mut fix = Vec::new();
-    for l in msg.lines() {
-        match l.strip_prefix("hint: ") {
-            Some(h) => fix.push(h),
-            None => detail.push(l),
-        }
-    }
-    (detail.join("\n"), (!fix.is_empty()).then(|| fix.join("\n")))
-}
-
-fn toolchain_checks(config: &super::toolchain::ConfigGo, checks: &mut Vec<Check>) {
+fn toolchain_checks(config: &crate::steps::project::ConfigGo, checks: &mut Vec<Check>) {
     if let Some(v) = &config.version {
         let opts = toolchain::FindOptions {
             version: v,
@@ -191,8 +99,12 @@ fn toolchain_checks(config: &super::toolchain::ConfigGo, checks: &mut Vec<Check>
                 None,
             )),
             Err(e) => {
-                let (detail, fix) = split_hints(&e.to_string());
-                checks.push(Check::new("toolchain", Status::Fail, detail, fix));
+                checks.push(Check::new(
+                    "toolchain",
+                    Status::Fail,
+                    e.to_string(),
+                    e.hint(),
+                ));
             }
         }
         return;

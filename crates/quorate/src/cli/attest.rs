@@ -1,12 +1,6 @@
-//! `quorate attest`: add a signed manifest to an attestation repository.
+//! Flags of `quorate attest`.
 
 use std::path::PathBuf;
-
-use anyhow::Context;
-use quorate_attest::attest;
-
-use crate::EXIT_OK;
-use crate::ui::Ui;
 
 /// Flags of `quorate attest`.
 #[derive(clap::Args, Debug)]
@@ -27,36 +21,14 @@ Examples:
 
 Exit codes: 0 committed; 2 could not (no manifest or no signature by SIGNER,
 not a git repository, git failed).")]
-pub struct Args {
+pub struct AttestArgs {
     /// The attestation repository (a git checkout).
     #[arg(long, value_name = "DIR")]
-    repo: PathBuf,
+    pub repo: PathBuf,
     /// Your signer name.
     #[arg(long)]
-    signer: String,
+    pub signer: String,
     /// The release folder holding the manifest and your signature.
     #[arg(long, value_name = "DIR", default_value = ".")]
-    release: PathBuf,
-}
-
-/// Runs `quorate attest`.
-pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
-    let default_build = attest::host_build_json(env!("CARGO_PKG_VERSION"));
-    let added = attest::add(&args.repo, &args.signer, &args.release, &default_build).with_context(
-        || {
-            format!(
-                "adding {}'s attestation to {}",
-                args.signer,
-                args.repo.display()
-            )
-        },
-    )?;
-    ui.say(format!(
-        "committed {} ({}) in {}",
-        added.files.join(", "),
-        &added.commit[..added.commit.len().min(12)],
-        args.repo.display()
-    ));
-    ui.out(format!("{}\n", added.commit));
-    Ok(EXIT_OK)
+    pub release: PathBuf,
 }

@@ -7,80 +7,11 @@ use quorate_attest::policy::{PolicyFile, SignerEntry, validate_name};
 use quorate_attest::{Policy, SignerKey, openpgp, ssh};
 use quorate_manifest::fsutil;
 
-use crate::EXIT_OK;
+use crate::cli::{PolicyArgs, PolicyCommand};
+use crate::error::hinted;
+use crate::exit::ExitStatus;
+use crate::steps::trust::load_policy;
 use crate::ui::Ui;
-
-/// Flags of `quorate policy`.
-#[derive(clap::Args, Debug)]
-#[command(after_help = "\
-A trust policy is a threshold and the pinned signers (name, full OpenPGP
-fingerprint and key file, or SSH public key). It lives in a standalone file
-(--policy FILE) or in the [trust] table of quorate.toml.
-
-Examples:
-  quorate policy init --threshold 2 -o release-policy.toml
-  quorate policy add --policy release-policy.toml --name alice --key alice.asc
-  quorate policy add --policy release-policy.toml --name dave --ssh-key dave.pub
-  quorate policy show --policy release-policy.toml
-  quorate policy import-lnd ~/src/lnd -o lnd-policy.toml
-
-Exit codes: 0 done (for show: the policy is valid); 2 invalid policy or key.")]
-pub struct Args {
-    #[command(subcommand)]
-    command: Sub,
-}
-
-#[derive(clap::Subcommand, Debug)]
-enum Sub {
-    /// Write a new, empty policy file.
-    Init {
-        /// How many distinct signers must sign.
-        #[arg(long, default_value_t = 1)]
-        threshold: i64,
-        /// The file to write.
-        #[arg(short, long, default_value = "quorate-policy.toml")]
-        output: PathBuf,
-    },
-    /// Pin a signer: copies the public key to keys/<NAME>.asc beside the policy.
-    Add {
-        /// The policy file.
-        #[arg(long, value_name = "FILE", default_value = "quorate-policy.toml")]
-        policy: PathBuf,
-        /// The signer's name.
-        #[arg(long)]
-        name: String,
-        /// The signer's OpenPGP public key file (exactly one key).
-        #[arg(long, value_name = "FILE", group = "k")]
-        key: Option<PathBuf>,
-        /// The signer's SSH public key file (`*.pub`).
-        #[arg(long = "ssh-key", value_name = "FILE", group = "k")]
-        ssh_key: Option<PathBuf>,
-        /// Set the threshold too.
-        #[arg(long)]
-        threshold: Option<i64>,
-    },
-    /// Write a policy from an lnd-style checkout: the pinned KEYS+=(...) and
-    /// MIN_REQUIRED_SIGNATURES of scripts/verify-install.sh, the public keys
-    /// of scripts/keys/ (written to keys/ beside the policy). The script is
-    /// read, never run; anything bash could read differently is refused.
-    ImportLnd {
-        /// The lnd (or taproot-assets, …) source checkout.
-        checkout: PathBuf,
-        /// The policy file to write; `-` prints it on stdout (the keys then
-        /// go to ./keys/).
-        #[arg(short, long, default_value = "quorate-policy.toml")]
-        output: PathBuf,
-    },
-    /// Validate a policy and list its signers.
-    Show {
-        /// The policy (default: [trust] of ./quorate.toml).
-        #[arg(long, value_name = "FILE")]
-        policy: Option<PathBuf>,
-        /// JSON on stdout.
-        #[arg(long)]
-        json: bool,
-    },
-}
 
 fn read_policy_file(path: &Path) -> anyhow::Result<PolicyFile> {
     let text =
@@ -88,10 +19,13 @@ fn read_policy_file(path: &Path) -> anyhow::Result<PolicyFile> {
     let table: toml::Table =
         toml::from_str(&text).with_context(|| format!("{}: not valid TOML", path.display()))?;
     if table.contains_key("trust") {
-        bail!(
-            "{}: is a quorate.toml with a [trust] table; edit it by hand\nhint: `policy add` edits standalone policy files",
-            path.display()
-        );
+        return Err(hinted(
+            format!(
+                "{}: is a quorate.toml with a [trust] table; edit it by hand",
+                path.display()
+            ),
+            "`policy add` edits standalone policy files",
+        ));
     }
     toml::Value::Table(table)
         .try_into()
@@ -128,10 +62,15 @@ fn import_lnd(checkout: &Path, output: &Path, ui: &Ui) -> anyhow::Result<()> {
             Ok(m)
                 if m.file_type().is_file()
                     && std::fs::read(&dest).ok().as_ref() == Some(&k.armored) => {}
-            Ok(_) => bail!(
-                "{}: exists with other content (or is not a regular file); refusing to overwrite it\nhint: import into a new folder",
-                dest.display()
-            ),
+            Ok(_) => {
+                return Err(hinted(
+                    format!(
+                        "{}: exists with other content (or is not a regular file); refusing to overwrite it",
+                        dest.display()
+                    ),
+                    "import into a new folder",
+                ));
+            }
         }
     }
     let header = format!(
@@ -186,14 +125,14 @@ fn import_lnd(checkout: &Path, output: &Path, ui: &Ui) -> anyhow::Result<()> {
 }
 
 /// Runs `quorate policy`.
-pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
+pub fn run(args: PolicyArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
     match args.command {
-        Sub::Init { threshold, output } => {
+        PolicyCommand::Init { threshold, output } => {
             if output.exists() {
-                bail!(
-                    "{}: already exists\nhint: add signers with `quorate policy add`",
-                    output.display()
-                );
+                return Err(hinted(
+                    format!("{}: already exists", output.display()),
+                    "add signers with `quorate policy add`",
+                ));
             }
             let text = format!(
                 "# quorate trust policy: how many distinct pinned signers must sign a release.\nthreshold = {threshold}\n\n# Add signers with `quorate policy add --policy {} --name NAME --key KEY.asc`.\n",
@@ -203,7 +142,7 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
                 .with_context(|| output.display().to_string())?;
             ui.say(format!("wrote {}", output.display()));
         }
-        Sub::Add {
+        PolicyCommand::Add {
             policy,
             name,
             key,
@@ -256,9 +195,9 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
                 .with_context(|| policy.display().to_string())?;
             ui.say(format!("pinned {name} in {}", policy.display()));
         }
-        Sub::ImportLnd { checkout, output } => import_lnd(&checkout, &output, ui)?,
-        Sub::Show { policy, json } => {
-            let p = super::verify::load_policy(policy.as_deref())?;
+        PolicyCommand::ImportLnd { checkout, output } => import_lnd(&checkout, &output, ui)?,
+        PolicyCommand::Show { policy, json } => {
+            let p = load_policy(policy.as_deref())?;
             if json {
                 let signers: Vec<_> = p
                     .signers
@@ -307,5 +246,5 @@ pub fn run(args: Args, ui: &Ui) -> anyhow::Result<u8> {
             }
         }
     }
-    Ok(EXIT_OK)
+    Ok(ExitStatus::Success)
 }
