@@ -575,7 +575,7 @@ fn build_targets(
             path: work.to_path_buf(),
             source: std::io::Error::other(e.to_string()),
         })?;
-    progress.begin("building", plan.targets.len() as u64);
+    progress.begin_items("building", plan.targets.len() as u64);
     let results: Vec<Result<(), BuildError>> = pool.install(|| {
         plan.targets
             .par_iter()

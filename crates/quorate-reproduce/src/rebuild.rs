@@ -175,8 +175,8 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
     use quorate_release::build::{BuildInfo, FlagsInfo, ToolchainInfo};
+    use std::path::PathBuf;
     use std::process::Command;
 
     fn goroot() -> Option<PathBuf> {

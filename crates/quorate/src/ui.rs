@@ -126,19 +126,28 @@ fn stdout_failed(e: &std::io::Error) -> ! {
     std::process::exit(i32::from(crate::exit::ExitStatus::Error.code()));
 }
 
-impl Progress for Ui {
-    fn begin(&self, what: &str, total: u64) {
+/// The progress bar's template: a count (`3/8 targets`) for items, sizes
+/// and a rate for bytes.
+fn bar_template(items: bool) -> &'static str {
+    if items {
+        "{msg:>12} [{bar:30}] {pos}/{len}"
+    } else {
+        "{msg:>12} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+    }
+}
+
+impl Ui {
+    /// Starts a bar (or a spinner when `total` is 0), on a terminal only.
+    fn begin_bar(&self, what: &str, total: u64, items: bool) {
         if !self.progress_enabled {
             return;
         }
         let bar = if total > 0 {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             b.set_style(
-                ProgressStyle::with_template(
-                    "{msg:>12} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+                ProgressStyle::with_template(bar_template(items))
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
             );
             b
         } else {
@@ -148,6 +157,16 @@ impl Progress for Ui {
         };
         bar.set_message(what.to_string());
         *self.bar.lock().unwrap_or_else(|p| p.into_inner()) = Some(bar);
+    }
+}
+
+impl Progress for Ui {
+    fn begin(&self, what: &str, total: u64) {
+        self.begin_bar(what, total, false);
+    }
+
+    fn begin_items(&self, what: &str, total: u64) {
+        self.begin_bar(what, total, true);
     }
 
     fn advance(&self, n: u64) {
@@ -164,5 +183,30 @@ impl Progress for Ui {
 
     fn note(&self, message: &str) {
         self.say(format!("    {message}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_counted_not_sized() {
+        assert!(bar_template(true).contains("{pos}/{len}"));
+        assert!(!bar_template(true).contains("bytes"));
+        assert!(bar_template(false).contains("{bytes}/{total_bytes}"));
+        for items in [true, false] {
+            assert!(ProgressStyle::with_template(bar_template(items)).is_ok());
+        }
+    }
+
+    #[test]
+    fn no_bar_when_not_a_terminal() {
+        let ui = Ui {
+            progress_enabled: false,
+            bar: Mutex::new(None),
+        };
+        ui.begin_items("building", 8);
+        assert!(ui.bar.lock().unwrap().is_none());
     }
 }

@@ -15,11 +15,16 @@ Examples:
   quorate inspect dist/v1.0.0/hello-linux-amd64-v1.0.0/hello
   quorate inspect hello-linux-amd64-v1.0.0.tar.gz --json
 
-Exit codes: 0 the file was inspected (hazards or not); 2 it could not be read.")]
+Exit codes: 0 the file was inspected (with --strict: and it has no
+hazard); 1 --strict and a hazard was found (in the file or any member);
+2 it could not be read.")]
 pub struct InspectArgs {
     /// The file to inspect.
     pub file: PathBuf,
-    /// Print JSON.
+    /// Print the inspection as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Exit 1 when a reproducibility hazard is found (a gate for CI).
+    #[arg(long)]
+    pub strict: bool,
 }

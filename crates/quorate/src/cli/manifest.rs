@@ -13,8 +13,12 @@ Examples:
 The manifest is sha256sum-compatible (`sha256sum -c` accepts it): one line
 `<sha256>  <path>` per file, sorted by path bytes.
 
+An empty folder gives an empty manifest with a warning; with --strict it
+is an error and nothing is written.
+
 Exit codes: 0 every listed file matches; 1 a file is missing or differs;
-2 bad input (unreadable file, unsafe path, malformed manifest).")]
+2 bad input (unreadable file, unsafe path, malformed manifest, an empty
+folder with --strict).")]
 pub struct ManifestArgs {
     /// The folder to list (write mode).
     #[arg(required_unless_present = "check", conflicts_with = "check")]
@@ -33,7 +37,12 @@ pub struct ManifestArgs {
     /// manifest's own folder).
     #[arg(long = "dir", value_name = "DIR", requires = "check")]
     pub dir_for_check: Option<PathBuf>,
-    /// Print a machine-readable JSON report on stdout.
+    /// Print a machine-readable JSON report on stdout (write mode: the
+    /// entries; --check: every file's status).
     #[arg(long)]
     pub json: bool,
+    /// Refuse to write an empty manifest (a folder with no file); without
+    /// it an empty folder gives a warning.
+    #[arg(long, conflicts_with = "check")]
+    pub strict: bool,
 }

@@ -87,4 +87,21 @@ pub enum Command {
     Toolchain(ToolchainArgs),
     /// Report on the toolchain and the environment.
     Doctor(DoctorArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "\
+Examples:
+  quorate completions bash > ~/.local/share/bash-completion/completions/quorate
+  quorate completions zsh > ~/.zfunc/_quorate
+  quorate completions fish > ~/.config/fish/completions/quorate.fish")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from this command-line definition.
+    #[command(after_help = "\
+Examples:
+  quorate man > ~/.local/share/man/man1/quorate.1 && man quorate
+  quorate man | man -l -")]
+    Man,
 }

@@ -317,6 +317,17 @@ fn utc(secs: i64) -> String {
     )
 }
 
+/// True for a locale or time-zone setting that tools treat like quorate's
+/// own (LANG=C, LC_ALL=C, TZ=UTC): the C or POSIX locale, in any encoding
+/// (`C.UTF-8`), and UTC.
+fn is_neutral(key: &str, value: &str) -> bool {
+    if key == "TZ" {
+        return matches!(value, "UTC" | "UTC0" | ":UTC" | "Etc/UTC" | ":Etc/UTC");
+    }
+    let base = value.split(['.', '@']).next().unwrap_or(value);
+    base == "C" || base == "POSIX"
+}
+
 /// Variables that change what a plain `go build` produces.
 const GO_VARS: &[&str] = &[
     "GOFLAGS",
@@ -373,7 +384,7 @@ fn env_checks(checks: &mut Vec<Check>) {
                 ),
                 Some(format!("unset {k}")),
             ));
-        } else if k == "TZ" || k == "LANG" || k.starts_with("LC_") {
+        } else if (k == "TZ" || k == "LANG" || k.starts_with("LC_")) && !is_neutral(k, v) {
             leaky += 1;
             checks.push(Check::new(
                 "environment",
@@ -434,6 +445,26 @@ mod tests {
         assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20 UTC");
         assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
+    }
+
+    #[test]
+    fn neutral_locales_are_not_warned_about() {
+        for (k, v) in [
+            ("LANG", "C.UTF-8"),
+            ("LANG", "C.utf8"),
+            ("LANG", "C"),
+            ("LC_ALL", "POSIX"),
+            ("TZ", "UTC"),
+        ] {
+            assert!(is_neutral(k, v), "{k}={v}");
+        }
+        for (k, v) in [
+            ("LANG", "en_US.UTF-8"),
+            ("LC_TIME", "de_DE"),
+            ("TZ", "Europe/Paris"),
+        ] {
+            assert!(!is_neutral(k, v), "{k}={v}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use anyhow::Context;
 
 use crate::error::hinted;
 use crate::output::{inspect::render, json};
-use quorate_diff::{DiffOptions, inspect_path};
+use quorate_diff::{DiffOptions, Inspection, inspect_path};
 
 use crate::cli::InspectArgs;
 use crate::exit::ExitStatus;
@@ -25,5 +25,17 @@ pub fn run(args: InspectArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
     } else {
         ui.out(render(&ins));
     }
+    let hazards = hazard_count(&ins);
+    if args.strict && hazards > 0 {
+        ui.say(format!(
+            "{hazards} reproducibility hazard(s) found (--strict): exit 1"
+        ));
+        return Ok(ExitStatus::Failure);
+    }
     Ok(ExitStatus::Success)
+}
+
+/// Hazards of a file and of every member inside it.
+fn hazard_count(ins: &Inspection) -> usize {
+    ins.hazards.len() + ins.members.iter().map(hazard_count).sum::<usize>()
 }

@@ -58,6 +58,16 @@ pub fn run(args: ManifestArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
     }
     let skip = |rel: &str| Some(rel) == self_rel.as_deref();
     let manifest = manifest_of_tree(dir, &skip, ui)?;
+    if manifest.is_empty() {
+        let what = format!("{}: no files to list; the manifest is empty", dir.display());
+        if args.strict {
+            return Err(hinted(
+                what,
+                "give the folder that holds the release's files (nothing was written)",
+            ));
+        }
+        ui.warn(format!("{what} (--strict refuses this)"));
+    }
     if args.json {
         ui.out(json(&manifest.entries())?);
     }

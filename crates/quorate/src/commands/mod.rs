@@ -8,6 +8,7 @@ use crate::ui::Ui;
 
 mod attest;
 mod build;
+mod completions;
 mod demo;
 mod diff;
 mod doctor;
@@ -38,5 +39,7 @@ pub fn run(command: Command, ui: &Ui) -> anyhow::Result<ExitStatus> {
         Command::Reproduce(a) => reproduce::run(a, ui),
         Command::Toolchain(a) => toolchain::run(a, ui),
         Command::Doctor(a) => doctor::run(a, ui),
+        Command::Completions { shell } => completions::completions(shell, ui),
+        Command::Man => completions::man(ui),
     }
 }

@@ -8,6 +8,7 @@ mod attest_repo;
 mod build;
 mod diff;
 mod diff_adversarial;
+mod first_hour;
 mod gpg_agreement;
 mod html;
 mod import_lnd;

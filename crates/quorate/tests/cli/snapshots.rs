@@ -100,6 +100,8 @@ const HELP: &[&[&str]] = &[
     &["toolchain", "check"],
     &["toolchain", "patch-nixpkgs"],
     &["doctor"],
+    &["completions"],
+    &["man"],
 ];
 
 #[test]

@@ -169,19 +169,18 @@ pub fn run(args: DemoArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
         style::HEAD,
         "quorate demo: a reproducible, verifiable Go release, from source to manifest",
     ));
-    let total = STEPS.len();
-    for (i, (title, step)) in STEPS.iter().enumerate() {
-        ui.say("");
-        ui.step(format!("Step {}/{total}: {title}", i + 1));
-        let t = Instant::now();
-        step(&mut demo)?;
-        ui.say(Ui::paint(
-            style::DIM,
-            format!("    ({:.1}s)", t.elapsed().as_secs_f64()),
-        ));
-    }
-    ui.say("");
     let keep = args.keep || args.dir.is_some();
+    ui.say(format!(
+        "Working in {} ({})",
+        demo.root.display(),
+        if keep {
+            "kept at the end"
+        } else {
+            "removed at the end; --keep keeps it"
+        }
+    ));
+    let result = run_steps(&mut demo);
+    ui.say("");
     match temp {
         Some(t) if keep => {
             let p = t.keep();
@@ -190,11 +189,28 @@ pub fn run(args: DemoArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
         _ if keep => ui.say(format!("Everything is in {}", demo.root.display())),
         _ => ui.say("(the demo's temporary folder was removed; pass --keep to look at it)"),
     }
+    result?;
     ui.say(format!(
         "The demo took {:.0}s.",
         started.elapsed().as_secs_f64()
     ));
     Ok(demo.code)
+}
+
+/// Runs every step in order, with its number and time.
+fn run_steps(demo: &mut Demo) -> anyhow::Result<()> {
+    let total = STEPS.len();
+    for (i, (title, step)) in STEPS.iter().enumerate() {
+        demo.ui.say("");
+        demo.ui.step(format!("Step {}/{total}: {title}", i + 1));
+        let t = Instant::now();
+        step(demo)?;
+        demo.ui.say(Ui::paint(
+            style::DIM,
+            format!("    ({:.1}s)", t.elapsed().as_secs_f64()),
+        ));
+    }
+    Ok(())
 }
 
 fn git(dir: &Path, args: &[&str]) -> anyhow::Result<()> {
@@ -363,7 +379,7 @@ fn step_sign(d: &mut Demo) -> anyhow::Result<()> {
         ));
     }
     d.ui.say(format!("  The policy ({}):", signers.policy.display()));
-    for line in std::fs::read_to_string(&signers.policy)?.lines().take(8) {
+    for line in std::fs::read_to_string(&signers.policy)?.lines() {
         d.ui.say(Ui::paint(style::DIM, format!("    {line}")));
     }
     d.ui.say("  (The signatures are ordinary OpenPGP detached signatures: `gpg --verify");
