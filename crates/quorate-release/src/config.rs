@@ -604,7 +604,12 @@ name = "alice"
 
     fn err_text(s: &str) -> (String, usize, Option<String>) {
         match parse(s).unwrap_err() {
-            ConfigError::Invalid(e) => (e.to_string(), e.line, e.key.clone()),
+            // What the user reads: the message, then the hint.
+            ConfigError::Invalid(e) => (
+                format!("{e}\nhint: {}", e.hint.clone().unwrap_or_default()),
+                e.line,
+                e.key.clone(),
+            ),
             e => panic!("unexpected {e}"),
         }
     }

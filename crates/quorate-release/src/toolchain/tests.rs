@@ -90,7 +90,8 @@ fn patched_is_refused_naming_file_and_line() {
     let err = check(&root, FoundVia::Path, Some("1.27.3"), false).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("src/time/zoneinfo_unix.go:4:"), "{msg}");
-    assert!(msg.contains("go.overrideAttrs"), "{msg}");
+    let hint = quorate_manifest::Hint::hint(&err).unwrap_or_default();
+    assert!(hint.contains("go.overrideAttrs"), "{hint}");
     let allowed = check(&root, FoundVia::Path, Some("1.27.3"), true).unwrap();
     assert_eq!(allowed.patched.len(), 1);
 }

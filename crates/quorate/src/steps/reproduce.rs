@@ -7,13 +7,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use quorate_attest::Policy;
-use quorate_attest::verify::{VerifyOptions, verify_release};
+use quorate_attest::verify::{ReleaseReport, VerifyOptions, verify_release};
 use quorate_diff::DiffOptions;
 use quorate_release::build;
 use quorate_reproduce::attest::{Gate, SigningKey, gate, sign_and_attest};
 use quorate_reproduce::compare::{self, Inputs};
 use quorate_reproduce::{
-    Outcome, REPORT_FILE, ReproduceError, ToolchainChoice, Workspace, published, rebuild, source,
+    Outcome, Prepared, Published, REPORT_FILE, ReproduceError, ToolchainChoice, Workspace,
+    published, rebuild, source,
 };
 
 use crate::cli::ReproduceArgs;
@@ -76,26 +77,7 @@ pub fn reproduce(
     }
     let out = args.out.as_deref().map(check_out).transpose()?;
 
-    ui.step(format!("reading the release in {}", args.release.display()));
-    let published = published::read(&args.release)?;
-    for w in &published.warnings {
-        ui.warn(w);
-    }
-    ui.say(format!(
-        "    {} {}: {} artifacts, {} signature file(s){}",
-        published.manifest_path.display(),
-        published.version(),
-        published.manifest.len(),
-        published.signatures.len(),
-        published
-            .build_info
-            .as_ref()
-            .map(|b| format!(
-                ", built by quorate {} with Go {}",
-                b.quorate_version, b.toolchain.version
-            ))
-            .unwrap_or_default()
-    ));
+    let published = read_published(&args.release, ui)?;
 
     let parent = match &out {
         Some(o) => {
@@ -120,75 +102,13 @@ pub fn reproduce(
     let checkout = source::checkout(&args.source, &git_ref, &ws.src_dir())?;
     ui.say(format!("    commit {}", checkout.commit));
 
-    let verification = if args.no_verify {
-        ui.warn("--no-verify: the published release is NOT verified; its signatures and files are taken on trust");
-        None
-    } else {
-        let config = checkout.dir.join(&args.config);
-        let policy = load_policy(args, &config)?;
-        ui.step(format!(
-            "verifying the published release against {} (threshold {})",
-            policy.source.display(),
-            policy.threshold
-        ));
-        let rep = verify_release(&args.release, &policy, VerifyOptions::default(), ui)?;
-        ui.say(format!("    {}", verification_line(&rep)));
-        if !rep.ok {
-            for s in &rep.signatures {
-                ui.say(signature_lines(s).trim_end());
-            }
-            ui.say(format!(
-                "{}: the published release does not verify, so it is not rebuilt",
-                Ui::paint(style::BAD, "NOT REPRODUCED"),
-            ));
-            ui.hint(format!(
-                "`quorate verify {} --policy FILE` shows why; --no-verify rebuilds anyway",
-                args.release.display()
-            ));
-            if args.json {
-                ui.out(json(&serde_json::json!({
-                    "reproduced": false,
-                    "verification": rep,
-                }))?);
-            }
-            if let Some(file) = &args.html {
-                write_html(
-                    file,
-                    &quorate_html::verify_report(&rep, &Default::default()),
-                    ui,
-                )?;
-            }
-            return Ok((ExitStatus::Failure, None));
-        }
-        Some(rep)
+    let verification = match verify_published(args, &checkout, ui)? {
+        Verification::Skipped => None,
+        Verification::Verified(rep) => Some(*rep),
+        Verification::Refused => return Ok((ExitStatus::Failure, None)),
     };
 
-    let choice = ToolchainChoice {
-        explicit: args.toolchain.clone(),
-        allow_patched: args.allow_patched,
-        gocache: None,
-    };
-    let prepared = rebuild::prepare(&checkout, &args.config, &published, &choice)?;
-    for w in &prepared.warnings {
-        ui.warn(w);
-    }
-    if !prepared.toolchain.is_official() {
-        ui.warn(format!(
-            "{} is a PATCHED toolchain ({} references to /nix/store): this rebuild is for investigation only and cannot reproduce an official release",
-            prepared.toolchain.goroot.display(),
-            prepared.toolchain.patched.len()
-        ));
-    }
-    let plan = &prepared.plan;
-    ui.step(format!(
-        "rebuilding {} {} for {} targets with Go {} (SOURCE_DATE_EPOCH={}, {} at once)",
-        plan.name,
-        plan.release.version,
-        plan.targets.len(),
-        prepared.toolchain.version,
-        plan.release.source_date_epoch,
-        jobs
-    ));
+    let prepared = prepare_rebuild(args, &checkout, &published, jobs, ui)?;
     let built = rebuild::build(&prepared, &ws.work_dir(), jobs, ui)?;
     let rebuilt_dir = match &out {
         Some(o) => {
@@ -264,6 +184,130 @@ pub fn reproduce(
         ));
     }
     Ok((code, Some(outcome)))
+}
+
+/// What became of the verification of the published release.
+enum Verification {
+    /// `--no-verify`.
+    Skipped,
+    /// It verified.
+    Verified(Box<ReleaseReport>),
+    /// It did not verify (reported): nothing is rebuilt.
+    Refused,
+}
+
+/// Reads the published release folder and says what it holds.
+fn read_published(release: &Path, ui: &Ui) -> anyhow::Result<Published> {
+    ui.step(format!("reading the release in {}", release.display()));
+    let published = published::read(release)?;
+    for w in &published.warnings {
+        ui.warn(w);
+    }
+    ui.say(format!(
+        "    {} {}: {} artifacts, {} signature file(s){}",
+        published.manifest_path.display(),
+        published.version(),
+        published.manifest.len(),
+        published.signatures.len(),
+        published
+            .build_info
+            .as_ref()
+            .map(|b| format!(
+                ", built by quorate {} with Go {}",
+                b.quorate_version, b.toolchain.version
+            ))
+            .unwrap_or_default()
+    ));
+    Ok(published)
+}
+
+/// Verifies the published release against the policy (`--policy`, else
+/// quorate.toml at the tag); a release that does not verify is reported
+/// (text, `--json`, `--html`) and not rebuilt.
+fn verify_published(
+    args: &ReproduceArgs,
+    checkout: &source::Checkout,
+    ui: &Ui,
+) -> anyhow::Result<Verification> {
+    if args.no_verify {
+        ui.warn("--no-verify: the published release is NOT verified; its signatures and files are taken on trust");
+        return Ok(Verification::Skipped);
+    }
+    let config = checkout.dir.join(&args.config);
+    let policy = load_policy(args, &config)?;
+    ui.step(format!(
+        "verifying the published release against {} (threshold {})",
+        policy.source.display(),
+        policy.threshold
+    ));
+    let rep = verify_release(&args.release, &policy, VerifyOptions::default(), ui)?;
+    ui.say(format!("    {}", verification_line(&rep)));
+    if !rep.ok {
+        for s in &rep.signatures {
+            ui.say(signature_lines(s).trim_end());
+        }
+        ui.say(format!(
+            "{}: the published release does not verify, so it is not rebuilt",
+            Ui::paint(style::BAD, "NOT REPRODUCED"),
+        ));
+        ui.hint(format!(
+            "`quorate verify {} --policy FILE` shows why; --no-verify rebuilds anyway",
+            args.release.display()
+        ));
+        if args.json {
+            ui.out(json(&serde_json::json!({
+                "reproduced": false,
+                "verification": rep,
+            }))?);
+        }
+        if let Some(file) = &args.html {
+            write_html(
+                file,
+                &quorate_html::verify_report(&rep, &Default::default()),
+                ui,
+            )?;
+        }
+        return Ok(Verification::Refused);
+    }
+    Ok(Verification::Verified(Box::new(rep)))
+}
+
+/// The one build plan for the checkout, as the release's build.json says
+/// (with its warnings shown).
+fn prepare_rebuild(
+    args: &ReproduceArgs,
+    checkout: &source::Checkout,
+    published: &Published,
+    jobs: usize,
+    ui: &Ui,
+) -> anyhow::Result<Prepared> {
+    let choice = ToolchainChoice {
+        explicit: args.toolchain.clone(),
+        allow_patched: args.allow_patched,
+        gocache: None,
+    };
+    let prepared = rebuild::prepare(checkout, &args.config, published, &choice)?;
+    for w in &prepared.warnings {
+        ui.warn(w);
+    }
+    if !prepared.toolchain.is_official() {
+        ui.warn(format!(
+            "{} is a PATCHED toolchain ({} references to /nix/store): this rebuild is for investigation only and cannot reproduce an official release",
+            prepared.toolchain.goroot.display(),
+            prepared.toolchain.patched.len()
+        ));
+    }
+    let plan = &prepared.plan;
+    ui.step(format!(
+        "rebuilding {} {} for {} targets with Go {} (SOURCE_DATE_EPOCH={}, {} at once)",
+        plan.name,
+        plan.release.version,
+        plan.targets.len(),
+        prepared.toolchain.version,
+        plan.release.source_date_epoch,
+        jobs
+    ));
+    Ok(prepared)
 }
 
 /// The attestation repository's matrix for `version` after attesting, under
