@@ -387,6 +387,11 @@ fn other_command_errors() {
     snap!("attest_error_no_manifest", run(c, &paths));
 
     let mut c = quorate();
+    c.args(["toolchain", "list"])
+        .env("QUORATE_CACHE", t.path().join("empty-cache"));
+    snap!("toolchain_list_empty", run(c, &paths));
+
+    let mut c = quorate();
     c.args(["demo", "--dir"]).arg(t.path());
     std::fs::write(t.path().join("x"), "x").unwrap();
     snap!("demo_error_not_empty", run(c, &paths));
