@@ -73,9 +73,12 @@ pub fn add(
         path: release_dir.to_path_buf(),
         reason,
     })?;
-    let top = git(repo, &["rev-parse", "--show-toplevel"]).map_err(|_| AttestError::Release {
-        path: repo.to_path_buf(),
-        reason: "is not a git repository\nhint: `git init` it, or clone the project's attestation repository".into(),
+    let top = git(repo, &["rev-parse", "--show-toplevel"]).map_err(|_| {
+        AttestError::Release {
+            path: repo.to_path_buf(),
+            reason: "is not a git repository".into(),
+        }
+        .with_hint("`git init` it, or clone the project's attestation repository")
     })?;
     let _ = top;
     let files = find_release_files(release_dir)?;
@@ -89,11 +92,14 @@ pub fn add(
         return Err(AttestError::Release {
             path: release_dir.to_path_buf(),
             reason: format!(
-                "no signature by {signer:?} (manifest-{signer}-{}.sig, .asc or .sshsig)\nhint: run `quorate sign {} --signer {signer} --key KEY` first",
-                files.version,
-                files.manifest.display()
+                "no signature by {signer:?} (manifest-{signer}-{}.sig, .asc or .sshsig)",
+                files.version
             ),
-        });
+        }
+        .with_hint(format!(
+            "run `quorate sign {} --signer {signer} --key KEY` first",
+            files.manifest.display()
+        )));
     }
     let manifest_bytes = read_capped(&files.manifest, 64 << 20)?;
     Manifest::parse(&manifest_bytes, &files.manifest.display().to_string())?;
@@ -311,10 +317,11 @@ pub fn compare(
     if vdirs.is_empty() {
         return Err(AttestError::Release {
             path: vdir.clone(),
-            reason: format!(
-                "no such folder (nor {version}-<os> folders of the gitian layout)\nhint: is {version:?} the right version? list the repository's top-level folders"
-            ),
-        });
+            reason: format!("no such folder (nor {version}-<os> folders of the gitian layout)"),
+        }
+        .with_hint(format!(
+            "is {version:?} the right version? list the repository's top-level folders"
+        )));
     }
     let mut names = Vec::new();
     for d in &vdirs {

@@ -93,6 +93,14 @@ pub enum AttestError {
     /// Walking the release folder failed.
     #[error(transparent)]
     Tree(#[from] quorate_manifest::tree::TreeError),
+    /// An error and what to do about it (see [`quorate_manifest::Hint`]).
+    #[error("{error}")]
+    Hinted {
+        /// The error.
+        error: Box<AttestError>,
+        /// The next step.
+        hint: String,
+    },
     /// A `git` command failed.
     #[error("{path}: git {args}: {reason}")]
     Git {
@@ -103,6 +111,35 @@ pub enum AttestError {
         /// Its error output.
         reason: String,
     },
+}
+
+impl AttestError {
+    /// The same error with a hint (rendered after the message by the CLI).
+    pub fn with_hint(self, hint: impl Into<String>) -> Self {
+        AttestError::Hinted {
+            error: Box::new(self),
+            hint: hint.into(),
+        }
+    }
+
+    /// The error without its hint, and the hint.
+    pub fn into_parts(self) -> (AttestError, Option<String>) {
+        match self {
+            AttestError::Hinted { error, hint } => (*error, Some(hint)),
+            e => (e, None),
+        }
+    }
+}
+
+impl quorate_manifest::Hint for AttestError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            AttestError::Hinted { hint, .. } => Some(hint.clone()),
+            AttestError::Manifest(e) => e.hint(),
+            AttestError::Tree(e) => e.hint(),
+            _ => None,
+        }
+    }
 }
 
 /// Reads a regular file of at most `max` bytes: larger files are refused

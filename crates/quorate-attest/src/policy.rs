@@ -176,9 +176,8 @@ impl Policy {
         let value = match table.get("trust") {
             Some(trust) => trust.clone(),
             None if path.file_name().is_some_and(|n| n == "quorate.toml") => {
-                return Err(err(
-                    "has no [trust] table\nhint: add `[trust]` with `threshold` and `[[trust.signer]]` entries, or pass --policy FILE"
-                        .into(),
+                return Err(err("has no [trust] table".into()).with_hint(
+                    "add `[trust]` with `threshold` and `[[trust.signer]]` entries, or pass --policy FILE",
                 ));
             }
             None => toml::Value::Table(table),
@@ -215,9 +214,9 @@ impl Policy {
                     )));
                 }
                 (None, None) => {
-                    return Err(err(format!(
-                        "signer {:?} pins no key\nhint: add `openpgp = \"<full fingerprint>\"` and `key = \"keys/{}.asc\"`, or `ssh = \"ssh-ed25519 …\"`",
-                        e.name, e.name
+                    return Err(err(format!("signer {:?} pins no key", e.name)).with_hint(format!(
+                        "add `openpgp = \"<full fingerprint>\"` and `key = \"keys/{}.asc\"`, or `ssh = \"ssh-ed25519 …\"`",
+                        e.name
                     )));
                 }
                 (Some(fpr), None) => {
@@ -228,9 +227,9 @@ impl Policy {
                         ))
                     })?;
                     let Some(kp) = &key_path else {
-                        return Err(err(format!(
-                            "signer {:?} has no `key` file\nhint: export it with `gpg --export --armor {pinned} > keys/{}.asc` and add `key = \"keys/{}.asc\"`",
-                            e.name, e.name, e.name
+                        return Err(err(format!("signer {:?} has no `key` file", e.name)).with_hint(format!(
+                            "export it with `gpg --export --armor {pinned} > keys/{}.asc` and add `key = \"keys/{}.asc\"`",
+                            e.name, e.name
                         )));
                     };
                     // The pin decides: from a key file holding several keys,

@@ -485,22 +485,24 @@ pub fn find_release_files(dir: &Path) -> Result<ReleaseFiles, AttestError> {
         [] => {
             return Err(AttestError::Release {
                 path: dir.to_path_buf(),
-                reason: "no manifest-<version>.txt here\nhint: give the folder that holds the downloaded release and its manifest; for a SHA256SUMS file use `quorate verify SHA256SUMS --signatures SHA256SUMS.asc --keys-dir KEYS --threshold N`".into(),
-            });
+                reason: "no manifest-<version>.txt here".into(),
+            }
+            .with_hint("give the folder that holds the downloaded release and its manifest; for a SHA256SUMS file use `quorate verify SHA256SUMS --signatures SHA256SUMS.asc --keys-dir KEYS --threshold N`"));
         }
         [one] => (*one).clone(),
         many => {
             return Err(AttestError::Release {
                 path: dir.to_path_buf(),
                 reason: format!(
-                    "{} manifests ({}); a release folder holds exactly one\nhint: move the other releases' manifests away",
+                    "{} manifests ({}); a release folder holds exactly one",
                     many.len(),
                     many.iter()
                         .map(|s| s.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-            });
+            }
+            .with_hint("move the other releases' manifests away"));
         }
     };
     let version = manifest_name["manifest-".len()..manifest_name.len() - ".txt".len()].to_string();

@@ -12,6 +12,11 @@ pub trait Progress: Sync {
     fn begin(&self, what: &str, total: u64) {
         let _ = (what, total);
     }
+    /// Like [`Progress::begin`], for a phase counted in items (targets,
+    /// files, artifacts) rather than bytes, so that it is shown as `3/8`.
+    fn begin_items(&self, what: &str, total: u64) {
+        self.begin(what, total);
+    }
     /// `n` more units of the current phase are done.
     fn advance(&self, n: u64) {
         let _ = n;

@@ -11,11 +11,13 @@
 pub mod check;
 pub use quorate_base::fsutil;
 pub mod hash;
+pub mod hint;
 mod manifest;
 pub use quorate_base::progress;
 pub mod tree;
 
 pub use check::{CheckEntry, CheckReport, EntryStatus};
 pub use hash::Digest;
+pub use hint::Hint;
 pub use manifest::{Entry, Manifest, ManifestError, validate_path};
 pub use progress::{NoProgress, Progress};

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::archive::{self, ArchiveError, Format, PackOptions};
 use crate::config::VendorMode;
 use crate::gitsrc::SourceState;
-use crate::plan::{Plan, TargetPlan, source_prefix};
+use crate::plan::{Plan, Prepared, TargetPlan, source_prefix};
 
 /// Errors of a build. Each names the file, folder or command concerned.
 #[derive(Debug, thiserror::Error)]
@@ -29,9 +29,7 @@ pub enum BuildError {
         source: std::io::Error,
     },
     /// `go build` failed for one or more targets; `output` is Go's own.
-    #[error(
-        "go build failed for {targets}:\n{output}\ncommand (in {cwd}): {command}\nhint: fix the error above; nothing was written to dist/"
-    )]
+    #[error("go build failed for {targets}:\n{output}\ncommand (in {cwd}): {command}")]
     GoFailed {
         /// The failing targets, space-separated.
         targets: String,
@@ -51,9 +49,7 @@ pub enum BuildError {
         source: std::io::Error,
     },
     /// `go mod vendor` failed.
-    #[error(
-        "`go mod vendor` failed in {dir}:\n{output}\nhint: the build runs offline (GOPROXY=off): commit vendor/ (vendor = \"committed\") or use replace directives to local folders"
-    )]
+    #[error("`go mod vendor` failed in {dir}:\n{output}")]
     VendorFailed {
         /// Where it ran.
         dir: PathBuf,
@@ -61,9 +57,7 @@ pub enum BuildError {
         output: String,
     },
     /// `vendor = "committed"` but no vendor/modules.txt is tracked.
-    #[error(
-        "{dir}: vendor = \"committed\" in quorate.toml, but no vendor/modules.txt is tracked\nhint: run `go mod vendor` and commit vendor/, or set vendor = \"auto\""
-    )]
+    #[error("{dir}: vendor = \"committed\" in quorate.toml, but no vendor/modules.txt is tracked")]
     NoCommittedVendor {
         /// The module folder.
         dir: PathBuf,
@@ -91,9 +85,7 @@ pub enum BuildError {
     },
     /// A value of the plan (from quorate.toml or a release's build.json)
     /// does not follow its grammar; nothing was run.
-    #[error(
-        "refusing to build: {0}\nhint: packages, tags, linker flags and versions come from quorate.toml or a release's build.json, and must follow the grammar in docs/reproduce.md; nothing was run"
-    )]
+    #[error("refusing to build: {0}")]
     Untrusted(#[from] crate::untrusted::Invalid),
     /// `go build` wrote something other than the planned binaries into
     /// its private folder; nothing was moved into the release.
@@ -106,16 +98,37 @@ pub enum BuildError {
         /// What was there.
         found: Vec<String>,
     },
+    /// The dist folder cannot be created or written in.
+    #[error("{path}: cannot write in the dist folder: {source}")]
+    DistFolder {
+        /// The dist folder.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
     /// The destination cannot be replaced.
-    #[error(
-        "{dest}: cannot publish the build there: {source}\nhint: check that dist/ is writable; nothing was changed in it"
-    )]
+    #[error("{dest}: cannot publish the build there: {source}")]
     Publish {
         /// The destination.
         dest: PathBuf,
         /// The error.
         source: std::io::Error,
     },
+}
+
+impl quorate_manifest::Hint for BuildError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            BuildError::GoFailed { .. } => "fix the error above; nothing was written to dist/".into(),
+            BuildError::VendorFailed { .. } => "the build runs offline (GOPROXY=off): commit vendor/ (vendor = \"committed\") or use replace directives to local folders".into(),
+            BuildError::NoCommittedVendor { .. } => "run `go mod vendor` and commit vendor/, or set vendor = \"auto\"".into(),
+            BuildError::Untrusted(_) => "packages, tags, linker flags and versions come from quorate.toml or a release's build.json, and must follow the grammar in docs/reproduce.md; nothing was run".into(),
+            BuildError::Publish { .. } => "check that dist/ is writable; nothing was changed in it".into(),
+            BuildError::DistFolder { .. } => "check that it is writable, or pass --dist".into(),
+            BuildError::Archive(e) => return e.hint(),
+            _ => return None,
+        })
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
@@ -223,20 +236,95 @@ pub struct Built {
     pub info: BuildInfo,
 }
 
-/// True when the build will have a `vendor/` folder (so `-mod=vendor`):
-/// a committed `vendor/modules.txt`, or a `require` in go.mod.
-pub fn will_vendor(state: &SourceState, mode: VendorMode) -> bool {
-    if state.files.iter().any(|f| f == "vendor/modules.txt") && mode != VendorMode::GoModVendor {
-        return true;
+pub use crate::plan::will_vendor;
+
+impl ToolchainFacts {
+    /// What `build.json` records of a found toolchain.
+    pub fn of(t: &crate::toolchain::Toolchain) -> Self {
+        ToolchainFacts {
+            official: t.is_official(),
+            found_via: serde_json::to_value(t.found_via)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            goroot: t.goroot.clone(),
+        }
     }
-    if mode == VendorMode::Committed {
-        return false;
+}
+
+/// Executes a prepared plan in `work_dir` (empty or absent), `jobs`
+/// targets at once. The release is then complete in [`Built::out_dir`].
+pub fn execute_prepared(
+    p: &Prepared,
+    work_dir: &Path,
+    jobs: usize,
+    progress: &dyn Progress,
+) -> Result<Built, BuildError> {
+    std::fs::create_dir_all(work_dir).map_err(io(work_dir))?;
+    std::fs::create_dir_all(&p.gocache).map_err(io(&p.gocache))?;
+    execute(
+        &p.plan,
+        &p.state,
+        &ToolchainFacts::of(&p.toolchain),
+        &BuildOptions {
+            jobs: jobs.max(1),
+            work_dir: work_dir.to_path_buf(),
+            reverse_copy: false,
+            copy_mtime: None,
+        },
+        progress,
+    )
+}
+
+/// A release published in the dist folder by [`build_into`].
+#[derive(Debug)]
+pub struct Release {
+    /// `dist_root/<version>`.
+    pub dest: PathBuf,
+    /// What was built (its `out_dir` is `dest`).
+    pub built: Built,
+    /// True when an earlier build there was replaced.
+    pub replaced: bool,
+}
+
+/// Executes a prepared plan in a work folder inside `dist_root` and
+/// publishes it as `dist_root/<version>`. On failure `dist_root` is left
+/// as it was (removed again if this call created it).
+pub fn build_into(
+    p: &Prepared,
+    dist_root: &Path,
+    jobs: usize,
+    progress: &dyn Progress,
+) -> Result<Release, BuildError> {
+    let created = !dist_root.exists();
+    let dist_err = |source| BuildError::DistFolder {
+        path: dist_root.to_path_buf(),
+        source,
+    };
+    let result = (|| {
+        std::fs::create_dir_all(dist_root).map_err(dist_err)?;
+        let work = tempfile::Builder::new()
+            .prefix(".quorate-build-")
+            .tempdir_in(dist_root)
+            .map_err(dist_err)?;
+        let built = execute_prepared(p, work.path(), jobs, progress)?;
+        let dest = dist_root.join(&p.plan.release.version);
+        let replaced = publish(&built.out_dir, &dest)?;
+        let built = Built {
+            out_dir: dest.clone(),
+            ..built
+        };
+        Ok(Release {
+            dest,
+            built,
+            replaced,
+        })
+    })();
+    if result.is_err() && created {
+        // Leave dist/ as it was: it did not exist.
+        let _ = std::fs::remove_dir(dist_root);
     }
-    let gomod = std::fs::read_to_string(state.dir.join("go.mod")).unwrap_or_default();
-    gomod.lines().any(|l| {
-        let l = l.trim();
-        l.starts_with("require ") || l.starts_with("require(") || l == "require"
-    })
+    result
 }
 
 /// Executes `plan` from the tracked files of `state`. On success the
@@ -487,7 +575,7 @@ fn build_targets(
             path: work.to_path_buf(),
             source: std::io::Error::other(e.to_string()),
         })?;
-    progress.begin("building", plan.targets.len() as u64);
+    progress.begin_items("building", plan.targets.len() as u64);
     let results: Vec<Result<(), BuildError>> = pool.install(|| {
         plan.targets
             .par_iter()

@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
     /// git could not be run.
-    #[error(
-        "cannot run git in {dir}: {source}\nhint: install git; quorate reads the tag, commit and tracked files from it"
-    )]
+    #[error("cannot run git in {dir}: {source}")]
     Spawn {
         /// The folder.
         dir: PathBuf,
@@ -18,9 +16,7 @@ pub enum GitError {
         source: std::io::Error,
     },
     /// The folder is not in a git work tree.
-    #[error(
-        "{dir}: not inside a git repository\nhint: a release is built from a commit: `git init && git add -A && git commit -m release && git tag v0.1.0`"
-    )]
+    #[error("{dir}: not inside a git repository")]
     NotARepo {
         /// The folder.
         dir: PathBuf,
@@ -36,9 +32,7 @@ pub enum GitError {
         stderr: String,
     },
     /// No tag points at HEAD and no version was given.
-    #[error(
-        "{dir}: HEAD ({commit}) has no tag, so the release has no version\nhint: tag it (`git tag v0.1.0`) or pass --version"
-    )]
+    #[error("{dir}: HEAD ({commit}) has no tag, so the release has no version")]
     NoTag {
         /// The folder.
         dir: PathBuf,
@@ -46,9 +40,7 @@ pub enum GitError {
         commit: String,
     },
     /// Tracked files were modified.
-    #[error(
-        "{dir}: the git tree is dirty ({count} changed tracked files, e.g. {first})\nhint: commit or stash the changes, or pass --allow-dirty (recorded in build.json)"
-    )]
+    #[error("{dir}: the git tree is dirty ({count} changed tracked files, e.g. {first})")]
     Dirty {
         /// The folder.
         dir: PathBuf,
@@ -207,6 +199,18 @@ pub fn parse_epoch(value: &str) -> Result<u64, GitError> {
         what: format!("SOURCE_DATE_EPOCH={value:?}"),
         reason: "it must be a whole number of seconds since 1970".into(),
     })
+}
+
+impl quorate_manifest::Hint for GitError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            GitError::Spawn { .. } => "install git; quorate reads the tag, commit and tracked files from it",
+            GitError::NotARepo { .. } => "a release is built from a commit: `git init && git add -A && git commit -m release && git tag v0.1.0`",
+            GitError::NoTag { .. } => "tag it (`git tag v0.1.0`) or pass --version",
+            GitError::Dirty { .. } => "commit or stash the changes, or pass --allow-dirty (recorded in build.json)",
+            _ => return None,
+        }.into())
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod build;
 pub mod check;
 pub mod config;
 pub mod gitsrc;
+pub mod init;
 pub mod plan;
 pub mod toolchain;
 pub mod untrusted;

@@ -12,12 +12,14 @@
 //! GOCACHE…) are absolute. [`Plan::check`] checks every value against
 //! [`crate::untrusted`] before anything runs.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::archive::Format;
-use crate::config::{Config, Target, VendorMode, binary_name};
+use crate::config::{Config, ConfigError, Target, VendorMode, binary_name};
+use crate::gitsrc::{self, GitError, SourceState};
+use crate::toolchain::{self, FindOptions, Toolchain, ToolchainError};
 
 /// What a release is: name, version, commit, time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -140,6 +142,219 @@ pub struct Plan {
     pub manifest: String,
     /// `build.json` (how it was built; listed in the manifest, so signed).
     pub build_info: String,
+}
+
+/// Which Go toolchain a build uses.
+#[derive(Debug, Clone, Default)]
+pub struct ToolchainChoice {
+    /// A GOROOT (or `go` binary) to look at first.
+    pub explicit: Option<PathBuf>,
+    /// Accept a patched toolchain (investigation only).
+    pub allow_patched: bool,
+    /// The Go build cache (default: quorate's cache).
+    pub gocache: Option<PathBuf>,
+}
+
+/// What a plan is made from, already read: the config, the git state and
+/// the release (version, commit, time) with the Go version to build with.
+#[derive(Debug)]
+pub struct Source {
+    /// The config (its targets and packages may be overridden by the caller).
+    pub config: Config,
+    /// The config file (absolute); the Go module is its folder.
+    pub config_path: PathBuf,
+    /// The git state of the module.
+    pub state: SourceState,
+    /// The release.
+    pub release: Release,
+    /// The exact Go version to build with.
+    pub go_version: String,
+    /// Where the rebuild departs from what it was asked, or guesses.
+    pub warnings: Vec<String>,
+}
+
+/// Everything a build needs, computed before anything is built: the one
+/// build plan of `quorate build`, `--check`, the demo and `reproduce`.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The config.
+    pub config: Config,
+    /// The config file (absolute).
+    pub config_path: PathBuf,
+    /// The Go module folder (absolute).
+    pub dir: PathBuf,
+    /// The git state.
+    pub state: SourceState,
+    /// The toolchain.
+    pub toolchain: Toolchain,
+    /// The Go build cache.
+    pub gocache: PathBuf,
+    /// The plan.
+    pub plan: Plan,
+    /// Where the build departs from what it was asked, or guesses (each a
+    /// sentence; `reproduce` fills these).
+    pub warnings: Vec<String>,
+}
+
+/// Finds the toolchain `source` asks for (the config's `[go] toolchain`,
+/// then [`ToolchainChoice::explicit`], `$QUORATE_GO`, PATH, the cache) and
+/// makes the plan.
+pub fn prepare(source: Source, choice: &ToolchainChoice) -> Result<Prepared, ToolchainError> {
+    let dir = source
+        .config_path
+        .parent()
+        .unwrap_or(Path::new("/"))
+        .to_path_buf();
+    let config_tool = source.config.go.toolchain.as_ref().map(|p| dir.join(p));
+    let toolchain = toolchain::find(&FindOptions {
+        version: &source.go_version,
+        config_path: config_tool.as_deref(),
+        explicit: choice.explicit.as_deref(),
+        allow_patched: choice.allow_patched,
+    })?;
+    let gocache = match &choice.gocache {
+        Some(p) => p.clone(),
+        None => toolchain::cache_dir().join("go-build"),
+    };
+    let plan_tool = PlanToolchain {
+        version: toolchain.version.clone(),
+        go: toolchain.go.clone(),
+        base_env: toolchain.base_env(&gocache),
+    };
+    let vendored = will_vendor(&source.state, source.config.go.vendor);
+    let plan = Plan::new(&source.config, &source.release, &plan_tool, vendored);
+    Ok(Prepared {
+        config: source.config,
+        config_path: source.config_path,
+        dir,
+        state: source.state,
+        toolchain,
+        gocache,
+        plan,
+        warnings: source.warnings,
+    })
+}
+
+/// What `quorate build` is asked to build.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectOptions {
+    /// The config file.
+    pub config: PathBuf,
+    /// The version (default: the tag on HEAD).
+    pub version: Option<String>,
+    /// SOURCE_DATE_EPOCH as given in the environment (default: the commit time).
+    pub source_date_epoch: Option<String>,
+    /// Build even though tracked files were modified.
+    pub allow_dirty: bool,
+}
+
+/// Why a project's build could not be planned.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// The config file does not exist.
+    #[error("{}: no such file", .0.display())]
+    NoConfig(PathBuf),
+    /// The config path cannot be made absolute.
+    #[error("{}: cannot resolve the path: {source}", .path.display())]
+    Path {
+        /// The path given.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The config is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The git state cannot be read, or gives no version.
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// No suitable toolchain.
+    #[error(transparent)]
+    Toolchain(#[from] ToolchainError),
+}
+
+impl quorate_manifest::Hint for PrepareError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            PrepareError::NoConfig(_) => {
+                Some("run `quorate init` in the Go module, or pass --config".into())
+            }
+            PrepareError::Path { .. } => None,
+            PrepareError::Config(e) => e.hint(),
+            PrepareError::Git(e) => e.hint(),
+            PrepareError::Toolchain(e) => e.hint(),
+        }
+    }
+}
+
+/// Loads the project's config, reads its git state (the version is the tag
+/// on HEAD unless given; SOURCE_DATE_EPOCH the commit time unless set) and
+/// [`prepare`]s the plan.
+pub fn prepare_project(
+    opts: &ProjectOptions,
+    choice: &ToolchainChoice,
+) -> Result<Prepared, PrepareError> {
+    let config_path = std::path::absolute(&opts.config).map_err(|source| PrepareError::Path {
+        path: opts.config.clone(),
+        source,
+    })?;
+    if !config_path.is_file() {
+        return Err(PrepareError::NoConfig(config_path));
+    }
+    let config = Config::load(&config_path)?;
+    let dir = config_path.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let state = gitsrc::read_state(&dir, opts.allow_dirty)?;
+    let version = match (&opts.version, &state.tag) {
+        (Some(v), _) => v.clone(),
+        (None, Some(t)) => t.clone(),
+        (None, None) => {
+            return Err(GitError::NoTag {
+                dir,
+                commit: state.commit.clone(),
+            }
+            .into());
+        }
+    };
+    gitsrc::check_version(&version)?;
+    let source_date_epoch = match opts.source_date_epoch.as_deref() {
+        Some(v) if !v.is_empty() => gitsrc::parse_epoch(v)?,
+        _ => state.commit_time,
+    };
+    let release = Release {
+        version,
+        commit: state.commit.clone(),
+        source_date_epoch,
+        dirty: state.dirty,
+    };
+    let go_version = config.go.version.clone();
+    Ok(prepare(
+        Source {
+            config,
+            config_path,
+            state,
+            release,
+            go_version,
+            warnings: Vec::new(),
+        },
+        choice,
+    )?)
+}
+
+/// Whether the build has a `vendor/` folder: a tracked one (unless
+/// `go-mod-vendor` asks for a fresh one), or one `go mod vendor` makes
+/// because the module has dependencies.
+pub fn will_vendor(state: &SourceState, mode: VendorMode) -> bool {
+    if state.files.iter().any(|f| f == "vendor/modules.txt") && mode != VendorMode::GoModVendor {
+        return true;
+    }
+    if mode == VendorMode::Committed {
+        return false;
+    }
+    let gomod = std::fs::read_to_string(state.dir.join("go.mod")).unwrap_or_default();
+    gomod.lines().any(|l| {
+        let l = l.trim();
+        l.starts_with("require ") || l.starts_with("require(") || l == "require"
+    })
 }
 
 /// The folder of the source archive's entries: `<name>-source-<version>`.

@@ -19,6 +19,36 @@ pub enum SigningKey {
     Ssh(PathBuf),
 }
 
+/// Whether a rebuild may be attested: the attestation gate's policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Every artifact reproduced with an official toolchain: attest.
+    Attest,
+    /// Not every artifact reproduced, and the user forced it: attest, with
+    /// a warning.
+    Forced,
+    /// Refused, and why (a phrase).
+    Refused(&'static str),
+}
+
+/// The attestation gate for an [`crate::Outcome`]: a rebuild made with a
+/// patched toolchain (`official` false) is never attested, not even with
+/// `force`; one in which an artifact did not reproduce only with `force`.
+pub fn gate(official: bool, reproduced: bool, force: bool) -> Gate {
+    if !official {
+        return Gate::Refused("the rebuild used a patched toolchain");
+    }
+    if !reproduced {
+        if !force {
+            return Gate::Refused(
+                "not every artifact REPRODUCED (--force attests the rebuild anyway)",
+            );
+        }
+        return Gate::Forced;
+    }
+    Gate::Attest
+}
+
 /// Signs `manifest` (the rebuilt `manifest-<version>.txt`) as `signer`,
 /// writing `manifest-<signer>-<version>.sig` (or `.sshsig`) beside it, then
 /// copies the manifest, that signature and the folder's `build.json` into
@@ -35,6 +65,7 @@ pub fn sign_and_attest(
     validate_name(signer).map_err(|reason| ReproduceError::Release {
         path: manifest.to_path_buf(),
         reason: format!("signer name {signer:?}: {reason}"),
+        hint: None,
     })?;
     let dir = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
     let (sig_path, bytes) = match key {
@@ -50,8 +81,35 @@ pub fn sign_and_attest(
     fsutil::write_atomic(&sig_path, &bytes).map_err(io(&sig_path))?;
     let default_build = attest::host_build_json(env!("CARGO_PKG_VERSION"));
     let added = attest::add(repo, signer, &dir, &default_build).map_err(|e| match e {
-        AttestError::Release { path, reason } => ReproduceError::Release { path, reason },
+        AttestError::Release { path, reason } => ReproduceError::Release {
+            path,
+            reason,
+            hint: None,
+        },
         e => e.into(),
     })?;
     Ok((sig_path, added))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gate_table() {
+        let patched = Gate::Refused("the rebuild used a patched toolchain");
+        let differs =
+            Gate::Refused("not every artifact REPRODUCED (--force attests the rebuild anyway)");
+        for (official, reproduced, force, want) in [
+            (true, true, false, Gate::Attest),
+            (true, true, true, Gate::Attest),
+            (true, false, false, differs),
+            (true, false, true, Gate::Forced),
+            (false, true, false, patched),
+            (false, true, true, patched),
+            (false, false, true, patched),
+        ] {
+            assert_eq!(gate(official, reproduced, force), want);
+        }
+    }
 }

@@ -390,7 +390,7 @@ pub fn compare(
         .iter()
         .filter(|a| a.status == Status::Different)
         .count();
-    progress.begin("explaining", different as u64);
+    progress.begin_items("explaining", different as u64);
     for a in artifacts
         .iter_mut()
         .filter(|a| a.status == Status::Different)

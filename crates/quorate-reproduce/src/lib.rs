@@ -41,7 +41,8 @@ pub use source::Checkout;
 pub const REPORT_FILE: &str = "reproduce.json";
 
 /// Why a reproduction could not be done. Each names the file, folder,
-/// repository or tag concerned, and most end with `hint:` lines.
+/// repository or tag concerned; most say what to do next through
+/// [`quorate_manifest::Hint`].
 #[derive(Debug, thiserror::Error)]
 pub enum ReproduceError {
     /// A file operation failed.
@@ -58,11 +59,13 @@ pub enum ReproduceError {
     Release {
         /// The folder or file.
         path: PathBuf,
-        /// What is wrong, with hints.
+        /// What is wrong.
         reason: String,
+        /// What to do about it.
+        hint: Option<String>,
     },
     /// git failed (clone, checkout).
-    #[error("{repo}: `git {args}` failed: {stderr}\nhint: {hint}")]
+    #[error("{repo}: `git {args}` failed: {stderr}")]
     Git {
         /// The repository.
         repo: String,
@@ -75,7 +78,7 @@ pub enum ReproduceError {
     },
     /// The tag (or ref) is not in the source repository.
     #[error(
-        "{repo}: there is no tag or commit {git_ref:?}{}\nhint: pass --ref with the tag the release was built from",
+        "{repo}: there is no tag or commit {git_ref:?}{}",
         tags_note(.tags)
     )]
     NoSuchRef {
@@ -88,7 +91,7 @@ pub enum ReproduceError {
     },
     /// No quorate.toml at that commit.
     #[error(
-        "{repo} at {git_ref}: no {config} in that commit, so quorate does not know how the release was built\nhint: check --ref (the tag of the release) and --config (the path of quorate.toml inside the repository)"
+        "{repo} at {git_ref}: no {config} in that commit, so quorate does not know how the release was built"
     )]
     NoConfig {
         /// The repository.
@@ -117,9 +120,7 @@ pub enum ReproduceError {
     #[error(transparent)]
     Manifest(#[from] quorate_manifest::ManifestError),
     /// `--out` names a folder quorate will not replace.
-    #[error(
-        "{path}: exists and is not an earlier reproduction (no {REPORT_FILE} in it)\nhint: give --out a new or empty folder"
-    )]
+    #[error("{path}: exists and is not an earlier reproduction (no {REPORT_FILE} in it)")]
     OutNotEmpty {
         /// The folder.
         path: PathBuf,
@@ -132,7 +133,34 @@ pub enum ReproduceError {
         path: PathBuf,
         /// What is wrong.
         reason: String,
+        /// What to do about it.
+        hint: Option<String>,
     },
+}
+
+impl quorate_manifest::Hint for ReproduceError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            ReproduceError::Io { .. } => None,
+            ReproduceError::Release { hint, .. } | ReproduceError::BuildInfo { hint, .. } => {
+                hint.clone()
+            }
+            ReproduceError::Git { hint, .. } => Some(hint.clone()),
+            ReproduceError::NoSuchRef { .. } => {
+                Some("pass --ref with the tag the release was built from".into())
+            }
+            ReproduceError::NoConfig { .. } => Some(
+                "check --ref (the tag of the release) and --config (the path of quorate.toml inside the repository)".into(),
+            ),
+            ReproduceError::Config(e) => e.hint(),
+            ReproduceError::GitState(e) => e.hint(),
+            ReproduceError::Toolchain(e) => e.hint(),
+            ReproduceError::Build(e) => e.hint(),
+            ReproduceError::Attest(e) => e.hint(),
+            ReproduceError::Manifest(e) => e.hint(),
+            ReproduceError::OutNotEmpty { .. } => Some("give --out a new or empty folder".into()),
+        }
+    }
 }
 
 fn tags_note(tags: &[String]) -> String {

@@ -53,11 +53,12 @@ impl Published {
 /// [`untrusted`]: it is not covered by the signatures, and even when it is,
 /// a signature says who wrote it, not that it is harmless.
 pub fn check_build_info(b: &BuildInfo, path: &Path) -> Result<(), ReproduceError> {
-    let bad = |e: untrusted::Invalid| ReproduceError::BuildInfo {
+    let bad = |e: untrusted::Invalid| {
+        ReproduceError::BuildInfo {
         path: path.to_path_buf(),
-        reason: format!(
-            "refusing to rebuild: {e}\nhint: build.json is not signed; fix or remove it (then the version comes from the manifest and the rest from quorate.toml at the tag)"
-        ),
+        reason: format!("refusing to rebuild: {e}"),
+        hint: Some("build.json is not signed; fix or remove it (then the version comes from the manifest and the rest from quorate.toml at the tag)".into()),
+    }
     };
     untrusted::file_version(&b.version).map_err(bad)?;
     untrusted::go_version(&b.toolchain.version).map_err(bad)?;
@@ -87,6 +88,7 @@ fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, ReproduceError> {
             ReproduceError::Release {
                 path: path.to_path_buf(),
                 reason: e.to_string(),
+                hint: None,
             }
         }
     })
@@ -98,15 +100,23 @@ pub fn read(dir: &Path) -> Result<Published, ReproduceError> {
     if !dir.is_dir() {
         return Err(ReproduceError::Release {
             path: dir.to_path_buf(),
-            reason: "no such folder\nhint: give --release the folder of the downloaded release (its manifest, signatures, archives and build.json)".into(),
+            reason: "no such folder".into(),
+            hint: Some("give --release the folder of the downloaded release (its manifest, signatures, archives and build.json)".into()),
         });
     }
-    let files = find_release_files(dir).map_err(|e| match e {
-        quorate_attest::AttestError::Release { path, reason } => ReproduceError::Release {
+    let files = find_release_files(dir).map_err(|e| match e.into_parts() {
+        (quorate_attest::AttestError::Release { path, reason }, hint) => ReproduceError::Release {
             path,
-            reason: format!("{reason}\nhint: quorate reproduce compares a rebuild with that manifest; without it there is nothing to compare"),
+            reason,
+            hint: Some(
+                hint.into_iter()
+                    .chain(["quorate reproduce compares a rebuild with that manifest; without it there is nothing to compare".to_string()])
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
         },
-        e => e.into(),
+        (e, Some(h)) => e.with_hint(h).into(),
+        (e, None) => e.into(),
     })?;
     let bytes = read_capped(&files.manifest, MAX_MANIFEST_BYTES)?;
     let manifest = Manifest::parse(&bytes, &files.manifest.display().to_string())?;

@@ -2,50 +2,21 @@
 //! version, SOURCE_DATE_EPOCH, targets, packages and Go version of the
 //! published `build.json`, the settings of the commit's `quorate.toml`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 use quorate_manifest::Progress;
-use quorate_release::build::{self, BuildOptions, Built, ToolchainFacts};
+use quorate_release::build::{self, Built};
 use quorate_release::config::{Config, Target};
-use quorate_release::gitsrc::{self, SourceState};
-use quorate_release::plan::{Plan, PlanToolchain, Release};
-use quorate_release::toolchain::{self, FindOptions, Toolchain};
+use quorate_release::gitsrc;
+use quorate_release::plan::{self, Release, Source};
+use quorate_release::toolchain;
 
+use crate::ReproduceError;
 use crate::published::Published;
 use crate::source::Checkout;
-use crate::{ReproduceError, io};
 
-/// Which Go toolchain to rebuild with.
-#[derive(Debug, Clone, Default)]
-pub struct ToolchainChoice {
-    /// A GOROOT (or `go` binary) to use instead of searching.
-    pub explicit: Option<PathBuf>,
-    /// Accept a patched toolchain (investigation only).
-    pub allow_patched: bool,
-    /// The Go build cache (default: quorate's cache).
-    pub gocache: Option<PathBuf>,
-}
-
-/// Everything the rebuild needs, computed before anything is built.
-#[derive(Debug)]
-pub struct Prepared {
-    /// The commit's `quorate.toml`, with the release's targets and packages.
-    pub config: Config,
-    /// The `quorate.toml` in the clone.
-    pub config_path: PathBuf,
-    /// The git state of the clone.
-    pub state: SourceState,
-    /// The toolchain.
-    pub toolchain: Toolchain,
-    /// The Go build cache.
-    pub gocache: PathBuf,
-    /// The plan.
-    pub plan: Plan,
-    /// Where the rebuild departs from the release's `build.json`, or
-    /// guesses (each a sentence).
-    pub warnings: Vec<String>,
-}
+pub use quorate_release::plan::{Prepared, ToolchainChoice};
 
 /// Reads the clone's `quorate.toml` (`config_rel` inside the repository),
 /// finds the toolchain the release names and makes the plan.
@@ -107,7 +78,8 @@ pub fn prepare(
             targets.push(
                 Target::from_str(t).map_err(|e| ReproduceError::BuildInfo {
                     path: published.build_json_path(),
-                    reason: format!("{e}\nhint: this quorate cannot build that target; use the quorate version the release names ({})", b.quorate_version),
+                    reason: e.to_string(),
+                    hint: Some(format!("this quorate cannot build that target; use the quorate version the release names ({})", b.quorate_version)),
                 })?,
             );
         }
@@ -142,36 +114,33 @@ pub fn prepare(
             );
         }
     }
-    let toolchain = toolchain::find(&FindOptions {
-        version: &go_version,
-        config_path: None,
-        explicit: choice.explicit.as_deref(),
-        allow_patched: choice.allow_patched,
-    })?;
-    let gocache = match &choice.gocache {
-        Some(p) => p.clone(),
-        None => toolchain::cache_dir().join("go-build"),
-    };
     let release = Release {
         version,
         commit: state.commit.clone(),
         source_date_epoch,
         dirty: false,
     };
-    let plan_tool = PlanToolchain {
-        version: toolchain.version.clone(),
-        go: toolchain.go.clone(),
-        base_env: toolchain.base_env(&gocache),
-    };
-    let vendored = build::will_vendor(&state, config.go.vendor);
-    let plan = Plan::new(&config, &release, &plan_tool, vendored);
+    let prepared = plan::prepare(
+        Source {
+            config,
+            config_path: config_path.clone(),
+            state,
+            release,
+            go_version,
+            warnings,
+        },
+        choice,
+    )?;
+    let plan = &prepared.plan;
     plan.check().map_err(|e| ReproduceError::BuildInfo {
         path: match info {
             Some(_) => published.build_json_path(),
             None => config_path.clone(),
         },
         reason: format!("refusing to rebuild: {e}"),
+        hint: None,
     })?;
+    let mut warnings = Vec::new();
     if let Some(b) = info {
         if b.flags.ldflags != plan.ldflags {
             warnings.push(format!(
@@ -187,15 +156,9 @@ pub fn prepare(
             ));
         }
     }
-    Ok(Prepared {
-        config,
-        config_path,
-        state,
-        toolchain,
-        gocache,
-        plan,
-        warnings,
-    })
+    let mut prepared = prepared;
+    prepared.warnings.extend(warnings);
+    Ok(prepared)
 }
 
 /// Builds the plan in `work_dir` (which must be empty or absent), `jobs`
@@ -206,34 +169,14 @@ pub fn build(
     jobs: usize,
     progress: &dyn Progress,
 ) -> Result<Built, ReproduceError> {
-    std::fs::create_dir_all(work_dir).map_err(io(work_dir))?;
-    std::fs::create_dir_all(&p.gocache).map_err(io(&p.gocache))?;
-    let facts = ToolchainFacts {
-        official: p.toolchain.is_official(),
-        found_via: serde_json::to_value(p.toolchain.found_via)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
-        goroot: p.toolchain.goroot.clone(),
-    };
-    Ok(build::execute(
-        &p.plan,
-        &p.state,
-        &facts,
-        &BuildOptions {
-            jobs: jobs.max(1),
-            work_dir: work_dir.to_path_buf(),
-            reverse_copy: false,
-            copy_mtime: None,
-        },
-        progress,
-    )?)
+    Ok(build::execute_prepared(p, work_dir, jobs, progress)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use quorate_release::build::{BuildInfo, FlagsInfo, ToolchainInfo};
+    use std::path::PathBuf;
     use std::process::Command;
 
     fn goroot() -> Option<PathBuf> {

@@ -1,55 +1,38 @@
 //! quorate: verifiable, reproducible software releases.
 //!
-//! This binary is thin: it parses flags (one module per command under
-//! `cmd/`), calls the library crates, and renders their results. Exit codes:
-//! 0 success, 1 the check failed, 2 the tool could not do its job.
+//! This binary is thin. `cli` holds every flag (clap types); `commands`
+//! has one short function per command that calls the library crates and
+//! hands their typed results to `output`, which renders them; `ui` is the
+//! terminal (stdout for data, stderr for messages and progress); `error`
+//! renders errors with their hints; `exit` is the exit status. Commands
+//! never call each other: what two commands share lives in `steps`.
 
-mod cmd;
+mod cli;
+mod commands;
+mod error;
+mod exit;
+mod interrupt;
+mod output;
+mod steps;
 mod ui;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Exit code: success.
-pub const EXIT_OK: u8 = 0;
-/// Exit code: the check ran and failed (mismatch, quorum not met, differences).
-pub const EXIT_FAILED: u8 = 1;
-/// Exit code: quorate could not do its job (bad input, I/O, missing tool).
-pub const EXIT_ERROR: u8 = 2;
-
-const AFTER_HELP: &str = "\
-Exit codes:
-  0  success
-  1  the check ran and failed (mismatch, quorum not met, builds differ)
-  2  quorate could not do its job (bad input, I/O error, missing tool)
-
-Environment:
-  QUORATE_CACHE  where quorate keeps toolchains and its Go build cache
-                 (default: $XDG_CACHE_HOME/quorate or ~/.cache/quorate)
-  QUORATE_GO     a Go toolchain (GOROOT) to use before looking on PATH
-  NO_COLOR       disable colours";
-
-/// Reproducible builds, deterministic packaging, SHA-256 manifests, quorum
-/// signatures, and explanations of why two builds differ.
-#[derive(Parser, Debug)]
-#[command(name = "quorate", version, about, long_about = None, after_help = AFTER_HELP)]
-struct Cli {
-    #[command(subcommand)]
-    command: cmd::Command,
-}
+use crate::exit::ExitStatus;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::Cli::parse();
     let ui = ui::Ui::new();
-    match cmd::run(cli.command, &ui) {
-        Ok(code) => {
+    match commands::run(cli.command, &ui) {
+        Ok(status) => {
             ui.finish();
-            ExitCode::from(code)
+            status.into()
         }
         Err(err) => {
             ui.error(&err);
-            ExitCode::from(EXIT_ERROR)
+            ExitStatus::Error.into()
         }
     }
 }

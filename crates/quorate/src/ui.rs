@@ -67,19 +67,21 @@ impl Ui {
         self.say(format!("{} {line}", Self::paint(style::WARN, "warning:")));
     }
 
-    /// Prints an error and its causes; `hint:` lines in the message are
-    /// kept as they are.
-    pub fn error(&self, err: &anyhow::Error) {
-        let mut msg = format!("{} {err}", Self::paint(style::BAD, "error:"));
-        // Library errors often repeat their source in their own message;
-        // show a cause only when it adds something.
-        for cause in err.chain().skip(1) {
-            let text = cause.to_string();
-            if !msg.contains(&text) {
-                msg.push_str(&format!("\n  caused by: {text}"));
-            }
+    /// Next steps on stderr, one `hint: …` line each (the hints of a
+    /// report that is not an error; errors carry theirs).
+    pub fn hint(&self, lines: impl std::fmt::Display) {
+        for l in lines.to_string().lines() {
+            self.say(format!("hint: {l}"));
         }
-        self.say(msg);
+    }
+
+    /// Prints an error: the cause first, then its hints
+    /// ([`crate::error::render`]).
+    pub fn error(&self, err: &anyhow::Error) {
+        self.say(crate::error::render(
+            &Self::paint(style::BAD, "error:"),
+            err,
+        ));
     }
 
     /// Writes data to stdout (never styled when piped). The write is
@@ -121,22 +123,31 @@ fn stdout_failed(e: &std::io::Error) -> ! {
         "{} cannot write to standard output: {e}",
         Ui::paint(style::BAD, "error:")
     );
-    std::process::exit(i32::from(crate::EXIT_ERROR));
+    std::process::exit(i32::from(crate::exit::ExitStatus::Error.code()));
 }
 
-impl Progress for Ui {
-    fn begin(&self, what: &str, total: u64) {
+/// The progress bar's template: a count (`3/8 targets`) for items, sizes
+/// and a rate for bytes.
+fn bar_template(items: bool) -> &'static str {
+    if items {
+        "{msg:>12} [{bar:30}] {pos}/{len}"
+    } else {
+        "{msg:>12} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+    }
+}
+
+impl Ui {
+    /// Starts a bar (or a spinner when `total` is 0), on a terminal only.
+    fn begin_bar(&self, what: &str, total: u64, items: bool) {
         if !self.progress_enabled {
             return;
         }
         let bar = if total > 0 {
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             b.set_style(
-                ProgressStyle::with_template(
-                    "{msg:>12} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
+                ProgressStyle::with_template(bar_template(items))
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
             );
             b
         } else {
@@ -146,6 +157,16 @@ impl Progress for Ui {
         };
         bar.set_message(what.to_string());
         *self.bar.lock().unwrap_or_else(|p| p.into_inner()) = Some(bar);
+    }
+}
+
+impl Progress for Ui {
+    fn begin(&self, what: &str, total: u64) {
+        self.begin_bar(what, total, false);
+    }
+
+    fn begin_items(&self, what: &str, total: u64) {
+        self.begin_bar(what, total, true);
     }
 
     fn advance(&self, n: u64) {
@@ -162,5 +183,30 @@ impl Progress for Ui {
 
     fn note(&self, message: &str) {
         self.say(format!("    {message}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_counted_not_sized() {
+        assert!(bar_template(true).contains("{pos}/{len}"));
+        assert!(!bar_template(true).contains("bytes"));
+        assert!(bar_template(false).contains("{bytes}/{total_bytes}"));
+        for items in [true, false] {
+            assert!(ProgressStyle::with_template(bar_template(items)).is_ok());
+        }
+    }
+
+    #[test]
+    fn no_bar_when_not_a_terminal() {
+        let ui = Ui {
+            progress_enabled: false,
+            bar: Mutex::new(None),
+        };
+        ui.begin_items("building", 8);
+        assert!(ui.bar.lock().unwrap().is_none());
     }
 }

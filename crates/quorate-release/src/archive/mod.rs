@@ -718,5 +718,24 @@ fn write_gnu_tar<W: Write>(items: &[GnuItem], w: W, mtime: u64) -> Result<W, Fil
     Ok(tar.finish()?)
 }
 
+impl quorate_manifest::Hint for ArchiveError {
+    fn hint(&self) -> Option<String> {
+        Some(
+            match self {
+                ArchiveError::OutputInside { .. } => {
+                    "pass -o with a path outside the folder being packed"
+                }
+                ArchiveError::TooLarge { .. } => "use --format tar.gz",
+                ArchiveError::GnuStyle { .. } => {
+                    "--style gnu needs --format tar.gz and --prefix NAME"
+                }
+                ArchiveError::Write { .. } => "check that the output folder exists and is writable",
+                _ => return None,
+            }
+            .into(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests;

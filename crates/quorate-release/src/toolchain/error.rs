@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{FoundVia, PatchFinding, install_hint};
+use quorate_manifest::Hint;
 
 /// A toolchain that [`super::find`] looked at and refused.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -24,7 +25,7 @@ const MAX_LISTED: usize = 10;
 #[derive(Debug, thiserror::Error)]
 pub enum ToolchainError {
     /// No candidate fitted.
-    #[error("no official Go {version} toolchain found{}\n{}", render_candidates(.candidates), install_hint(.version))]
+    #[error("no official Go {version} toolchain found{}", render_candidates(.candidates))]
     NotFound {
         /// The version wanted.
         version: String,
@@ -32,7 +33,7 @@ pub enum ToolchainError {
         candidates: Vec<Candidate>,
     },
     /// The toolchain is another version.
-    #[error("{} (from {via}) is Go {found}, but the release pins Go {want}\n{}", .goroot.display(), install_hint(.want))]
+    #[error("{} (from {via}) is Go {found}, but the release pins Go {want}", .goroot.display())]
     WrongVersion {
         /// The GOROOT found.
         goroot: PathBuf,
@@ -44,7 +45,7 @@ pub enum ToolchainError {
         want: String,
     },
     /// The toolchain is patched (references `/nix/store`).
-    #[error("{} (from {via}) is a patched Go {version} toolchain: it references /nix/store, so the binaries it builds embed store paths that differ from host to host:{}\n{}", .goroot.display(), render_findings(.findings), patched_hint(.version))]
+    #[error("{} (from {via}) is a patched Go {version} toolchain: it references /nix/store, so the binaries it builds embed store paths that differ from host to host:{}", .goroot.display(), render_findings(.findings))]
     Patched {
         /// The GOROOT found.
         goroot: PathBuf,
@@ -66,7 +67,7 @@ pub enum ToolchainError {
         via: Option<FoundVia>,
     },
     /// The version asked for is not a Go release version.
-    #[error("{version:?} is not a Go version\nhint: give an exact release such as 1.27.3")]
+    #[error("{version:?} is not a Go version")]
     BadVersion {
         /// What was given.
         version: String,
@@ -80,9 +81,7 @@ pub enum ToolchainError {
         source: std::io::Error,
     },
     /// Downloading failed.
-    #[error(
-        "downloading {url}: {message}\nhint: check the address and the network, or download the archive yourself and use `--from FILE`"
-    )]
+    #[error("downloading {url}: {message}")]
     Download {
         /// The URL.
         url: String,
@@ -91,7 +90,7 @@ pub enum ToolchainError {
     },
     /// The archive's SHA-256 is not the one expected.
     #[error(
-        "{source_name}: SHA-256 mismatch: expected {expected}, got {actual}; nothing was installed\nhint: check the checksum (https://go.dev/dl/ lists them) and where the archive came from"
+        "{source_name}: SHA-256 mismatch: expected {expected}, got {actual}; nothing was installed"
     )]
     ChecksumMismatch {
         /// The URL or file.
@@ -156,9 +155,23 @@ fn render_findings(f: &[PatchFinding]) -> String {
 
 fn patched_hint(version: &str) -> String {
     format!(
-        "hint: use an official, unpatched Go: `quorate toolchain install {version}`; \
+        "use an official, unpatched Go: `quorate toolchain install {version}`; \
          in Nix: go.overrideAttrs (_: {{ patches = []; }})"
     )
+}
+
+impl Hint for ToolchainError {
+    fn hint(&self) -> Option<String> {
+        Some(match self {
+            ToolchainError::NotFound { version, .. } => install_hint(version),
+            ToolchainError::WrongVersion { want, .. } => install_hint(want),
+            ToolchainError::Patched { version, .. } => patched_hint(version),
+            ToolchainError::BadVersion { .. } => "give an exact release such as 1.27.3".into(),
+            ToolchainError::Download { .. } => "check the address and the network, or download the archive yourself and use `--from FILE`".into(),
+            ToolchainError::ChecksumMismatch { .. } => "check the checksum (https://go.dev/dl/ lists them) and where the archive came from".into(),
+            _ => return None,
+        })
+    }
 }
 
 impl ToolchainError {

