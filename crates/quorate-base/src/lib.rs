@@ -5,6 +5,8 @@
 //! - [`fsutil`]: capped reads of regular files, atomic writes, containment;
 //! - [`time`]: UTC dates and civil-calendar arithmetic without a calendar
 //!   dependency;
+//! - [`hint`]: what the user can do about an error, kept apart from its
+//!   message (library errors implement [`Hint`]; the CLI renders it);
 //! - [`progress`]: how long-running library work reports progress without
 //!   printing.
 //!
@@ -12,7 +14,9 @@
 
 pub mod fsutil;
 pub mod git;
+pub mod hint;
 pub mod progress;
 pub mod time;
 
+pub use hint::Hint;
 pub use progress::{NoProgress, Progress};

@@ -38,7 +38,10 @@ output says which one was used.
 Version: the signed version is the one in the build.json the manifest lists
 (so the signatures cover it); it is always printed. A manifest whose file
 name says another version fails (a renamed, older release), and so does
---version V when the signed version is not V.
+--version V when the signed version is not V. Likewise the project: with
+--name N (or --project DIR, whose quorate.toml names it) the signed project
+name must be N, so another project's release signed by the same people is
+refused.
 
 Files: only regular files are read. Links leaving the folder, FIFOs and
 devices are errors; every file present but not listed is UNLISTED (and
@@ -136,6 +139,10 @@ pub struct VerifyArgs {
     /// --attestations: the version folder to compare).
     #[arg(long, value_name = "V")]
     pub version: Option<String>,
+    /// The project expected: the signed build.json's name must be this one
+    /// (default with --project: the name in its quorate.toml).
+    #[arg(long, value_name = "NAME", conflicts_with = "attestations")]
+    pub name: Option<String>,
     /// Also write a self-contained HTML report to FILE (docs/html-report.md).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,

@@ -25,6 +25,20 @@ fn trust_flags(args: &VerifyArgs) -> TrustFlags<'_> {
     }
 }
 
+/// The project the release must be: `--name`, else the name in the
+/// quorate.toml of `--project` (when it is a whole project file; one with
+/// only a `[trust]` table names no project).
+fn expected_name(args: &VerifyArgs) -> anyhow::Result<Option<String>> {
+    if let Some(n) = &args.name {
+        return Ok(Some(n.clone()));
+    }
+    Ok(args.project.as_ref().and_then(|dir| {
+        quorate_release::config::Config::load(&dir.join("quorate.toml"))
+            .ok()
+            .map(|c| c.project.name)
+    }))
+}
+
 /// Runs `quorate verify`.
 pub fn run(args: VerifyArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
     if let Some(repo) = &args.attestations {
@@ -57,6 +71,7 @@ pub fn run(args: VerifyArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
         reject_expired: args.reject_expired,
         strict: args.strict,
         expected_version: args.version.clone(),
+        expected_name: expected_name(&args)?,
     };
     let rep = if !args.signatures.is_empty() {
         if !target.is_file() {
@@ -83,7 +98,11 @@ pub fn run(args: VerifyArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
         print_release(ui, &rep, &trust);
     }
     if let Some(file) = &args.html {
-        let page = quorate_html::verify_report(&rep, &Default::default());
+        let options = quorate_html::VerifyHtmlOptions {
+            trust: Some(trust.line().trim().to_string()),
+            ..Default::default()
+        };
+        let page = quorate_html::verify_report(&rep, &options);
         write_html(file, &page, ui)?;
     }
     Ok(ExitStatus::check(rep.ok))

@@ -38,8 +38,12 @@ fn run(mut cmd: assert_cmd::Command, paths: &[(&Path, &str)]) -> String {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
-    let mut paths: Vec<(String, &str)> = paths
+    // The empty config folder every test runs with lies in the checkout's
+    // target folder, which differs from one clone to another.
+    let config = crate::util::empty_config();
+    let mut paths: Vec<(String, &str)> = [(config.as_path(), "[CONFIG]")]
         .iter()
+        .chain(paths.iter())
         .flat_map(|(p, n)| {
             let mut v = vec![(p.display().to_string(), *n)];
             if let Ok(c) = p.canonicalize() {

@@ -1104,6 +1104,41 @@ fn b07_expected_version_must_be_the_signed_one() {
     assert_eq!(code, 1);
 }
 
+#[test]
+fn b19_expected_project_must_be_the_signed_one() {
+    // The same people sign two projects: a release of the other project
+    // must not pass as this one.
+    let Some(f) = fixture() else { return };
+    let t = tmp();
+    let rel = t.path().join("r");
+    signed_release(f, &rel, "v1.0.0");
+    let policy = f.policy(t.path(), 1, &["alice"]);
+    let (code, v) = verify_json(&rel, &policy, &["--name", "tapd"]);
+    assert!(
+        v["version_problem"]
+            .as_str()
+            .unwrap()
+            .contains("expected project tapd, but the signed build.json says hello"),
+        "{v}"
+    );
+    assert_eq!(code, 1);
+    let (code, v) = verify_json(&rel, &policy, &["--name", "hello"]);
+    assert_eq!(code, 0, "{v}");
+    // Nothing signed names the project: refused when one is expected.
+    let old = t.path().join("old");
+    f.release(&old);
+    f.put_sig("alice.sig", &old, "alice");
+    let (code, v) = verify_json(&old, &policy, &["--name", "hello"]);
+    assert!(
+        v["version_problem"]
+            .as_str()
+            .unwrap()
+            .contains("nothing signed names the project"),
+        "{v}"
+    );
+    assert_eq!(code, 1);
+}
+
 // --- 4. Conflicting attestations -----------------------------------------
 
 #[test]
