@@ -1,7 +1,6 @@
 //! `quorate doctor`: report on the toolchain and the environment.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use quorate_release::toolchain::{self, FoundVia};
 
@@ -184,7 +183,7 @@ fn toolchain_checks(config: &crate::steps::project::ConfigGo, checks: &mut Vec<C
 }
 
 fn git_check() -> Check {
-    match Command::new("git").arg("--version").output() {
+    match quorate_base::git::command(None).arg("--version").output() {
         Ok(o) if o.status.success() => Check::new(
             "git",
             Status::Ok,
@@ -297,24 +296,7 @@ fn sde_check() -> Check {
 
 /// `YYYY-MM-DD HH:MM:SS UTC` for seconds since the epoch.
 fn utc(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    quorate_base::time::utc_seconds(secs)
 }
 
 /// True for a locale or time-zone setting that tools treat like quorate's

@@ -7,7 +7,6 @@
 //! runs the demo without this repository.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -214,11 +213,8 @@ fn run_steps(demo: &mut Demo) -> anyhow::Result<()> {
 }
 
 fn git(dir: &Path, args: &[&str]) -> anyhow::Result<()> {
-    let out = Command::new("git")
+    let out = quorate_base::git::command(Some(dir))
         .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_AUTHOR_NAME", "quorate demo")
         .env("GIT_AUTHOR_EMAIL", "demo@quorate.invalid")
         .env("GIT_COMMITTER_NAME", "quorate demo")

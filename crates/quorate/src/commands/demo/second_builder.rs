@@ -50,11 +50,8 @@ pub fn run(ui: &Ui, b: &Builders<'_>) -> anyhow::Result<ExitStatus> {
     let version = files.version.clone();
     let sigs = b.root.join("release-sigs");
     std::fs::create_dir_all(&sigs).with_context(|| sigs.display().to_string())?;
-    let init = std::process::Command::new("git")
+    let init = quorate_base::git::command(Some(&sigs))
         .args(["init", "-q"])
-        .current_dir(&sigs)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .status()
         .context("cannot run git")
         .hint("install git")?;
