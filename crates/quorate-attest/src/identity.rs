@@ -9,54 +9,10 @@
 //! and two signers are the same when any key of one (an OpenPGP primary
 //! key or subkey, an SSH key) is a key of the other.
 
-use sequoia_openpgp::crypto::mpi;
-
-use crate::keyring::{KeyBlock, Keyring};
+use crate::keyring::{Keyring, hex, strip_zeros};
 use crate::policy::{Policy, SignerKey};
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn strip_zeros(b: &[u8]) -> &[u8] {
-    let n = b.iter().take_while(|&&x| x == 0).count();
-    &b[n..]
-}
-
-/// The material identity of one OpenPGP key (primary or subkey).
-fn openpgp_key_material(k: &mpi::PublicKey) -> Option<String> {
-    match k {
-        mpi::PublicKey::EdDSA { q, .. } => {
-            let v = q.value();
-            // Native point encoding: 0x40 prefix then the 32 bytes.
-            let raw = if v.len() == 33 && v[0] == 0x40 {
-                &v[1..]
-            } else {
-                v
-            };
-            Some(format!("ed25519:{}", hex(raw)))
-        }
-        mpi::PublicKey::Ed25519 { a } => Some(format!("ed25519:{}", hex(a))),
-        mpi::PublicKey::RSA { n, .. } => Some(format!("rsa:{}", hex(strip_zeros(n.value())))),
-        mpi::PublicKey::ECDSA { q, .. } => Some(format!("ecdsa:{}", hex(q.value()))),
-        _ => None,
-    }
-}
-
-/// Every key material of a certificate (primary key and subkeys).
-pub fn block_materials(block: &KeyBlock) -> Vec<String> {
-    let mut v: Vec<String> = std::iter::once(openpgp_key_material(block.primary.mpis()))
-        .chain(
-            block
-                .subkeys
-                .iter()
-                .map(|(k, _)| openpgp_key_material(k.mpis())),
-        )
-        .flatten()
-        .collect();
-    v.push(format!("openpgp:{}", block.fingerprint()));
-    v
-}
+pub use crate::keyring::block_materials;
 
 /// The material identity of an SSH public key.
 pub fn ssh_material(key: &ssh_key::PublicKey) -> String {

@@ -306,3 +306,50 @@ fn new_block(k: Key<PublicParts, PrimaryRole>, source: &Path) -> KeyBlock {
         sources: vec![source.to_path_buf()],
     }
 }
+/// Lower-case hex of bytes.
+pub(crate) fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// `b` without its leading zero bytes.
+pub(crate) fn strip_zeros(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|&&x| x == 0).count();
+    &b[n..]
+}
+
+/// The material identity of one OpenPGP key (primary or subkey).
+fn openpgp_key_material(k: &pgp::crypto::mpi::PublicKey) -> Option<String> {
+    match k {
+        pgp::crypto::mpi::PublicKey::EdDSA { q, .. } => {
+            let v = q.value();
+            // Native point encoding: 0x40 prefix then the 32 bytes.
+            let raw = if v.len() == 33 && v[0] == 0x40 {
+                &v[1..]
+            } else {
+                v
+            };
+            Some(format!("ed25519:{}", hex(raw)))
+        }
+        pgp::crypto::mpi::PublicKey::Ed25519 { a } => Some(format!("ed25519:{}", hex(a))),
+        pgp::crypto::mpi::PublicKey::RSA { n, .. } => {
+            Some(format!("rsa:{}", hex(strip_zeros(n.value()))))
+        }
+        pgp::crypto::mpi::PublicKey::ECDSA { q, .. } => Some(format!("ecdsa:{}", hex(q.value()))),
+        _ => None,
+    }
+}
+
+/// Every key material of a certificate (primary key and subkeys).
+pub fn block_materials(block: &KeyBlock) -> Vec<String> {
+    let mut v: Vec<String> = std::iter::once(openpgp_key_material(block.primary.mpis()))
+        .chain(
+            block
+                .subkeys
+                .iter()
+                .map(|(k, _)| openpgp_key_material(k.mpis())),
+        )
+        .flatten()
+        .collect();
+    v.push(format!("openpgp:{}", block.fingerprint()));
+    v
+}

@@ -29,6 +29,7 @@ pub mod openpgp;
 pub mod pkverify;
 pub mod policy;
 pub mod ssh;
+pub mod verdict;
 pub use quorate_base::time;
 pub mod verify;
 

@@ -27,7 +27,7 @@ use crate::keyring::{KeyBlock, Keyring};
 use crate::keystate::{self, Revocation};
 use crate::pkverify::{self, Over};
 use crate::time::{date, rfc3339};
-use crate::verify::{GpgStatus, Scheme, SignatureReport, Verdict};
+use crate::verdict::{GpgStatus, Scheme, SignatureReport, Verdict};
 use crate::{AttestError, MAX_KEY_BYTES, read_capped};
 
 /// At most this many signatures (or malformed packets) are read from one

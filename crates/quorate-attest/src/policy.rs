@@ -409,7 +409,7 @@ impl Policy {
             for fingerprint in fingerprints {
                 let mats = keyring
                     .get(&fingerprint)
-                    .map(crate::identity::block_materials)
+                    .map(crate::keyring::block_materials)
                     .unwrap_or_default();
                 if let Some(i) = signers.iter().position(|s| s.fingerprint() == fingerprint) {
                     // Another copy of a key already read: one signer, the
@@ -534,8 +534,6 @@ impl Policy {
         self.signers.iter().find(|s| s.name == name)
     }
 }
-
-pub use crate::lnd_import::{LndImport, import_lnd};
 
 #[cfg(test)]
 mod tests {

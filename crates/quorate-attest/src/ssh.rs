@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey, SshSig};
 
-use crate::verify::{Scheme, SignatureReport, Verdict};
+use crate::verdict::{Scheme, SignatureReport, Verdict};
 use crate::{AttestError, MAX_KEY_BYTES, read_capped};
 
 /// The namespace quorate signs and verifies in (as `ssh-keygen -n file`).

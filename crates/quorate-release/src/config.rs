@@ -371,32 +371,7 @@ fn de_targets<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Target>, D::Error> 
     Ok(v)
 }
 
-/// Normalizes and checks an exact Go release: `1.27.3`, `go1.27.3`,
-/// `1.28rc1`. `1.27` alone is refused (it names a family, not a release).
-pub fn parse_go_version(s: &str) -> Result<String, String> {
-    let v = s.strip_prefix("go").unwrap_or(s);
-    let (nums, pre) = match v.find(|c: char| c.is_ascii_alphabetic()) {
-        Some(i) => (&v[..i], Some(&v[i..])),
-        None => (v, None),
-    };
-    let parts: Vec<&str> = nums.split('.').collect();
-    let digits = |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
-    let pre_ok = match pre {
-        None => parts.len() == 3,
-        Some(p) => {
-            parts.len() == 2
-                && ["rc", "beta"]
-                    .iter()
-                    .any(|k| p.strip_prefix(k).is_some_and(digits))
-        }
-    };
-    if !parts.iter().all(|p| digits(p)) || !pre_ok {
-        return Err(format!(
-            "Go version {s:?} is not an exact release; pin one such as \"1.27.3\""
-        ));
-    }
-    Ok(v.to_string())
-}
+pub use crate::untrusted::parse_go_version;
 
 fn de_go_version<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let s = String::deserialize(d)?;

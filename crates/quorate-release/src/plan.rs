@@ -483,7 +483,11 @@ impl Plan {
         }
         untrusted::ldflags(&self.ldflags)?;
         for t in &self.targets {
-            untrusted::check_invocation(&t.invocation, &go_output_dir(&t.folder))?;
+            untrusted::check_invocation(
+                &t.invocation.argv,
+                &t.invocation.env,
+                &go_output_dir(&t.folder),
+            )?;
         }
         Ok(())
     }

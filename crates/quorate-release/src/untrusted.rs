@@ -10,8 +10,6 @@
 //!
 //! Everything here is a pure function of its input: no I/O.
 
-use crate::plan::Invocation;
-
 /// A value that does not follow its grammar.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{what} {value:?}: {reason}")]
@@ -160,7 +158,34 @@ pub fn tag(t: &str) -> Result<(), Invalid> {
 /// An exact Go release: `1.27.3` or `go1.27.3` (also `1.28rc1`,
 /// `1.28beta1`). Returns it without `go`.
 pub fn go_version(v: &str) -> Result<String, Invalid> {
-    crate::config::parse_go_version(v).map_err(|r| invalid("Go version", v, r))
+    parse_go_version(v).map_err(|r| invalid("Go version", v, r))
+}
+
+/// Normalizes and checks an exact Go release: `1.27.3`, `go1.27.3`,
+/// `1.28rc1`. `1.27` alone is refused (it names a family, not a release).
+pub fn parse_go_version(s: &str) -> Result<String, String> {
+    let v = s.strip_prefix("go").unwrap_or(s);
+    let (nums, pre) = match v.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&v[..i], Some(&v[i..])),
+        None => (v, None),
+    };
+    let parts: Vec<&str> = nums.split('.').collect();
+    let digits = |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    let pre_ok = match pre {
+        None => parts.len() == 3,
+        Some(p) => {
+            parts.len() == 2
+                && ["rc", "beta"]
+                    .iter()
+                    .any(|k| p.strip_prefix(k).is_some_and(digits))
+        }
+    };
+    if !parts.iter().all(|p| digits(p)) || !pre_ok {
+        return Err(format!(
+            "Go version {s:?} is not an exact release; pin one such as \"1.27.3\""
+        ));
+    }
+    Ok(v.to_string())
 }
 
 /// A release version as used in file and folder names (`v1.2.3`):
@@ -318,8 +343,11 @@ pub fn env_var(key: &str, value: &str) -> Result<(), Invalid> {
 /// flags quorate writes (`-trimpath`, `-buildvcs=false`, a valid
 /// `-ldflags=`, a valid `-tags=`, `-o <out_dir>`), then `--`, then valid
 /// package paths; and the target variables of its environment.
-pub fn check_invocation(inv: &Invocation, out_dir: &str) -> Result<(), Invalid> {
-    let argv = &inv.argv;
+pub fn check_invocation(
+    argv: &[String],
+    env: &[(String, String)],
+    out_dir: &str,
+) -> Result<(), Invalid> {
     let cmd = argv.join(" ");
     let bad = |r: String| Err(invalid("go build command", &cmd, r));
     if argv.get(1).map(String::as_str) != Some("build") {
@@ -368,7 +396,7 @@ pub fn check_invocation(inv: &Invocation, out_dir: &str) -> Result<(), Invalid> 
     for p in packages {
         package(p)?;
     }
-    for (k, v) in &inv.env {
+    for (k, v) in env {
         env_var(k, v)?;
     }
     Ok(())
@@ -465,10 +493,10 @@ mod tests {
 
     #[test]
     fn invocations() {
-        let inv = |argv: &[&str]| Invocation {
-            argv: argv.iter().map(|s| s.to_string()).collect(),
-            env: vec![("GOOS".into(), "linux".into())],
-            cwd: "src".into(),
+        let env = vec![("GOOS".to_string(), "linux".to_string())];
+        let check = |argv: &[&str], out: &str| {
+            let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
+            check_invocation(&argv, &env, out)
         };
         let good = [
             "/go/bin/go",
@@ -482,19 +510,19 @@ mod tests {
             "--",
             "./cmd/x",
         ];
-        check_invocation(&inv(&good), "../bin/x/").unwrap();
-        assert!(check_invocation(&inv(&good), "../bin/y/").is_err());
+        check(&good, "../bin/x/").unwrap();
+        assert!(check(&good, "../bin/y/").is_err());
         let mut no_dashes = good.to_vec();
         no_dashes.remove(8);
-        assert!(check_invocation(&inv(&no_dashes), "../bin/x/").is_err());
+        assert!(check(&no_dashes, "../bin/x/").is_err());
         let mut extra = good.to_vec();
         extra.insert(2, "-toolexec=sh");
-        assert!(check_invocation(&inv(&extra), "../bin/x/").is_err());
+        assert!(check(&extra, "../bin/x/").is_err());
         let mut pkg = good.to_vec();
         pkg.push("-toolexec=sh");
-        assert!(check_invocation(&inv(&pkg), "../bin/x/").is_err());
+        assert!(check(&pkg, "../bin/x/").is_err());
         let mut gc = good.to_vec();
         gc.insert(2, "-gcflags=all=-N");
-        assert!(check_invocation(&inv(&gc), "../bin/x/").is_err());
+        assert!(check(&gc, "../bin/x/").is_err());
     }
 }

@@ -13,6 +13,7 @@ mod error;
 mod exit;
 mod interrupt;
 mod output;
+mod report;
 mod steps;
 mod ui;
 

@@ -43,7 +43,7 @@ fn import_lnd(checkout: &Path, output: &Path, ui: &Ui) -> anyhow::Result<()> {
             output.display()
         );
     }
-    let imported = quorate_attest::policy::import_lnd(checkout)?;
+    let imported = quorate_attest::lnd_import::import_lnd(checkout)?;
     let base = if to_stdout {
         Path::new(".")
     } else {

@@ -3,7 +3,7 @@
 use quorate_release::check::ArtifactDiff;
 use quorate_release::plan::Prepared;
 
-use crate::steps::release::CheckOutcome;
+use crate::report::CheckOutcome;
 use crate::ui::{Ui, style};
 
 /// Prints the comparison (stderr).

@@ -6,7 +6,7 @@ use quorate_attest::attest::AttestationReport;
 use quorate_attest::verify::{ReleaseReport, SignatureReport};
 
 use crate::output::{files_table, quorum_line};
-use crate::steps::trust::Trust;
+use crate::report::Trust;
 use crate::ui::{Ui, style};
 
 /// The JSON report with where the trust came from.

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::Context;
 use quorate_manifest::Manifest;
-use quorate_release::check::{self, ArtifactDiff};
+use quorate_release::check;
 use quorate_release::plan::{self, PrepareError, Prepared, ProjectOptions, ToolchainChoice};
 use quorate_release::toolchain;
 
@@ -40,18 +40,7 @@ pub fn default_jobs() -> usize {
         .unwrap_or(1)
 }
 
-/// The outcome of `--check`.
-#[derive(Debug, serde::Serialize)]
-pub struct CheckOutcome {
-    /// True when both manifests are identical.
-    pub reproducible: bool,
-    /// The artifacts that differ.
-    pub differences: Vec<ArtifactDiff>,
-    /// What the second build varied.
-    pub variations: Vec<&'static str>,
-    /// The second build's folder (kept when it differs).
-    pub second: Option<PathBuf>,
-}
+pub use crate::report::CheckOutcome;
 
 /// Rebuilds `p`'s release in a child `quorate build` under varied
 /// conditions ([`check::noise_env`], umask, another path and file order,

@@ -26,40 +26,7 @@ pub struct TrustFlags<'a> {
     pub threshold_override: Option<usize>,
 }
 
-/// Where the trust came from (printed, and in the JSON).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Trust {
-    /// `--policy`, `--keys-dir`, `--project` or `user config`.
-    pub source: &'static str,
-    /// The file or folder.
-    pub path: PathBuf,
-    /// The threshold used.
-    pub threshold: usize,
-    /// With --threshold-override: the policy's own threshold.
-    pub overridden_policy_threshold: Option<usize>,
-}
-
-impl Trust {
-    pub fn line(&self) -> String {
-        format!(
-            "trust: {} ({}), threshold {}{}\n",
-            self.path.display(),
-            self.source,
-            self.threshold,
-            self.override_text()
-        )
-    }
-
-    pub fn override_text(&self) -> String {
-        match self.overridden_policy_threshold {
-            Some(p) => format!(
-                " (THRESHOLD OVERRIDDEN: {} instead of the policy's {p})",
-                self.threshold
-            ),
-            None => String::new(),
-        }
-    }
-}
+pub use crate::report::Trust;
 
 /// The user's own policy: `$XDG_CONFIG_HOME/quorate/policy.toml`, else
 /// `~/.config/quorate/policy.toml`.
