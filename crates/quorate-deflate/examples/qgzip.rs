@@ -10,7 +10,8 @@ fn main() {
     }
     let level: u32 = args[1].parse().expect("level 1-9");
     let data = std::fs::read(&args[2]).expect("read input");
-    let out = quorate_deflate::gzip::compress(&data, &quorate_deflate::gzip::GzipOptions::no_name(level))
-        .expect("valid options");
+    let out =
+        quorate_deflate::gzip::compress(&data, &quorate_deflate::gzip::GzipOptions::no_name(level))
+            .expect("valid options");
     std::io::stdout().write_all(&out).expect("write stdout");
 }

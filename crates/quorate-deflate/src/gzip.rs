@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use crate::Error;
 use crate::lz77::{Input, Lz77};
+use crate::{Error, Flavor};
 
 /// What to put in the gzip header and how hard to compress.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,7 +63,7 @@ fn header(opts: &GzipOptions) -> Vec<u8> {
 /// options.
 pub fn compress(data: &[u8], opts: &GzipOptions) -> Result<Vec<u8>, Error> {
     check(opts)?;
-    let mut lz = Lz77::new(opts.level, data.len() / 2 + 64);
+    let mut lz = Lz77::new(opts.level, data.len() / 2 + 64, Flavor::GnuGzip);
     lz.trees.bits.out.extend_from_slice(&header(opts));
     let mut inp = Input {
         data,
@@ -92,7 +92,7 @@ impl<W: Write> GzEncoder<W> {
     /// Starts a member; the header is written with the first output.
     pub fn new(inner: W, opts: &GzipOptions) -> Result<Self, Error> {
         check(opts)?;
-        let mut lz = Box::new(Lz77::new(opts.level, 1 << 16));
+        let mut lz = Box::new(Lz77::new(opts.level, 1 << 16, Flavor::GnuGzip));
         lz.trees.bits.out.extend_from_slice(&header(opts));
         Ok(GzEncoder {
             inner: Some(inner),

@@ -6,6 +6,7 @@
 //! because where the window slides decides which blocks may be stored and
 //! what lies past the end of the input when the last matches are sought.
 
+use crate::Flavor;
 use crate::trees::{FileType, Trees};
 
 pub(crate) const WSIZE: usize = 0x8000;
@@ -40,16 +41,66 @@ struct Config {
 }
 
 const CONFIG: [Config; 10] = [
-    Config { good: 0, lazy: 0, nice: 0, chain: 0 },
-    Config { good: 4, lazy: 4, nice: 8, chain: 4 },
-    Config { good: 4, lazy: 5, nice: 16, chain: 8 },
-    Config { good: 4, lazy: 6, nice: 32, chain: 32 },
-    Config { good: 4, lazy: 4, nice: 16, chain: 16 },
-    Config { good: 8, lazy: 16, nice: 32, chain: 32 },
-    Config { good: 8, lazy: 16, nice: 128, chain: 128 },
-    Config { good: 8, lazy: 32, nice: 128, chain: 256 },
-    Config { good: 32, lazy: 128, nice: 258, chain: 1024 },
-    Config { good: 32, lazy: 258, nice: 258, chain: 4096 },
+    Config {
+        good: 0,
+        lazy: 0,
+        nice: 0,
+        chain: 0,
+    },
+    Config {
+        good: 4,
+        lazy: 4,
+        nice: 8,
+        chain: 4,
+    },
+    Config {
+        good: 4,
+        lazy: 5,
+        nice: 16,
+        chain: 8,
+    },
+    Config {
+        good: 4,
+        lazy: 6,
+        nice: 32,
+        chain: 32,
+    },
+    Config {
+        good: 4,
+        lazy: 4,
+        nice: 16,
+        chain: 16,
+    },
+    Config {
+        good: 8,
+        lazy: 16,
+        nice: 32,
+        chain: 32,
+    },
+    Config {
+        good: 8,
+        lazy: 16,
+        nice: 128,
+        chain: 128,
+    },
+    Config {
+        good: 8,
+        lazy: 32,
+        nice: 128,
+        chain: 256,
+    },
+    Config {
+        good: 32,
+        lazy: 128,
+        nice: 258,
+        chain: 1024,
+    },
+    Config {
+        good: 32,
+        lazy: 258,
+        nice: 258,
+        chain: 4096,
+    },
 ];
 
 /// Input handed to the compressor: `data` is what has arrived, `finished`
@@ -80,6 +131,9 @@ pub(crate) struct Lz77 {
     done: bool,
     level: usize,
     cfg: Config,
+    /// Info-ZIP stops the match search at the end of the input; gzip reads
+    /// past it into the window's leftovers (and then clips the length).
+    nice_clamp: bool,
     pub(crate) trees: Trees,
     /// CRC-32 and length of everything read so far.
     pub(crate) crc: crate::crc32::Crc32,
@@ -88,8 +142,9 @@ pub(crate) struct Lz77 {
 
 impl Lz77 {
     /// A compressor for `level` 1-9; `capacity` sizes the output buffer.
-    pub(crate) fn new(level: u32, capacity: usize) -> Self {
+    pub(crate) fn new(level: u32, capacity: usize, flavor: Flavor) -> Self {
         assert!((1..=9).contains(&level));
+        let zip = flavor == Flavor::InfoZip;
         Lz77 {
             window: vec![0; WINDOW_ALLOC].into_boxed_slice(),
             prev: vec![0; WSIZE].into_boxed_slice(),
@@ -108,15 +163,11 @@ impl Lz77 {
             done: false,
             level: level as usize,
             cfg: CONFIG[level as usize],
-            trees: Trees::new(level, capacity),
+            nice_clamp: zip,
+            trees: Trees::new(level, capacity, zip),
             crc: crate::crc32::Crc32::new(),
             bytes_in: 0,
         }
-    }
-
-    /// Asks the first block's literals whether the data is text (zip).
-    pub(crate) fn detect_file_type(&mut self) {
-        self.trees.detect_file_type = true;
     }
 
     /// The text/binary verdict, once the first block is written.
@@ -263,7 +314,10 @@ impl Lz77 {
             }
             let flush;
             if self.match_length >= MIN_MATCH {
-                flush = self.tally(self.strstart - self.match_start, self.match_length - MIN_MATCH);
+                flush = self.tally(
+                    self.strstart - self.match_start,
+                    self.match_length - MIN_MATCH,
+                );
                 self.lookahead -= self.match_length;
                 if self.match_length <= self.cfg.lazy {
                     self.match_length -= 1;
@@ -280,7 +334,8 @@ impl Lz77 {
                     self.strstart += self.match_length;
                     self.match_length = 0;
                     self.ins_h = self.window[self.strstart] as usize;
-                    self.ins_h = ((self.ins_h << H_SHIFT) ^ self.window[self.strstart + 1] as usize)
+                    self.ins_h = ((self.ins_h << H_SHIFT)
+                        ^ self.window[self.strstart + 1] as usize)
                         & HASH_MASK;
                 }
             } else {
@@ -317,10 +372,8 @@ impl Lz77 {
                 }
             }
             if self.prev_length >= MIN_MATCH && self.match_length <= self.prev_length {
-                let flush = self.tally(
-                    self.strstart - 1 - prev_match,
-                    self.prev_length - MIN_MATCH,
-                );
+                let flush =
+                    self.tally(self.strstart - 1 - prev_match, self.prev_length - MIN_MATCH);
                 self.lookahead -= self.prev_length - 1;
                 self.prev_length -= 2;
                 loop {
@@ -363,7 +416,11 @@ impl Lz77 {
         let strstart = self.strstart;
         let mut best_len = self.prev_length;
         let limit = strstart.saturating_sub(MAX_DIST);
-        let nice = self.cfg.nice;
+        let nice = if self.nice_clamp {
+            self.cfg.nice.min(self.lookahead)
+        } else {
+            self.cfg.nice
+        };
         if self.prev_length >= self.cfg.good {
             chain_length >>= 2;
         }

@@ -31,8 +31,9 @@ pub(crate) const EXTRA_DBITS: [u8; D_CODES] = [
 pub(crate) const EXTRA_BLBITS: [u8; BL_CODES] =
     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7];
 /// The order in which code-length code lengths are sent.
-pub(crate) const BL_ORDER: [usize; BL_CODES] =
-    [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+pub(crate) const BL_ORDER: [usize; BL_CODES] = [
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
+];
 
 /// `(length - 3)` to length code (0..28).
 pub(crate) static LENGTH_CODE: [u8; 256] = length_code();

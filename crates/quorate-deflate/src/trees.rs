@@ -101,11 +101,15 @@ pub(crate) struct Trees {
     pub(crate) compressed_len: u64,
     level: u32,
     pub(crate) file_type: FileType,
-    pub(crate) detect_file_type: bool,
+    /// Info-ZIP: judge text/binary on the first block, and store the whole
+    /// input instead when its only block would not shrink.
+    zip: bool,
+    /// Set when the whole input was kept stored (`bits` then holds it raw).
+    pub(crate) stored_file: bool,
 }
 
 impl Trees {
-    pub(crate) fn new(level: u32, capacity: usize) -> Self {
+    pub(crate) fn new(level: u32, capacity: usize, zip: bool) -> Self {
         let mut t = Trees {
             bits: BitWriter {
                 out: Vec::with_capacity(capacity),
@@ -129,7 +133,8 @@ impl Trees {
             compressed_len: 0,
             level,
             file_type: FileType::Unknown,
-            detect_file_type: false,
+            zip,
+            stored_file: false,
         };
         t.init_block();
         t
@@ -151,7 +156,12 @@ impl Trees {
     /// `length - 3`). Returns true when the block should be flushed now.
     /// `in_length` is the input consumed by the current block so far.
     #[inline(always)]
-    pub(crate) fn tally(&mut self, dist: usize, lc: usize, in_length: impl FnOnce() -> u64) -> bool {
+    pub(crate) fn tally(
+        &mut self,
+        dist: usize,
+        lc: usize,
+        in_length: impl FnOnce() -> u64,
+    ) -> bool {
         self.l_buf.push(lc as u8);
         self.d_buf.push(dist as u16);
         if dist == 0 {
@@ -177,25 +187,47 @@ impl Trees {
         last_lit == LIT_BUFSIZE - 1 || self.last_dist == DIST_BUFSIZE
     }
 
+    /// Info-ZIP's text test on the block's literals: binary if any
+    /// control byte other than TAB, LF, VT, FF, CR, BEL, BS, SUB, ESC
+    /// occurs; text if a TAB, LF, CR or byte >= 32 occurs; binary otherwise.
     fn set_file_type(&mut self) {
         let f = &self.ltree.freq;
-        let bin: u64 = f[0..7].iter().chain(&f[128..256]).map(|&x| x as u64).sum();
-        let ascii: u64 = f[7..128].iter().map(|&x| x as u64).sum();
-        self.file_type = if bin > ascii >> 2 {
+        let block_listed = |n: usize| (0xf3ff_c07fu32 >> n) & 1 == 1;
+        self.file_type = if (0..32).any(|n| block_listed(n) && f[n] != 0) {
             FileType::Binary
-        } else {
+        } else if f[9] != 0 || f[10] != 0 || f[13] != 0 || f[32..256].iter().any(|&x| x != 0) {
             FileType::Ascii
+        } else {
+            FileType::Binary
         };
     }
 
     /// Ends the current block. `buf` is the block's input when it is still
     /// in the window (a stored block is possible only then).
-    pub(crate) fn flush_block(&mut self, buf: Option<&[u8]>, stored_len: u64, pad: bool, eof: bool) {
-        if self.detect_file_type && self.file_type == FileType::Unknown {
+    pub(crate) fn flush_block(
+        &mut self,
+        buf: Option<&[u8]>,
+        stored_len: u64,
+        pad: bool,
+        eof: bool,
+    ) {
+        if self.zip && self.file_type == FileType::Unknown {
             self.set_file_type();
         }
-        build_tree(&mut self.ltree, &L_DESC, &mut self.s, &mut self.opt_len, &mut self.static_len);
-        build_tree(&mut self.dtree, &D_DESC, &mut self.s, &mut self.opt_len, &mut self.static_len);
+        build_tree(
+            &mut self.ltree,
+            &L_DESC,
+            &mut self.s,
+            &mut self.opt_len,
+            &mut self.static_len,
+        );
+        build_tree(
+            &mut self.dtree,
+            &D_DESC,
+            &mut self.s,
+            &mut self.opt_len,
+            &mut self.static_len,
+        );
         let max_blindex = self.build_bl_tree();
 
         let mut opt_lenb = self.opt_len.wrapping_add(3 + 7) >> 3;
@@ -204,7 +236,12 @@ impl Trees {
             opt_lenb = static_lenb;
         }
         let eofb = eof as u32;
-        if stored_len + 4 <= opt_lenb && buf.is_some() {
+        if self.zip && stored_len <= opt_lenb && eof && self.compressed_len == 0 && buf.is_some() {
+            // The only block would not shrink: the file is stored whole.
+            self.copy_block(buf.unwrap_or(&[]), false);
+            self.compressed_len = stored_len << 3;
+            self.stored_file = true;
+        } else if stored_len + 4 <= opt_lenb && buf.is_some() {
             self.bits.send(eofb, 3);
             self.compressed_len = (self.compressed_len + 3 + 7) & !7;
             self.compressed_len += (stored_len + 4) << 3;
@@ -212,12 +249,18 @@ impl Trees {
         } else if static_lenb == opt_lenb {
             self.bits.send((1 << 1) + eofb, 3);
             self.compress_block(false);
-            self.compressed_len = self.compressed_len.wrapping_add(3).wrapping_add(self.static_len);
+            self.compressed_len = self
+                .compressed_len
+                .wrapping_add(3)
+                .wrapping_add(self.static_len);
         } else {
             self.bits.send((2 << 1) + eofb, 3);
             self.send_all_trees(max_blindex + 1);
             self.compress_block(true);
-            self.compressed_len = self.compressed_len.wrapping_add(3).wrapping_add(self.opt_len);
+            self.compressed_len = self
+                .compressed_len
+                .wrapping_add(3)
+                .wrapping_add(self.opt_len);
         }
         self.init_block();
         if eof {
@@ -243,7 +286,13 @@ impl Trees {
     fn build_bl_tree(&mut self) -> usize {
         scan_tree(&mut self.bltree, &self.ltree);
         scan_tree(&mut self.bltree, &self.dtree);
-        build_tree(&mut self.bltree, &BL_DESC, &mut self.s, &mut self.opt_len, &mut self.static_len);
+        build_tree(
+            &mut self.bltree,
+            &BL_DESC,
+            &mut self.s,
+            &mut self.opt_len,
+            &mut self.static_len,
+        );
         let mut max_blindex = BL_CODES - 1;
         while max_blindex >= 3 {
             if self.bltree.len[BL_ORDER[max_blindex]] != 0 {
@@ -334,7 +383,13 @@ fn pqdownheap(tree: &Tree, s: &mut Scratch, mut k: usize) {
     s.heap[k] = v;
 }
 
-fn build_tree(tree: &mut Tree, desc: &Desc, s: &mut Scratch, opt_len: &mut u64, static_len: &mut u64) {
+fn build_tree(
+    tree: &mut Tree,
+    desc: &Desc,
+    s: &mut Scratch,
+    opt_len: &mut u64,
+    static_len: &mut u64,
+) {
     let elems = desc.elems;
     let mut max_code: isize = -1;
     s.heap_len = 0;
@@ -405,7 +460,13 @@ fn build_tree(tree: &mut Tree, desc: &Desc, s: &mut Scratch, opt_len: &mut u64, 
     gen_codes(tree, max_code, &s.bl_count);
 }
 
-fn gen_bitlen(tree: &mut Tree, desc: &Desc, s: &mut Scratch, opt_len: &mut u64, static_len: &mut u64) {
+fn gen_bitlen(
+    tree: &mut Tree,
+    desc: &Desc,
+    s: &mut Scratch,
+    opt_len: &mut u64,
+    static_len: &mut u64,
+) {
     let max_code = tree.max_code;
     let max_length = desc.max_length as u16;
     s.bl_count.fill(0);
@@ -546,7 +607,8 @@ fn scan_tree(bl: &mut Tree, tree: &Tree) {
 
 /// Sends `tree`'s code lengths with the code-length tree `bl`.
 fn send_tree(bits: &mut BitWriter, bl: &Tree, tree: &Tree) {
-    let send = |bits: &mut BitWriter, sym: usize| bits.send(bl.code[sym] as u32, bl.len[sym] as u32);
+    let send =
+        |bits: &mut BitWriter, sym: usize| bits.send(bl.code[sym] as u32, bl.len[sym] as u32);
     let mut prevlen: i32 = -1;
     let mut nextlen = tree.len[0] as u32;
     let mut count = 0u32;

@@ -9,7 +9,13 @@ use quorate_deflate::gzip::{self, GzipOptions};
 use std::io::Write;
 use std::process::Command;
 
-fn check_levels(gz: &std::path::Path, dir: &std::path::Path, data: &[u8], levels: &[u32], what: &str) {
+fn check_levels(
+    gz: &std::path::Path,
+    dir: &std::path::Path,
+    data: &[u8],
+    levels: &[u32],
+    what: &str,
+) {
     for &level in levels {
         let ours = gzip::compress(data, &GzipOptions::no_name(level)).unwrap();
         let theirs = host_gzip(gz, dir, data, level);
@@ -34,10 +40,18 @@ fn edge_sizes_every_level() {
     check_levels(&gz, dir.path(), b"abcabcabcabc", &all, "tiny repeat");
     // Around the minimum lookahead, the 32 KiB window, the point where
     // the window slides (64 KiB - 262) and the 64 KiB window end.
-    for size in [258, 262, 263, 32768, 32769, 65274, 65275, 65536, 65537, 98304] {
+    for size in [
+        258, 262, 263, 32768, 32769, 65274, 65275, 65536, 65537, 98304,
+    ] {
         for kind in 0..3 {
             let data = synth(kind, size, size as u64 * 7 + kind as u64);
-            check_levels(&gz, dir.path(), &data, &[1, 4, 6, 9], &format!("kind {kind}"));
+            check_levels(
+                &gz,
+                dir.path(),
+                &data,
+                &[1, 4, 6, 9],
+                &format!("kind {kind}"),
+            );
         }
     }
 }
@@ -52,7 +66,13 @@ fn highly_repetitive_and_incompressible() {
     check_levels(&gz, dir.path(), &random, &[1, 6, 9], "1 MiB random");
     // Literal-buffer limits: many short matches and literals per block.
     let words = synth(1, 2 << 20, 5);
-    check_levels(&gz, dir.path(), &words, &(1..=9).collect::<Vec<_>>(), "words");
+    check_levels(
+        &gz,
+        dir.path(),
+        &words,
+        &(1..=9).collect::<Vec<_>>(),
+        "words",
+    );
 }
 
 #[test]
@@ -61,10 +81,21 @@ fn real_files() {
     let dir = tempfile::tempdir().unwrap();
     // This crate's own sources: text.
     let mut text = Vec::new();
-    for f in ["src/lz77.rs", "src/trees.rs", "src/gzip.rs", "src/tables.rs"] {
+    for f in [
+        "src/lz77.rs",
+        "src/trees.rs",
+        "src/gzip.rs",
+        "src/tables.rs",
+    ] {
         text.extend(std::fs::read(f).unwrap());
     }
-    check_levels(&gz, dir.path(), &text, &(1..=9).collect::<Vec<_>>(), "sources");
+    check_levels(
+        &gz,
+        dir.path(),
+        &text,
+        &(1..=9).collect::<Vec<_>>(),
+        "sources",
+    );
     // A real Go binary: tens of megabytes of machine code and tables.
     let goroot = std::env::var_os("QUORATE_TEST_GOROOT");
     if goroot.is_none() {
@@ -78,7 +109,13 @@ fn real_files() {
     let bin = std::path::Path::new(&goroot.unwrap()).join("bin/go");
     let data = std::fs::read(&bin).unwrap();
     check_levels(&gz, dir.path(), &data, &[9], "go binary");
-    check_levels(&gz, dir.path(), &data[..data.len().min(4 << 20)], &[1, 6], "go binary head");
+    check_levels(
+        &gz,
+        dir.path(),
+        &data[..data.len().min(4 << 20)],
+        &[1, 6],
+        "go binary head",
+    );
 }
 
 #[test]
@@ -93,13 +130,20 @@ fn header_with_name_and_mtime() {
         .unwrap();
     drop(f);
     for level in [1, 6, 9] {
-        let theirs = run(Command::new(&gz).arg(format!("-{level}")).arg("-c").arg(&path));
+        let theirs = run(Command::new(&gz)
+            .arg(format!("-{level}"))
+            .arg("-c")
+            .arg(&path));
         let opts = GzipOptions {
             level,
             name: Some(b"hello world.txt".to_vec()),
             mtime: 1_700_000_123,
         };
-        assert_eq!(gzip::compress(&data, &opts).unwrap(), theirs, "level {level}");
+        assert_eq!(
+            gzip::compress(&data, &opts).unwrap(),
+            theirs,
+            "level {level}"
+        );
     }
 }
 
@@ -135,7 +179,10 @@ fn refuses_bad_options() {
         name: Some(b"a\0b".to_vec()),
         mtime: 0,
     };
-    assert_eq!(gzip::compress(b"", &opts), Err(quorate_deflate::Error::NameHasNul));
+    assert_eq!(
+        gzip::compress(b"", &opts),
+        Err(quorate_deflate::Error::NameHasNul)
+    );
 }
 
 proptest! {

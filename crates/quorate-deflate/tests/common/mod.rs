@@ -40,7 +40,11 @@ pub fn run(cmd: &mut Command) -> Vec<u8> {
 pub fn host_gzip(gzip: &Path, dir: &Path, data: &[u8], level: u32) -> Vec<u8> {
     let f = dir.join("input");
     std::fs::write(&f, data).unwrap();
-    run(Command::new(gzip).arg(format!("-{level}")).arg("-n").arg("-c").arg(&f))
+    run(Command::new(gzip)
+        .arg(format!("-{level}"))
+        .arg("-n")
+        .arg("-c")
+        .arg(&f))
 }
 
 /// A small deterministic generator (xorshift), so inputs are reproducible
@@ -73,7 +77,11 @@ pub fn synth(kind: u8, size: usize, seed: u64) -> Vec<u8> {
         }
         1 => {
             let words: Vec<Vec<u8>> = (0..200)
-                .map(|_| (0..1 + r.below(8)).map(|_| b'a' + r.below(10) as u8).collect())
+                .map(|_| {
+                    (0..1 + r.below(8))
+                        .map(|_| b'a' + r.below(10) as u8)
+                        .collect()
+                })
                 .collect();
             while out.len() < size {
                 out.extend_from_slice(&words[r.below(200) as usize]);
