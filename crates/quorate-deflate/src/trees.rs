@@ -176,8 +176,8 @@ impl Trees {
             // Stop the block early if it compresses well and is mostly
             // literals: an upper bound of the compressed size.
             let mut out_length = last_lit as u64 * 8;
-            for dcode in 0..D_CODES {
-                out_length += self.dtree.freq[dcode] as u64 * (5 + EXTRA_DBITS[dcode] as u64);
+            for (&f, &x) in self.dtree.freq[..D_CODES].iter().zip(&EXTRA_DBITS) {
+                out_length += f as u64 * (5 + x as u64);
             }
             out_length >>= 3;
             if self.last_dist < last_lit / 2 && out_length < in_length() / 2 {
