@@ -5,6 +5,8 @@
 //! - [`gzip`]: GNU gzip (`gzip -1` … `gzip -9`, with or without `-n`).
 //! - [`zip`]: Info-ZIP `zip -o -X` (see the module for the options
 //!   covered).
+//! - [`zlib`]: zlib 1.2.x `compress2`/`deflate` at levels 1-9 (raw
+//!   DEFLATE, zlib and gzip wrappers).
 //!
 //! Written from RFC 1951/1952, the zip APPNOTE and the tools' observed
 //! output; `docs/deflate.md` says how each is checked against the real
@@ -17,6 +19,7 @@ mod lz77;
 mod tables;
 mod trees;
 pub mod zip;
+pub mod zlib;
 
 /// The implementations whose output this crate reproduces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,6 +28,9 @@ pub enum Flavor {
     GnuGzip,
     /// Info-ZIP zip 3.0.
     InfoZip,
+    /// zlib 1.2.x (`deflateInit` defaults: 32 KiB window, memLevel 8,
+    /// default strategy), as Python's `zlib` and many libraries use it.
+    Zlib,
 }
 
 /// Why an encoder refused its options.

@@ -134,6 +134,9 @@ pub(crate) struct Lz77 {
     /// Info-ZIP stops the match search at the end of the input; gzip reads
     /// past it into the window's leftovers (and then clips the length).
     nice_clamp: bool,
+    /// zlib: hash a string only when three input bytes remain, and never
+    /// hash strings past the last three bytes of a match near the end.
+    zlib: bool,
     pub(crate) trees: Trees,
     /// CRC-32 and length of everything read so far.
     pub(crate) crc: crate::crc32::Crc32,
@@ -145,6 +148,7 @@ impl Lz77 {
     pub(crate) fn new(level: u32, capacity: usize, flavor: Flavor) -> Self {
         assert!((1..=9).contains(&level));
         let zip = flavor == Flavor::InfoZip;
+        let zlib = flavor == Flavor::Zlib;
         Lz77 {
             window: vec![0; WINDOW_ALLOC].into_boxed_slice(),
             prev: vec![0; WSIZE].into_boxed_slice(),
@@ -163,8 +167,9 @@ impl Lz77 {
             done: false,
             level: level as usize,
             cfg: CONFIG[level as usize],
-            nice_clamp: zip,
-            trees: Trees::new(level, capacity, zip),
+            nice_clamp: zip || zlib,
+            zlib,
+            trees: Trees::new(level, capacity, zip, zlib),
             crc: crate::crc32::Crc32::new(),
             bytes_in: 0,
         }
@@ -285,6 +290,24 @@ impl Lz77 {
         }
     }
 
+    /// Hashes the string at `strstart` and returns the previous head of its
+    /// chain (0 when zlib skips the last two bytes).
+    #[inline(always)]
+    fn insert_head(&mut self) -> usize {
+        if self.zlib && self.lookahead < MIN_MATCH {
+            0
+        } else {
+            self.insert_string(self.strstart)
+        }
+    }
+
+    /// gzip and zip never search within the last 262 bytes of the window
+    /// (only reached at the end of the input); zlib does.
+    #[inline(always)]
+    fn may_search(&self) -> bool {
+        self.zlib || self.strstart <= WINDOW_SIZE - MIN_LOOKAHEAD
+    }
+
     #[inline(always)]
     fn tally(&mut self, dist: usize, lc: usize) -> bool {
         let in_length = (self.strstart as i64 - self.block_start) as u64;
@@ -305,11 +328,8 @@ impl Lz77 {
     /// Levels 1-3: take the longest match at each position, no lazy step.
     fn deflate_fast(&mut self) {
         while self.lookahead >= MIN_LOOKAHEAD || (self.eofile && self.lookahead != 0) {
-            let hash_head = self.insert_string(self.strstart);
-            if hash_head != 0
-                && self.strstart - hash_head <= MAX_DIST
-                && self.strstart <= WINDOW_SIZE - MIN_LOOKAHEAD
-            {
+            let hash_head = self.insert_head();
+            if hash_head != 0 && self.strstart - hash_head <= MAX_DIST && self.may_search() {
                 self.match_length = self.longest_match(hash_head).min(self.lookahead);
             }
             let flush;
@@ -319,7 +339,8 @@ impl Lz77 {
                     self.match_length - MIN_MATCH,
                 );
                 self.lookahead -= self.match_length;
-                if self.match_length <= self.cfg.lazy {
+                if self.match_length <= self.cfg.lazy && (!self.zlib || self.lookahead >= MIN_MATCH)
+                {
                     self.match_length -= 1;
                     loop {
                         self.strstart += 1;
@@ -355,14 +376,14 @@ impl Lz77 {
     /// starting at the next byte.
     fn deflate_lazy(&mut self) {
         while self.lookahead >= MIN_LOOKAHEAD || (self.eofile && self.lookahead != 0) {
-            let hash_head = self.insert_string(self.strstart);
+            let hash_head = self.insert_head();
             self.prev_length = self.match_length;
             let prev_match = self.match_start;
             self.match_length = MIN_MATCH - 1;
             if hash_head != 0
                 && self.prev_length < self.cfg.lazy
                 && self.strstart - hash_head <= MAX_DIST
-                && self.strstart <= WINDOW_SIZE - MIN_LOOKAHEAD
+                && self.may_search()
             {
                 self.match_length = self.longest_match(hash_head).min(self.lookahead);
                 if self.match_length == MIN_MATCH
@@ -372,13 +393,20 @@ impl Lz77 {
                 }
             }
             if self.prev_length >= MIN_MATCH && self.match_length <= self.prev_length {
+                let max_insert = if self.zlib {
+                    self.strstart + self.lookahead - MIN_MATCH
+                } else {
+                    usize::MAX
+                };
                 let flush =
                     self.tally(self.strstart - 1 - prev_match, self.prev_length - MIN_MATCH);
                 self.lookahead -= self.prev_length - 1;
                 self.prev_length -= 2;
                 loop {
                     self.strstart += 1;
-                    self.insert_string(self.strstart);
+                    if self.strstart <= max_insert {
+                        self.insert_string(self.strstart);
+                    }
                     self.prev_length -= 1;
                     if self.prev_length == 0 {
                         break;
@@ -424,12 +452,12 @@ impl Lz77 {
         if self.prev_length >= self.cfg.good {
             chain_length >>= 2;
         }
-        debug_assert!(strstart <= WINDOW_SIZE - MIN_LOOKAHEAD);
+        debug_assert!(strstart < WINDOW_SIZE);
         let w = self.window.as_ptr();
         let prev = self.prev.as_ptr();
-        // SAFETY: strstart <= WINDOW_SIZE - MIN_LOOKAHEAD and every chain
-        // entry is below strstart, so all reads (at most MAX_MATCH + 8
-        // bytes past either start) stay inside the padded window; prev is
+        // SAFETY: strstart < WINDOW_SIZE and every chain entry is below
+        // strstart, so all reads (at most MAX_MATCH + 16 bytes past either
+        // start) stay inside the window and its 1 KiB of slack; prev is
         // indexed modulo its length.
         unsafe {
             let scan = w.add(strstart);

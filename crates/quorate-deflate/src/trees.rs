@@ -11,6 +11,8 @@ const HEAP_SIZE: usize = 2 * L_CODES + 1;
 /// Symbols buffered per block: a block is flushed one short of this.
 pub(crate) const LIT_BUFSIZE: usize = 0x8000;
 const DIST_BUFSIZE: usize = LIT_BUFSIZE;
+/// zlib's symbol buffer at the default memLevel 8.
+const ZLIB_LIT_BUFSIZE: usize = 1 << 14;
 
 /// One Huffman tree: per-symbol frequency, code length, code, parent.
 struct Tree {
@@ -106,10 +108,13 @@ pub(crate) struct Trees {
     zip: bool,
     /// Set when the whole input was kept stored (`bits` then holds it raw).
     pub(crate) stored_file: bool,
+    /// zlib: no early end of mostly-literal blocks; a block holds at most
+    /// 16 383 symbols (memLevel 8).
+    zlib: bool,
 }
 
 impl Trees {
-    pub(crate) fn new(level: u32, capacity: usize, zip: bool) -> Self {
+    pub(crate) fn new(level: u32, capacity: usize, zip: bool, zlib: bool) -> Self {
         let mut t = Trees {
             bits: BitWriter {
                 out: Vec::with_capacity(capacity),
@@ -135,6 +140,7 @@ impl Trees {
             file_type: FileType::Unknown,
             zip,
             stored_file: false,
+            zlib,
         };
         t.init_block();
         t
@@ -172,6 +178,9 @@ impl Trees {
             self.dtree.freq[d_code(dist - 1)] += 1;
         }
         let last_lit = self.l_buf.len();
+        if self.zlib {
+            return last_lit == ZLIB_LIT_BUFSIZE - 1;
+        }
         if self.level > 2 && last_lit & 0xfff == 0 {
             // Stop the block early if it compresses well and is mostly
             // literals: an upper bound of the compressed size.
