@@ -57,9 +57,9 @@ fn edge_sizes_and_real_text() {
     check(
         &py,
         dir.path(),
-        &synth(2, 3 << 20, 1),
+        &synth(2, 1 << 20, 1),
         &[1, 6, 9],
-        "3 MiB mixed",
+        "1 MiB mixed",
     );
 }
 
