@@ -158,7 +158,7 @@ fn release_like_layout() {
     for f in ["src/lz77.rs", "src/trees.rs", "src/zip.rs"] {
         src.extend(std::fs::read(f).unwrap());
     }
-    for level in [6, 9, 1] {
+    for level in [6, 9, 1, 0] {
         let tmp = tempfile::tempdir().unwrap();
         // Children before their directory, as lnd's `find | sort -r`
         // gives them (`zip -r` would pull a directory's contents in
