@@ -6,7 +6,8 @@
 //! - [`zip`]: Info-ZIP `zip -o -X` (see the module for the options
 //!   covered).
 //! - [`zlib`]: zlib 1.2.x `compress2`/`deflate` at levels 1-9 (raw
-//!   DEFLATE, zlib and gzip wrappers).
+//!   DEFLATE and zlib wrapper).
+//! - [`identify`]: which of these, at which level, made a given stream.
 //!
 //! Written from RFC 1951/1952, the zip APPNOTE and the tools' observed
 //! output; `docs/deflate.md` says how each is checked against the real
@@ -15,6 +16,7 @@
 mod bits;
 pub mod crc32;
 pub mod gzip;
+pub mod identify;
 mod lz77;
 mod tables;
 mod trees;

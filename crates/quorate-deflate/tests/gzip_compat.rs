@@ -165,6 +165,22 @@ fn streaming_encoder_matches_one_shot() {
 }
 
 #[test]
+fn identifies_what_host_gzip_made() {
+    use quorate_deflate::Flavor;
+    use quorate_deflate::identify::{deflate_raw, identify};
+    let Some(gz) = tool("gzip") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let data = synth(2, 500_000, 77);
+    for level in [1, 6, 9] {
+        let member = host_gzip(&gz, dir.path(), &data, level);
+        let stream = &member[10..member.len() - 8];
+        let (flavor, found) = identify(stream, &data, &[Flavor::Zlib, Flavor::GnuGzip]).unwrap();
+        assert_eq!(flavor, Flavor::GnuGzip, "gzip -{level}");
+        assert_eq!(deflate_raw(&data, found, flavor).unwrap(), stream);
+    }
+}
+
+#[test]
 fn refuses_bad_options() {
     assert_eq!(
         gzip::compress(b"", &GzipOptions::no_name(0)),

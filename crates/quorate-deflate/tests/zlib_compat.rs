@@ -64,6 +64,22 @@ fn edge_sizes_and_real_text() {
 }
 
 #[test]
+fn identifies_what_zlib_made() {
+    use quorate_deflate::Flavor;
+    use quorate_deflate::identify::{deflate_raw, identify};
+    let Some(py) = tool("python3") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let data = synth(2, 500_000, 78);
+    for level in [1, 6, 9] {
+        let z = python_zlib(&py, dir.path(), &data, level);
+        let stream = &z[2..z.len() - 4];
+        let (flavor, found) = identify(stream, &data, &[Flavor::GnuGzip, Flavor::Zlib]).unwrap();
+        assert_eq!(flavor, Flavor::Zlib, "zlib level {level}");
+        assert_eq!(deflate_raw(&data, found, flavor).unwrap(), stream);
+    }
+}
+
+#[test]
 fn refuses_bad_level() {
     assert_eq!(
         zlib::compress(b"", 0),
