@@ -455,6 +455,7 @@ impl Lz77 {
         debug_assert!(strstart < WINDOW_SIZE);
         let w = self.window.as_ptr();
         let prev = self.prev.as_ptr();
+        let mut match_start = self.match_start;
         // SAFETY: strstart < WINDOW_SIZE and every chain entry is below
         // strstart, so all reads (at most MAX_MATCH + 16 bytes past either
         // start) stay inside the window and its 1 KiB of slack; prev is
@@ -487,7 +488,7 @@ impl Lz77 {
                     }
                     let len = len.min(MAX_MATCH);
                     if len > best_len {
-                        self.match_start = cur_match;
+                        match_start = cur_match;
                         best_len = len;
                         if len >= nice {
                             break;
@@ -505,6 +506,7 @@ impl Lz77 {
                 }
             }
         }
+        self.match_start = match_start;
         best_len
     }
 }
