@@ -1,0 +1,170 @@
+//! gzip members (RFC 1952) exactly as GNU gzip writes them.
+
+use std::io::{self, Write};
+
+use crate::lz77::{Input, Lz77};
+use crate::{Error, Flavor};
+
+/// What to put in the gzip header and how hard to compress.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GzipOptions {
+    /// Compression level 1-9 (`gzip -1` … `gzip -9`); GNU gzip's default
+    /// is 6.
+    pub level: u32,
+    /// The original file name (`FNAME`), as `gzip` without `-n` stores it:
+    /// the base name of the input. `None` for `gzip -n` and for stdin.
+    pub name: Option<Vec<u8>>,
+    /// Modification time in seconds since the epoch; 0 for `gzip -n`.
+    pub mtime: u32,
+}
+
+impl GzipOptions {
+    /// `gzip -<level>n`: no name, no time stamp.
+    pub fn no_name(level: u32) -> Self {
+        GzipOptions {
+            level,
+            name: None,
+            mtime: 0,
+        }
+    }
+}
+
+fn check(opts: &GzipOptions) -> Result<(), Error> {
+    if !(1..=9).contains(&opts.level) {
+        return Err(Error::Level(opts.level));
+    }
+    if opts.name.as_ref().is_some_and(|n| n.contains(&0)) {
+        return Err(Error::NameHasNul);
+    }
+    Ok(())
+}
+
+/// The 10-byte header, plus the name when there is one.
+fn header(opts: &GzipOptions) -> Vec<u8> {
+    let mut h = vec![0x1f, 0x8b, 8];
+    h.push(if opts.name.is_some() { 0x08 } else { 0 });
+    h.extend_from_slice(&opts.mtime.to_le_bytes());
+    // XFL: 2 = slowest algorithm (-9), 4 = fastest (-1).
+    h.push(match opts.level {
+        9 => 2,
+        1 => 4,
+        _ => 0,
+    });
+    h.push(3); // OS: Unix
+    if let Some(name) = &opts.name {
+        h.extend_from_slice(name);
+        h.push(0);
+    }
+    h
+}
+
+/// Compresses `data` into one gzip member, byte for byte what GNU gzip
+/// (1.x, checked against 1.12) writes for a regular file with these
+/// options.
+pub fn compress(data: &[u8], opts: &GzipOptions) -> Result<Vec<u8>, Error> {
+    check(opts)?;
+    let mut lz = Lz77::new(opts.level, data.len() / 2 + 64, Flavor::GnuGzip);
+    lz.trees.bits.out.extend_from_slice(&header(opts));
+    let mut inp = Input {
+        data,
+        pos: 0,
+        finished: true,
+    };
+    let done = lz.run(&mut inp);
+    debug_assert!(done);
+    let mut out = std::mem::take(&mut lz.trees.bits.out);
+    out.extend_from_slice(&lz.crc.sum().to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    Ok(out)
+}
+
+/// A streaming gzip encoder with the same output as [`compress`]: input is
+/// buffered until the next whole read GNU gzip would make is available.
+pub struct GzEncoder<W: Write> {
+    inner: Option<W>,
+    lz: Box<Lz77>,
+    pending: Vec<u8>,
+    pos: usize,
+    finished: bool,
+}
+
+impl<W: Write> GzEncoder<W> {
+    /// Starts a member; the header is written with the first output.
+    pub fn new(inner: W, opts: &GzipOptions) -> Result<Self, Error> {
+        check(opts)?;
+        let mut lz = Box::new(Lz77::new(opts.level, 1 << 16, Flavor::GnuGzip));
+        lz.trees.bits.out.extend_from_slice(&header(opts));
+        Ok(GzEncoder {
+            inner: Some(inner),
+            lz,
+            pending: Vec::new(),
+            pos: 0,
+            finished: false,
+        })
+    }
+
+    fn run(&mut self, finished: bool) -> io::Result<()> {
+        let mut inp = Input {
+            data: &self.pending,
+            pos: self.pos,
+            finished,
+        };
+        self.lz.run(&mut inp);
+        self.pos = inp.pos;
+        if self.pos > (1 << 20) || self.pos == self.pending.len() {
+            self.pending.drain(..self.pos);
+            self.pos = 0;
+        }
+        let out = &mut self.lz.trees.bits.out;
+        if !out.is_empty() {
+            if let Some(w) = self.inner.as_mut() {
+                w.write_all(out)?;
+            }
+            out.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes the rest of the member and the trailer; returns the writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.do_finish()?;
+        Ok(self.inner.take().expect("writer present until finish"))
+    }
+
+    fn do_finish(&mut self) -> io::Result<()> {
+        if self.finished {
+            return Ok(());
+        }
+        self.run(true)?;
+        self.finished = true;
+        let mut trailer = self.lz.crc.sum().to_le_bytes().to_vec();
+        trailer.extend_from_slice(&(self.lz.bytes_in as u32).to_le_bytes());
+        if let Some(w) = self.inner.as_mut() {
+            w.write_all(&trailer)?;
+            w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for GzEncoder<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.finished {
+            return Err(io::Error::other("gzip member already finished"));
+        }
+        self.pending.extend_from_slice(buf);
+        if self.pending.len() - self.pos >= 1 << 17 {
+            self.run(false)?;
+        }
+        Ok(buf.len())
+    }
+
+    /// Writes out what is compressed so far (a gzip member cannot be
+    /// flushed mid-block without changing its bytes, so nothing more).
+    fn flush(&mut self) -> io::Result<()> {
+        match self.inner.as_mut() {
+            Some(w) => w.flush(),
+            None => Ok(()),
+        }
+    }
+}
