@@ -46,6 +46,11 @@ struct Fx {
     old_go: Option<PathBuf>,
     macho: [PathBuf; 2],
     pe: [PathBuf; 2],
+    /// One `-X` string of another length (data displaced after it), built
+    /// with `-trimpath` (the build info does not record `-ldflags`).
+    xlen: [PathBuf; 2],
+    /// The same without `-trimpath`: the build info records the `-X` value.
+    xlen_info: [PathBuf; 2],
 }
 
 fn go_env(goroot: &Path, dir: &Path) -> Command {
@@ -179,6 +184,14 @@ fn fixtures() -> Option<&'static Fx> {
         let pe = [dir.join("win-id.exe"), dir.join("win-noid.exe")];
         go_build(&go, &src, &win, &["-trimpath", "-buildvcs=false", "-ldflags=-s -w"], &pe[0]);
         go_build(&go, &src, &win, &rel, &pe[1]);
+        // One string's length: everything after it moves.
+        let xlen = [dir.join("xlen-short"), dir.join("xlen-long")];
+        let xlen_info = [dir.join("xlen-info-short"), dir.join("xlen-info-long")];
+        for (i, v) in ["1.0", "1.0.0-longer"].iter().enumerate() {
+            let x = format!("-ldflags={RELEASE} -X main.version={v}");
+            go_build(&go, &src, &[], &["-trimpath", "-buildvcs=false", &x], &xlen[i]);
+            go_build(&go, &src, &[], &["-buildvcs=false", &x], &xlen_info[i]);
+        }
         Some(Fx {
             dir,
             full,
@@ -194,6 +207,8 @@ fn fixtures() -> Option<&'static Fx> {
             old_go,
             macho,
             pe,
+            xlen,
+            xlen_info,
         })
     })
     .as_ref()
@@ -769,4 +784,120 @@ fn seed_both_causes_at_once() {
     );
     let strip = serde_json::to_string(&r["findings"][1]["evidence"]).unwrap();
     assert!(strip.contains(".shstrtab contents"), "{strip}");
+}
+
+/// `quorate diff` (text, JSON) and `--html` output of one pair, with the
+/// fixture folder and the timings redacted, for a snapshot.
+fn pinned(fx: &Fx, a: &Path, b: &Path, html: bool) -> String {
+    let dir = fx.dir.display().to_string();
+    let redact = |s: &str| {
+        let s = s.replace(&dir, "[FX]");
+        // "(…, 123 ms)", "compared in 123 ms": the digits before " ms".
+        let mut out = String::with_capacity(s.len());
+        for (i, part) in s.split(" ms").enumerate() {
+            if i > 0 {
+                out.push_str(" ms");
+            }
+            let kept = part.trim_end_matches(|c: char| c.is_ascii_digit());
+            out.push_str(kept);
+            if kept.len() != part.len() && i + 1 < s.split(" ms").count() {
+                out.push_str("[N]");
+            } else {
+                out.push_str(&part[kept.len()..]);
+            }
+        }
+        let mut v: Vec<String> = Vec::new();
+        for l in out.lines() {
+            match l.find("\"millis\": ") {
+                Some(i) => v.push(format!("{}\"millis\": 0", &l[..i])),
+                None => v.push(l.to_string()),
+            }
+        }
+        v.join("\n")
+    };
+    let run = |args: &[&str], extra: &[&Path]| {
+        let out = quorate()
+            .args(args)
+            .arg(a)
+            .arg(b)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let mut s = format!(
+        "== text\n{}\n== json\n{}\n",
+        redact(&run(&["diff"], &[])),
+        redact(&run(&["diff", "--json"], &[]))
+    );
+    if html {
+        let out = fx.dir.join("pinned.html");
+        run(&["diff"], &[Path::new("--html"), &out]);
+        let page = std::fs::read_to_string(&out).unwrap();
+        s.push_str(&format!("== html\n{}\n", redact(&page)));
+    }
+    s
+}
+
+/// Pins the diff engine's output (text, JSON and the HTML page) on every
+/// fixture pair, so a refactor of the engine or the report provably
+/// changes nothing (`cargo insta review` after an intended change).
+#[test]
+fn snapshots_of_fixture_diffs() {
+    let Some(fx) = fixtures() else { return };
+    let mut pairs: Vec<(&str, &Path, &Path, bool)> = vec![
+        ("strip-gnu", &fx.full, &fx.strip_gnu, true),
+        ("strip-llvm", &fx.strip_gnu, &fx.strip_llvm, false),
+        ("patched", &fx.patched[0], &fx.patched[1], true),
+        ("official-patched", &fx.base, &fx.patched[0], false),
+        ("goamd64", &fx.base, &fx.amd64_v3, false),
+        ("build-path", &fx.path_a, &fx.path_b, false),
+        ("vcs", &fx.vcs[0], &fx.vcs[1], false),
+        ("macho-string", &fx.macho[0], &fx.macho[1], false),
+        ("pe-buildid", &fx.pe[0], &fx.pe[1], false),
+        ("xlen", &fx.xlen[0], &fx.xlen[1], false),
+        ("xlen-info", &fx.xlen_info[0], &fx.xlen_info[1], false),
+    ];
+    if let Some(old) = &fx.old_go {
+        pairs.push(("go-version", old, &fx.base, false));
+    }
+    // Archives with fixed metadata (GNU tar, gzip -n, zip -X of files
+    // with a fixed mtime).
+    let d = tree(fx, "pinned");
+    if have("tar") && have("gzip") && have("zip") {
+        let gnu = "--sort=name --owner=0 --group=0 --numeric-owner --mode=go-w";
+        sh(&d, &format!(
+            "touch -d @0 pkg pkg/*
+             tar {gnu} --mtime=@0 -cf a.tar pkg && tar {gnu} --mtime=@86400 -cf mtime.tar pkg
+             tar --sort=name --owner=1000 --group=1000 --numeric-owner --mtime=@0 --mode=go-w -cf owner.tar pkg
+             gzip -1nc a.tar > fast.tar.gz && gzip -9nc a.tar > best.tar.gz && gzip -9nc mtime.tar > mtime.tar.gz
+             touch -d @946684800 pkg pkg/* && TZ=UTC zip -qrX a.zip pkg && touch -d @946771200 pkg/README && TZ=UTC zip -qrX b.zip pkg"
+        ));
+    }
+    let p = |n: &str| d.join(n);
+    let owned: Vec<(&str, PathBuf, PathBuf)> = vec![
+        ("tar-mtime", p("a.tar"), p("mtime.tar")),
+        ("tar-owner", p("a.tar"), p("owner.tar")),
+        ("gzip-level", p("fast.tar.gz"), p("best.tar.gz")),
+        ("targz-mtime", p("best.tar.gz"), p("mtime.tar.gz")),
+        ("zip-mtime", p("a.zip"), p("b.zip")),
+    ];
+    for (name, a, b) in &owned {
+        if a.exists() {
+            pairs.push((name, a, b, name.starts_with("tar")));
+        }
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (name, a, b, html) in pairs {
+            insta::assert_snapshot!(format!("diff-{name}"), pinned(fx, a, b, html));
+        }
+    });
 }
