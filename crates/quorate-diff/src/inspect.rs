@@ -6,9 +6,11 @@ use std::path::Path;
 use object::Object;
 use serde::Serialize;
 
-use crate::archive::{self, Kind};
-use crate::engine::{buildinfo_hint, is_strip_section, sections, store_paths};
+use crate::archive;
+use crate::detect::Kind;
+use crate::executable::{buildinfo_hint, is_strip_section, sections};
 use crate::gobuild::{self, BuildInfo};
+use crate::nixstore::{TOOLCHAIN_PACKAGES, store_paths};
 use crate::{DiffError, DiffOptions, map_file};
 
 /// A reproducibility hazard.
@@ -379,9 +381,7 @@ fn nix_paths(ins: &mut Inspection, data: &[u8]) {
             .get(33..)
             .unwrap_or("")
             .to_string();
-        let toolchain = crate::engine::TOOLCHAIN_PACKAGES
-            .iter()
-            .any(|t| pkg.starts_with(t));
+        let toolchain = TOOLCHAIN_PACKAGES.iter().any(|t| pkg.starts_with(t));
         ins.hazards.push(hz(
             "nix-store-path",
             format!("embeds {s}{}", if toolchain { " (put there by a patched Go toolchain)" } else { "" }),

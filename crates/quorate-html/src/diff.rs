@@ -4,20 +4,24 @@
 //! views of the differing regions.
 //!
 //! The report model carries locations, not bytes. When the input paths are
-//! given, the two inputs are mapped again (read-only) and only bounded
-//! windows around the differing regions are copied into the page.
+//! given, the engine opens the two inputs again (read-only, through
+//! [`quorate_diff::open`]), computes each file's facts
+//! ([`quorate_diff::facts`]), and only bounded windows around the
+//! differing regions are copied into the page.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use quorate_diff::archive::{self, Kind};
-use quorate_diff::bytediff::{Region, diff_regions};
-use quorate_diff::engine::{SecInfo, buildinfo_hint, sections};
+use quorate_diff::bytediff::Region;
+use quorate_diff::detect::Kind;
+use quorate_diff::executable::SecInfo;
+use quorate_diff::facts::{FileFacts, file_facts};
 use quorate_diff::gobuild::{self, BuildInfo};
-use quorate_diff::{Confidence, Contents, Evidence, Report, map_file};
+use quorate_diff::open::Opener;
+use quorate_diff::{Confidence, Contents, Evidence, Report};
 
 use crate::page::{esc, page};
 
@@ -70,17 +74,6 @@ struct FileView {
     b: Contents,
 }
 
-/// Everything computed about one file.
-struct FileFacts<'d> {
-    kind: Kind,
-    secs_a: Vec<SecInfo<'d>>,
-    secs_b: Vec<SecInfo<'d>>,
-    regions: Vec<Region>,
-    complete: bool,
-    bi_a: Option<BuildInfo>,
-    bi_b: Option<BuildInfo>,
-}
-
 /// Where one piece of evidence points.
 #[derive(Clone, Default)]
 struct Target {
@@ -92,85 +85,6 @@ struct Target {
 }
 
 const MAX_RESOLVE: usize = 64;
-const MAX_NEST: usize = 8;
-
-/// Reaches the bytes at `comps` under `root`: the top entry, then through
-/// gzip, tar and zip members (bounded). Returns the bytes and how many
-/// components named them.
-fn resolve(
-    root: &Path,
-    comps: &[String],
-    budget: &mut u64,
-    cache: &mut Inflated,
-) -> Option<(Contents, usize)> {
-    let first = comps.first()?;
-    let meta = std::fs::metadata(root).ok()?;
-    let mut data = if meta.is_dir() {
-        if archive::unsafe_name(first) {
-            return None;
-        }
-        map_file(&root.join(first)).ok()?
-    } else {
-        map_file(root).ok()?
-    };
-    let mut i = 1;
-    for step in 0..MAX_NEST {
-        let next = match Kind::of(&data) {
-            Kind::Gzip => {
-                // Many evidence paths run through one compressed archive:
-                // inflate it once.
-                let key = (root.to_path_buf(), comps[..i].to_vec(), step);
-                if let Some(v) = cache.get(&key) {
-                    data = Contents::Vec(v.clone());
-                    continue;
-                }
-                let limit = (data.len() as u64)
-                    .saturating_mul(100)
-                    .min(*budget)
-                    .max(1024);
-                match archive::gunzip(&data, limit) {
-                    Ok(v) => {
-                        *budget = budget.saturating_sub(v.len() as u64);
-                        cache.insert(key, v.clone());
-                        v
-                    }
-                    Err(_) => break,
-                }
-            }
-            Kind::Tar if i < comps.len() => {
-                let (m, _) = archive::tar_members(&data, 100_000);
-                match m
-                    .iter()
-                    .find(|m| m.name == comps[i])
-                    .and_then(|m| m.data.bytes())
-                {
-                    Some(x) => x.to_vec(),
-                    None => break,
-                }
-            }
-            Kind::Zip if i < comps.len() => {
-                let (m, _) = archive::zip_members(&data, 100_000, budget);
-                match m
-                    .iter()
-                    .find(|m| m.name == comps[i])
-                    .and_then(|m| m.data.bytes())
-                {
-                    Some(x) => x.to_vec(),
-                    None => break,
-                }
-            }
-            _ => break,
-        };
-        if !matches!(Kind::of(&data), Kind::Gzip) {
-            i += 1;
-        }
-        data = Contents::Vec(next);
-    }
-    Some((data, i))
-}
-
-/// Inflated gzip streams by (side, container path, nesting step).
-type Inflated = BTreeMap<(PathBuf, Vec<String>, usize), Vec<u8>>;
 
 fn is_leaf(k: Kind) -> bool {
     !k.is_container()
@@ -196,8 +110,7 @@ fn collect_files(
         }
     }
     let mut tried: BTreeSet<Vec<String>> = BTreeSet::new();
-    let mut budget = o.max_decompressed;
-    let mut cache = Inflated::new();
+    let mut opener = Opener::new(o.max_decompressed);
     let mut attempts = 0;
     let mut dropped = 0;
     for p in paths {
@@ -213,14 +126,14 @@ fn collect_files(
             break;
         }
         attempts += 1;
-        let Some((a, n)) = resolve(pa, p, &mut budget, &mut cache) else {
+        let Some((a, n)) = opener.open(pa, p) else {
             continue;
         };
         if !is_leaf(Kind::of(&a)) {
             tried.insert(p[..n].to_vec());
             continue;
         }
-        let Some((b, m)) = resolve(pb, &p[..n], &mut budget, &mut cache) else {
+        let Some((b, m)) = opener.open(pb, &p[..n]) else {
             continue;
         };
         if m != n || !is_leaf(Kind::of(&b)) {
@@ -249,127 +162,6 @@ fn collect_files(
         ));
     }
     (files, index)
-}
-
-fn facts<'d>(fv: &'d FileView, deadline: Instant, o: &DiffHtmlOptions) -> FileFacts<'d> {
-    let (a, b): (&'d [u8], &'d [u8]) = (&fv.a, &fv.b);
-    let kind = Kind::of(a);
-    let parse = |d: &'d [u8]| -> Vec<SecInfo<'d>> {
-        if !kind.is_exe() {
-            return Vec::new();
-        }
-        match object::File::parse(d) {
-            Ok(f) => sections(&f, d),
-            Err(_) => Vec::new(),
-        }
-    };
-    let (secs_a, secs_b) = (parse(a), parse(b));
-    let bi = |d: &'d [u8], s: &[SecInfo<'d>]| -> Option<BuildInfo> {
-        if !kind.is_exe() {
-            return None;
-        }
-        gobuild::read(d, buildinfo_hint(s)).and_then(Result::ok)
-    };
-    let (bi_a, bi_b) = (bi(a, &secs_a), bi(b, &secs_b));
-    let (regions, complete) = if a == b {
-        (Vec::new(), true)
-    } else if Instant::now() >= deadline {
-        (Vec::new(), false)
-    } else if secs_a.is_empty() || secs_b.is_empty() {
-        diff_regions(a, b, deadline, o.max_map_regions)
-    } else {
-        locate(a, b, &secs_a, &secs_b, deadline, o.max_map_regions)
-    };
-    FileFacts {
-        kind,
-        secs_a,
-        secs_b,
-        regions,
-        complete,
-        bi_a,
-        bi_b,
-    }
-}
-
-/// The parts of a file no section covers: header, gaps, tail.
-fn gaps(len: usize, secs: &[SecInfo]) -> Vec<Range<usize>> {
-    let mut v: Vec<Range<usize>> = secs
-        .iter()
-        .filter(|s| !s.data.is_empty())
-        .filter_map(|s| {
-            let st = usize::try_from(s.file_off).ok()?;
-            Some(st.min(len)..st.saturating_add(s.data.len()).min(len))
-        })
-        .collect();
-    v.sort_by_key(|r| r.start);
-    let mut out = Vec::new();
-    let mut at = 0;
-    for r in v {
-        if r.start > at {
-            out.push(at..r.start);
-        }
-        at = at.max(r.end);
-    }
-    if at < len {
-        out.push(at..len);
-    }
-    out
-}
-
-/// Differing regions of two executables, section by section (equal
-/// sections cost one comparison), then the parts between sections.
-fn locate(
-    a: &[u8],
-    b: &[u8],
-    secs_a: &[SecInfo],
-    secs_b: &[SecInfo],
-    deadline: Instant,
-    max: usize,
-) -> (Vec<Region>, bool) {
-    let mut out: Vec<Region> = Vec::new();
-    let mut complete = true;
-    let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-    for sa in secs_a.iter().filter(|s| !s.data.is_empty()) {
-        let Some(sb) = secs_b
-            .iter()
-            .find(|s| s.name == sa.name && !s.data.is_empty())
-        else {
-            continue;
-        };
-        if sa.data == sb.data {
-            continue;
-        }
-        let (Ok(oa), Ok(ob)) = (usize::try_from(sa.file_off), usize::try_from(sb.file_off)) else {
-            continue;
-        };
-        pairs.push((oa..oa + sa.data.len(), ob..ob + sb.data.len()));
-    }
-    let (ga, gb) = (gaps(a.len(), secs_a), gaps(b.len(), secs_b));
-    for (x, y) in ga.into_iter().zip(gb) {
-        pairs.push((x, y));
-    }
-    // Each differing area gets a fair share of the regions.
-    pairs.retain(|(ra, rb)| a.get(ra.clone()) != b.get(rb.clone()));
-    let share = (max / pairs.len().max(1)).max(16);
-    for (ra, rb) in pairs {
-        let (Some(da), Some(db)) = (a.get(ra.clone()), b.get(rb.clone())) else {
-            continue;
-        };
-        if out.len() >= max || Instant::now() >= deadline {
-            complete = false;
-            break;
-        }
-        let (mut v, c) = diff_regions(da, db, deadline, share.min(max - out.len()));
-        complete &= c && v.len() < share;
-        v.truncate(share);
-        out.extend(v.into_iter().map(|r| Region {
-            a: r.a.start + ra.start..r.a.end + ra.start,
-            b: r.b.start + rb.start..r.b.end + rb.start,
-        }));
-    }
-    out.sort_by_key(|r| (r.a.start, r.b.start));
-    out.truncate(max);
-    (out, complete)
 }
 
 /// File offset of an evidence offset: relative to the section's base
@@ -423,7 +215,10 @@ pub fn diff_report(r: &Report, o: &DiffHtmlOptions) -> String {
     let deadline = Instant::now() + o.time_budget;
     let mut left_out: Vec<String> = Vec::new();
     let (files, index) = collect_files(r, o, &mut left_out);
-    let facts: Vec<FileFacts> = files.iter().map(|f| facts(f, deadline, o)).collect();
+    let facts: Vec<FileFacts> = files
+        .iter()
+        .map(|f| file_facts(&f.a, &f.b, deadline, o.max_map_regions))
+        .collect();
 
     // Where each piece of evidence points: (finding, evidence) → target.
     let mut targets: Vec<Vec<Target>> = Vec::with_capacity(r.findings.len());
