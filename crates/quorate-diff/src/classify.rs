@@ -59,6 +59,10 @@ pub struct RegionCtx<'d> {
     pub section: &'d str,
     /// True in machine code.
     pub code: bool,
+    /// True when data moved in the executable being compared (its size or
+    /// a common section's size differs): pointers and offsets past the
+    /// move change with it.
+    pub displaced: bool,
     /// The printable run around the region on side A (up to 160 bytes each side).
     pub ca: Range<usize>,
     /// The same on side B.
@@ -68,12 +72,26 @@ pub struct RegionCtx<'d> {
 impl<'d> RegionCtx<'d> {
     /// The context of `r` in `a` and `b`.
     pub fn new(a: &'d [u8], b: &'d [u8], r: &'d Region, section: &'d str, code: bool) -> Self {
+        Self::in_exe(a, b, r, section, code, false)
+    }
+
+    /// The context of `r` in an executable's section (`displaced`: data
+    /// moved in that executable).
+    pub fn in_exe(
+        a: &'d [u8],
+        b: &'d [u8],
+        r: &'d Region,
+        section: &'d str,
+        code: bool,
+        displaced: bool,
+    ) -> Self {
         RegionCtx {
             a,
             b,
             r,
             section,
             code,
+            displaced,
             ca: context(a, &r.a, 160),
             cb: context(b, &r.b, 160),
         }
@@ -103,11 +121,15 @@ impl<'d> RegionCtx<'d> {
 /// Classifies one differing region: the first rule of [`causes::RULES`]
 /// that knows it, else `unexplained`.
 pub fn classify(a: &[u8], b: &[u8], r: &Region, section: &str, code: bool) -> Classified {
-    let cx = RegionCtx::new(a, b, r, section, code);
+    classify_in(&RegionCtx::new(a, b, r, section, code))
+}
+
+/// [`classify`] for a region whose context is built already.
+pub fn classify_in(cx: &RegionCtx) -> Classified {
     causes::RULES
         .iter()
-        .find_map(|rule| (rule.apply)(&cx))
-        .unwrap_or_else(|| causes::unexplained::bytes(&cx))
+        .find_map(|rule| (rule.apply)(cx))
+        .unwrap_or_else(|| causes::unexplained::bytes(cx))
 }
 
 /// Printable ASCII (and tab).

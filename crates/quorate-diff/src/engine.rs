@@ -10,14 +10,16 @@ use std::time::Instant;
 mod buildinfo;
 mod exe;
 mod gzip;
+mod manifest;
 mod members;
+mod record;
 mod tar;
 mod zip;
 
 use crate::DiffOptions;
 use crate::bytediff::diff_regions;
 use crate::causes::embedded_string::{Offsets, pair_moved};
-use crate::classify::{Classified, classify};
+use crate::classify::{Classified, RegionCtx, classify_in};
 use crate::detect::Kind;
 use crate::model::{Cause, Confidence, Evidence, Note, Observation, Sink, Stats};
 
@@ -41,6 +43,12 @@ pub struct Engine<'s> {
     observed: usize,
     /// Set when the build infos of the executable being compared differ.
     buildinfo_differs: bool,
+    /// Top-level entries (folder walk) found to differ, or present on one
+    /// side only: a manifest's digest of one of them follows from it.
+    differing: std::collections::BTreeSet<String>,
+    /// Set while comparing the sections of an executable whose data moved
+    /// (its size or a common section's size differs).
+    displaced: bool,
 }
 
 /// The name of a nesting level for notes.
@@ -49,6 +57,12 @@ fn join(path: &[String]) -> String {
 }
 
 impl<'s> Engine<'s> {
+    /// True when `d` is a SHA-256 manifest: a folder walk compares those
+    /// last, once the files they list are compared.
+    pub fn is_manifest(d: &[u8]) -> bool {
+        manifest::entries(d).is_some()
+    }
+
     /// A new engine; `input_size` (both sides) sizes the decompression budget.
     pub fn new(opts: &DiffOptions, input_size: u64, sink: &'s mut dyn Sink) -> Self {
         let budget = input_size
@@ -65,6 +79,8 @@ impl<'s> Engine<'s> {
             timed_out: false,
             observed: 0,
             buildinfo_differs: false,
+            differing: Default::default(),
+            displaced: false,
         }
     }
 
@@ -135,6 +151,9 @@ impl<'s> Engine<'s> {
 
     /// A file present on one side only.
     pub fn one_side(&mut self, path: &[String], in_a: bool, what: &str) {
+        if path.len() == 1 {
+            self.differing.insert(path[0].clone());
+        }
         let (a, b) = if in_a {
             (Some(what.to_string()), None)
         } else {
@@ -211,6 +230,9 @@ impl<'s> Engine<'s> {
             return;
         }
         self.stats.differing += 1;
+        if depth == 0 && path.len() == 1 {
+            self.differing.insert(path[0].clone());
+        }
         if self.out_of_time(path) {
             return;
         }
@@ -248,7 +270,14 @@ impl<'s> Engine<'s> {
             Kind::Tar => self.tar(path, a, b, depth),
             Kind::Zip => self.zip(path, a, b, depth),
             Kind::Elf | Kind::MachO | Kind::Pe => self.exe(path, a, b),
-            Kind::Bytes => self.bytes(path, path.to_vec(), a, b, None),
+            Kind::Bytes => {
+                if self.manifest(path, a, b) {
+                    return;
+                }
+                if !self.record(path, a, b) {
+                    self.bytes(path, path.to_vec(), a, b, None)
+                }
+            }
         }
         if self.observed == before && !self.timed_out {
             // The container parsed equal but the bytes differ: locate them.
@@ -279,13 +308,14 @@ impl<'s> Engine<'s> {
         let base = |s: Option<&SecInfo>| s.map(|s| s.base).unwrap_or(0);
         let mut out: Vec<(Classified, Offsets)> = Vec::with_capacity(regions.len());
         for r in &regions {
-            let c = classify(
+            let c = classify_in(&RegionCtx::in_exe(
                 a,
                 b,
                 r,
                 sec.map(|s| s.0.name.as_str()).unwrap_or(""),
                 sec.map(|s| s.0.code).unwrap_or(false),
-            );
+                self.displaced && sec.is_some(),
+            ));
             let off = (
                 Some(base(sec.map(|s| s.0)) + r.a.start as u64),
                 Some(base(sec.map(|s| s.1)) + r.b.start as u64),

@@ -178,6 +178,7 @@ pub(crate) fn folders(
     let ib: BTreeMap<&str, &Entry> = lb.iter().map(|(n, l)| (n.as_str(), l)).collect();
     let ia: BTreeSet<&str> = la.iter().map(|(n, _)| n.as_str()).collect();
     progress.begin("comparing", la.len() as u64);
+    let mut manifests = Vec::new();
     for (name, ea) in &la {
         progress.advance(1);
         let p = vec![name.clone()];
@@ -185,6 +186,14 @@ pub(crate) fn folders(
             None => eng.one_side(&p, true, &ea.describe()),
             Some(Entry::File) if *ea == Entry::File => {
                 match (map_file(&a.join(name)), map_file(&b.join(name))) {
+                    // Manifests last: their digests follow from the files.
+                    (Ok(ca), Ok(cb))
+                        if ca[..] != cb[..]
+                            && Engine::is_manifest(&ca)
+                            && Engine::is_manifest(&cb) =>
+                    {
+                        manifests.push((p, ca, cb))
+                    }
                     (Ok(ca), Ok(cb)) => eng.compare(&p, &ca, &cb, 0),
                     (ra, rb) => {
                         // Swapped for a FIFO or device since the listing.
@@ -215,6 +224,9 @@ pub(crate) fn folders(
         if !ia.contains(name.as_str()) {
             eng.one_side(std::slice::from_ref(name), false, &eb.describe());
         }
+    }
+    for (p, ca, cb) in manifests {
+        eng.compare(&p, &ca, &cb, 0);
     }
     progress.end();
     Ok((std::mem::take(&mut eng.stats), eng.timed_out))

@@ -408,6 +408,14 @@ fn render_finding(
             "<p class=\"muted\">No fix is known for this cause: the evidence below locates it.</p>",
         ),
     }
+    if f.knock_on > 0 {
+        let _ = write!(
+            s,
+            "<p class=\"muted\">And {} differing region{} that follow from it (displaced pointers, offsets, lengths, code), not listed.</p>",
+            f.knock_on,
+            if f.knock_on == 1 { "" } else { "s" }
+        );
+    }
     let shown: Vec<String> = f.files.iter().take(5).map(|x| esc(x)).collect();
     let _ = write!(s, "<p>In: <span class=\"mono\">{}</span>", shown.join(", "));
     if f.files.len() > 5 {

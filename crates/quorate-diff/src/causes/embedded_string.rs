@@ -5,7 +5,7 @@
 
 use super::Rule;
 use crate::classify::{Classified, RegionCtx, printable, show, trim_nul};
-use crate::model::{Cause, Confidence};
+use crate::model::{Cause, Confidence, Observation};
 
 /// The embedded string rule.
 pub const RULE: Rule = Rule {
@@ -79,6 +79,39 @@ pub fn pair_moved(out: &mut Vec<(Classified, Offsets)>) {
     out.remove(c);
 }
 
+/// When the build info names the `-X` values that differ, the strings
+/// found in the bytes that hold one of them (the value itself, the build
+/// info's own `-ldflags` line) are evidence of that `-X` value: they keep
+/// their place as evidence but name no subject of their own.
+pub fn fold_into_x_values(obs: &mut [Observation]) {
+    let values: Vec<String> = obs
+        .iter()
+        .filter(|o| o.cause == Cause::EmbeddedString && o.evidence.what == "-X value")
+        .flat_map(|o| [o.evidence.a.clone(), o.evidence.b.clone()])
+        .flatten()
+        .filter(|v| v.len() >= 2)
+        .collect();
+    if values.is_empty() {
+        return;
+    }
+    let holds = |v: &Option<String>| {
+        v.as_deref().is_some_and(|t| {
+            !t.is_empty()
+                && values
+                    .iter()
+                    .any(|x| t.contains(x.as_str()) || x.contains(t))
+        })
+    };
+    for o in obs.iter_mut() {
+        if o.cause == Cause::EmbeddedString
+            && o.evidence.what.starts_with("string")
+            && (holds(&o.evidence.a) || holds(&o.evidence.b))
+        {
+            o.subject = None;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::table::{embed, run};
@@ -123,6 +156,42 @@ mod tests {
                 *subject,
                 "{a:?} vs {b:?}: {got:?}"
             );
+        }
+    }
+
+    #[test]
+    fn strings_holding_an_x_value_name_no_subject() {
+        use crate::model::Evidence;
+        let o = |what: &str, a: &str, b: &str| Observation {
+            cause: Cause::EmbeddedString,
+            confidence: Confidence::Medium,
+            subject: Some(format!("{a} → {b}")),
+            file: "x".into(),
+            evidence: Evidence {
+                path: vec!["x".into()],
+                offset_a: None,
+                offset_b: None,
+                what: what.into(),
+                a: Some(a.into()),
+                b: Some(b.into()),
+            },
+        };
+        // (string evidence A, B, keeps its subject)
+        let cases = [
+            ("1.0", "\\x00(", false),
+            ("E_L", "1.0.0-longer", false),
+            (
+                "-X main.version=1.0\"",
+                "-X main.version=1.0.0-longer\"",
+                false,
+            ),
+            ("other", "thing", true),
+        ];
+        for (a, b, keeps) in cases {
+            let mut v = vec![o("-X value", "1.0", "1.0.0-longer"), o("string", a, b)];
+            fold_into_x_values(&mut v);
+            assert!(v[0].subject.is_some());
+            assert_eq!(v[1].subject.is_some(), keeps, "{a} {b}");
         }
     }
 

@@ -16,6 +16,7 @@
 use crate::classify::{Classified, RegionCtx};
 
 pub mod build_path;
+pub mod displacement;
 pub mod embedded_string;
 pub mod go_build_id;
 pub mod knock_on;
@@ -36,6 +37,7 @@ pub const RULES: &[Rule] = &[
     go_build_id::STRING,
     store_path::RULE,
     build_path::RULE,
+    displacement::RULE,
     embedded_string::RULE,
 ];
 
@@ -45,15 +47,27 @@ pub(crate) mod table {
     //! differing region, run through [`crate::classify::classify`].
 
     use crate::bytediff::{Region, diff_regions};
-    use crate::classify::{Classified, classify};
+    use crate::classify::{Classified, RegionCtx, classify_in};
 
-    /// Classifies every differing region of `a` against `b` (in `section`).
+    /// Classifies every differing region of `a` against `b` (in `section`
+    /// of an executable whose data moved).
     pub fn run(a: &[u8], b: &[u8], section: &str, code: bool) -> Vec<Classified> {
+        run_in(a, b, section, code, true)
+    }
+
+    /// [`run`], saying whether data moved in the executable.
+    pub fn run_in(
+        a: &[u8],
+        b: &[u8],
+        section: &str,
+        code: bool,
+        displaced: bool,
+    ) -> Vec<Classified> {
         let far = std::time::Instant::now() + std::time::Duration::from_secs(10);
         let (regions, _) = diff_regions(a, b, far, 100);
         regions
             .iter()
-            .map(|r: &Region| classify(a, b, r, section, code))
+            .map(|r: &Region| classify_in(&RegionCtx::in_exe(a, b, r, section, code, displaced)))
             .collect()
     }
 

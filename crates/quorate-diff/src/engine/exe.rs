@@ -195,6 +195,13 @@ impl Engine<'_> {
                 .map(|s| s.name.clone())
         };
         let bi_sec = bi_off(&sa).or_else(|| bi_off(&sb));
+        // Data moved when the file or a common section changed size: its
+        // pointers and offsets are then displaced, not strings.
+        self.displaced = a.len() != b.len()
+            || sa.iter().any(|s| {
+                nb.get(s.name.as_str())
+                    .is_some_and(|t| t.data.len() != s.data.len())
+            });
         for s in &sa {
             let Some(t) = nb.get(s.name.as_str()) else {
                 continue;
@@ -222,6 +229,7 @@ impl Engine<'_> {
             self.bytes(path, p, s.data, t.data, Some((s, t)));
             self.opts.max_regions = saved;
         }
+        self.displaced = false;
         // Bytes after the last section (appended data, signatures, padding).
         let end = |secs: &[SecInfo], d: &[u8]| {
             secs.iter()
@@ -245,14 +253,24 @@ impl Engine<'_> {
                 }
             }
         }
-        let local = std::mem::replace(&mut self.buffer, outer).unwrap_or_default();
+        let mut local = std::mem::replace(&mut self.buffer, outer).unwrap_or_default();
+        crate::causes::embedded_string::fold_into_x_values(&mut local);
         let known = knock_on::Known {
             trimpath_both,
             buildinfo_causes,
         };
         let (kept, counts) = knock_on::split(local, known);
+        // The knock-on regions follow from the first-ranked cause found.
+        let primary = kept
+            .iter()
+            .map(|o| o.cause)
+            .filter(|c| *c != Cause::Unexplained)
+            .min_by_key(|c| c.rank());
         for o in kept {
             self.observe(o);
+        }
+        if let Some(c) = primary {
+            self.sink.knock_on(c, counts.values().sum());
         }
         if let Some(n) = knock_on::note(&counts) {
             self.note("knock-on", path, n);

@@ -901,3 +901,54 @@ fn snapshots_of_fixture_diffs() {
         }
     });
 }
+
+/// Issue 17: one string of another length moves data; the pointers,
+/// offsets and lengths that follow are counted under the primary cause,
+/// never reported as embedded strings of their own.
+#[test]
+fn displaced_pointers_follow_from_the_primary_cause() {
+    let Some(fx) = fixtures() else { return };
+    let strings = |r: &Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["cause"] == "embedded-string")
+            .flat_map(subjects)
+            .collect()
+    };
+    // -trimpath: the build info does not record -ldflags; the bytes tell.
+    let r = diff_json(&fx.xlen[0], &fx.xlen[1], 1);
+    assert_eq!(causes(&r), vec!["embedded-string"], "{r:#}");
+    assert_eq!(strings(&r), vec!["\"1.0\" → \"1.0.0-longer\""], "{r:#}");
+    let f = &r["findings"][0];
+    assert_eq!(f["evidence_total"], 1, "{f:#}");
+    assert!(f["knock_on"].as_u64().unwrap() > 50, "{f:#}");
+    // Without -trimpath: the -X value from the build info is the subject.
+    let r = diff_json(&fx.xlen_info[0], &fx.xlen_info[1], 1);
+    assert_eq!(causes(&r), vec!["embedded-string"], "{r:#}");
+    assert_eq!(strings(&r), vec!["-X main.version"], "{r:#}");
+    assert!(r["findings"][0]["knock_on"].as_u64().unwrap() > 50, "{r:#}");
+    // Store paths longer than the paths they replace: only the toolchain.
+    let r = diff_json(&fx.base, &fx.patched[0], 1);
+    assert_eq!(causes(&r), vec!["patched-toolchain"], "{r:#}");
+    assert!(
+        r["findings"][0]["knock_on"].as_u64().unwrap() > 100,
+        "{r:#}"
+    );
+    // Another build folder: only the build path.
+    let r = diff_json(&fx.path_a, &fx.path_b, 1);
+    assert_eq!(causes(&r), vec!["build-path"], "{r:#}");
+    // Text says so, with the count.
+    let out = quorate()
+        .arg("diff")
+        .arg(&fx.xlen[0])
+        .arg(&fx.xlen[1])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("differing regions that follow from it"),
+        "{text}"
+    );
+}
