@@ -952,3 +952,114 @@ fn displaced_pointers_follow_from_the_primary_cause() {
         "{text}"
     );
 }
+
+/// Issue 17: inspect names what a file is and advises only for that: no Go
+/// flags for a C program, no "data" for text.
+#[test]
+fn inspect_names_the_kind_of_file() {
+    let inspect = |p: &Path| -> (Value, String) {
+        let j = quorate()
+            .args(["inspect", "--json"])
+            .arg(p)
+            .output()
+            .unwrap();
+        assert_eq!(
+            j.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&j.stderr)
+        );
+        let t = quorate().arg("inspect").arg(p).output().unwrap();
+        (
+            serde_json::from_slice(&j.stdout).unwrap(),
+            String::from_utf8(t.stdout).unwrap(),
+        )
+    };
+    // C programs: GNU coreutils' ls (stripped), and one built here with
+    // symbols and DWARF left in (their hazards must not advise Go flags).
+    let t = crate::util::tmp();
+    let mut c_programs = vec![PathBuf::from("/bin/ls")];
+    assert!(
+        c_programs[0].exists() || !crate::util::in_ci(),
+        "no /bin/ls"
+    );
+    c_programs.retain(|p| p.exists());
+    if have("cc") {
+        std::fs::write(t.path().join("hello.c"), "int main(void) { return 0; }\n").unwrap();
+        sh(t.path(), "cc -g -o hello-c hello.c");
+        c_programs.push(t.path().join("hello-c"));
+    }
+    for p in &c_programs {
+        let (v, text) = inspect(p);
+        let format = v["format"].as_str().unwrap();
+        assert!(
+            format.starts_with("ELF") && format.contains("not a Go program"),
+            "{v:#}"
+        );
+        assert!(v.get("go").is_none(), "{v:#}");
+        // `.gnu_debuglink` names a separate file: not DWARF left in.
+        assert!(!text.contains("gnu_debuglink"), "{text}");
+        for bad in [
+            "-ldflags",
+            "-trimpath",
+            "-buildvcs",
+            "CGO_ENABLED",
+            "Go toolchain",
+            "-buildid",
+        ] {
+            assert!(!text.contains(bad), "{bad} in:\n{text}");
+        }
+    }
+    if have("cc") {
+        let (v, _) = inspect(&t.path().join("hello-c"));
+        let kinds: Vec<&str> = v["hazards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            kinds.contains(&"symbols") && kinds.contains(&"dwarf"),
+            "{v:#}"
+        );
+    }
+    // A Go program still gets the Go advice.
+    if let Some(fx) = fixtures() {
+        let (v, text) = inspect(&fx.full);
+        assert!(
+            !v["format"].as_str().unwrap().contains("not a Go program"),
+            "{v:#}"
+        );
+        assert!(text.contains("-ldflags"), "{text}");
+    }
+    // Text files.
+    for (name, body, want) in [
+        ("notes.txt", "hello\nworld\n".as_bytes(), "text (ASCII)"),
+        (
+            "readme.md",
+            "h\u{e9}llo \u{2014} w\u{f6}rld\r\n".as_bytes(),
+            "text (UTF-8)",
+        ),
+        ("blob", b"\x00\x01\x02\xff".as_slice(), "data"),
+        ("empty", b"".as_slice(), "empty"),
+    ] {
+        let p = t.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        let (v, text) = inspect(&p);
+        assert_eq!(v["format"], want, "{v:#}");
+        assert!(text.contains(want), "{text}");
+    }
+    // Store paths in a text file: no Go advice.
+    let p = t.path().join("paths.txt");
+    std::fs::write(
+        &p,
+        "/nix/store/2s4hpq73hn49jd84x976m3acp3rd3k1x-tzdata-2025b/share/zoneinfo/\n",
+    )
+    .unwrap();
+    let (v, text) = inspect(&p);
+    assert_eq!(v["hazards"][0]["kind"], "nix-store-path", "{v:#}");
+    assert!(
+        !text.contains("Go toolchain") && !text.contains("-trimpath"),
+        "{text}"
+    );
+}
