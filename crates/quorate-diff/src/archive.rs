@@ -4,105 +4,7 @@
 
 use std::io::Read;
 
-/// What kind of bytes these are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// gzip stream.
-    Gzip,
-    /// tar archive.
-    Tar,
-    /// zip archive.
-    Zip,
-    /// ELF executable or object.
-    Elf,
-    /// Mach-O executable.
-    MachO,
-    /// PE (Windows) executable.
-    Pe,
-    /// Anything else.
-    Bytes,
-}
-
-impl Kind {
-    /// Detects the kind from the first bytes.
-    pub fn of(data: &[u8]) -> Kind {
-        if data.starts_with(&[0x1f, 0x8b]) {
-            Kind::Gzip
-        } else if data.starts_with(b"PK\x03\x04") || data.starts_with(b"PK\x05\x06") {
-            Kind::Zip
-        } else if data.starts_with(b"\x7fELF") {
-            Kind::Elf
-        } else if data.len() >= 4
-            && matches!(
-                u32::from_le_bytes([data[0], data[1], data[2], data[3]]),
-                0xfeed_face | 0xfeed_facf | 0xcefa_edfe | 0xcffa_edfe | 0xcafe_babe | 0xbeba_feca
-            )
-        {
-            Kind::MachO
-        } else if data.starts_with(b"MZ") {
-            Kind::Pe
-        } else if is_tar(data) {
-            Kind::Tar
-        } else {
-            Kind::Bytes
-        }
-    }
-
-    /// A short name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Gzip => "gzip",
-            Kind::Tar => "tar",
-            Kind::Zip => "zip",
-            Kind::Elf => "ELF",
-            Kind::MachO => "Mach-O",
-            Kind::Pe => "PE",
-            Kind::Bytes => "data",
-        }
-    }
-
-    /// True for archives and compressed streams.
-    pub fn is_container(self) -> bool {
-        matches!(self, Kind::Gzip | Kind::Tar | Kind::Zip)
-    }
-
-    /// True for executables.
-    pub fn is_exe(self) -> bool {
-        matches!(self, Kind::Elf | Kind::MachO | Kind::Pe)
-    }
-}
-
-fn is_tar(data: &[u8]) -> bool {
-    if data.len() < 512 {
-        return false;
-    }
-    let h = &data[..512];
-    if &h[257..262] == b"ustar" {
-        return true;
-    }
-    // Old (v7) tar: check the header checksum.
-    let field = &h[148..156];
-    let s: String = field
-        .iter()
-        .take_while(|b| **b != 0 && **b != b' ')
-        .map(|&b| b as char)
-        .collect();
-    let Ok(sum) = u32::from_str_radix(s.trim(), 8) else {
-        return false;
-    };
-    let computed: u32 = h
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| {
-            if (148..156).contains(&i) {
-                32
-            } else {
-                u32::from(b)
-            }
-        })
-        .sum();
-    sum == computed && h[0] != 0
-}
+pub use crate::detect::Kind;
 
 /// The fields of a gzip member header.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -447,22 +349,13 @@ pub fn zip_members<'a>(
                 raw.len(),
                 *budget
             )),
-            Some(_) if e.method == 0 => {
-                *budget = budget.saturating_sub(raw.len() as u64);
-                Data::Borrowed(raw)
-            }
-            Some(_) if e.method == 8 => match inflate_raw(raw, e.usize) {
-                Ok(v) => {
+            Some(_) => {
+                let d = zip_data(raw, e.method, e.usize, *budget);
+                if let Some(v) = d.bytes() {
                     *budget = budget.saturating_sub(v.len() as u64);
-                    Data::Owned(v)
                 }
-                Err(Inflate::TooBig(_)) => Data::Skipped(format!(
-                    "member inflates past its declared size ({} bytes)",
-                    e.usize
-                )),
-                Err(err) => Data::Skipped(err.to_string()),
-            },
-            Some(_) => Data::Skipped(format!("compression method {} is not read", e.method)),
+                d
+            }
         };
         let local_extra = e
             .local
@@ -494,6 +387,29 @@ pub fn zip_members<'a>(
         });
     }
     (out, l.error)
+}
+
+/// A zip member's content from its raw bytes: stored, inflated within
+/// `limit` (and never past its `declared` size), or why not.
+pub fn zip_data(raw: &[u8], method: u16, declared: u64, limit: u64) -> Data<'_> {
+    match method {
+        0 => Data::Borrowed(raw),
+        8 => {
+            if declared > limit {
+                return Data::Skipped(format!(
+                    "too large to inflate within the cap (declared size {declared} bytes, {limit} bytes left)"
+                ));
+            }
+            match inflate_raw(raw, declared) {
+                Ok(v) => Data::Owned(v),
+                Err(Inflate::TooBig(_)) => Data::Skipped(format!(
+                    "member inflates past its declared size ({declared} bytes)"
+                )),
+                Err(e) => Data::Skipped(e.to_string()),
+            }
+        }
+        m => Data::Skipped(format!("compression method {m} is not read")),
+    }
 }
 
 /// Zip extra fields, named: `UT extended timestamp (…), ux uid/gid (…)`.

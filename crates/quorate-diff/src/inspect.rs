@@ -6,9 +6,11 @@ use std::path::Path;
 use object::Object;
 use serde::Serialize;
 
-use crate::archive::{self, Kind};
-use crate::engine::{buildinfo_hint, is_strip_section, sections, store_paths};
+use crate::archive;
+use crate::detect::{Kind, describe_bytes};
+use crate::executable::{buildinfo_hint, is_strip_section, sections};
 use crate::gobuild::{self, BuildInfo};
+use crate::nixstore::{TOOLCHAIN_PACKAGES, store_paths};
 use crate::{DiffError, DiffOptions, map_file};
 
 /// A reproducibility hazard.
@@ -249,7 +251,8 @@ fn inspect_rec(
             }
         }
         Kind::Bytes => {
-            nix_paths(&mut ins, data);
+            ins.format = describe_bytes(data).to_string();
+            nix_paths(&mut ins, data, false);
         }
     }
     ins
@@ -356,7 +359,9 @@ fn container_hazards(
     }
 }
 
-fn nix_paths(ins: &mut Inspection, data: &[u8]) {
+/// Nix store paths embedded in `data` (`go`: a Go program, whose store
+/// paths a patched Go toolchain may have put there).
+fn nix_paths(ins: &mut Inspection, data: &[u8], go: bool) {
     let mut seen: Vec<String> = Vec::new();
     let pat = b"/nix/store/";
     let mut i = 0;
@@ -379,16 +384,16 @@ fn nix_paths(ins: &mut Inspection, data: &[u8]) {
             .get(33..)
             .unwrap_or("")
             .to_string();
-        let toolchain = crate::engine::TOOLCHAIN_PACKAGES
-            .iter()
-            .any(|t| pkg.starts_with(t));
+        let toolchain = go && TOOLCHAIN_PACKAGES.iter().any(|t| pkg.starts_with(t));
         ins.hazards.push(hz(
             "nix-store-path",
             format!("embeds {s}{}", if toolchain { " (put there by a patched Go toolchain)" } else { "" }),
             if toolchain {
                 "build with an unpatched Go toolchain (`go.overrideAttrs (_: { patches = []; })`, or `quorate toolchain install`)"
-            } else {
+            } else if go {
                 "build outside the store path, or with `-trimpath`"
+            } else {
+                "keep store paths out of the artifact: they differ between package sets (the build wrote where it ran or what it linked)"
             },
         ));
     }
@@ -424,7 +429,12 @@ fn exe(ins: &mut Inspection, data: &[u8]) {
     };
     ins.format = format!("{} {:?}", ins.format, f.architecture());
     let secs = sections(&f, data);
-    match gobuild::read(data, buildinfo_hint(&secs)) {
+    let bi = gobuild::read(data, buildinfo_hint(&secs));
+    let go = bi.is_some();
+    if !go {
+        ins.format.push_str(", not a Go program (no Go build info)");
+    }
+    match bi {
         Some(Ok(bi)) => {
             if bi.setting("-trimpath") != Some("true") {
                 ins.hazards.push(hz(
@@ -491,23 +501,30 @@ fn exe(ins: &mut Inspection, data: &[u8]) {
     }
     let dwarf: Vec<&str> = secs
         .iter()
-        .filter(|s| is_strip_section(&s.name) && s.name.contains("debug"))
+        // `.gnu_debuglink` names a separate debug file: no DWARF in this one.
+        .filter(|s| {
+            is_strip_section(&s.name) && s.name.contains("debug") && !s.name.ends_with("debuglink")
+        })
         .map(|s| s.name.as_str())
         .collect();
+    // How to drop symbols and debug information: the Go linker's flags for
+    // a Go program, the same strip on every build otherwise.
+    let strip_fix = if go {
+        "link with `-ldflags=\"-s -w\"` (and no external strip)"
+    } else {
+        "strip symbols and debug information the same way on every build (link with `-s`, or one `strip` of one version)"
+    };
     if !dwarf.is_empty() {
         ins.hazards.push(hz(
             "dwarf",
             format!("DWARF left in: {}", dwarf.join(", ")),
-            "link with `-ldflags=\"-s -w\"` (and no external strip)",
+            strip_fix,
         ));
     }
     let nsyms = f.symbols().count();
     if nsyms > 0 {
-        ins.hazards.push(hz(
-            "symbols",
-            format!("{nsyms} symbols left in"),
-            "link with `-ldflags=\"-s -w\"` (and no external strip)",
-        ));
+        ins.hazards
+            .push(hz("symbols", format!("{nsyms} symbols left in"), strip_fix));
     }
-    nix_paths(ins, data);
+    nix_paths(ins, data, go);
 }

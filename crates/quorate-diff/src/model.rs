@@ -298,6 +298,11 @@ pub trait Sink {
     fn observe(&mut self, obs: Observation);
     /// A note (skipped, limit, unsafe name…).
     fn note(&mut self, note: Note);
+    /// `regions` differing regions follow from `cause` (knock-on effects,
+    /// not observations of their own).
+    fn knock_on(&mut self, cause: Cause, regions: usize) {
+        let _ = (cause, regions);
+    }
 }
 
 /// One finding: a cause with its evidence, grouped over all files.
@@ -320,6 +325,15 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// How many pieces of evidence there were in all.
     pub evidence_total: usize,
+    /// Differing regions that follow from this cause (displaced pointers,
+    /// offsets and lengths, code, in the same executable): counted, not
+    /// listed as evidence.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub knock_on: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The whole answer to "why do A and B differ".
@@ -363,6 +377,7 @@ pub const MAX_EVIDENCE: usize = 50;
 #[derive(Default)]
 pub struct Collector {
     groups: BTreeMap<Cause, Finding>,
+    knock_on: BTreeMap<Cause, usize>,
     /// Notes seen so far.
     pub notes: Vec<Note>,
 }
@@ -379,7 +394,12 @@ impl Collector {
     }
 
     /// Findings, ranked.
-    pub fn findings(self) -> (Vec<Finding>, Vec<Note>) {
+    pub fn findings(mut self) -> (Vec<Finding>, Vec<Note>) {
+        for (c, n) in &self.knock_on {
+            if let Some(f) = self.groups.get_mut(c) {
+                f.knock_on += n;
+            }
+        }
         let mut v: Vec<Finding> = self.groups.into_values().collect();
         v.sort_by_key(|f| (f.cause.rank(), f.confidence));
         (v, self.notes)
@@ -397,6 +417,7 @@ impl Sink for Collector {
             fix: obs.cause.fix().map(str::to_string),
             evidence: Vec::new(),
             evidence_total: 0,
+            knock_on: 0,
         });
         f.confidence = f.confidence.min(obs.confidence);
         if let Some(s) = obs.subject
@@ -412,6 +433,10 @@ impl Sink for Collector {
         if f.evidence.len() < MAX_EVIDENCE && !f.evidence.contains(&obs.evidence) {
             f.evidence.push(obs.evidence);
         }
+    }
+
+    fn knock_on(&mut self, cause: Cause, regions: usize) {
+        *self.knock_on.entry(cause).or_default() += regions;
     }
 
     fn note(&mut self, note: Note) {

@@ -103,6 +103,14 @@ pub fn render_text_with(r: &Report, o: &TextOptions) -> String {
             f.files.join(", ")
         };
         let _ = writeln!(s, "   in: {files}");
+        if f.knock_on > 0 {
+            let _ = writeln!(
+                s,
+                "   and {} differing region{} that follow from it (displaced pointers, offsets, lengths, code): not listed",
+                f.knock_on,
+                if f.knock_on == 1 { "" } else { "s" }
+            );
+        }
         if o.max_evidence == 0 {
             let _ = writeln!(s);
             continue;

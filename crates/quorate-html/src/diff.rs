@@ -4,22 +4,31 @@
 //! views of the differing regions.
 //!
 //! The report model carries locations, not bytes. When the input paths are
-//! given, the two inputs are mapped again (read-only) and only bounded
-//! windows around the differing regions are copied into the page.
+//! given, the engine opens the two inputs again (read-only, through
+//! [`quorate_diff::open`]), computes each file's facts
+//! ([`quorate_diff::facts`]), and only bounded windows around the
+//! differing regions are copied into the page.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use quorate_diff::archive::{self, Kind};
-use quorate_diff::bytediff::{Region, diff_regions};
-use quorate_diff::engine::{SecInfo, buildinfo_hint, sections};
+use quorate_diff::bytediff::Region;
+use quorate_diff::detect::Kind;
+use quorate_diff::executable::SecInfo;
+use quorate_diff::facts::{FileFacts, file_facts};
 use quorate_diff::gobuild::{self, BuildInfo};
-use quorate_diff::{Confidence, Contents, Evidence, Report, map_file};
+use quorate_diff::open::Opener;
+use quorate_diff::{Confidence, Contents, Evidence, Report};
 
 use crate::page::{esc, page};
+
+mod views;
+use views::{build_info, render_region, sec_of, svg_map};
+#[cfg(test)]
+use views::{hex, strings};
 
 /// Bounds and inputs of the diff page.
 #[derive(Clone, Debug)]
@@ -70,17 +79,6 @@ struct FileView {
     b: Contents,
 }
 
-/// Everything computed about one file.
-struct FileFacts<'d> {
-    kind: Kind,
-    secs_a: Vec<SecInfo<'d>>,
-    secs_b: Vec<SecInfo<'d>>,
-    regions: Vec<Region>,
-    complete: bool,
-    bi_a: Option<BuildInfo>,
-    bi_b: Option<BuildInfo>,
-}
-
 /// Where one piece of evidence points.
 #[derive(Clone, Default)]
 struct Target {
@@ -92,85 +90,6 @@ struct Target {
 }
 
 const MAX_RESOLVE: usize = 64;
-const MAX_NEST: usize = 8;
-
-/// Reaches the bytes at `comps` under `root`: the top entry, then through
-/// gzip, tar and zip members (bounded). Returns the bytes and how many
-/// components named them.
-fn resolve(
-    root: &Path,
-    comps: &[String],
-    budget: &mut u64,
-    cache: &mut Inflated,
-) -> Option<(Contents, usize)> {
-    let first = comps.first()?;
-    let meta = std::fs::metadata(root).ok()?;
-    let mut data = if meta.is_dir() {
-        if archive::unsafe_name(first) {
-            return None;
-        }
-        map_file(&root.join(first)).ok()?
-    } else {
-        map_file(root).ok()?
-    };
-    let mut i = 1;
-    for step in 0..MAX_NEST {
-        let next = match Kind::of(&data) {
-            Kind::Gzip => {
-                // Many evidence paths run through one compressed archive:
-                // inflate it once.
-                let key = (root.to_path_buf(), comps[..i].to_vec(), step);
-                if let Some(v) = cache.get(&key) {
-                    data = Contents::Vec(v.clone());
-                    continue;
-                }
-                let limit = (data.len() as u64)
-                    .saturating_mul(100)
-                    .min(*budget)
-                    .max(1024);
-                match archive::gunzip(&data, limit) {
-                    Ok(v) => {
-                        *budget = budget.saturating_sub(v.len() as u64);
-                        cache.insert(key, v.clone());
-                        v
-                    }
-                    Err(_) => break,
-                }
-            }
-            Kind::Tar if i < comps.len() => {
-                let (m, _) = archive::tar_members(&data, 100_000);
-                match m
-                    .iter()
-                    .find(|m| m.name == comps[i])
-                    .and_then(|m| m.data.bytes())
-                {
-                    Some(x) => x.to_vec(),
-                    None => break,
-                }
-            }
-            Kind::Zip if i < comps.len() => {
-                let (m, _) = archive::zip_members(&data, 100_000, budget);
-                match m
-                    .iter()
-                    .find(|m| m.name == comps[i])
-                    .and_then(|m| m.data.bytes())
-                {
-                    Some(x) => x.to_vec(),
-                    None => break,
-                }
-            }
-            _ => break,
-        };
-        if !matches!(Kind::of(&data), Kind::Gzip) {
-            i += 1;
-        }
-        data = Contents::Vec(next);
-    }
-    Some((data, i))
-}
-
-/// Inflated gzip streams by (side, container path, nesting step).
-type Inflated = BTreeMap<(PathBuf, Vec<String>, usize), Vec<u8>>;
 
 fn is_leaf(k: Kind) -> bool {
     !k.is_container()
@@ -196,8 +115,7 @@ fn collect_files(
         }
     }
     let mut tried: BTreeSet<Vec<String>> = BTreeSet::new();
-    let mut budget = o.max_decompressed;
-    let mut cache = Inflated::new();
+    let mut opener = Opener::new(o.max_decompressed);
     let mut attempts = 0;
     let mut dropped = 0;
     for p in paths {
@@ -213,14 +131,14 @@ fn collect_files(
             break;
         }
         attempts += 1;
-        let Some((a, n)) = resolve(pa, p, &mut budget, &mut cache) else {
+        let Some((a, n)) = opener.open(pa, p) else {
             continue;
         };
         if !is_leaf(Kind::of(&a)) {
             tried.insert(p[..n].to_vec());
             continue;
         }
-        let Some((b, m)) = resolve(pb, &p[..n], &mut budget, &mut cache) else {
+        let Some((b, m)) = opener.open(pb, &p[..n]) else {
             continue;
         };
         if m != n || !is_leaf(Kind::of(&b)) {
@@ -249,127 +167,6 @@ fn collect_files(
         ));
     }
     (files, index)
-}
-
-fn facts<'d>(fv: &'d FileView, deadline: Instant, o: &DiffHtmlOptions) -> FileFacts<'d> {
-    let (a, b): (&'d [u8], &'d [u8]) = (&fv.a, &fv.b);
-    let kind = Kind::of(a);
-    let parse = |d: &'d [u8]| -> Vec<SecInfo<'d>> {
-        if !kind.is_exe() {
-            return Vec::new();
-        }
-        match object::File::parse(d) {
-            Ok(f) => sections(&f, d),
-            Err(_) => Vec::new(),
-        }
-    };
-    let (secs_a, secs_b) = (parse(a), parse(b));
-    let bi = |d: &'d [u8], s: &[SecInfo<'d>]| -> Option<BuildInfo> {
-        if !kind.is_exe() {
-            return None;
-        }
-        gobuild::read(d, buildinfo_hint(s)).and_then(Result::ok)
-    };
-    let (bi_a, bi_b) = (bi(a, &secs_a), bi(b, &secs_b));
-    let (regions, complete) = if a == b {
-        (Vec::new(), true)
-    } else if Instant::now() >= deadline {
-        (Vec::new(), false)
-    } else if secs_a.is_empty() || secs_b.is_empty() {
-        diff_regions(a, b, deadline, o.max_map_regions)
-    } else {
-        locate(a, b, &secs_a, &secs_b, deadline, o.max_map_regions)
-    };
-    FileFacts {
-        kind,
-        secs_a,
-        secs_b,
-        regions,
-        complete,
-        bi_a,
-        bi_b,
-    }
-}
-
-/// The parts of a file no section covers: header, gaps, tail.
-fn gaps(len: usize, secs: &[SecInfo]) -> Vec<Range<usize>> {
-    let mut v: Vec<Range<usize>> = secs
-        .iter()
-        .filter(|s| !s.data.is_empty())
-        .filter_map(|s| {
-            let st = usize::try_from(s.file_off).ok()?;
-            Some(st.min(len)..st.saturating_add(s.data.len()).min(len))
-        })
-        .collect();
-    v.sort_by_key(|r| r.start);
-    let mut out = Vec::new();
-    let mut at = 0;
-    for r in v {
-        if r.start > at {
-            out.push(at..r.start);
-        }
-        at = at.max(r.end);
-    }
-    if at < len {
-        out.push(at..len);
-    }
-    out
-}
-
-/// Differing regions of two executables, section by section (equal
-/// sections cost one comparison), then the parts between sections.
-fn locate(
-    a: &[u8],
-    b: &[u8],
-    secs_a: &[SecInfo],
-    secs_b: &[SecInfo],
-    deadline: Instant,
-    max: usize,
-) -> (Vec<Region>, bool) {
-    let mut out: Vec<Region> = Vec::new();
-    let mut complete = true;
-    let mut pairs: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-    for sa in secs_a.iter().filter(|s| !s.data.is_empty()) {
-        let Some(sb) = secs_b
-            .iter()
-            .find(|s| s.name == sa.name && !s.data.is_empty())
-        else {
-            continue;
-        };
-        if sa.data == sb.data {
-            continue;
-        }
-        let (Ok(oa), Ok(ob)) = (usize::try_from(sa.file_off), usize::try_from(sb.file_off)) else {
-            continue;
-        };
-        pairs.push((oa..oa + sa.data.len(), ob..ob + sb.data.len()));
-    }
-    let (ga, gb) = (gaps(a.len(), secs_a), gaps(b.len(), secs_b));
-    for (x, y) in ga.into_iter().zip(gb) {
-        pairs.push((x, y));
-    }
-    // Each differing area gets a fair share of the regions.
-    pairs.retain(|(ra, rb)| a.get(ra.clone()) != b.get(rb.clone()));
-    let share = (max / pairs.len().max(1)).max(16);
-    for (ra, rb) in pairs {
-        let (Some(da), Some(db)) = (a.get(ra.clone()), b.get(rb.clone())) else {
-            continue;
-        };
-        if out.len() >= max || Instant::now() >= deadline {
-            complete = false;
-            break;
-        }
-        let (mut v, c) = diff_regions(da, db, deadline, share.min(max - out.len()));
-        complete &= c && v.len() < share;
-        v.truncate(share);
-        out.extend(v.into_iter().map(|r| Region {
-            a: r.a.start + ra.start..r.a.end + ra.start,
-            b: r.b.start + rb.start..r.b.end + rb.start,
-        }));
-    }
-    out.sort_by_key(|r| (r.a.start, r.b.start));
-    out.truncate(max);
-    (out, complete)
 }
 
 /// File offset of an evidence offset: relative to the section's base
@@ -423,7 +220,10 @@ pub fn diff_report(r: &Report, o: &DiffHtmlOptions) -> String {
     let deadline = Instant::now() + o.time_budget;
     let mut left_out: Vec<String> = Vec::new();
     let (files, index) = collect_files(r, o, &mut left_out);
-    let facts: Vec<FileFacts> = files.iter().map(|f| facts(f, deadline, o)).collect();
+    let facts: Vec<FileFacts> = files
+        .iter()
+        .map(|f| file_facts(&f.a, &f.b, deadline, o.max_map_regions))
+        .collect();
 
     // Where each piece of evidence points: (finding, evidence) → target.
     let mut targets: Vec<Vec<Target>> = Vec::with_capacity(r.findings.len());
@@ -612,6 +412,14 @@ fn render_finding(
         None => s.push_str(
             "<p class=\"muted\">No fix is known for this cause: the evidence below locates it.</p>",
         ),
+    }
+    if f.knock_on > 0 {
+        let _ = write!(
+            s,
+            "<p class=\"muted\">And {} differing region{} that follow from it (displaced pointers, offsets, lengths, code), not listed.</p>",
+            f.knock_on,
+            if f.knock_on == 1 { "" } else { "s" }
+        );
     }
     let shown: Vec<String> = f.files.iter().take(5).map(|x| esc(x)).collect();
     let _ = write!(s, "<p>In: <span class=\"mono\">{}</span>", shown.join(", "));
@@ -910,383 +718,6 @@ fn render_file(
         left_out.push(msg);
     }
     s.push_str("</section>\n");
-}
-
-fn sec_of<'a>(secs: &'a [SecInfo], off: usize) -> Option<&'a SecInfo<'a>> {
-    secs.iter().find(|x| {
-        !x.data.is_empty()
-            && (off as u64) >= x.file_off
-            && (off as u64) < x.file_off + x.data.len() as u64
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn svg_map(
-    s: &mut String,
-    i: usize,
-    side: &str,
-    len: usize,
-    secs: &[SecInfo],
-    regions: &[Region],
-    names: &[String],
-    ff: &FileFacts,
-) {
-    const W: f64 = 1000.0;
-    let h = 34.0;
-    let scale = if len == 0 { 0.0 } else { W / len as f64 };
-    let title_id = format!("map-{i}-{side}-t");
-    let ndiff = regions.len();
-    let _ = write!(
-        s,
-        "<svg class=\"map\" viewBox=\"0 0 {W} {h}\" role=\"img\" aria-labelledby=\"{title_id}\" preserveAspectRatio=\"none\" width=\"100%\" height=\"{h}\">\
-         <title id=\"{title_id}\">Side {side}: {len} bytes, {} sections, {ndiff} differing region{} drawn to scale</title>\
-         <rect class=\"gap\" x=\"0\" y=\"0\" width=\"{W}\" height=\"{h}\"></rect>",
-        secs.iter().filter(|x| !x.data.is_empty()).count(),
-        if ndiff == 1 { "" } else { "s" }
-    );
-    for (k, sec) in secs.iter().filter(|x| !x.data.is_empty()).enumerate() {
-        let x = sec.file_off as f64 * scale;
-        let w = (sec.data.len() as f64 * scale).max(0.6);
-        let cls = if differs(ff, &sec.name) {
-            "sd"
-        } else if k % 2 == 0 {
-            "s0"
-        } else {
-            "s1"
-        };
-        let si = names.iter().position(|n| n == &sec.name).unwrap_or(0);
-        let _ = write!(
-            s,
-            "<a href=\"#s-{i}-{si}\"><rect class=\"{cls}\" x=\"{x:.2}\" y=\"2\" width=\"{w:.2}\" height=\"{}\"><title>{}: offset {:#x}, {} bytes</title></rect>",
-            h - 4.0,
-            esc(&sec.name),
-            sec.file_off,
-            sec.data.len()
-        );
-        if w > 70.0 {
-            let max = ((w - 6.0) / 7.0) as usize;
-            let _ = write!(
-                s,
-                "<text x=\"{:.2}\" y=\"21\" aria-hidden=\"true\">{}</text>",
-                x + 3.0,
-                esc(&clip(&sec.name, max.max(1)))
-            );
-        }
-        s.push_str("</a>");
-    }
-    // Regions, merged below the drawing's resolution.
-    let mut last: Option<(f64, f64)> = None;
-    let mut marks = Vec::new();
-    for r in regions {
-        let rr = if side == "A" { &r.a } else { &r.b };
-        let x0 = rr.start as f64 * scale;
-        let x1 = (rr.end as f64 * scale).max(x0 + 1.5);
-        match &mut last {
-            Some((_, e)) if x0 <= *e + 0.5 => *e = e.max(x1),
-            _ => {
-                if let Some(l) = last.take() {
-                    marks.push(l);
-                }
-                last = Some((x0, x1));
-            }
-        }
-    }
-    marks.extend(last);
-    for (x0, x1) in marks {
-        let _ = write!(
-            s,
-            "<rect class=\"r\" x=\"{x0:.2}\" y=\"0\" width=\"{:.2}\" height=\"{h}\"></rect>",
-            x1 - x0
-        );
-    }
-    s.push_str("</svg>\n");
-}
-
-fn build_info(s: &mut String, i: usize, a: Option<&BuildInfo>, b: Option<&BuildInfo>) {
-    let _ = write!(
-        s,
-        "<h4 id=\"bi-{i}\">Go build info</h4><table><caption class=\"muted\">As <code>go version -m</code> prints it; rows that differ are marked</caption><thead><tr><th scope=\"col\">Key</th><th scope=\"col\">A</th><th scope=\"col\">B</th></tr></thead><tbody>"
-    );
-    let mut rows: Vec<(String, Option<String>, Option<String>)> = Vec::new();
-    rows.push((
-        "go".into(),
-        a.map(|x| x.go_version.clone()),
-        b.map(|x| x.go_version.clone()),
-    ));
-    rows.push((
-        "path".into(),
-        a.map(|x| x.path.clone()),
-        b.map(|x| x.path.clone()),
-    ));
-    let m = |x: Option<&BuildInfo>| {
-        x.and_then(|x| x.main.as_ref())
-            .map(|m| format!("{} {} {}", m.path, m.version, m.sum))
-    };
-    rows.push(("mod".into(), m(a), m(b)));
-    let mut keys: Vec<String> = Vec::new();
-    for bi in [a, b].into_iter().flatten() {
-        for (k, _) in &bi.settings {
-            if !keys.contains(k) {
-                keys.push(k.clone());
-            }
-        }
-    }
-    for k in keys {
-        rows.push((
-            format!("build {k}"),
-            a.and_then(|x| x.setting(&k)).map(str::to_string),
-            b.and_then(|x| x.setting(&k)).map(str::to_string),
-        ));
-    }
-    let mut deps: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
-    let dep = |m: &gobuild::Module| {
-        let mut v = format!("{} {}", m.version, m.sum);
-        if let Some(r) = &m.replace {
-            let _ = write!(v, " => {} {}", r.path, r.version);
-        }
-        v
-    };
-    for d in a.map(|x| x.deps.as_slice()).unwrap_or(&[]) {
-        deps.entry(d.path.clone()).or_default().0 = Some(dep(d));
-    }
-    for d in b.map(|x| x.deps.as_slice()).unwrap_or(&[]) {
-        deps.entry(d.path.clone()).or_default().1 = Some(dep(d));
-    }
-    let total = deps.len();
-    for (p, (x, y)) in deps.into_iter().take(500) {
-        rows.push((format!("dep {p}"), x, y));
-    }
-    for (k, x, y) in rows {
-        if x.is_none() && y.is_none() {
-            continue;
-        }
-        let d = x != y;
-        let v = |v: &Option<String>| match v {
-            Some(v) if d => format!("<mark class=\"mono val\">{}</mark>", esc(&clip(v, 300))),
-            Some(v) => format!("<span class=\"mono val\">{}</span>", esc(&clip(v, 300))),
-            None => "<em class=\"muted\">(absent)</em>".into(),
-        };
-        let _ = write!(
-            s,
-            "<tr{}><th scope=\"row\" class=\"mono\">{}{}</th><td>{}</td><td>{}</td></tr>",
-            if d { " class=\"diff\"" } else { "" },
-            esc(&k),
-            if d {
-                " <span aria-label=\"differs\">≠</span>"
-            } else {
-                ""
-            },
-            v(&x),
-            v(&y)
-        );
-    }
-    s.push_str("</tbody></table>");
-    if total > 500 {
-        let _ = write!(
-            s,
-            "<p class=\"muted\">{} more dependencies not shown.</p>",
-            total - 500
-        );
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn render_region(
-    s: &mut String,
-    i: usize,
-    ri: usize,
-    r: &Region,
-    fv: &FileView,
-    ff: &FileFacts,
-    linked: Option<&BTreeSet<usize>>,
-    o: &DiffHtmlOptions,
-    open: bool,
-) {
-    let desc = |rr: &Range<usize>, secs: &[SecInfo]| {
-        let sec = sec_of(secs, rr.start)
-            .map(|x| format!(" in {}", x.name))
-            .unwrap_or_default();
-        if rr.is_empty() {
-            format!("nothing at {:#x}{sec}", rr.start)
-        } else {
-            format!("{:#x}..{:#x} ({} bytes){sec}", rr.start, rr.end, rr.len())
-        }
-    };
-    let _ = write!(
-        s,
-        "<details class=\"region\" id=\"r-{i}-{ri}\"{}><summary>Region {}: A {} · B {}</summary>",
-        if open { " open" } else { "" },
-        ri + 1,
-        esc(&desc(&r.a, &ff.secs_a)),
-        esc(&desc(&r.b, &ff.secs_b))
-    );
-    if let Some(l) = linked {
-        let refs: Vec<String> = l
-            .iter()
-            .map(|f| format!("<a href=\"#finding-{0}\">finding {0}</a>", f + 1))
-            .collect();
-        let _ = write!(s, "<p>Evidence of {}.</p>", refs.join(", "));
-    }
-    s.push_str("<div class=\"sbs\">");
-    let mut clipped = false;
-    for (side, data, rr) in [("A", &fv.a, &r.a), ("B", &fv.b, &r.b)] {
-        let shown_end = rr.end.min(rr.start.saturating_add(o.max_bytes_per_region));
-        clipped |= shown_end < rr.end;
-        let w0 = rr.start.saturating_sub(o.context) & !15;
-        let w1 = shown_end.saturating_add(o.context).min(data.len());
-        let _ = write!(
-            s,
-            "<div><h5 class=\"muted\">{side}</h5><pre class=\"hex\" aria-label=\"hex of side {side}\">"
-        );
-        hex(s, data, w0..w1, rr.start..shown_end);
-        s.push_str("</pre>");
-        if shown_end < rr.end {
-            let _ = write!(
-                s,
-                "<p class=\"muted\">… the region runs on for {} more bytes.</p>",
-                rr.end - shown_end
-            );
-        }
-        s.push_str("</div>");
-    }
-    s.push_str("</div>");
-    // Strings.
-    let sa = strings(
-        &fv.a,
-        r.a.start.saturating_sub(o.context),
-        r.a.end
-            .min(r.a.start.saturating_add(o.max_bytes_per_region))
-            .saturating_add(o.context)
-            .min(fv.a.len()),
-    );
-    let sb = strings(
-        &fv.b,
-        r.b.start.saturating_sub(o.context),
-        r.b.end
-            .min(r.b.start.saturating_add(o.max_bytes_per_region))
-            .saturating_add(o.context)
-            .min(fv.b.len()),
-    );
-    if !sa.is_empty() || !sb.is_empty() {
-        s.push_str("<div class=\"sbs\">");
-        for (side, mine, other) in [("A", &sa, &sb), ("B", &sb, &sa)] {
-            let _ = write!(
-                s,
-                "<div><h5 class=\"muted\">Strings in {side}</h5><ul class=\"strings mono\">"
-            );
-            for (off, t) in mine.iter().take(20) {
-                let d = !other.iter().any(|(_, u)| u == t);
-                let body = esc(&clip(t, 200));
-                let _ = write!(
-                    s,
-                    "<li><span class=\"off\">{off:#x}</span> {}</li>",
-                    if d {
-                        format!("<mark>{body}</mark>")
-                    } else {
-                        body
-                    }
-                );
-            }
-            if mine.is_empty() {
-                s.push_str("<li class=\"muted\">(none)</li>");
-            }
-            s.push_str("</ul></div>");
-        }
-        s.push_str("</div>");
-    }
-    let _ = clipped;
-    s.push_str("</details>\n");
-}
-
-/// Printable ASCII runs of 4 bytes or more in `data[from..to]`, with offsets.
-fn strings(data: &[u8], from: usize, to: usize) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let Some(w) = data.get(from..to) else {
-        return out;
-    };
-    let mut start = None;
-    for (k, &c) in w.iter().chain(std::iter::once(&0u8)).enumerate() {
-        let p = (0x20..0x7f).contains(&c);
-        match (p, start) {
-            (true, None) => start = Some(k),
-            (false, Some(st)) => {
-                if k - st >= 4 {
-                    out.push((from + st, String::from_utf8_lossy(&w[st..k]).into_owned()));
-                }
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Hex lines of `data[w]`, 16 bytes a line, bytes in `mark` wrapped in `<mark>`.
-#[allow(clippy::needless_range_loop)] // offsets drive both columns and the marks
-fn hex(s: &mut String, data: &[u8], w: Range<usize>, mark: Range<usize>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let w = w.start.min(data.len())..w.end.min(data.len());
-    let digits = if data.len() > 0xffff_ffff { 12 } else { 8 };
-    let mut line = w.start;
-    while line < w.end {
-        let _ = write!(s, "<span class=\"off\">{line:0digits$x}</span>  ");
-        let end = (line + 16).min(w.end);
-        let mut in_mark = false;
-        for k in line..line + 16 {
-            if k < end {
-                let m = mark.contains(&k);
-                if m && !in_mark {
-                    s.push_str("<mark>");
-                    in_mark = true;
-                } else if !m && in_mark {
-                    s.push_str("</mark>");
-                    in_mark = false;
-                }
-                let b = data[k];
-                s.push(HEX[(b >> 4) as usize] as char);
-                s.push(HEX[(b & 15) as usize] as char);
-            } else {
-                if in_mark {
-                    s.push_str("</mark>");
-                    in_mark = false;
-                }
-                s.push_str("  ");
-            }
-            if k + 1 < line + 16 {
-                s.push(' ');
-            }
-        }
-        if in_mark {
-            s.push_str("</mark>");
-            in_mark = false;
-        }
-        s.push_str("  ");
-        for k in line..end {
-            let m = mark.contains(&k);
-            if m && !in_mark {
-                s.push_str("<mark>");
-                in_mark = true;
-            } else if !m && in_mark {
-                s.push_str("</mark>");
-                in_mark = false;
-            }
-            let b = data[k];
-            match b {
-                b'<' => s.push_str("&lt;"),
-                b'>' => s.push_str("&gt;"),
-                b'&' => s.push_str("&amp;"),
-                b'"' => s.push_str("&quot;"),
-                b'\'' => s.push_str("&#39;"),
-                0x20..=0x7e => s.push(b as char),
-                _ => s.push('.'),
-            }
-        }
-        if in_mark {
-            s.push_str("</mark>");
-        }
-        s.push('\n');
-        line += 16;
-    }
 }
 
 #[cfg(test)]

@@ -386,6 +386,7 @@ mod tests {
                     })
                     .collect(),
                 evidence_total: 20,
+                knock_on: 0,
             }],
             notes: vec![],
             timed_out: false,

@@ -233,7 +233,10 @@ pub struct Outcome {
 }
 
 /// Causes that change only how files are packed, never what they hold.
-const PACKING_CAUSES: [Cause; 8] = [
+/// Not here: `appended-data`, `archive-duplicate`, `zip-header-mismatch`
+/// and `link-target` change what an extractor writes (or hide bytes), and
+/// `special-file` is about the file system, not a packer.
+const PACKING_CAUSES: [Cause; 9] = [
     Cause::Recompression,
     Cause::GzipHeader,
     Cause::ZipExtraFields,
@@ -241,6 +244,7 @@ const PACKING_CAUSES: [Cause; 8] = [
     Cause::ArchiveOwner,
     Cause::ArchiveMode,
     Cause::ArchiveOrder,
+    Cause::ArchiveXattr,
     Cause::FormatDiffers,
 ];
 

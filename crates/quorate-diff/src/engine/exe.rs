@@ -1,0 +1,423 @@
+//! Executables (ELF, Mach-O, PE): build info first, then the section set
+//! and the post-link strip rule, then each common section's bytes and what
+//! follows the last section; knock-on regions are held back and counted
+//! once a cause is known ([`crate::causes::knock_on`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use object::{Object, ObjectSection};
+
+use super::Engine;
+use crate::causes::knock_on;
+use crate::executable::{
+    SecInfo, buildinfo_hint, elf_sh, is_buildinfo_section, is_strip_section, sections,
+};
+use crate::gobuild::{self, BuildInfo};
+use crate::model::{Cause, Confidence};
+
+impl Engine<'_> {
+    pub(super) fn exe(&mut self, path: &[String], a: &[u8], b: &[u8]) {
+        let (fa, fb) = match (object::File::parse(a), object::File::parse(b)) {
+            (Ok(x), Ok(y)) => (x, y),
+            (ra, rb) => {
+                for (r, side) in [(ra.err(), "A"), (rb.err(), "B")] {
+                    if let Some(e) = r {
+                        self.note(
+                            "skipped",
+                            path,
+                            format!("malformed executable on side {side} ({e}): compared as bytes"),
+                        );
+                    }
+                }
+                self.bytes(path, path.to_vec(), a, b, None);
+                return;
+            }
+        };
+        let outer = self.buffer.replace(Vec::new());
+        let sa = sections(&fa, a);
+        let sb = sections(&fb, b);
+        // Go build info.
+        let bia = gobuild::read(a, buildinfo_hint(&sa));
+        let bib = gobuild::read(b, buildinfo_hint(&sb));
+        let trimmed = |b: &Option<Result<BuildInfo, gobuild::BuildInfoError>>| matches!(b, Some(Ok(bi)) if bi.setting("-trimpath") == Some("true"));
+        let trimpath_both = trimmed(&bia) && trimmed(&bib);
+        let mut buildinfo_causes = false;
+        self.buildinfo_differs = false;
+        // A truncated executable: sections run past the end of the file.
+        let cut = |secs: &[SecInfo], f: &object::File, d: &[u8]| {
+            f.sections()
+                .filter_map(|s| s.file_range())
+                .find(|r| r.0.saturating_add(r.1) > d.len() as u64)
+                .map(|r| {
+                    format!(
+                        "{} bytes; a section ends at {:#x}, past the end",
+                        d.len(),
+                        r.0.saturating_add(r.1)
+                    )
+                })
+                .or_else(|| {
+                    (secs.is_empty() && !d.is_empty())
+                        .then(|| format!("{} bytes, no sections", d.len()))
+                })
+        };
+        let (ta, tb) = (cut(&sa, &fa, a), cut(&sb, &fb, b));
+        if ta.is_some() || tb.is_some() {
+            let ok = |d: &[u8]| format!("{} bytes, complete", d.len());
+            let va = ta.clone().unwrap_or_else(|| ok(a));
+            let vb = tb.clone().unwrap_or_else(|| ok(b));
+            self.obs(
+                Cause::Unexplained,
+                Confidence::Medium,
+                Some("truncated or malformed executable".into()),
+                path,
+                path.to_vec(),
+                (None, None),
+                "truncated or malformed executable",
+                Some(va),
+                Some(vb),
+            );
+            self.note(
+                "skipped",
+                path,
+                "a truncated or malformed executable: its sections were not compared one by one",
+            );
+            let outer_local = std::mem::replace(&mut self.buffer, outer).unwrap_or_default();
+            for o in outer_local {
+                self.observe(o);
+            }
+            return;
+        }
+        match (bia, bib) {
+            (Some(Ok(x)), Some(Ok(y))) => {
+                let before = self.observed;
+                buildinfo_causes = self.compare_buildinfo(path, &x, &y);
+                self.buildinfo_differs |= self.observed != before;
+            }
+            (Some(Ok(x)), None) | (None, Some(Ok(x))) => {
+                let mut p = path.to_vec();
+                p.push("Go build info".into());
+                let present = Some(format!("present ({})", x.go_version));
+                let in_a = a.len() >= x.offset && a[x.offset..].starts_with(gobuild::MAGIC);
+                let (va, vb) = if in_a {
+                    (present, Some("absent".to_string()))
+                } else {
+                    (Some("absent".to_string()), present)
+                };
+                self.obs(
+                    Cause::GoBuildSetting,
+                    Confidence::Medium,
+                    Some("build info".into()),
+                    path,
+                    p,
+                    (None, None),
+                    "Go build info",
+                    va,
+                    vb,
+                );
+                buildinfo_causes = true;
+            }
+            _ => {}
+        }
+        // Section sets and the post-link strip rule.
+        let na: BTreeMap<&str, &SecInfo> = sa.iter().map(|s| (s.name.as_str(), s)).collect();
+        let nb: BTreeMap<&str, &SecInfo> = sb.iter().map(|s| (s.name.as_str(), s)).collect();
+        let alloc_set = |m: &BTreeMap<&str, &SecInfo>| {
+            m.values()
+                .filter(|s| s.alloc)
+                .map(|s| s.name.clone())
+                .collect::<BTreeSet<_>>()
+        };
+        let alloc_equal = alloc_set(&na) == alloc_set(&nb)
+            && na
+                .values()
+                .filter(|s| s.alloc)
+                .all(|s| nb.get(s.name.as_str()).is_some_and(|t| t.data == s.data));
+        let only_a: Vec<&str> = na
+            .keys()
+            .filter(|k| !nb.contains_key(*k))
+            .copied()
+            .collect();
+        let only_b: Vec<&str> = nb
+            .keys()
+            .filter(|k| !na.contains_key(*k))
+            .copied()
+            .collect();
+        let strip_evidence = self.strip_evidence(path, a, b, &sa, &sb, &only_a, &only_b, &fa, &fb);
+        let strip = !strip_evidence.is_empty();
+        if strip {
+            let conf = if alloc_equal {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
+            for (what, va, vb, sec) in strip_evidence {
+                let mut p = path.to_vec();
+                if let Some(s) = sec {
+                    p.push(s);
+                }
+                self.obs(
+                    Cause::PostLinkStrip,
+                    conf,
+                    Some(what.clone()),
+                    path,
+                    p,
+                    (None, None),
+                    &what,
+                    va,
+                    vb,
+                );
+            }
+        } else {
+            for (names, in_a) in [(&only_a, true), (&only_b, false)] {
+                for n in names.iter() {
+                    let mut p = path.to_vec();
+                    p.push((*n).to_string());
+                    let v = Some("present".to_string());
+                    let (x, y) = if in_a { (v, None) } else { (None, v) };
+                    self.obs(
+                        Cause::Unexplained,
+                        Confidence::Low,
+                        None,
+                        path,
+                        p,
+                        (None, None),
+                        "section on one side only",
+                        x,
+                        y,
+                    );
+                }
+            }
+        }
+        // Each common section's bytes.
+        let bi_off = |s: &[SecInfo]| {
+            s.iter()
+                .find(|s| is_buildinfo_section(&s.name))
+                .map(|s| s.name.clone())
+        };
+        let bi_sec = bi_off(&sa).or_else(|| bi_off(&sb));
+        // Data moved when the file or a common section changed size: its
+        // pointers and offsets are then displaced, not strings.
+        self.displaced = a.len() != b.len()
+            || sa.iter().any(|s| {
+                nb.get(s.name.as_str())
+                    .is_some_and(|t| t.data.len() != s.data.len())
+            });
+        for s in &sa {
+            let Some(t) = nb.get(s.name.as_str()) else {
+                continue;
+            };
+            if s.data == t.data || self.timed_out {
+                continue;
+            }
+            if strip && !s.alloc {
+                continue; // metadata rewritten by the strip: in its evidence
+            }
+            if self.buildinfo_differs && bi_sec.as_deref() == Some(s.name.as_str()) {
+                continue; // the build info itself: compared field by field
+            }
+            if self.out_of_time(path) {
+                break;
+            }
+            let mut p = path.to_vec();
+            p.push(s.name.clone());
+            // With a build-level cause every section may differ: locate a
+            // few regions per section (store paths still show), no more.
+            let saved = self.opts.max_regions;
+            if buildinfo_causes {
+                self.opts.max_regions = saved.min(64);
+            }
+            self.bytes(path, p, s.data, t.data, Some((s, t)));
+            self.opts.max_regions = saved;
+        }
+        self.displaced = false;
+        // Bytes after the last section (appended data, signatures, padding).
+        let end = |secs: &[SecInfo], d: &[u8]| {
+            secs.iter()
+                .map(|s| s.file_off.saturating_add(s.data.len() as u64))
+                .max()
+                .unwrap_or(0)
+                .min(d.len() as u64) as usize
+        };
+        let (ea, eb) = (end(&sa, a), end(&sb, b));
+        if a[ea..] != b[eb..] && !self.timed_out {
+            let mut p = path.to_vec();
+            p.push("(after the last section)".into());
+            let before = self.observed;
+            self.bytes(path, p, &a[ea..], &b[eb..], None);
+            let added = self.observed - before;
+            if let Some(buf) = self.buffer.as_mut() {
+                let from = buf.len().saturating_sub(added);
+                for o in buf.iter_mut().skip(from) {
+                    o.evidence.offset_a = o.evidence.offset_a.map(|x| x + ea as u64);
+                    o.evidence.offset_b = o.evidence.offset_b.map(|x| x + eb as u64);
+                }
+            }
+        }
+        let mut local = std::mem::replace(&mut self.buffer, outer).unwrap_or_default();
+        crate::causes::embedded_string::fold_into_x_values(&mut local);
+        let known = knock_on::Known {
+            trimpath_both,
+            buildinfo_causes,
+        };
+        let (kept, counts) = knock_on::split(local, known);
+        // The knock-on regions follow from the first-ranked cause found.
+        let primary = kept
+            .iter()
+            .map(|o| o.cause)
+            .filter(|c| *c != Cause::Unexplained)
+            .min_by_key(|c| c.rank());
+        for o in kept {
+            self.observe(o);
+        }
+        if let Some(c) = primary {
+            self.sink.knock_on(c, counts.values().sum());
+        }
+        if let Some(n) = knock_on::note(&counts) {
+            self.note("knock-on", path, n);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn strip_evidence<'x, 'd>(
+        &mut self,
+        _path: &[String],
+        a: &[u8],
+        b: &[u8],
+        sa: &'x [SecInfo<'d>],
+        sb: &'x [SecInfo<'d>],
+        only_a: &[&str],
+        only_b: &[&str],
+        fa: &object::File,
+        fb: &object::File,
+    ) -> Vec<StripEvidence> {
+        let mut ev = Vec::new();
+        let meta = |n: &str| is_strip_section(n);
+        let oa: Vec<&str> = only_a.iter().filter(|n| meta(n)).copied().collect();
+        let ob: Vec<&str> = only_b.iter().filter(|n| meta(n)).copied().collect();
+        let alloc_same_set = only_a.iter().chain(only_b).all(|n| meta(n));
+        if !alloc_same_set {
+            return ev;
+        }
+        let mut structural = false;
+        if !oa.is_empty() || !ob.is_empty() {
+            ev.push((
+                "symbol/debug sections on one side only".into(),
+                Some(oa.join(", ")),
+                Some(ob.join(", ")),
+                None,
+            ));
+            structural = true;
+        }
+        let syms = |f: &object::File| f.symbols().count();
+        let (ya, yb) = (syms(fa), syms(fb));
+        if (ya == 0) != (yb == 0) {
+            ev.push((
+                "symbol table entries".into(),
+                Some(ya.to_string()),
+                Some(yb.to_string()),
+                None,
+            ));
+            structural = true;
+        }
+        if let (Some(ha), Some(hb)) = (elf_sh(a), elf_sh(b)) {
+            let order = |s: &[SecInfo]| s.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+            let (oa_, ob_) = (order(sa), order(sb));
+            let shstr = |s: &'x [SecInfo<'d>]| -> Option<(u64, &'d [u8])> {
+                s.iter()
+                    .find(|s| s.name == ".shstrtab")
+                    .map(|s| (s.file_off, s.data))
+            };
+            let (xa, xb) = (shstr(sa), shstr(sb));
+            let alloc_equal = sa
+                .iter()
+                .filter(|s| s.alloc)
+                .all(|s| sb.iter().any(|t| t.name == s.name && t.data == s.data));
+            let shstr_differs = xa.map(|x| x.1) != xb.map(|x| x.1);
+            let table_moved = ha != hb;
+            // Only structural rewrites count, or layout changes with every
+            // loaded section equal.
+            if oa_ != ob_ || shstr_differs || (alloc_equal && table_moved) || structural {
+                if ha != hb {
+                    ev.push((
+                        "section header table".into(),
+                        Some(format!("{} headers at {:#x}", ha.1, ha.0)),
+                        Some(format!("{} headers at {:#x}", hb.1, hb.0)),
+                        None,
+                    ));
+                }
+                if let (Some(x), Some(y)) = (xa, xb)
+                    && (x.0 != y.0 || x.1.len() != y.1.len() || shstr_differs)
+                {
+                    ev.push((
+                        ".shstrtab offset and size".into(),
+                        Some(format!("offset {:#x}, size {:#x}", x.0, x.1.len())),
+                        Some(format!("offset {:#x}, size {:#x}", y.0, y.1.len())),
+                        Some(".shstrtab".into()),
+                    ));
+                    if shstr_differs {
+                        let show = |d: &[u8]| {
+                            d.iter()
+                                .map(|&c| {
+                                    if c == 0 {
+                                        ' '
+                                    } else if c.is_ascii_graphic() {
+                                        c as char
+                                    } else {
+                                        '.'
+                                    }
+                                })
+                                .collect::<String>()
+                        };
+                        ev.push((
+                            ".shstrtab contents".into(),
+                            Some(show(x.1)),
+                            Some(show(y.1)),
+                            Some(".shstrtab".into()),
+                        ));
+                    }
+                }
+                if oa_ != ob_ {
+                    ev.push((
+                        "section order".into(),
+                        Some(oa_.join(" ")),
+                        Some(ob_.join(" ")),
+                        None,
+                    ));
+                }
+                for s in sa.iter().filter(|s| !s.alloc) {
+                    if let Some(t) = sb.iter().find(|t| t.name == s.name)
+                        && (s.file_off != t.file_off || s.data != t.data)
+                        && s.name != ".shstrtab"
+                    {
+                        ev.push((
+                            format!("{} offset and size", s.name),
+                            Some(format!(
+                                "offset {:#x}, size {:#x}",
+                                s.file_off,
+                                s.data.len()
+                            )),
+                            Some(format!(
+                                "offset {:#x}, size {:#x}",
+                                t.file_off,
+                                t.data.len()
+                            )),
+                            Some(s.name.clone()),
+                        ));
+                    }
+                }
+                if ev.is_empty() {
+                    ev.push((
+                        "file layout".into(),
+                        Some(format!("{} bytes", a.len())),
+                        Some(format!("{} bytes", b.len())),
+                        None,
+                    ));
+                }
+            }
+        }
+        ev
+    }
+}
+
+/// One piece of strip evidence: what, A, B, and the section concerned.
+type StripEvidence = (String, Option<String>, Option<String>, Option<String>);
