@@ -1,11 +1,11 @@
-//! Classification of one differing region of bytes: the rules of
-//! [`crate::causes`] are tried in order, the first that knows the region
-//! names its cause; a region no rule knows is `unexplained`, shown as hex.
+//! What classifying one differing region works with: its context
+//! ([`RegionCtx`]), the result ([`Classified`]) and the byte helpers the
+//! rules share. The rules themselves, and `classify` that tries them in
+//! order, are in [`crate::causes`] (this module does not depend on them).
 
 use std::ops::Range;
 
 use crate::bytediff::Region;
-use crate::causes;
 use crate::model::{Cause, Confidence};
 
 /// What one differing region is, as a rule saw it.
@@ -116,20 +116,6 @@ impl<'d> RegionCtx<'d> {
     pub fn rb(&self) -> &'d [u8] {
         &self.b[self.r.b.clone()]
     }
-}
-
-/// Classifies one differing region: the first rule of [`causes::RULES`]
-/// that knows it, else `unexplained`.
-pub fn classify(a: &[u8], b: &[u8], r: &Region, section: &str, code: bool) -> Classified {
-    classify_in(&RegionCtx::new(a, b, r, section, code))
-}
-
-/// [`classify`] for a region whose context is built already.
-pub fn classify_in(cx: &RegionCtx) -> Classified {
-    causes::RULES
-        .iter()
-        .find_map(|rule| (rule.apply)(cx))
-        .unwrap_or_else(|| causes::unexplained::bytes(cx))
 }
 
 /// Printable ASCII (and tab).

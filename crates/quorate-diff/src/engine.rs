@@ -18,8 +18,9 @@ mod zip;
 
 use crate::DiffOptions;
 use crate::bytediff::diff_regions;
+use crate::causes::classify_in;
 use crate::causes::embedded_string::{Offsets, pair_moved};
-use crate::classify::{Classified, RegionCtx, classify_in};
+use crate::classify::{Classified, RegionCtx};
 use crate::detect::Kind;
 use crate::model::{Cause, Confidence, Evidence, Note, Observation, Sink, Stats};
 

@@ -27,6 +27,7 @@ pub mod facts;
 pub mod gobuild;
 pub mod inspect;
 pub mod model;
+pub mod names;
 pub mod nixstore;
 pub mod open;
 #[cfg(test)]

@@ -359,8 +359,8 @@ pub fn mismatch(d: &[u8], e: &Entry) -> Option<String> {
     if l.name != e.name {
         v.push(format!(
             "local name {:?}, central name {:?}",
-            crate::archive::display_name(&l.name),
-            crate::archive::display_name(&e.name)
+            crate::names::display_name(&l.name),
+            crate::names::display_name(&e.name)
         ));
     }
     if l.method != e.method {

@@ -13,6 +13,7 @@
 //! fields, build info, section tables) are not here: the walk knows the
 //! structure and names them directly (see `engine/`).
 
+use crate::bytediff::Region;
 use crate::classify::{Classified, RegionCtx};
 
 pub mod build_path;
@@ -41,13 +42,28 @@ pub const RULES: &[Rule] = &[
     embedded_string::RULE,
 ];
 
+/// Classifies one differing region: the first rule of [`RULES`]
+/// that knows it, else `unexplained`.
+pub fn classify(a: &[u8], b: &[u8], r: &Region, section: &str, code: bool) -> Classified {
+    classify_in(&RegionCtx::new(a, b, r, section, code))
+}
+
+/// [`classify`] for a region whose context is built already.
+pub fn classify_in(cx: &RegionCtx) -> Classified {
+    RULES
+        .iter()
+        .find_map(|rule| (rule.apply)(cx))
+        .unwrap_or_else(|| unexplained::bytes(cx))
+}
+
 #[cfg(test)]
 pub(crate) mod table {
     //! Helpers for the rule tables: a case is two byte strings with one
-    //! differing region, run through [`crate::classify::classify`].
+    //! differing region, run through [`super::classify`].
 
+    use super::classify_in;
     use crate::bytediff::{Region, diff_regions};
-    use crate::classify::{Classified, RegionCtx, classify_in};
+    use crate::classify::{Classified, RegionCtx};
 
     /// Classifies every differing region of `a` against `b` (in `section`
     /// of an executable whose data moved).
