@@ -130,6 +130,21 @@ pub fn is_within(inner: &Path, outer: &Path) -> bool {
     }
 }
 
+/// What a non-regular, non-folder, non-link file is, for messages:
+/// "a socket", "a FIFO", "a device file" or "a special file".
+pub fn special_kind(ft: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_socket() {
+        "a socket"
+    } else if ft.is_fifo() {
+        "a FIFO"
+    } else if ft.is_block_device() || ft.is_char_device() {
+        "a device file"
+    } else {
+        "a special file"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

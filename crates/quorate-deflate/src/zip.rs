@@ -268,7 +268,7 @@ pub fn dos_time(mtime: i64, utc_offset: i32) -> (u16, u16) {
     let t = ((mtime + 1) & !1) + utc_offset as i64;
     let days = t.div_euclid(86400);
     let secs = t.rem_euclid(86400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = quorate_base::time::civil_from_days(days);
     if y < 1980 {
         return (0, (1 << 5) | 1);
     }
@@ -279,20 +279,6 @@ pub fn dos_time(mtime: i64, utc_offset: i32) -> (u16, u16) {
     let time = (h << 11) | (mi << 5) | (s / 2);
     let date = ((y - 1980) << 9) | ((m as i64) << 5) | d as i64;
     (time as u16, date as u16)
-}
-
-/// Proleptic Gregorian year, month, day of a day count from 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! names the path.
 
 use std::fs;
-use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// What a tree entry is.
@@ -228,15 +228,7 @@ pub fn walk(root: &Path, skip: &dyn Fn(&str) -> bool) -> Result<Vec<TreeEntry>, 
                     to_file,
                 }
             } else {
-                let kind = if ft.is_socket() {
-                    "a socket"
-                } else if ft.is_fifo() {
-                    "a FIFO"
-                } else if ft.is_block_device() || ft.is_char_device() {
-                    "a device file"
-                } else {
-                    "a special file"
-                };
+                let kind = quorate_base::fsutil::special_kind(ft);
                 return Err(TreeError::Special { path: abs, kind });
             };
             out.push(TreeEntry { rel, abs, kind });

@@ -39,7 +39,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
-use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -302,15 +302,7 @@ pub fn pack_files_with_progress(
         } else if ft.is_dir() {
             return Err(bad("is a folder; list the files in it instead".into()));
         } else {
-            let kind = if ft.is_socket() {
-                "a socket"
-            } else if ft.is_fifo() {
-                "a FIFO"
-            } else if ft.is_block_device() || ft.is_char_device() {
-                "a device file"
-            } else {
-                "a special file"
-            };
+            let kind = quorate_base::fsutil::special_kind(ft);
             return Err(TreeError::Special { path: abs, kind }.into());
         };
         let mut parent = rel.as_str();

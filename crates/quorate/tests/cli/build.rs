@@ -582,6 +582,19 @@ fn demo_tells_the_whole_story() {
     assert!(err.contains("CAUGHT"), "{err}");
     assert!(err.contains("hello-linux-amd64-v0.1.0/hellod"), "{err}");
     assert!(err.contains("/nix/store/"), "{err}");
+    // The patched-toolchain diff names its cause and nothing spurious: the
+    // knock-on differences follow from it (issue 17 item 1).
+    assert!(err.contains("patched-toolchain"), "{err}");
+    for wrong in [
+        "embedded-string",
+        "an embedded string differs",
+        "same `-X` values",
+    ] {
+        assert!(
+            !err.contains(wrong),
+            "spurious {wrong:?} in the demo:\n{err}"
+        );
+    }
     // Where it works and that it keeps the folder (--dir), said first and last.
     assert!(
         err.contains("Working in ") && err.contains("kept at the end"),
