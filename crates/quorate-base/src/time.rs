@@ -24,29 +24,25 @@ fn secs(t: SystemTime) -> i64 {
     }
 }
 
+/// Splits seconds since the epoch into the date and the time of day.
+fn split(s: i64) -> ((i64, u32, u32), (i64, i64, i64)) {
+    let r = s.rem_euclid(86_400);
+    (
+        civil_from_days(s.div_euclid(86_400)),
+        (r / 3600, r / 60 % 60, r % 60),
+    )
+}
+
 /// `2026-11-26T11:42:17Z`.
 pub fn rfc3339(t: SystemTime) -> String {
-    let s = secs(t);
-    let (y, m, d) = civil_from_days(s.div_euclid(86_400));
-    let r = s.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        r / 3600,
-        r / 60 % 60,
-        r % 60
-    )
+    let ((y, m, d), (h, mi, se)) = split(secs(t));
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{se:02}Z")
 }
 
 /// `2026-11-26 11:42:17 UTC` for seconds since the epoch.
 pub fn utc_seconds(s: i64) -> String {
-    let (y, m, d) = civil_from_days(s.div_euclid(86_400));
-    let r = s.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        r / 3600,
-        r / 60 % 60,
-        r % 60
-    )
+    let ((y, m, d), (h, mi, se)) = split(s);
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{se:02} UTC")
 }
 
 /// `2026-11-26`.

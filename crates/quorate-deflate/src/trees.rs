@@ -578,11 +578,23 @@ fn next_len(tree: &Tree, n: usize) -> u32 {
     }
 }
 
-/// Counts the code-length symbols needed to send `tree`.
-fn scan_tree(bl: &mut Tree, tree: &Tree) {
+/// One run of the code-length encoding of a tree (RFC 1951 §3.2.7), cut
+/// where gzip cuts them.
+enum LenRun {
+    /// `count` lengths `len`, sent one by one.
+    Each { len: usize, count: u32 },
+    /// Length `len` (sent once first when `lead`), then repeated `count`
+    /// (3-6) times with code 16.
+    Repeat { len: usize, lead: bool, count: u32 },
+    /// `count` zero lengths (3-138), code 17 or 18.
+    Zeros { count: u32 },
+}
+
+/// Walks `tree`'s code lengths as runs, in order.
+fn len_runs(tree: &Tree, mut f: impl FnMut(LenRun)) {
     let mut prevlen: i32 = -1;
     let mut nextlen = tree.len[0] as u32;
-    let mut count = 0;
+    let mut count = 0u32;
     let (mut max_count, mut min_count) = if nextlen == 0 { (138, 3) } else { (7, 4) };
     for n in 0..=tree.max_code as usize {
         let curlen = nextlen;
@@ -591,16 +603,19 @@ fn scan_tree(bl: &mut Tree, tree: &Tree) {
         if count < max_count && curlen == nextlen {
             continue;
         } else if count < min_count {
-            bl.freq[curlen as usize] += count;
+            f(LenRun::Each {
+                len: curlen as usize,
+                count,
+            });
         } else if curlen != 0 {
-            if curlen as i32 != prevlen {
-                bl.freq[curlen as usize] += 1;
-            }
-            bl.freq[REP_3_6] += 1;
-        } else if count <= 10 {
-            bl.freq[REPZ_3_10] += 1;
+            let lead = curlen as i32 != prevlen;
+            f(LenRun::Repeat {
+                len: curlen as usize,
+                lead,
+                count: if lead { count - 1 } else { count },
+            });
         } else {
-            bl.freq[REPZ_11_138] += 1;
+            f(LenRun::Zeros { count });
         }
         count = 0;
         prevlen = curlen as i32;
@@ -614,46 +629,45 @@ fn scan_tree(bl: &mut Tree, tree: &Tree) {
     }
 }
 
+/// Counts the code-length symbols needed to send `tree`.
+fn scan_tree(bl: &mut Tree, tree: &Tree) {
+    len_runs(tree, |run| match run {
+        LenRun::Each { len, count } => bl.freq[len] += count,
+        LenRun::Repeat { len, lead, .. } => {
+            if lead {
+                bl.freq[len] += 1;
+            }
+            bl.freq[REP_3_6] += 1;
+        }
+        LenRun::Zeros { count } if count <= 10 => bl.freq[REPZ_3_10] += 1,
+        LenRun::Zeros { .. } => bl.freq[REPZ_11_138] += 1,
+    });
+}
+
 /// Sends `tree`'s code lengths with the code-length tree `bl`.
 fn send_tree(bits: &mut BitWriter, bl: &Tree, tree: &Tree) {
     let send =
         |bits: &mut BitWriter, sym: usize| bits.send(bl.code[sym] as u32, bl.len[sym] as u32);
-    let mut prevlen: i32 = -1;
-    let mut nextlen = tree.len[0] as u32;
-    let mut count = 0u32;
-    let (mut max_count, mut min_count) = if nextlen == 0 { (138, 3) } else { (7, 4) };
-    for n in 0..=tree.max_code as usize {
-        let curlen = nextlen;
-        nextlen = next_len(tree, n);
-        count += 1;
-        if count < max_count && curlen == nextlen {
-            continue;
-        } else if count < min_count {
+    len_runs(tree, |run| match run {
+        LenRun::Each { len, count } => {
             for _ in 0..count {
-                send(bits, curlen as usize);
+                send(bits, len);
             }
-        } else if curlen != 0 {
-            if curlen as i32 != prevlen {
-                send(bits, curlen as usize);
-                count -= 1;
+        }
+        LenRun::Repeat { len, lead, count } => {
+            if lead {
+                send(bits, len);
             }
             send(bits, REP_3_6);
             bits.send(count - 3, 2);
-        } else if count <= 10 {
+        }
+        LenRun::Zeros { count } if count <= 10 => {
             send(bits, REPZ_3_10);
             bits.send(count - 3, 3);
-        } else {
+        }
+        LenRun::Zeros { count } => {
             send(bits, REPZ_11_138);
             bits.send(count - 11, 7);
         }
-        count = 0;
-        prevlen = curlen as i32;
-        (max_count, min_count) = if nextlen == 0 {
-            (138, 3)
-        } else if curlen == nextlen {
-            (6, 3)
-        } else {
-            (7, 4)
-        };
-    }
+    });
 }

@@ -150,6 +150,34 @@ impl<'s> Engine<'s> {
         });
     }
 
+    /// A header field (mtime, mode, owner…) of one archive member that
+    /// differs between the sides: one high-confidence observation with
+    /// both values. Returns whether it differed.
+    fn header_field(
+        &mut self,
+        cause: Cause,
+        path: &[String],
+        p: &[String],
+        what: &str,
+        (x, y): (String, String),
+    ) -> bool {
+        if x == y {
+            return false;
+        }
+        self.obs(
+            cause,
+            Confidence::High,
+            Some(what.into()),
+            path,
+            p.to_vec(),
+            (None, None),
+            what,
+            Some(x),
+            Some(y),
+        );
+        true
+    }
+
     /// A file present on one side only.
     pub fn one_side(&mut self, path: &[String], in_a: bool, what: &str) {
         if path.len() == 1 {

@@ -81,20 +81,13 @@ fn resolve(
                     Err(_) => break,
                 }
             }
-            Kind::Tar if i < comps.len() => {
-                let (m, _) = archive::tar_members(&data, 100_000);
-                match m
-                    .iter()
-                    .find(|m| m.name == comps[i])
-                    .and_then(|m| m.data.bytes())
-                {
-                    Some(x) => x.to_vec(),
-                    None => break,
-                }
-            }
-            Kind::Zip if i < comps.len() => {
-                let (m, _) = archive::zip_members(&data, 100_000, budget);
-                match m
+            kind @ (Kind::Tar | Kind::Zip) if i < comps.len() => {
+                let (members, _) = if kind == Kind::Tar {
+                    archive::tar_members(&data, 100_000)
+                } else {
+                    archive::zip_members(&data, 100_000, budget)
+                };
+                match members
                     .iter()
                     .find(|m| m.name == comps[i])
                     .and_then(|m| m.data.bytes())

@@ -112,18 +112,7 @@ impl Engine<'_> {
                          x: String,
                          y: String,
                          fields: &[&'static str]| {
-            if x != y {
-                s.obs(
-                    cause,
-                    Confidence::High,
-                    Some(what.into()),
-                    path,
-                    p.to_vec(),
-                    (None, None),
-                    what,
-                    Some(x),
-                    Some(y),
-                );
+            if s.header_field(cause, path, p, what, (x, y)) {
                 explained.extend(fields);
             }
         };
@@ -260,35 +249,20 @@ impl Engine<'_> {
             x.ext
                 .iter()
                 .filter(|b| b.typeflag != b'x')
-                .map(|b| b.typeflag)
+                .cloned()
                 .collect::<Vec<_>>()
         };
-        let x_only = no_x(e) == no_x(f) && records_reported;
+        let (ox, oy) = (no_x(e), no_x(f));
+        let flags = |v: &[Block]| v.iter().map(|b| b.typeflag).collect::<Vec<_>>();
+        let x_only = flags(&ox) == flags(&oy) && records_reported;
         if seq(e) != seq(f) && x_only {
-            let ox = |x: &Entry| {
-                x.ext
-                    .iter()
-                    .filter(|b| b.typeflag != b'x')
-                    .cloned()
-                    .collect::<Vec<_>>()
-            };
-            for (x, y) in ox(e).iter().zip(&ox(f)) {
+            for (x, y) in ox.iter().zip(&oy) {
                 let mut ev = p.to_vec();
                 ev.push(format!("extension header '{}'", x.typeflag as char));
                 let (hx, hy) = (hdr(a, x), hdr(b, y));
                 let mut ex: BTreeSet<&str> = BTreeSet::new();
                 if a[x.data.clone()] != b[y.data.clone()] {
-                    self.obs(
-                        Cause::Unexplained,
-                        Confidence::Medium,
-                        Some("extension header data".into()),
-                        path,
-                        ev.clone(),
-                        off(Some(x.data.start), Some(y.data.start)),
-                        "extension header data",
-                        Some(value(&a[x.data.clone()])),
-                        Some(value(&b[y.data.clone()])),
-                    );
+                    self.ext_data(path, &ev, (a, x), (b, y));
                     ex.insert("size");
                 }
                 self.ustar_fields(path, &ev, &hx, &hy, x.header, y.header, &mut ex, true);
@@ -320,17 +294,7 @@ impl Engine<'_> {
                 let mut ev = p.to_vec();
                 ev.push(format!("extension header '{}'", x.typeflag as char));
                 if data_differs && !data_explained {
-                    self.obs(
-                        Cause::Unexplained,
-                        Confidence::Medium,
-                        Some("extension header data".into()),
-                        path,
-                        ev.clone(),
-                        off(Some(x.data.start), Some(y.data.start)),
-                        "extension header data",
-                        Some(value(&a[x.data.clone()])),
-                        Some(value(&b[y.data.clone()])),
-                    );
+                    self.ext_data(path, &ev, (a, x), (b, y));
                 }
                 let mut ex: BTreeSet<&str> = BTreeSet::new();
                 if data_differs {
@@ -370,6 +334,28 @@ impl Engine<'_> {
     }
 
     /// Padding after data: zeros are canonical; anything else is reported.
+    /// The data of an extension header (PAX, GNU long name) differs and no
+    /// rule explains it.
+    fn ext_data(
+        &mut self,
+        path: &[String],
+        ev: &[String],
+        (a, x): (&[u8], &Block),
+        (b, y): (&[u8], &Block),
+    ) {
+        self.obs(
+            Cause::Unexplained,
+            Confidence::Medium,
+            Some("extension header data".into()),
+            path,
+            ev.to_vec(),
+            off(Some(x.data.start), Some(y.data.start)),
+            "extension header data",
+            Some(value(&a[x.data.clone()])),
+            Some(value(&b[y.data.clone()])),
+        );
+    }
+
     fn padding(&mut self, path: &[String], p: &[String], a: &[u8], b: &[u8], x: &Block, y: &Block) {
         let (pa, pb) = (&a[x.pad.clone()], &b[y.pad.clone()]);
         let zero = |t: &[u8]| t.iter().all(|&c| c == 0);

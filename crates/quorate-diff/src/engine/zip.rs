@@ -262,18 +262,7 @@ impl Engine<'_> {
                      x: String,
                      y: String,
                      name: &'static str| {
-            if x != y {
-                s.obs(
-                    cause,
-                    Confidence::High,
-                    Some(what.into()),
-                    path,
-                    p.to_vec(),
-                    (None, None),
-                    what,
-                    Some(x),
-                    Some(y),
-                );
+            if s.header_field(cause, path, p, what, (x, y)) {
                 ex.insert(name);
             }
         };
