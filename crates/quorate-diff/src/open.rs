@@ -53,7 +53,15 @@ fn resolve(
         if archive::unsafe_name(first) {
             return None;
         }
-        map_file(&root.join(first)).ok()?
+        // Only a regular file inside the folder: a symlink (or a path
+        // through one) could point anywhere, and the engine never reads
+        // through links either.
+        let path = root.join(first);
+        let own = std::fs::symlink_metadata(&path).ok()?;
+        if !own.is_file() || !quorate_manifest::fsutil::is_within(&path, root) {
+            return None;
+        }
+        map_file(&path).ok()?
     } else {
         map_file(root).ok()?
     };

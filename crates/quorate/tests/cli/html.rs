@@ -259,6 +259,29 @@ fn diff_html_escapes_hostile_names_and_strings() {
     assert!(!html.contains("href=\"javascript"));
 }
 
+/// A release folder (untrusted) holding a symlink to a file outside it:
+/// the HTML report's byte views must never read through the link, so the
+/// outside file's bytes never reach the page.
+#[test]
+fn diff_html_never_reads_through_a_symlink() {
+    let t = tmp();
+    let secret = t.path().join("secret.txt");
+    std::fs::write(&secret, "TOPSECRET-4a1f\n".repeat(8)).unwrap();
+    for (s, v) in [("A", "one"), ("B", "two")] {
+        let d = t.path().join(s);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("f.txt"), format!("common {v}\n")).unwrap();
+    }
+    // Same name: a file on one side, a link to the secret on the other.
+    std::fs::write(t.path().join("A/x.txt"), "TOPSECRET-4a1e\n".repeat(8)).unwrap();
+    std::os::unix::fs::symlink(&secret, t.path().join("B/x.txt")).unwrap();
+    let out = t.path().join("r.html");
+    let (html, stdout) = diff_html(&t.path().join("A"), &t.path().join("B"), &out);
+    assert!(stdout.contains("x.txt"), "{stdout}");
+    assert!(!html.contains("TOPSECRET-4a1f"), "the link's target was read");
+    assert!(!stdout.contains("TOPSECRET-4a1f"), "the link's target was read");
+}
+
 #[test]
 fn diff_html_unwritable_file_is_an_error() {
     let t = tmp();
