@@ -278,8 +278,14 @@ fn diff_html_never_reads_through_a_symlink() {
     let out = t.path().join("r.html");
     let (html, stdout) = diff_html(&t.path().join("A"), &t.path().join("B"), &out);
     assert!(stdout.contains("x.txt"), "{stdout}");
-    assert!(!html.contains("TOPSECRET-4a1f"), "the link's target was read");
-    assert!(!stdout.contains("TOPSECRET-4a1f"), "the link's target was read");
+    assert!(
+        !html.contains("TOPSECRET-4a1f"),
+        "the link's target was read"
+    );
+    assert!(
+        !stdout.contains("TOPSECRET-4a1f"),
+        "the link's target was read"
+    );
 }
 
 #[test]
