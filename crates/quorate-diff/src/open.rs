@@ -76,10 +76,15 @@ fn resolve(
                     data = Contents::Vec(v.clone());
                     continue;
                 }
+                // The budget is a hard cap: a tiny stream may inflate to
+                // 1 KiB, but never past what is left.
                 let limit = (data.len() as u64)
                     .saturating_mul(100)
-                    .min(*budget)
-                    .max(1024);
+                    .max(1024)
+                    .min(*budget);
+                if limit == 0 {
+                    break;
+                }
                 match archive::gunzip(&data, limit) {
                     Ok(v) => {
                         *budget = budget.saturating_sub(v.len() as u64);

@@ -67,9 +67,9 @@ impl Engine<'_> {
         let limit = |n: usize, s: &Self| {
             (n as u64)
                 .saturating_mul(s.opts.max_ratio)
+                .max(1024)
                 .min(s.opts.max_decompressed)
                 .min(s.budget)
-                .max(1024)
         };
         let da = archive::gunzip_members(a, limit(a.len(), self));
         let db = archive::gunzip_members(b, limit(b.len(), self));

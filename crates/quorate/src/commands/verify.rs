@@ -26,17 +26,37 @@ fn trust_flags(args: &VerifyArgs) -> TrustFlags<'_> {
 }
 
 /// The project the release must be: `--name`, else the name in the
-/// quorate.toml of `--project` (when it is a whole project file; one with
-/// only a `[trust]` table names no project).
+/// quorate.toml of `--project`. A file with only a `[trust]` table names no
+/// project (then no name is required); a `[project]` table without a
+/// string `name`, or a file that cannot be read, is an error rather than a
+/// silently skipped check.
 fn expected_name(args: &VerifyArgs) -> anyhow::Result<Option<String>> {
     if let Some(n) = &args.name {
         return Ok(Some(n.clone()));
     }
-    Ok(args.project.as_ref().and_then(|dir| {
-        quorate_release::config::Config::load(&dir.join("quorate.toml"))
-            .ok()
-            .map(|c| c.project.name)
-    }))
+    let Some(dir) = &args.project else {
+        return Ok(None);
+    };
+    let path = dir.join("quorate.toml");
+    let bytes = quorate_manifest::fsutil::read_regular_capped(&path, 1 << 20)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let table: toml::Table = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .with_context(|| format!("{} is not valid TOML", path.display()))?;
+    match table.get("project") {
+        None => Ok(None),
+        Some(p) => match p.get("name").and_then(|n| n.as_str()) {
+            Some(n) => Ok(Some(n.to_string())),
+            None => Err(hinted(
+                anyhow::anyhow!(
+                    "{}: [project] has no name, so the signed project name cannot be checked",
+                    path.display()
+                ),
+                "add name = \"...\" under [project], or pass --name NAME",
+            )),
+        },
+    }
 }
 
 /// Runs `quorate verify`.

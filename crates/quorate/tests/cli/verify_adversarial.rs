@@ -1139,6 +1139,59 @@ fn b19_expected_project_must_be_the_signed_one() {
     assert_eq!(code, 1);
 }
 
+/// `verify --project DIR` with DIR's quorate.toml as the policy: its
+/// `[project] name` is the expected project, and a `[project]` table with
+/// no name is an error, never a silently skipped check.
+fn verify_project(rel: &Path, project: &Path) -> (i32, String, String) {
+    let o = crate::util::quorate()
+        .arg("verify")
+        .arg(rel)
+        .arg("--project")
+        .arg(project)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn b20_project_flag_checks_the_project_name_or_fails() {
+    let Some(f) = fixture() else { return };
+    let t = tmp();
+    let rel = t.path().join("r");
+    signed_release(f, &rel, "v1.0.0");
+    let trust = std::fs::read_to_string(f.policy(t.path(), 1, &["alice"]))
+        .unwrap()
+        .replace("[[signer]]", "[[trust.signer]]");
+    let write = |name: &str, project: &str| {
+        let dir = t.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("quorate.toml"),
+            format!("{project}[trust]\n{trust}"),
+        )
+        .unwrap();
+        dir
+    };
+    // The signed release is "hello": another project's file refuses it.
+    let (code, out, err) = verify_project(&rel, &write("tapd", "[project]\nname = \"tapd\"\n"));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("expected project tapd"), "{out}{err}");
+    // Its own project's file accepts it.
+    let (code, out, err) = verify_project(&rel, &write("hello", "[project]\nname = \"hello\"\n"));
+    assert_eq!(code, 0, "{out}{err}");
+    // A [project] table without a name: an error (exit 2), not a pass.
+    let (code, out, err) = verify_project(&rel, &write("noname", "[project]\nmodule = \"x\"\n"));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("[project] has no name"), "{err}");
+    // Only a [trust] table: no project is named, so none is required.
+    let (code, out, err) = verify_project(&rel, &write("trustonly", ""));
+    assert_eq!(code, 0, "{out}{err}");
+}
+
 // --- 4. Conflicting attestations -----------------------------------------
 
 #[test]
