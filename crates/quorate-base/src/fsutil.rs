@@ -49,7 +49,7 @@ const O_NONBLOCK: i32 = 0x0004;
 /// the open handle, so nothing can swap it in between. Returns the file and
 /// its length.
 pub fn open_regular(path: &Path) -> io::Result<(std::fs::File, u64)> {
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    use std::os::unix::fs::OpenOptionsExt;
     let f = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(O_NONBLOCK)
@@ -58,19 +58,13 @@ pub fn open_regular(path: &Path) -> io::Result<(std::fs::File, u64)> {
     let ft = meta.file_type();
     if !ft.is_file() {
         let kind = if ft.is_dir() {
-            "a folder"
-        } else if ft.is_fifo() {
-            "a FIFO"
-        } else if ft.is_char_device() || ft.is_block_device() {
-            "a device file"
-        } else if ft.is_socket() {
-            "a socket"
+            "folder"
         } else {
-            "not a regular file"
+            special_kind(ft).unwrap_or("special file")
         };
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("{kind}, not a regular file: refused unread"),
+            format!("a {kind}, not a regular file: refused unread"),
         ));
     }
     Ok((f, meta.len()))
@@ -130,18 +124,24 @@ pub fn is_within(inner: &Path, outer: &Path) -> bool {
     }
 }
 
-/// What a non-regular, non-folder, non-link file is, for messages:
-/// "a socket", "a FIFO", "a device file" or "a special file".
-pub fn special_kind(ft: std::fs::FileType) -> &'static str {
+/// What a file that is not a regular file, a folder or a symbolic link is,
+/// as a noun for messages and reports: `FIFO`, `socket`,
+/// `character device`, `block device` or `special file`; `None` for a
+/// regular file, folder or link. The one wording every stage uses.
+pub fn special_kind(ft: std::fs::FileType) -> Option<&'static str> {
     use std::os::unix::fs::FileTypeExt;
-    if ft.is_socket() {
-        "a socket"
+    if ft.is_file() || ft.is_dir() || ft.is_symlink() {
+        None
     } else if ft.is_fifo() {
-        "a FIFO"
-    } else if ft.is_block_device() || ft.is_char_device() {
-        "a device file"
+        Some("FIFO")
+    } else if ft.is_socket() {
+        Some("socket")
+    } else if ft.is_char_device() {
+        Some("character device")
+    } else if ft.is_block_device() {
+        Some("block device")
     } else {
-        "a special file"
+        Some("special file")
     }
 }
 

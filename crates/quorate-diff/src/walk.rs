@@ -27,28 +27,11 @@ impl std::ops::Deref for Contents {
     }
 }
 
-/// What a non-regular, non-folder, non-symlink file is.
+/// What a file that is not a regular file, folder or link is (`FIFO`,
+/// `socket`, …); `None` for those three. See
+/// [`quorate_manifest::fsutil::special_kind`].
 pub fn special_kind(ft: &std::fs::FileType) -> Option<&'static str> {
-    if ft.is_file() || ft.is_dir() || ft.is_symlink() {
-        return None;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if ft.is_fifo() {
-            return Some("FIFO");
-        }
-        if ft.is_socket() {
-            return Some("socket");
-        }
-        if ft.is_char_device() {
-            return Some("character device");
-        }
-        if ft.is_block_device() {
-            return Some("block device");
-        }
-    }
-    Some("special file")
+    quorate_manifest::fsutil::special_kind(*ft)
 }
 
 /// Opens a file for reading without blocking: a FIFO swapped in after the
@@ -177,7 +160,7 @@ pub(crate) fn folders(
     let mut eng = Engine::new(opts, size.max(dir_size(a, &la) + dir_size(b, &lb)), col);
     let ib: BTreeMap<&str, &Entry> = lb.iter().map(|(n, l)| (n.as_str(), l)).collect();
     let ia: BTreeSet<&str> = la.iter().map(|(n, _)| n.as_str()).collect();
-    progress.begin("comparing", la.len() as u64);
+    progress.begin_items("comparing", la.len() as u64);
     let mut manifests = Vec::new();
     for (name, ea) in &la {
         progress.advance(1);

@@ -64,7 +64,7 @@ pub enum TreeError {
         reason: &'static str,
     },
     /// A device file, socket or FIFO.
-    #[error("{path}: {kind} cannot be part of a release; remove it from the tree")]
+    #[error("{path}: a {kind} cannot be part of a release; remove it from the tree")]
     Special {
         /// The path concerned.
         path: PathBuf,
@@ -228,7 +228,7 @@ pub fn walk(root: &Path, skip: &dyn Fn(&str) -> bool) -> Result<Vec<TreeEntry>, 
                     to_file,
                 }
             } else {
-                let kind = quorate_base::fsutil::special_kind(ft);
+                let kind = quorate_base::fsutil::special_kind(ft).unwrap_or("special file");
                 return Err(TreeError::Special { path: abs, kind });
             };
             out.push(TreeEntry { rel, abs, kind });

@@ -302,7 +302,7 @@ pub fn pack_files_with_progress(
         } else if ft.is_dir() {
             return Err(bad("is a folder; list the files in it instead".into()));
         } else {
-            let kind = quorate_base::fsutil::special_kind(ft);
+            let kind = quorate_base::fsutil::special_kind(ft).unwrap_or("special file");
             return Err(TreeError::Special { path: abs, kind }.into());
         };
         let mut parent = rel.as_str();
