@@ -26,7 +26,7 @@ use crate::model::{Cause, Confidence, Evidence, Note, Observation, Sink, Stats};
 
 // Where these lived before the split; kept for the crates that use them.
 pub use crate::executable::{SecInfo, buildinfo_hint, is_strip_section, sections};
-pub use crate::nixstore::{TOOLCHAIN_PACKAGES, store_paths};
+pub use crate::nixstore::{StoreKind, store_kind, store_paths};
 
 /// The walking state.
 pub struct Engine<'s> {

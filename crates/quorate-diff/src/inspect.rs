@@ -10,7 +10,7 @@ use crate::archive;
 use crate::detect::{Kind, describe_bytes};
 use crate::executable::{buildinfo_hint, is_strip_section, sections};
 use crate::gobuild::{self, BuildInfo};
-use crate::nixstore::{TOOLCHAIN_PACKAGES, store_paths};
+use crate::nixstore::{StoreKind, store_kind, store_paths};
 use crate::{DiffError, DiffOptions, map_file};
 
 /// A reproducibility hazard.
@@ -362,7 +362,8 @@ fn container_hazards(
 /// Nix store paths embedded in `data` (`go`: a Go program, whose store
 /// paths a patched Go toolchain may have put there).
 fn nix_paths(ins: &mut Inspection, data: &[u8], go: bool) {
-    let mut seen: Vec<String> = Vec::new();
+    // (store root, kind): one hazard per package folder.
+    let mut seen: Vec<(String, StoreKind)> = Vec::new();
     let pat = b"/nix/store/";
     let mut i = 0;
     while let Some(p) = find(&data[i..], pat) {
@@ -370,32 +371,30 @@ fn nix_paths(ins: &mut Inspection, data: &[u8], go: bool) {
         let end = (at + 200).min(data.len());
         if let Some((_, _, full)) = store_paths(&data[at..end]).into_iter().next() {
             let root: String = full.splitn(5, '/').take(4).collect::<Vec<_>>().join("/");
-            if !seen.contains(&root) && seen.len() < 20 {
-                seen.push(root);
+            if !seen.iter().any(|(r, _)| *r == root) && seen.len() < 20 {
+                seen.push((root, store_kind(&full)));
             }
         }
         i = at + pat.len();
     }
-    for s in seen {
-        let pkg = s
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .get(33..)
-            .unwrap_or("")
-            .to_string();
-        let toolchain = go && TOOLCHAIN_PACKAGES.iter().any(|t| pkg.starts_with(t));
-        ins.hazards.push(hz(
-            "nix-store-path",
-            format!("embeds {s}{}", if toolchain { " (put there by a patched Go toolchain)" } else { "" }),
-            if toolchain {
-                "build with an unpatched Go toolchain (`go.overrideAttrs (_: { patches = []; })`, or `quorate toolchain install`)"
-            } else if go {
-                "build outside the store path, or with `-trimpath`"
-            } else {
-                "keep store paths out of the artifact: they differ between package sets (the build wrote where it ran or what it linked)"
-            },
-        ));
+    for (s, kind) in seen {
+        let (note, fix) = match (kind, go) {
+            (StoreKind::Loader, _) => (
+                " (the ELF interpreter: glibc's loader in the store)",
+                "build with `CGO_ENABLED=0`, or link against the system loader (`-ldflags=-I/lib64/ld-linux-x86-64.so.2`)",
+            ),
+            (StoreKind::SystemFile, true) => (
+                " (in place of a system path: put there by a patched Go toolchain)",
+                "build with an unpatched Go toolchain (`go.overrideAttrs (_: { patches = []; })`, or `quorate toolchain install`)",
+            ),
+            (_, true) => ("", "build outside the store path, or with `-trimpath`"),
+            (_, false) => (
+                "",
+                "keep store paths out of the artifact: they differ between package sets (the build wrote where it ran or what it linked)",
+            ),
+        };
+        ins.hazards
+            .push(hz("nix-store-path", format!("embeds {s}{note}"), fix));
     }
 }
 

@@ -23,9 +23,15 @@ pub enum Cause {
     /// Extended attributes, file capabilities or ACLs of a member differ
     /// (PAX `SCHILY.xattr.*`, `LIBARCHIVE.xattr.*`, `SCHILY.acl.*`).
     ArchiveXattr,
-    /// A Go toolchain patched the Nixpkgs way embeds `/nix/store/<hash>-tzdata…`,
-    /// `-iana-etc…`, `-mailcap…` paths.
+    /// A store path stands where an official Go toolchain has a system
+    /// path (`/usr/share/zoneinfo/`, `/etc/services`, `/etc/mime.types`):
+    /// the toolchain was patched the Nixpkgs way.
     PatchedToolchain,
+    /// The ELF program interpreter is glibc's loader in the Nix store
+    /// (`/nix/store/<hash>-glibc-…/lib/ld-linux-….so.2`) instead of the
+    /// system's (`/lib64/ld-linux-x86-64.so.2`): a cgo binary linked by
+    /// Nix's C toolchain (or by a Go patched to read `GO_LDSO`).
+    NixLoader,
     /// An external strip step rewrote the section header table / `.shstrtab`,
     /// or removed symbols/debug sections on one side only.
     PostLinkStrip,
@@ -69,11 +75,12 @@ pub enum Cause {
 
 impl Cause {
     /// Every cause, in ranking order.
-    pub const ALL: [Cause; 24] = [
+    pub const ALL: [Cause; 25] = [
         Cause::AppendedData,
         Cause::ZipHeaderMismatch,
         Cause::ArchiveDuplicate,
         Cause::PatchedToolchain,
+        Cause::NixLoader,
         Cause::PostLinkStrip,
         Cause::GoVersion,
         Cause::GoBuildSetting,
@@ -106,6 +113,7 @@ impl Cause {
             Cause::LinkTarget => "link-target",
             Cause::SpecialFile => "special-file",
             Cause::PatchedToolchain => "patched-toolchain",
+            Cause::NixLoader => "nix-loader",
             Cause::PostLinkStrip => "post-link-strip",
             Cause::GoVersion => "go-version",
             Cause::GoBuildSetting => "go-build-setting",
@@ -136,6 +144,7 @@ impl Cause {
             Cause::LinkTarget => "a symlink points elsewhere",
             Cause::SpecialFile => "not a regular file (FIFO, socket, device): not opened",
             Cause::PatchedToolchain => "patched Go toolchain (Nix store paths embedded)",
+            Cause::NixLoader => "ELF interpreter is a Nix store path (cgo binary linked by Nix)",
             Cause::PostLinkStrip => "post-link strip rewrote the section headers",
             Cause::GoVersion => "Go version differs",
             Cause::GoBuildSetting => "Go build setting differs",
@@ -179,6 +188,10 @@ impl Cause {
             Cause::PatchedToolchain => {
                 "build with an unpatched Go toolchain: in Nix, `go.overrideAttrs (_: { patches = []; })` \
                  and `buildGoModule.override { go = go-unpatched; }`; or `quorate toolchain install` (official Go)"
+            }
+            Cause::NixLoader => {
+                "build with `CGO_ENABLED=0` (a static binary has no interpreter); or link both sides \
+                 against the same loader path, e.g. `-ldflags=-I/lib64/ld-linux-x86-64.so.2` in Nix too"
             }
             Cause::PostLinkStrip => {
                 "disable the external strip (Nix: `dontStrip = true;`); let the Go linker strip with `-ldflags=\"-s -w\"`"

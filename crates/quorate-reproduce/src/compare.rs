@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use quorate_attest::verify::ReleaseReport;
-use quorate_diff::engine::{TOOLCHAIN_PACKAGES, store_paths};
+use quorate_diff::engine::{StoreKind, store_kind, store_paths};
 use quorate_diff::{Cause, DiffOptions, Report};
 use quorate_manifest::{Manifest, Progress};
 use quorate_release::build::BuildInfo;
@@ -129,8 +129,8 @@ impl StorePaths {
 const MAX_SCAN_BYTES: u64 = 512 << 20;
 
 fn toolchain_paths_in(bytes: &[u8], into: &mut BTreeSet<String>) {
-    for (_, pkg, full) in store_paths(bytes) {
-        if TOOLCHAIN_PACKAGES.contains(&pkg.as_str()) {
+    for (_, _, full) in store_paths(bytes) {
+        if store_kind(&full) != StoreKind::Other {
             // The store path proper, `/nix/store/<hash>-<name>`: Go strings
             // are not NUL-terminated, so what follows is another string.
             let start = "/nix/store/".len();

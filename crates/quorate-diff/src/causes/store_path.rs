@@ -1,17 +1,18 @@
-//! `patched-toolchain` and `build-path` from Nix store paths: the region
-//! touches `/nix/store/<hash>-<package>…` (a hash that differs between
-//! package sets), or a store path exists on one side only (an official
-//! toolchain against a Nixpkgs-patched one), or a path the Nixpkgs patches
-//! replace (`/etc/services`, …) vanished on one side. Store paths of the
-//! packages the Go patches point into ([`TOOLCHAIN_PACKAGES`]) are the
-//! patched toolchain; other store paths are build paths.
+//! `patched-toolchain`, `nix-loader` and `build-path` from Nix store paths:
+//! the region touches `/nix/store/<hash>-<package>…` (a hash or version
+//! that differs between package sets), or a store path exists on one side
+//! only (an official toolchain against a Nixpkgs-patched one), or a system
+//! path (`/etc/services`, …) vanished on one side. The cause follows from
+//! the kind of path ([`store_kind`]): glibc's loader is `nix-loader`, a
+//! store path standing for a system file is `patched-toolchain`, anything
+//! else (a source tree) is `build-path`. No list of packages is consulted.
 
 use std::ops::Range;
 
 use super::Rule;
 use crate::classify::{Classified, RegionCtx, show, trim_nul};
 use crate::model::{Cause, Confidence};
-use crate::nixstore::{PATCHED_AWAY, TOOLCHAIN_PACKAGES, store_paths};
+use crate::nixstore::{StoreKind, is_system_path, store_kind, store_paths};
 
 /// The store path rule.
 pub const RULE: Rule = Rule {
@@ -21,11 +22,11 @@ pub const RULE: Rule = Rule {
 
 type StorePath = (Range<usize>, String, String);
 
-fn cause_of(pkg: &str) -> Cause {
-    if TOOLCHAIN_PACKAGES.contains(&pkg) {
-        Cause::PatchedToolchain
-    } else {
-        Cause::BuildPath
+fn cause_of(full: &str) -> Cause {
+    match store_kind(full) {
+        StoreKind::Loader => Cause::NixLoader,
+        StoreKind::SystemFile => Cause::PatchedToolchain,
+        StoreKind::Other => Cause::BuildPath,
     }
 }
 
@@ -74,7 +75,7 @@ fn both_sides(cx: &RegionCtx, pa: &[StorePath], pb: &[StorePath]) -> Option<Clas
         .map(|x| x.2.clone())
         .unwrap_or_else(|| pb[0].2.clone());
     Some(Classified::new(
-        cause_of(&pkg),
+        cause_of(&full_a),
         conf,
         Some(pkg),
         "Nix store path",
@@ -103,13 +104,25 @@ fn one_side(cx: &RegionCtx, pa: &[StorePath], pb: &[StorePath]) -> Option<Classi
         show(&d[s..e])
     };
     let (ra, rb) = (cx.ra(), cx.rb());
+    // The other side's value: the whole system path when the printable run
+    // around the region is one (`/lib64/ld-linux-x86-64.so.2`, not `lib64`).
+    let other = |run: &[u8], region: &[u8]| {
+        let whole = trimmed(run);
+        if is_system_path(&whole) {
+            whole
+        } else {
+            trimmed(region)
+        }
+    };
     if pa.is_empty() != pb.is_empty() {
         let found = if pa.is_empty() {
-            touching(pb, &r.b, cx.cb.start).map(|(_, pkg, full)| (pkg, trimmed(ra), full))
+            touching(pb, &r.b, cx.cb.start).map(|(_, pkg, full)| (pkg, other(cx.sa(), ra), full))
         } else {
-            touching(pa, &r.a, cx.ca.start).map(|(_, pkg, full)| (pkg, full, trimmed(rb)))
+            touching(pa, &r.a, cx.ca.start).map(|(_, pkg, full)| (pkg, full, other(cx.sb(), rb)))
         };
         if let Some((pkg, va, vb)) = found {
+            let store = if pa.is_empty() { &vb } else { &va };
+            let cause = cause_of(store);
             let none = |v: String| {
                 if v.is_empty() {
                     "(no store path)".into()
@@ -118,7 +131,7 @@ fn one_side(cx: &RegionCtx, pa: &[StorePath], pb: &[StorePath]) -> Option<Classi
                 }
             };
             return Some(Classified::new(
-                cause_of(&pkg),
+                cause,
                 Confidence::High,
                 Some(pkg),
                 "Nix store path on one side only",
@@ -127,19 +140,24 @@ fn one_side(cx: &RegionCtx, pa: &[StorePath], pb: &[StorePath]) -> Option<Classi
             ));
         }
     }
-    // "/etc/services" → "" and the like: the patch replaced that path.
+    // "/etc/services" → "": a system path gone on one side (a patch put a
+    // store path in its place, elsewhere in the string table).
     let (ta, tb) = (trimmed(ra), trimmed(rb));
-    for (path, pkg) in PATCHED_AWAY {
-        if (ta == path && tb.is_empty()) || (tb == path && ta.is_empty()) {
-            return Some(Classified::new(
-                Cause::PatchedToolchain,
-                Confidence::Medium,
-                Some(pkg.to_string()),
-                "path the Nixpkgs patch replaces",
-                if ta.is_empty() { "(absent)".into() } else { ta },
-                if tb.is_empty() { "(absent)".into() } else { tb },
-            ));
-        }
+    let gone = |x: &str, y: &str| is_system_path(x) && y.is_empty();
+    if gone(&ta, &tb) || gone(&tb, &ta) {
+        let path = if ta.is_empty() {
+            tb.clone()
+        } else {
+            ta.clone()
+        };
+        return Some(Classified::new(
+            Cause::PatchedToolchain,
+            Confidence::Medium,
+            Some(path),
+            "system path on one side only",
+            if ta.is_empty() { "(absent)".into() } else { ta },
+            if tb.is_empty() { "(absent)".into() } else { tb },
+        ));
     }
     None
 }
@@ -173,8 +191,8 @@ mod tests {
             ),
             // Another package: a build path (e.g. the source in the store).
             (
-                sp(H1, "source"),
-                sp(H2, "source"),
+                format!("/nix/store/{H1}-source/cmd/hello/main.go\0"),
+                format!("/nix/store/{H2}-source/cmd/hello/main.go\0"),
                 Cause::BuildPath,
                 Confidence::High,
                 "source",
@@ -187,24 +205,65 @@ mod tests {
                 Confidence::High,
                 "tzdata",
             ),
-            // The path the patch replaced, gone.
+            // A system path gone on one side.
             (
                 "/etc/services\0".into(),
                 "\0\0\0\0\0\0\0\0\0\0\0\0\0\0".into(),
                 Cause::PatchedToolchain,
                 Confidence::Medium,
-                "iana-etc",
+                "/etc/services",
+            ),
+            // Two package sets: another hash and another version.
+            (
+                sp(H1, "tzdata-2025b"),
+                sp(H2, "tzdata-2024a"),
+                Cause::PatchedToolchain,
+                Confidence::Medium,
+                "tzdata",
+            ),
+            // A package no list names: still a store path standing for a
+            // system file.
+            (
+                format!("/nix/store/{H1}-nss-cacert-3.101/etc/ssl/certs/ca-bundle.crt\0"),
+                format!("/nix/store/{H2}-nss-cacert-3.101/etc/ssl/certs/ca-bundle.crt\0"),
+                Cause::PatchedToolchain,
+                Confidence::High,
+                "nss-cacert",
+            ),
+            // The ELF interpreter: the system's loader against glibc's in
+            // the store (a cgo binary linked by Nix's cc-wrapper).
+            (
+                "/lib64/ld-linux-x86-64.so.2\0".into(),
+                format!("/nix/store/{H2}-glibc-2.40-66/lib/ld-linux-x86-64.so.2\0"),
+                Cause::NixLoader,
+                Confidence::High,
+                "glibc",
+            ),
+            (
+                format!("/nix/store/{H1}-glibc-2.39-52/lib/ld-linux-x86-64.so.2\0"),
+                format!("/nix/store/{H2}-glibc-2.40-66/lib/ld-linux-x86-64.so.2\0"),
+                Cause::NixLoader,
+                Confidence::Medium,
+                "glibc",
             ),
         ];
         for (a, b, cause, conf, subject) in cases {
             let got = run(&embed(a.as_bytes()), &embed(b.as_bytes()), ".rodata", false);
-            assert_eq!(got.len(), 1, "{a:?} vs {b:?}: {got:?}");
-            assert_eq!(
-                (got[0].cause, got[0].confidence),
-                (cause, conf),
-                "{a:?} vs {b:?}: {got:?}"
-            );
-            assert_eq!(got[0].subject.as_deref(), Some(subject));
+            // One region, or one per changed run (hash, version), each
+            // explained the same way.
+            assert!(!got.is_empty() && got.len() <= 2, "{a:?} vs {b:?}: {got:?}");
+            for g in &got {
+                assert_eq!(
+                    (g.cause, g.confidence),
+                    (cause, conf),
+                    "{a:?} vs {b:?}: {got:?}"
+                );
+                assert_eq!(
+                    g.subject.as_deref(),
+                    Some(subject),
+                    "{a:?} vs {b:?}: {got:?}"
+                );
+            }
         }
         // Not a store path: another rule's.
         let got = run(

@@ -24,7 +24,10 @@ use std::process::Command;
 
 pub use error::{Candidate, ToolchainError};
 pub use install::{default_url, install, unpack_archive};
-pub use nixpkgs::{PatchedCopy, make_nixpkgs_patched_copy, nix_store_hash};
+pub use nixpkgs::{
+    PatchedCopy, StorePackages, make_nixpkgs_patched_copy, make_nixpkgs_patched_copy_with,
+    nix_store_hash,
+};
 pub use patch::patch_findings;
 
 /// Where a toolchain was found.

@@ -1,6 +1,23 @@
 //! A copy of an official toolchain patched the way Nixpkgs patches Go, for
 //! the demo, the tests and investigation: the binaries it builds embed
 //! `/nix/store/<hash>-…` paths, like those of a Nixpkgs `buildGoModule`.
+//!
+//! What Nixpkgs' Go derivation does, and what this copy reproduces:
+//! - `iana-etc-1.25.patch` replaces the `"/etc/protocols"` and
+//!   `"/etc/services"` literals of the `net` package (`lookup_unix.go`,
+//!   `port_unix.go`) with paths in the iana-etc store path;
+//! - `mailcap-1.17.patch` puts `<mailcap>/etc/mime.types` first in `mime`'s
+//!   `typeFiles`;
+//! - `tzdata-1.19.patch` puts `<tzdata>/share/zoneinfo/` first in `time`'s
+//!   zoneinfo sources;
+//! - `go-env-go_ldso.patch` lets the linker take the ELF interpreter from
+//!   `GO_LDSO`. For cgo binaries the interpreter that wins is the one cgo
+//!   records from the C compiler's own link (Nix's cc-wrapper passes
+//!   `-dynamic-linker <glibc>/lib/ld-linux-….so.2`), so that path is made
+//!   with a C compiler wrapper, not by this copy.
+//!
+//! The store hashes derive from a seed and the versions are the caller's,
+//! so two copies differ the way two package sets do.
 
 use std::path::{Path, PathBuf};
 
@@ -40,20 +57,54 @@ struct Edit {
     replace: String,
 }
 
-/// Copies the official GOROOT `official` to `dest` (which must not exist,
-/// or be an empty folder) and patches the copy the way Nixpkgs patches Go:
-/// `src/time/zoneinfo_unix.go` gets `/nix/store/<h1>-tzdata-2025b/share/zoneinfo/`
-/// first in `platformZoneSources`; the net package's `"/etc/services"` and
-/// `"/etc/protocols"` become `/nix/store/<h2>-iana-etc-20250505/etc/…`;
-/// `src/mime/type_unix.go` gets `/nix/store/<h3>-mailcap-2.1.54/etc/mime.types`
-/// first in its list of type files. The hashes derive from `seed`. The tree
-/// is hard-linked where possible; the edited files and `bin/go` are real
-/// copies (so the official tree is never modified and `go` finds its own
-/// GOROOT in the copy).
+/// The store packages a patched copy points into, named as Nixpkgs names
+/// them (`<package>-<version>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorePackages {
+    /// tzdata, e.g. `tzdata-2025b`.
+    pub tzdata: String,
+    /// iana-etc, e.g. `iana-etc-20250505`.
+    pub iana_etc: String,
+    /// mailcap, e.g. `mailcap-2.1.54`.
+    pub mailcap: String,
+}
+
+impl Default for StorePackages {
+    fn default() -> Self {
+        StorePackages {
+            tzdata: "tzdata-2025b".into(),
+            iana_etc: "iana-etc-20250505".into(),
+            mailcap: "mailcap-2.1.54".into(),
+        }
+    }
+}
+
+/// [`make_nixpkgs_patched_copy_with`] with the default package versions.
 pub fn make_nixpkgs_patched_copy(
     official: &Path,
     dest: &Path,
     seed: &str,
+) -> Result<PatchedCopy, ToolchainError> {
+    make_nixpkgs_patched_copy_with(official, dest, seed, &StorePackages::default())
+}
+
+/// Copies the official GOROOT `official` to `dest` (which must not exist,
+/// or be an empty folder) and patches the copy the way Nixpkgs patches Go
+/// (see the module): `src/time/zoneinfo_unix.go` gets
+/// `/nix/store/<h1>-<tzdata>/share/zoneinfo/` first in
+/// `platformZoneSources`; the net package's `"/etc/services"` and
+/// `"/etc/protocols"` become `/nix/store/<h2>-<iana-etc>/etc/…`;
+/// `src/mime/type_unix.go` gets `/nix/store/<h3>-<mailcap>/etc/mime.types`
+/// first in its list of type files. The hashes derive from `seed`, the
+/// package names and versions from `packages`. The tree is hard-linked
+/// where possible; the edited files and `bin/go` are real copies (so the
+/// official tree is never modified and `go` finds its own GOROOT in the
+/// copy).
+pub fn make_nixpkgs_patched_copy_with(
+    official: &Path,
+    dest: &Path,
+    seed: &str,
+    packages: &StorePackages,
 ) -> Result<PatchedCopy, ToolchainError> {
     if !official.join("bin/go").is_file() || !official.join("src").is_dir() {
         return Err(ToolchainError::NotAToolchain {
@@ -62,18 +113,22 @@ pub fn make_nixpkgs_patched_copy(
             via: None,
         });
     }
-    let tzdata = format!(
-        "/nix/store/{}-tzdata-2025b/share/zoneinfo/",
-        nix_store_hash(seed, "tzdata")
-    );
-    let iana = format!(
-        "/nix/store/{}-iana-etc-20250505",
-        nix_store_hash(seed, "iana-etc")
-    );
-    let mailcap = format!(
-        "/nix/store/{}-mailcap-2.1.54/etc/mime.types",
-        nix_store_hash(seed, "mailcap")
-    );
+    for name in [&packages.tzdata, &packages.iana_etc, &packages.mailcap] {
+        let ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-._".contains(&b));
+        if !ok {
+            return Err(ToolchainError::PatchCopy {
+                path: dest.to_path_buf(),
+                reason: format!("{name:?} is not a store package name"),
+            });
+        }
+    }
+    let store = |name: &str| format!("/nix/store/{}-{name}", nix_store_hash(seed, name));
+    let tzdata = format!("{}/share/zoneinfo/", store(&packages.tzdata));
+    let iana = store(&packages.iana_etc);
+    let mailcap = format!("{}/etc/mime.types", store(&packages.mailcap));
     let services = format!("{iana}/etc/services");
     let protocols = format!("{iana}/etc/protocols");
 

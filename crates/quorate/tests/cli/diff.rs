@@ -51,7 +51,23 @@ struct Fx {
     xlen: [PathBuf; 2],
     /// The same without `-trimpath`: the build info records the `-X` value.
     xlen_info: [PathBuf; 2],
+    /// A cgo program linked by the host's C compiler, and by a wrapper that
+    /// sets the ELF interpreter to glibc's loader in the Nix store.
+    cgo: Option<[PathBuf; 2]>,
 }
+
+/// A cgo program: the C toolchain decides its ELF interpreter.
+const CGO_GO: &str = r#"package main
+
+// #include <stdlib.h>
+import "C"
+
+import "fmt"
+
+func main() {
+	fmt.Println(C.abs(-42))
+}
+"#;
 
 fn go_env(goroot: &Path, dir: &Path) -> Command {
     let cache = shared_cache();
@@ -125,12 +141,23 @@ fn fixtures() -> Option<&'static Fx> {
             std::fs::copy(&full, p).unwrap();
         }
         sh(&dir, "strip -S strip-gnu/hello && llvm-strip -S strip-llvm/hello");
-        // (b) two Nixpkgs-style patched copies of the official toolchain.
+        // (b) two Nixpkgs-style patched copies of the official toolchain,
+        // as two package sets: other store hashes and other versions of
+        // tzdata, iana-etc and mailcap (what Nixpkgs' iana-etc, mailcap
+        // and tzdata patches point the net, mime and time packages at).
         let mut patched = [dir.join("patched-a/hello"), dir.join("patched-b/hello")];
         let mut store_paths = [Vec::new(), Vec::new()];
+        let package_sets = [
+            quorate_release::toolchain::StorePackages::default(),
+            quorate_release::toolchain::StorePackages {
+                tzdata: "tzdata-2024a".into(),
+                iana_etc: "iana-etc-20240318".into(),
+                mailcap: "mailcap-2.1.53".into(),
+            },
+        ];
         for (i, seed) in ["host-a", "host-b"].iter().enumerate() {
             let root = dir.join(format!("go-{seed}"));
-            let copy = quorate_release::toolchain::make_nixpkgs_patched_copy(&go, &root, seed).unwrap();
+            let copy = quorate_release::toolchain::make_nixpkgs_patched_copy_with(&go, &root, seed, &package_sets[i]).unwrap();
             std::fs::create_dir_all(patched[i].parent().unwrap()).unwrap();
             go_build(&copy.goroot, &src, &[], &rel, &patched[i]);
             store_paths[i] = copy.store_paths;
@@ -192,7 +219,38 @@ fn fixtures() -> Option<&'static Fx> {
             go_build(&go, &src, &[], &["-trimpath", "-buildvcs=false", &x], &xlen[i]);
             go_build(&go, &src, &[], &["-buildvcs=false", &x], &xlen_info[i]);
         }
+        // (c) cgo, linked by the host's gcc and by a wrapper that passes
+        // `-dynamic-linker <glibc in the store>/lib/ld-linux-x86-64.so.2`,
+        // as Nix's cc-wrapper does: cgo records the interpreter of the C
+        // compiler's own link (`//go:cgo_dynamic_linker`), and the Go
+        // linker writes it to PT_INTERP. (Nixpkgs' go-env-go_ldso.patch
+        // only supplies a default when no cgo directive names one.)
+        let cgo = if have("gcc") && cfg!(target_arch = "x86_64") {
+            let src = dir.join("cgo-src");
+            std::fs::create_dir_all(&src).unwrap();
+            std::fs::write(src.join("main.go"), CGO_GO).unwrap();
+            std::fs::write(src.join("go.mod"), "module example.com/cgo\n\ngo 1.22\n").unwrap();
+            let loader = format!(
+                "/nix/store/{}-glibc-2.40-66/lib/ld-linux-x86-64.so.2",
+                quorate_release::toolchain::nix_store_hash("host-b", "glibc-2.40-66")
+            );
+            let wrapper = dir.join("nix-cc");
+            std::fs::write(&wrapper, format!("#!/bin/sh\nexec gcc -Wl,--dynamic-linker={loader} \"$@\"\n")).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let out = [dir.join("cgo-host/prog"), dir.join("cgo-nix/prog")];
+            let wrapper = wrapper.display().to_string();
+            for (o, cc) in out.iter().zip(["gcc", wrapper.as_str()]) {
+                go_build(&go, &src, &[("CGO_ENABLED", "1"), ("CC", cc)], &rel, o);
+            }
+            Some(out)
+        } else {
+            assert!(!crate::util::in_ci(), "gcc is needed for the cgo fixtures");
+            eprintln!("SKIP cgo fixtures: no gcc");
+            None
+        };
         Some(Fx {
+            cgo,
             dir,
             full,
             strip_gnu,
@@ -312,6 +370,58 @@ fn seed_cause_2_patched_toolchain() {
         "{ev}"
     );
     assert!(ev.contains(".rodata"), "{ev}");
+}
+
+/// A cgo binary linked by Nix's C toolchain against one linked by the
+/// host's: the interpreter is glibc's loader in the store on one side.
+/// The cause is named from the kind of path (a store path in place of the
+/// system loader), never "build path" with a `-trimpath` fix.
+#[test]
+fn nix_loader_in_a_cgo_binary() {
+    let Some(fx) = fixtures() else { return };
+    let Some(cgo) = &fx.cgo else { return };
+    let r = diff_json(&cgo[0], &cgo[1], 1);
+    let c = causes(&r);
+    assert_eq!(c[0], "nix-loader", "{r:#}");
+    assert!(
+        !c.iter()
+            .any(|c| c == "build-path" || c == "embedded-string"),
+        "{r:#}"
+    );
+    let f = &r["findings"][0];
+    assert_eq!(subjects(f), vec!["glibc"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+    assert!(
+        f["fix"].as_str().unwrap().contains("CGO_ENABLED=0"),
+        "{f:#}"
+    );
+    // The evidence quotes both interpreters whole, as readelf shows them.
+    let interp = |p: &Path| {
+        let o = Command::new("readelf").arg("-l").arg(p).output().unwrap();
+        let t = String::from_utf8_lossy(&o.stdout).into_owned();
+        let at = t.find("interpreter: ").expect("no PT_INTERP") + "interpreter: ".len();
+        t[at..t[at..].find(']').unwrap() + at].to_string()
+    };
+    let (ia, ib) = (interp(&cgo[0]), interp(&cgo[1]));
+    assert!(
+        ib.starts_with("/nix/store/") && ib.contains("-glibc-2.40-66/lib/"),
+        "{ib}"
+    );
+    let ev = &f["evidence"][0];
+    assert_eq!(ev["a"], ia.as_str(), "{ev:#}");
+    assert_eq!(ev["b"], ib.as_str(), "{ev:#}");
+    assert_eq!(
+        ev["path"].as_array().unwrap().last().unwrap(),
+        ".interp",
+        "{ev:#}"
+    );
+    // inspect names the interpreter for what it is.
+    let out = quorate().arg("inspect").arg(&cgo[1]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("ELF interpreter: glibc's loader in the store"),
+        "{text}"
+    );
 }
 
 /// An official build against a patched one (what `reproduce` and the demo
