@@ -2,7 +2,7 @@
 //! the quorum, the files; and the attestation matrix.
 
 use quorate_attest::Verdict;
-use quorate_attest::attest::AttestationReport;
+use quorate_attest::attest::{ArtifactAgreement, AttestationReport};
 use quorate_attest::verify::{ReleaseReport, SignatureReport};
 
 use crate::output::{files_table, quorum_line};
@@ -189,21 +189,38 @@ pub fn print_attestations(ui: &Ui, rep: &AttestationReport, threshold: usize, tr
             ui.out(signature_lines(r));
         }
     }
-    let q = &rep.quorum;
-    ui.out(format!("{}\n", quorum_line(q)));
+    ui.out(format!("{}\n", quorum_line(&rep.quorum)));
+    ui.out(agreement_table(rep));
+    for a in &rep.artifacts {
+        ui.out(artifact_problems(a, threshold));
+    }
+    ui.say(format!(
+        "{}{}",
+        if rep.ok {
+            Ui::paint(style::GOOD, "VERIFIED: the quorum agrees on every artifact")
+        } else {
+            Ui::paint(style::BAD, "NOT VERIFIED")
+        },
+        trust.override_text()
+    ));
+}
+
+/// The artifact × signer table: each counting signer's digest of each
+/// artifact, `*` where it differs from the majority.
+fn agreement_table(rep: &AttestationReport) -> String {
     let counting: Vec<&str> = rep
         .signers
         .iter()
         .filter(|s| s.counts)
         .map(|s| s.signer.as_str())
         .collect();
-    ui.out(format!(
+    let mut out = format!(
         "{}\n",
         Ui::paint(
             style::HEAD,
             "agreement (artifact × signer; * = disagrees with the majority)"
         )
-    ));
+    );
     let w = rep
         .artifacts
         .iter()
@@ -215,7 +232,7 @@ pub fn print_attestations(ui: &Ui, rep: &AttestationReport, threshold: usize, tr
     for s in &counting {
         header.push_str(&format!("  {s:<13}"));
     }
-    ui.out(format!("{}\n", header.trim_end()));
+    out.push_str(&format!("{}\n", header.trim_end()));
     for a in &rep.artifacts {
         let word = if a.disagree.is_empty() && a.quorum_met {
             Ui::paint(style::GOOD, format!("{:<10}", "AGREE"))
@@ -241,58 +258,55 @@ pub fn print_attestations(ui: &Ui, rep: &AttestationReport, threshold: usize, tr
                 .unwrap_or_else(|| "(absent)    *".into());
             line.push_str(&format!("  {cell:<13}"));
         }
-        ui.out(format!("{}\n", line.trim_end()));
+        out.push_str(&format!("{}\n", line.trim_end()));
     }
-    for a in &rep.artifacts {
-        for (name, several) in &a.conflicts {
-            ui.out(format!(
-                "{} {name} attests {} different digests for {}: {}; {name} vouches for none of them\n",
-                Ui::paint(style::BAD, "CONFLICT"),
-                several.len(),
-                a.path,
-                several
-                    .iter()
-                    .map(|(d, doc)| format!("{} ({doc})", d.to_hex()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        for name in &a.disagree {
-            if a.conflicts.iter().any(|(n, _)| n == name) {
-                continue;
-            }
-            let theirs = a
-                .digests
+    out
+}
+
+/// What is wrong with one artifact, one line each: a signer attesting
+/// several digests, a signer disagreeing with the majority, no quorum.
+fn artifact_problems(a: &ArtifactAgreement, threshold: usize) -> String {
+    let mut out = String::new();
+    for (name, several) in &a.conflicts {
+        out.push_str(&format!(
+            "{} {name} attests {} different digests for {}: {}; {name} vouches for none of them\n",
+            Ui::paint(style::BAD, "CONFLICT"),
+            several.len(),
+            a.path,
+            several
                 .iter()
-                .find(|(_, v)| v.iter().any(|n| n == name))
-                .map(|(d, _)| d.to_hex())
-                .unwrap_or_else(|| "nothing (the file is not in their manifest)".into());
-            let majority = match (&a.majority, a.digests.first()) {
-                (Some(m), Some((_, who))) => format!("{} ({})", m.to_hex(), who.join(", ")),
-                _ => "no majority (tie)".into(),
-            };
-            ui.out(format!(
-                "{} {name} disagrees on {}: attests {theirs}; majority {majority}\n",
-                Ui::paint(style::BAD, "DISAGREE"),
-                a.path
-            ));
-        }
-        if a.disagree.is_empty() && !a.quorum_met {
-            ui.out(format!(
-                "{} {}: only {} signer(s) attest it, {threshold} required\n",
-                Ui::paint(style::WARN, "NO QUORUM"),
-                a.path,
-                a.digests.first().map(|g| g.1.len()).unwrap_or(0)
-            ));
-        }
+                .map(|(d, doc)| format!("{} ({doc})", d.to_hex()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
-    ui.say(format!(
-        "{}{}",
-        if rep.ok {
-            Ui::paint(style::GOOD, "VERIFIED: the quorum agrees on every artifact")
-        } else {
-            Ui::paint(style::BAD, "NOT VERIFIED")
-        },
-        trust.override_text()
-    ));
+    for name in &a.disagree {
+        if a.conflicts.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        let theirs = a
+            .digests
+            .iter()
+            .find(|(_, v)| v.iter().any(|n| n == name))
+            .map(|(d, _)| d.to_hex())
+            .unwrap_or_else(|| "nothing (the file is not in their manifest)".into());
+        let majority = match (&a.majority, a.digests.first()) {
+            (Some(m), Some((_, who))) => format!("{} ({})", m.to_hex(), who.join(", ")),
+            _ => "no majority (tie)".into(),
+        };
+        out.push_str(&format!(
+            "{} {name} disagrees on {}: attests {theirs}; majority {majority}\n",
+            Ui::paint(style::BAD, "DISAGREE"),
+            a.path
+        ));
+    }
+    if a.disagree.is_empty() && !a.quorum_met {
+        out.push_str(&format!(
+            "{} {}: only {} signer(s) attest it, {threshold} required\n",
+            Ui::paint(style::WARN, "NO QUORUM"),
+            a.path,
+            a.digests.first().map(|g| g.1.len()).unwrap_or(0)
+        ));
+    }
+    out
 }
