@@ -293,9 +293,66 @@ pub fn compare(
     key_problems: &[crate::policy::KeyProblem],
     reject_expired: bool,
 ) -> Result<AttestationReport, AttestError> {
-    // guix.sigs and quorate: `<version>/<signer>/`. gitian (Monero,
-    // Bitcoin Core before 22.0): `<version>-<os>/<signer>/`, one folder per
-    // platform; a signer's documents are gathered across them.
+    let vdirs = version_dirs(repo, version)?;
+    let names = signer_names(&vdirs)?;
+    let mut cx = SignerCx {
+        version,
+        policy,
+        key_problems,
+        reject_expired,
+        now: SystemTime::now(),
+        classes: crate::identity::signer_classes(policy),
+        seen_keys: Vec::new(),
+    };
+    let mut signers = Vec::new();
+    let mut digests_of: Vec<Option<Attested>> = Vec::new();
+    for name in &names {
+        let (att, digests) = cx.attest_signer(&vdirs, name)?;
+        signers.push(att);
+        digests_of.push(digests);
+    }
+    let counted: Vec<String> = signers
+        .iter()
+        .filter(|s| s.counts)
+        .map(|s| s.signer.clone())
+        .collect();
+    let quorum = Quorum {
+        threshold: policy.threshold,
+        signers: crate::identity::distinct_keys(policy),
+        count: counted.len(),
+        met: counted.len() >= policy.threshold,
+        counted,
+        duplicate_keys: crate::identity::duplicate_signers(policy)
+            .into_iter()
+            .map(|(a, b, _)| format!("{b:?} holds the same key as {a:?}; it never adds a vote"))
+            .collect(),
+    };
+    let counting: Vec<(String, &Attested)> = signers
+        .iter()
+        .zip(&digests_of)
+        .filter_map(|(s, d)| d.as_ref().map(|d| (s.signer.clone(), d)))
+        .collect();
+    let artifacts = agreement(&counting, policy.threshold);
+    let ok = quorum.met
+        && !artifacts.is_empty()
+        && artifacts
+            .iter()
+            .all(|a| a.quorum_met && a.disagree.is_empty());
+    Ok(AttestationReport {
+        repo: repo.to_path_buf(),
+        version: version.to_string(),
+        signers,
+        quorum,
+        artifacts,
+        ok,
+    })
+}
+
+/// The folders of `version`: `<repo>/<version>/` (guix.sigs, quorate), or
+/// every `<repo>/<version>-<os>/` (gitian: Monero, Bitcoin Core before
+/// 22.0, one folder per platform; a signer's documents are gathered
+/// across them).
+fn version_dirs(repo: &Path, version: &str) -> Result<Vec<PathBuf>, AttestError> {
     let vdir = repo.join(version);
     let vdirs: Vec<PathBuf> = if vdir.is_dir() {
         vec![vdir.clone()]
@@ -323,8 +380,13 @@ pub fn compare(
             "is {version:?} the right version? list the repository's top-level folders"
         )));
     }
+    Ok(vdirs)
+}
+
+/// The signer folder names under any of `vdirs`, sorted, each once.
+fn signer_names(vdirs: &[PathBuf]) -> Result<Vec<String>, AttestError> {
     let mut names = Vec::new();
-    for d in &vdirs {
+    for d in vdirs {
         let io = |source| AttestError::Io {
             path: d.clone(),
             source,
@@ -338,12 +400,32 @@ pub fn compare(
         }
     }
     names.sort();
-    let now = SystemTime::now();
-    let classes = crate::identity::signer_classes(policy);
-    let mut signers = Vec::new();
-    let mut digests_of: Vec<Option<Attested>> = Vec::new();
-    let mut seen_keys: Vec<(String, String)> = Vec::new();
-    for name in &names {
+    Ok(names)
+}
+
+/// What judging one signer's folder needs, and the keys already counted
+/// (one key votes once, whatever its folders are called).
+struct SignerCx<'a> {
+    version: &'a str,
+    policy: &'a Policy,
+    key_problems: &'a [crate::policy::KeyProblem],
+    reject_expired: bool,
+    now: SystemTime,
+    /// [`crate::identity::signer_classes`] of the policy.
+    classes: Vec<usize>,
+    /// (key identity, the signer folder it counted for).
+    seen_keys: Vec<(String, String)>,
+}
+
+impl SignerCx<'_> {
+    /// Verifies signer `name`'s documents across `vdirs`: its report, and
+    /// the digests it attests when the folder counts.
+    fn attest_signer(
+        &mut self,
+        vdirs: &[PathBuf],
+        name: &String,
+    ) -> Result<(SignerAttestation, Option<Attested>), AttestError> {
+        let (version, policy) = (self.version, self.policy);
         let dirs: Vec<PathBuf> = vdirs
             .iter()
             .map(|d| d.join(name))
@@ -361,7 +443,8 @@ pub fn compare(
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok()),
         };
-        let mut problems: Vec<String> = key_problems
+        let mut problems: Vec<String> = self
+            .key_problems
             .iter()
             .filter(|k| k.signer == *name)
             .map(|k| format!("{}: {}", k.file.display(), k.reason))
@@ -429,8 +512,8 @@ pub fn compare(
             }
             let mut doc_good = false;
             for p in &doc.signatures {
-                let mut reports = verify_signature_file(p, &data, policy, now);
-                if reject_expired {
+                let mut reports = verify_signature_file(p, &data, policy, self.now);
+                if self.reject_expired {
                     crate::verify::apply_reject_expired(&mut reports);
                 }
                 for mut r in reports {
@@ -450,9 +533,10 @@ pub fn compare(
                         let id = r
                             .signer
                             .as_deref()
-                            .and_then(|n| crate::identity::class_of(policy, &classes, n))
+                            .and_then(|n| crate::identity::class_of(policy, &self.classes, n))
                             .or_else(|| r.key_id.clone());
-                        if let Some(other) = seen_keys
+                        if let Some(other) = self
+                            .seen_keys
                             .iter()
                             .find(|(k, n)| Some(k) == id.as_ref() && n != name)
                         {
@@ -494,12 +578,13 @@ pub fn compare(
         if every_doc_good && problems.is_empty() {
             att.counts = true;
             if let Some(k) = folder_key {
-                seen_keys.push((k, name.clone()));
+                self.seen_keys.push((k, name.clone()));
             }
             for r in att.signatures.iter_mut() {
                 r.counts = r.verdict == Verdict::Good;
             }
-            digests_of.push(Some(digests));
+            att.problem = None;
+            return Ok((att, Some(digests)));
         } else {
             if problems.is_empty() {
                 problems.push(
@@ -518,34 +603,18 @@ pub fn compare(
                         .join("; "),
                 );
             }
-            digests_of.push(None);
         }
         att.problem = (!problems.is_empty()).then(|| problems.join("; "));
-        signers.push(att);
+        Ok((att, None))
     }
-    let counted: Vec<String> = signers
-        .iter()
-        .filter(|s| s.counts)
-        .map(|s| s.signer.clone())
-        .collect();
-    let quorum = Quorum {
-        threshold: policy.threshold,
-        signers: crate::identity::distinct_keys(policy),
-        count: counted.len(),
-        met: counted.len() >= policy.threshold,
-        counted,
-        duplicate_keys: crate::identity::duplicate_signers(policy)
-            .into_iter()
-            .map(|(a, b, _)| format!("{b:?} holds the same key as {a:?}; it never adds a vote"))
-            .collect(),
-    };
-    let counting: Vec<(String, &Attested)> = signers
-        .iter()
-        .zip(&digests_of)
-        .filter_map(|(s, d)| d.as_ref().map(|d| (s.signer.clone(), d)))
-        .collect();
+}
+
+/// The agreement of the counting signers on each artifact: digests grouped
+/// by who attests them, the majority (none on a tie), who disagrees, who
+/// lacks the artifact, who attests two digests for it.
+fn agreement(counting: &[(String, &Attested)], threshold: usize) -> Vec<ArtifactAgreement> {
     let mut paths: BTreeMap<String, ()> = BTreeMap::new();
-    for (_, m) in &counting {
+    for (_, m) in counting {
         for p in m.keys() {
             paths.insert(p.clone(), ());
         }
@@ -555,7 +624,7 @@ pub fn compare(
         let mut groups: Vec<(Digest, Vec<String>)> = Vec::new();
         let mut absent = Vec::new();
         let mut conflicts = Vec::new();
-        for (name, m) in &counting {
+        for (name, m) in counting {
             match m.get(&path).map(Vec::as_slice) {
                 Some([(d, _)]) => match groups.iter_mut().find(|(g, _)| g == d) {
                     Some((_, v)) => v.push(name.clone()),
@@ -588,7 +657,7 @@ pub fn compare(
         let support = groups.first().map(|g| g.1.len()).unwrap_or(0);
         artifacts.push(ArtifactAgreement {
             path,
-            quorum_met: majority.is_some() && support >= policy.threshold,
+            quorum_met: majority.is_some() && support >= threshold,
             digests: groups,
             majority,
             disagree,
@@ -596,17 +665,5 @@ pub fn compare(
             conflicts,
         });
     }
-    let ok = quorum.met
-        && !artifacts.is_empty()
-        && artifacts
-            .iter()
-            .all(|a| a.quorum_met && a.disagree.is_empty());
-    Ok(AttestationReport {
-        repo: repo.to_path_buf(),
-        version: version.to_string(),
-        signers,
-        quorum,
-        artifacts,
-        ok,
-    })
+    artifacts
 }
