@@ -883,7 +883,10 @@ fn check_fails_on_a_poisoned_go_build_cache_and_explains_it() {
     let mut poisoned = 0;
     for e in walkdir_files(&cache.join("go-build")) {
         let bytes = std::fs::read(&e).unwrap();
-        let Some(at) = bytes.windows(CLEAN.len()).position(|w| w == CLEAN.as_bytes()) else {
+        let Some(at) = bytes
+            .windows(CLEAN.len())
+            .position(|w| w == CLEAN.as_bytes())
+        else {
             continue;
         };
         let mut bad = bytes.clone();
@@ -933,7 +936,11 @@ fn check_fails_on_a_poisoned_go_build_cache_and_explains_it() {
         "{v:#}"
     );
     assert_eq!(diffs[1]["first"], util::sha256_hex(&hellod), "{v:#}");
-    assert_eq!(diffs[1]["second"], util::sha256_hex(&second_hellod), "{v:#}");
+    assert_eq!(
+        diffs[1]["second"],
+        util::sha256_hex(&second_hellod),
+        "{v:#}"
+    );
     std::fs::remove_dir_all(kept.parent().unwrap()).unwrap();
 }
 
