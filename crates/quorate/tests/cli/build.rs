@@ -883,14 +883,16 @@ fn check_fails_on_a_poisoned_go_build_cache_and_explains_it() {
     let mut poisoned = 0;
     for e in walkdir_files(&cache.join("go-build")) {
         let bytes = std::fs::read(&e).unwrap();
-        let Some(at) = bytes
-            .windows(CLEAN.len())
-            .position(|w| w == CLEAN.as_bytes())
-        else {
+        let at: Vec<usize> = (0..bytes.len().saturating_sub(CLEAN.len() - 1))
+            .filter(|&i| bytes[i..].starts_with(CLEAN.as_bytes()))
+            .collect();
+        if at.is_empty() {
             continue;
-        };
+        }
         let mut bad = bytes.clone();
-        bad[at..at + POISON.len()].copy_from_slice(POISON.as_bytes());
+        for i in at {
+            bad[i..i + POISON.len()].copy_from_slice(POISON.as_bytes());
+        }
         std::fs::remove_file(&e).unwrap();
         std::fs::write(&e, bad).unwrap();
         poisoned += 1;
@@ -910,7 +912,7 @@ fn check_fails_on_a_poisoned_go_build_cache_and_explains_it() {
     let second_hellod = kept.join("hello-linux-amd64-v0.1.0/hellod");
     assert!(has(&second_hellod, CLEAN), "{err}");
     assert!(
-        err.contains("NOT REPRODUCIBLE: 2 of ") && err.contains(" artifacts differ:"),
+        err.contains("NOT REPRODUCIBLE: 2 of 6 artifacts differ:"),
         "{err}"
     );
     for artifact in [
@@ -919,9 +921,19 @@ fn check_fails_on_a_poisoned_go_build_cache_and_explains_it() {
     ] {
         assert!(err.contains(&format!("  {artifact}  (differs)")), "{err}");
     }
-    // The explanation: quorate diff of the two builds, down to the bytes.
+    // The explanation: quorate diff of the two builds, down to the string
+    // in the binary's .rodata, inside the archive too.
     assert!(err.contains("Why (quorate diff "), "{err}");
-    assert!(err.contains("CLEAN") && err.contains("EVIL!"), "{err}");
+    assert!(
+        err.contains("1. an embedded string differs: \"EVIL!\" → \"CLEAN\" [embedded-string"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "hello-linux-amd64-v0.1.0.tar.gz › hello-linux-amd64-v0.1.0/hellod › .rodata @ 0x"
+        ),
+        "{err}"
+    );
     // --json says the same, with both digests of each artifact.
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["check"]["reproducible"], false, "{v:#}");

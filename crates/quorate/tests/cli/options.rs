@@ -688,3 +688,140 @@ fn policy_show_add_and_import_on_bad_input() {
     assert!(stderr(&o).contains("verify-install.sh"), "{}", stderr(&o));
     assert!(!out.exists());
 }
+
+// --- build and demo --------------------------------------------------------
+
+/// `build --config FILE` from another folder builds the module of FILE's
+/// folder (here a config not named quorate.toml); `--allow-patched` builds
+/// with a Nixpkgs-style patched toolchain, warns, and build.json says
+/// `official: false`; `--json` reports the real build: where it went,
+/// every artifact with the digest the manifest lists, and build.json.
+#[test]
+fn build_config_allow_patched_and_json() {
+    let Some(goroot) = go_root() else { return };
+    if !have("sha256sum") {
+        return;
+    }
+    let d = tmp();
+    let repo = d.path().join("r");
+    util::example_repo(&repo, &["linux-amd64"], |dir| {
+        std::fs::rename(dir.join("quorate.toml"), dir.join("release.toml")).unwrap();
+    });
+    let patched = d.path().join("go-patched");
+    quorate_release::toolchain::make_nixpkgs_patched_copy(&goroot, &patched, "options").unwrap();
+    // The default config name is not there.
+    let o = util::q(&goroot)
+        .current_dir(&repo)
+        .arg("build")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("quorate.toml"), "{}", stderr(&o));
+
+    let o = util::q(&goroot)
+        .current_dir(d.path())
+        .args(["build", "--config", "r/release.toml", "-j", "1", "--json"])
+        .arg("--toolchain")
+        .arg(&patched)
+        .arg("--allow-patched")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("is a patched toolchain") && err.contains("not for release"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dist = repo.join("dist/v0.1.0").canonicalize().unwrap();
+    assert_eq!(
+        Path::new(v["dist"].as_str().unwrap())
+            .canonicalize()
+            .unwrap(),
+        dist
+    );
+    assert_eq!(v["build"]["toolchain"]["official"], false, "{v:#}");
+    assert_eq!(v["check"], serde_json::Value::Null);
+    let manifest = std::fs::read_to_string(dist.join("manifest-v0.1.0.txt")).unwrap();
+    let listed: Vec<(String, String)> = manifest
+        .lines()
+        .map(|l| (l[66..].to_string(), l[..64].to_string()))
+        .collect();
+    let reported: Vec<(String, String)> = v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["path"].as_str().unwrap().to_string(),
+                a["digest"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(reported, listed);
+    sh(&dist, "sha256sum -c --quiet manifest-v0.1.0.txt");
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dist.join("build.json")).unwrap()).unwrap();
+    assert_eq!(info, v["build"]);
+    // The patched toolchain's store paths are in the binary.
+    let bin = std::fs::read(dist.join("hello-linux-amd64-v0.1.0/hellod")).unwrap();
+    assert!(bin.windows(11).any(|w| w == b"/nix/store/"));
+}
+
+/// `demo --keep --targets T -j 1 --toolchain GOROOT`: the story with one
+/// target, built one at a time with the toolchain given, in a folder kept
+/// and named at the end.
+#[test]
+fn demo_keep_targets_jobs_toolchain() {
+    let Some(goroot) = go_root() else { return };
+    let t = tmp();
+    let o = quorate()
+        .env("TMPDIR", t.path())
+        .env_remove("QUORATE_GO")
+        .args(["demo", "--keep", "--targets", "linux-amd64", "-j", "1"])
+        .arg("--toolchain")
+        .arg(&goroot)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    // One target: two binaries and their archive, vendor and source
+    // archives.
+    assert!(err.contains("REPRODUCIBLE: all 5 artifacts"), "{err}");
+    assert!(
+        err.contains("for 1 target with Go 1.27.3 (1 at once)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "found Go 1.27.3 at {} (via the path given)",
+            goroot.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("CAUGHT"), "{err}");
+    let kept = err
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Everything is in "))
+        .map(|p| Path::new(p.trim_end_matches(|c: char| c == '.' || c == ':')).to_path_buf())
+        .unwrap_or_else(|| panic!("no kept folder named:\n{err}"));
+    assert!(kept.starts_with(t.path()), "{}", kept.display());
+    let manifest =
+        std::fs::read_to_string(kept.join("hello/dist/v0.1.0/manifest-v0.1.0.txt")).unwrap();
+    let paths: Vec<&str> = manifest.lines().map(|l| &l[66..]).collect();
+    assert_eq!(
+        paths,
+        [
+            "hello-linux-amd64-v0.1.0.tar.gz",
+            "hello-linux-amd64-v0.1.0/hellocli",
+            "hello-linux-amd64-v0.1.0/hellod",
+            "hello-source-v0.1.0.tar.gz",
+            "vendor.tar.gz",
+        ]
+    );
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(kept.join("hello/dist/v0.1.0/build.json")).unwrap())
+            .unwrap();
+    assert_eq!(info["targets"], serde_json::json!(["linux-amd64"]));
+    assert_eq!(info["toolchain"]["official"], true);
+}

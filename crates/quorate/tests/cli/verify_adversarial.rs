@@ -697,7 +697,16 @@ fn a36_policy_without_trust_and_no_policy_is_an_error_with_hint() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("hint:"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("error: no trust policy: pass --policy FILE"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: quorate never takes the policy or keys from the folder being verified"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty(), "no verdict printed");
 }
 
 #[test]
