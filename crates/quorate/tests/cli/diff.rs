@@ -675,25 +675,22 @@ fn hostile_inputs() {
     std::fs::write(d.join("garbage"), &garbage).unwrap();
     // Malformed executables: compared as bytes (one unexplained finding
     // on that file), with a note saying why.
-    for (a, note) in [
-        (d.join("truncated"), "compared as bytes"),
-        (
-            d.join("garbage"),
-            "a truncated or malformed executable: its sections were not compared one by one",
-        ),
-    ] {
-        let r = diff_json(&a, &fx.base, 1);
+    for name in ["truncated", "garbage"] {
+        let r = diff_json(&d.join(name), &fx.base, 1);
         assert_eq!(causes(&r), ["unexplained"], "{r:#}");
-        let name = a.file_name().unwrap().to_str().unwrap();
         assert_eq!(
             r["findings"][0]["files"],
             serde_json::json!([name]),
             "{r:#}"
         );
-        let notes = serde_json::to_string(&r["notes"]).unwrap();
-        assert!(
-            notes.contains("\"skipped\"") && notes.contains(note),
-            "{notes}"
+        assert_eq!(
+            r["notes"],
+            serde_json::json!([{
+                "kind": "skipped",
+                "path": name,
+                "message": "a truncated or malformed executable: its sections were not compared one by one"
+            }]),
+            "{r:#}"
         );
     }
     // gzip and zip bombs: 256 MiB of zeros. Never inflated past the limit.

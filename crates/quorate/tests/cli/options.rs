@@ -786,12 +786,15 @@ fn demo_keep_targets_jobs_toolchain() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
     // One target: two binaries and their archive, vendor and source
-    // archives.
-    assert!(err.contains("REPRODUCIBLE: all 5 artifacts"), "{err}");
+    // archives, build.json.
+    assert!(err.contains("REPRODUCIBLE: all 6 artifacts"), "{err}");
+    assert!(err.contains("  targets: linux-amd64\n"), "{err}");
+    // The second builder's rebuild, one target at a time.
     assert!(
-        err.contains("for 1 target with Go 1.27.3 (1 at once)"),
+        err.contains("==> rebuilding hello v0.1.0 for 1 target with Go 1.27.3 (SOURCE_DATE_EPOCH="),
         "{err}"
     );
+    assert!(err.contains(", 1 at once)\n"), "{err}");
     assert!(
         err.contains(&format!(
             "found Go 1.27.3 at {} (via the path given)",
@@ -812,6 +815,7 @@ fn demo_keep_targets_jobs_toolchain() {
     assert_eq!(
         paths,
         [
+            "build.json",
             "hello-linux-amd64-v0.1.0.tar.gz",
             "hello-linux-amd64-v0.1.0/hellocli",
             "hello-linux-amd64-v0.1.0/hellod",

@@ -1153,10 +1153,17 @@ fn missing_extra_keep_and_forced_ssh_attestation() {
         status_of(&format!("hello-linux-amd64-{VERSION}/hellod")),
         "REPRODUCED"
     );
+    // --max-findings 1: the explanation's first finding, the other summed
+    // up (with its number of evidence items: the header's name and mtime).
     assert!(
-        text.contains("… 1 more finding(s): recompression"),
+        text.contains("1. same content, compressed differently [recompression"),
         "{text}"
     );
+    assert!(
+        text.contains("… 1 more finding(s): gzip-header (2)"),
+        "{text}"
+    );
+    assert!(!text.contains("    2. "), "{text}");
     assert!(
         err.contains(
             "not attesting: not every artifact REPRODUCED (--force attests the rebuild anyway)"
