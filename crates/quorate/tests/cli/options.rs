@@ -806,7 +806,7 @@ fn demo_keep_targets_jobs_toolchain() {
     let kept = err
         .lines()
         .find_map(|l| l.trim().strip_prefix("Everything is in "))
-        .map(|p| Path::new(p.trim_end_matches(|c: char| c == '.' || c == ':')).to_path_buf())
+        .map(|p| Path::new(p.trim_end_matches(['.', ':'])).to_path_buf())
         .unwrap_or_else(|| panic!("no kept folder named:\n{err}"));
     assert!(kept.starts_with(t.path()), "{}", kept.display());
     let manifest =

@@ -1083,7 +1083,7 @@ fn missing_extra_keep_and_forced_ssh_attestation() {
         "{}  notes.txt",
         util::sha256_hex(&rel.join("notes.txt"))
     ));
-    lines.sort_by(|a, b| a[66..].as_bytes().cmp(b[66..].as_bytes()));
+    lines.sort_by(|a, b| a.as_bytes()[66..].cmp(&b.as_bytes()[66..]));
     std::fs::write(&m, lines.join("\n") + "\n").unwrap();
     let sigs = t.path().join("release-sigs");
     std::fs::create_dir(&sigs).unwrap();
