@@ -7,7 +7,7 @@
 // Exits 1 on the first failed check, naming it.
 
 import { chromium } from 'playwright-core';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -181,18 +181,32 @@ try {
   await hp.screenshot({ path: join(dir, 'hostile.png'), fullPage: true });
   await hp.close();
 
-  if (existsSync(join(dir, 'verify.html'))) {
-    const v = await open('verify.html');
-    await commonChecks('verify', v);
-    await check('verify: signer table and quorum verdict', async () => {
-      const t = await v.page.locator('body').innerText();
-      assert.match(t, /QUORUM (MET|NOT MET)/);
-      assert.ok(await v.page.locator('#signers ~ table tbody tr, section[aria-labelledby="signers"] tbody tr').count() >= 1);
-      assert.match(t, /GOOD|BAD|UNKNOWN/);
-    });
-    await v.page.screenshot({ path: join(dir, 'verify.png'), fullPage: true });
-    await v.page.close();
-  }
+  // scripts/test-browser always writes verify.html: alice and bob (pinned,
+  // threshold 2) and mallory (not pinned) sign with SSH keys, then
+  // hello-linux-amd64 is changed. Exactly: QUORUM MET, GOOD, GOOD, UNKNOWN,
+  // the changed file MISMATCH, the other MATCH, overall NOT VERIFIED.
+  const v = await open('verify.html');
+  await commonChecks('verify', v);
+  await check('verify: the exact verdicts of the signers, the quorum and the files', async () => {
+    const p = v.page;
+    const rowVerdict = async (section, name) => {
+      const rows = p.locator(`section[aria-labelledby="${section}"] tbody tr`).filter({ hasText: name });
+      assert.equal(await rows.count(), 1, `one row for ${name}`);
+      return (await rows.first().locator('span.verdict').first().innerText()).trim();
+    };
+    assert.equal((await p.locator('section[aria-labelledby="quorum"] span.verdict').innerText()).trim(), 'QUORUM MET');
+    assert.equal(await p.locator('section[aria-labelledby="signers"] tbody tr').count(), 3);
+    assert.equal(await rowVerdict('signers', 'manifest-alice-v1.0.0.sshsig'), 'GOOD');
+    assert.equal(await rowVerdict('signers', 'manifest-bob-v1.0.0.sshsig'), 'GOOD');
+    assert.equal(await rowVerdict('signers', 'manifest-mallory-v1.0.0.sshsig'), 'UNKNOWN');
+    assert.equal(await rowVerdict('filetable', 'hello-linux-amd64'), 'MISMATCH');
+    assert.equal(await rowVerdict('filetable', 'hello-src.tar.gz'), 'MATCH');
+    const t = await p.locator('body').innerText();
+    assert.match(t, /NOT VERIFIED/);
+    assert.doesNotMatch(t, /QUORUM NOT MET/);
+  });
+  await v.page.screenshot({ path: join(dir, 'verify.png'), fullPage: true });
+  await v.page.close();
 } finally {
   await ctx.close();
   rmSync(profile, { recursive: true, force: true });

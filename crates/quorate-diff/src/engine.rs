@@ -316,8 +316,12 @@ impl<'s> Engine<'s> {
 
     /// Compares decompressed content of a gzip stream at the same path.
     fn compare_inner(&mut self, path: &[String], a: &[u8], b: &[u8], depth: usize) {
-        // Count the inflated bytes, not the entry again.
+        // Count the inflated bytes, not the entry again (nor its
+        // difference: the compressed stream was counted as differing).
         self.stats.entries = self.stats.entries.saturating_sub(1);
+        if a != b {
+            self.stats.differing = self.stats.differing.saturating_sub(1);
+        }
         self.compare(path, a, b, depth + 1);
     }
 

@@ -50,10 +50,11 @@ pub fn prepared_warnings(p: &Prepared) -> Vec<String> {
 /// `building NAME VERSION for N targets with Go V (J at once)`.
 pub fn building_line(p: &Prepared, jobs: usize) -> String {
     format!(
-        "building {} {} for {} targets with Go {} ({} at once)",
+        "building {} {} for {} target{} with Go {} ({} at once)",
         p.plan.name,
         p.plan.release.version,
         p.plan.targets.len(),
+        if p.plan.targets.len() == 1 { "" } else { "s" },
         p.toolchain.version,
         jobs
     )

@@ -299,10 +299,11 @@ fn prepare_rebuild(
     }
     let plan = &prepared.plan;
     ui.step(format!(
-        "rebuilding {} {} for {} targets with Go {} (SOURCE_DATE_EPOCH={}, {} at once)",
+        "rebuilding {} {} for {} target{} with Go {} (SOURCE_DATE_EPOCH={}, {} at once)",
         plan.name,
         plan.release.version,
         plan.targets.len(),
+        if plan.targets.len() == 1 { "" } else { "s" },
         prepared.toolchain.version,
         plan.release.source_date_epoch,
         jobs

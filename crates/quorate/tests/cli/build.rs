@@ -817,3 +817,158 @@ fn go_build_ends_flags_and_writes_into_a_private_folder() {
     assert_eq!(argv[o + 2], "--");
     assert_eq!(argv[o + 3..], ["./cmd/hellod", "./cmd/hellocli"]);
 }
+
+/// `--check`'s failure path on a real difference: the verdict NOT
+/// REPRODUCIBLE, exit code 1, the artifacts that differ and why.
+///
+/// quorate scrubs what a build could pick up from its surroundings (the
+/// environment is cleared and rebuilt, paths are trimmed, modes are
+/// normalised, the copy holds only tracked files), so no environment
+/// variable or path makes the two builds differ. One input it cannot scrub
+/// is the content of the Go build cache: the first build reuses the one in
+/// quorate's cache folder, the varied build starts from an empty one (that
+/// is why it does). Go checks only the size of a cache entry it reuses, so
+/// an entry altered in place (a poisoned or corrupted shared cache) makes
+/// the first build's binaries differ from what the source compiles to. The
+/// test alters, in a private copy of the cache, the compiled `main` package
+/// of hellod: a string it links in, changed at the same length.
+#[test]
+fn check_fails_on_a_poisoned_go_build_cache_and_explains_it() {
+    let Some(goroot) = go_root() else { return };
+    let d = tmp();
+    let repo = d.path().join("r");
+    const CLEAN: &str = "quorate-check-cache-marker-CLEAN";
+    const POISON: &str = "quorate-check-cache-marker-EVIL!";
+    util::example_repo(&repo, &["linux-amd64"], |dir| {
+        std::fs::write(
+            dir.join("cmd/hellod/marker.go"),
+            format!(
+                "package main\n\nimport \"os\"\n\nvar marker = \"{CLEAN}\"\n\n\
+                 func init() {{\n\tif len(os.Args) > 99 {{\n\t\tprintln(marker)\n\t}}\n}}\n"
+            ),
+        )
+        .unwrap();
+    });
+    // A private cache: the shared Go build cache hard-linked (the standard
+    // library is compiled already), then this module's first build.
+    let cache = d.path().join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    sh(
+        d.path(),
+        &format!(
+            "cp -al {}/go-build cache/go-build 2>/dev/null || true",
+            util::shared_cache().display()
+        ),
+    );
+    let build = |args: &[&str]| {
+        q(&goroot)
+            .current_dir(&repo)
+            .env("QUORATE_CACHE", &cache)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = build(&["build", "-j", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hellod = repo.join("dist/v0.1.0/hello-linux-amd64-v0.1.0/hellod");
+    let has = |path: &Path, s: &str| {
+        std::fs::read(path)
+            .unwrap()
+            .windows(s.len())
+            .any(|w| w == s.as_bytes())
+    };
+    assert!(has(&hellod, CLEAN));
+    // Poison the cache entries that hold the marker: new files (the
+    // originals may be hard links into the shared cache), same size.
+    let mut poisoned = 0;
+    for e in walkdir_files(&cache.join("go-build")) {
+        let bytes = std::fs::read(&e).unwrap();
+        let at: Vec<usize> = (0..bytes.len().saturating_sub(CLEAN.len() - 1))
+            .filter(|&i| bytes[i..].starts_with(CLEAN.as_bytes()))
+            .collect();
+        if at.is_empty() {
+            continue;
+        }
+        let mut bad = bytes.clone();
+        for i in at {
+            bad[i..i + POISON.len()].copy_from_slice(POISON.as_bytes());
+        }
+        std::fs::remove_file(&e).unwrap();
+        std::fs::write(&e, bad).unwrap();
+        poisoned += 1;
+    }
+    assert!(poisoned >= 1, "no cache entry holds the marker");
+
+    let out = build(&["build", "--check", "-j", "1", "--json"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    // The first build used the poisoned entry, the varied one compiled afresh.
+    assert!(has(&hellod, POISON), "{err}");
+    let kept = err
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("the second build is kept in "))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("no kept second build in:\n{err}"));
+    let second_hellod = kept.join("hello-linux-amd64-v0.1.0/hellod");
+    assert!(has(&second_hellod, CLEAN), "{err}");
+    assert!(
+        err.contains("NOT REPRODUCIBLE: 2 of 6 artifacts differ:"),
+        "{err}"
+    );
+    for artifact in [
+        "hello-linux-amd64-v0.1.0.tar.gz",
+        "hello-linux-amd64-v0.1.0/hellod",
+    ] {
+        assert!(err.contains(&format!("  {artifact}  (differs)")), "{err}");
+    }
+    // The explanation: quorate diff of the two builds, down to the string
+    // in the binary's .rodata, inside the archive too.
+    assert!(err.contains("Why (quorate diff "), "{err}");
+    assert!(
+        err.contains("1. an embedded string differs: \"EVIL!\" → \"CLEAN\" [embedded-string"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "hello-linux-amd64-v0.1.0.tar.gz › hello-linux-amd64-v0.1.0/hellod › .rodata @ 0x"
+        ),
+        "{err}"
+    );
+    // --json says the same, with both digests of each artifact.
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["check"]["reproducible"], false, "{v:#}");
+    let diffs = v["check"]["differences"].as_array().unwrap();
+    let paths: Vec<&str> = diffs.iter().map(|x| x["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        paths,
+        [
+            "hello-linux-amd64-v0.1.0.tar.gz",
+            "hello-linux-amd64-v0.1.0/hellod"
+        ],
+        "{v:#}"
+    );
+    assert_eq!(diffs[1]["first"], util::sha256_hex(&hellod), "{v:#}");
+    assert_eq!(
+        diffs[1]["second"],
+        util::sha256_hex(&second_hellod),
+        "{v:#}"
+    );
+    std::fs::remove_dir_all(kept.parent().unwrap()).unwrap();
+}
+
+/// Every regular file under `dir`.
+fn walkdir_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let ft = e.file_type().unwrap();
+            if ft.is_dir() {
+                stack.push(e.path());
+            } else if ft.is_file() {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}

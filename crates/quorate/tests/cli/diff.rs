@@ -195,8 +195,7 @@ fn fixtures() -> Option<&'static Fx> {
                 go_build(&root, &src, &[], &rel, &out);
                 Some(out)
             } else {
-                assert!(!crate::util::in_ci(), "installing go1.26.6 failed: {}", String::from_utf8_lossy(&o.stderr));
-                eprintln!("SKIP go-version fixture: {}", String::from_utf8_lossy(&o.stderr));
+                crate::util::need("go1.26.6 (scripts/install-go 1.26.6)", false, &String::from_utf8_lossy(&o.stderr));
                 None
             }
         };
@@ -784,12 +783,25 @@ fn hostile_inputs() {
     let mut garbage = bin[..64].to_vec();
     garbage.extend((0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8));
     std::fs::write(d.join("garbage"), &garbage).unwrap();
-    for (a, b) in [
-        (d.join("truncated"), fx.base.clone()),
-        (d.join("garbage"), fx.base.clone()),
-    ] {
-        let r = diff_json(&a, &b, 1);
-        assert!(!r["findings"].as_array().unwrap().is_empty());
+    // Malformed executables: compared as bytes (one unexplained finding
+    // on that file), with a note saying why.
+    for name in ["truncated", "garbage"] {
+        let r = diff_json(&d.join(name), &fx.base, 1);
+        assert_eq!(causes(&r), ["unexplained"], "{r:#}");
+        assert_eq!(
+            r["findings"][0]["files"],
+            serde_json::json!([name]),
+            "{r:#}"
+        );
+        assert_eq!(
+            r["notes"],
+            serde_json::json!([{
+                "kind": "skipped",
+                "path": name,
+                "message": "a truncated or malformed executable: its sections were not compared one by one"
+            }]),
+            "{r:#}"
+        );
     }
     // gzip and zip bombs: 256 MiB of zeros. Never inflated past the limit.
     sh(&d, "head -c 268435456 /dev/zero | gzip -1n > bomb-a.gz && (head -c 268435455 /dev/zero; printf x) | gzip -1n > bomb-b.gz
@@ -836,11 +848,48 @@ for side in 'ab':
         "{notes}"
     );
     assert!(!Path::new("/etc/evil").exists());
-    // Truncated archives.
+    // Truncated archives: a cut bomb is still past the inflation cap on
+    // both sides; a cut ordinary gzip file is named corrupt.
     let tgz = std::fs::read(d.join("bomb-a.gz")).unwrap();
     std::fs::write(d.join("cut.gz"), &tgz[..tgz.len() / 2]).unwrap();
     let r = diff_json(&d.join("cut.gz"), &d.join("bomb-a.gz"), 1);
-    assert!(!r["notes"].as_array().unwrap().is_empty());
+    assert_eq!(causes(&r), ["unexplained"], "{r:#}");
+    let notes: Vec<(&str, &str)> = r["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["kind"].as_str().unwrap(), n["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].0 == "limit"
+            && notes[0]
+                .1
+                .starts_with("gzip on side A is too large to inflate within the cap"),
+        "{notes:?}"
+    );
+    assert!(
+        notes[1].0 == "limit"
+            && notes[1]
+                .1
+                .starts_with("gzip on side B is too large to inflate within the cap"),
+        "{notes:?}"
+    );
+    sh(
+        &d,
+        "seq 1 200000 | gzip -n > s.gz && head -c $(( $(stat -c %s s.gz) / 2 )) s.gz > s-cut.gz",
+    );
+    let r = diff_json(&d.join("s-cut.gz"), &d.join("s.gz"), 1);
+    assert_eq!(causes(&r), ["unexplained"], "{r:#}");
+    assert_eq!(
+        r["notes"],
+        serde_json::json!([{
+            "kind": "skipped",
+            "path": "s-cut.gz",
+            "message": "gzip on side A is corrupt: truncated deflate data (gzip member at 0x0)"
+        }]),
+        "{r:#}"
+    );
     // Errors exit 2 with a hint.
     let out = quorate()
         .arg("diff")
@@ -849,7 +898,13 @@ for side in 'ab':
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("hint:"));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        err.contains("missing: No such file or directory")
+            && err.contains("hint: give two files or two folders that exist"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
     let out = quorate()
         .arg("diff")
         .arg(&d)
@@ -857,6 +912,8 @@ for side in 'ab':
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("is a folder but"), "{err}");
 }
 
 #[test]
@@ -1089,10 +1146,7 @@ fn inspect_names_the_kind_of_file() {
     // symbols and DWARF left in (their hazards must not advise Go flags).
     let t = crate::util::tmp();
     let mut c_programs = vec![PathBuf::from("/bin/ls")];
-    assert!(
-        c_programs[0].exists() || !crate::util::in_ci(),
-        "no /bin/ls"
-    );
+    crate::util::need("/bin/ls", c_programs[0].exists(), "GNU coreutils");
     c_programs.retain(|p| p.exists());
     if have("cc") {
         std::fs::write(t.path().join("hello.c"), "int main(void) { return 0; }\n").unwrap();

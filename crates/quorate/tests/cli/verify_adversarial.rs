@@ -510,6 +510,18 @@ fn a28_tampered_file_is_mismatch_despite_good_signatures() {
         .find(|e| e["path"] == "hello-linux-amd64-v1.0.0/hello")
         .unwrap();
     assert_eq!(e["status"], "MISMATCH");
+    // The digest signed for the file and the one of the trojan on disk.
+    let manifest = std::fs::read_to_string(rel.join("manifest-v1.0.0.txt")).unwrap();
+    let listed = manifest
+        .lines()
+        .find(|l| l.ends_with("  hello-linux-amd64-v1.0.0/hello"))
+        .unwrap();
+    assert_eq!(e["expected"], &listed[..64], "{e}");
+    assert_eq!(
+        e["actual"],
+        crate::util::sha256_hex(&rel.join("hello-linux-amd64-v1.0.0/hello")),
+        "{e}"
+    );
     assert_eq!(code, 1);
 }
 
@@ -685,7 +697,16 @@ fn a36_policy_without_trust_and_no_policy_is_an_error_with_hint() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("hint:"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("error: no trust policy: pass --policy FILE"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: quorate never takes the policy or keys from the folder being verified"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty(), "no verdict printed");
 }
 
 #[test]
