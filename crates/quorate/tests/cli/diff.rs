@@ -224,7 +224,8 @@ fn fixtures() -> Option<&'static Fx> {
         // compiler's own link (`//go:cgo_dynamic_linker`), and the Go
         // linker writes it to PT_INTERP. (Nixpkgs' go-env-go_ldso.patch
         // only supplies a default when no cgo directive names one.)
-        let cgo = if have("gcc") && cfg!(target_arch = "x86_64") {
+        // (`have` fails the run under CI=true when gcc is missing.)
+        let cgo = if cfg!(target_arch = "x86_64") && have("gcc") {
             let src = dir.join("cgo-src");
             std::fs::create_dir_all(&src).unwrap();
             std::fs::write(src.join("main.go"), CGO_GO).unwrap();
@@ -244,8 +245,6 @@ fn fixtures() -> Option<&'static Fx> {
             }
             Some(out)
         } else {
-            assert!(!crate::util::in_ci(), "gcc is needed for the cgo fixtures");
-            eprintln!("SKIP cgo fixtures: no gcc");
             None
         };
         Some(Fx {
