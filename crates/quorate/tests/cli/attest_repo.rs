@@ -19,35 +19,9 @@ fn three_builders_one_disagrees() {
     );
     for who in ["alice", "bob", "carol"] {
         let rel = t.path().join(format!("build-{who}"));
-        f.release(&rel);
-        if who == "carol" {
-            // carol's build of the tarball differs: her manifest says so.
-            std::fs::write(
-                rel.join("hello-linux-amd64-v1.0.0.tar.gz"),
-                b"carol's different tarball",
-            )
-            .unwrap();
-            quorate()
-                .arg("manifest")
-                .arg(&rel)
-                .args(["--version", VERSION])
-                .assert()
-                .success();
-        }
-        quorate()
-            .arg("sign")
-            .arg(rel.join(format!("manifest-{VERSION}.txt")))
-            .args(["--signer", who, "--key"])
-            .arg(f.keys.join(format!("{who}-secret.asc")))
-            .assert()
-            .success();
-        quorate()
-            .args(["attest", "--repo"])
-            .arg(&repo)
-            .args(["--signer", who, "--release"])
-            .arg(&rel)
-            .assert()
-            .success();
+        // carol's build of the tarball differs: her manifest says so.
+        let carols = (who == "carol").then_some(&b"carol's different tarball"[..]);
+        f.attest_build(&repo, &rel, who, carols);
         for file in [
             format!("manifest-{VERSION}.txt"),
             format!("manifest-{who}-{VERSION}.sig"),

@@ -356,34 +356,7 @@ fn verify_attestations_html() {
     util::git(&repo, "init -q .");
     for who in ["alice", "bob"] {
         let rel = t.path().join(format!("build-{who}"));
-        f.release(&rel);
-        if who == "bob" {
-            std::fs::write(rel.join("hello-linux-amd64-v1.0.0.tar.gz"), b"bob's").unwrap();
-            quorate()
-                .arg("manifest")
-                .arg(&rel)
-                .args(["--version", VERSION])
-                .assert()
-                .success();
-        }
-        quorate()
-            .arg("sign")
-            .arg(rel.join(format!("manifest-{VERSION}.txt")))
-            .args(["--signer", who, "--key"])
-            .arg(f.keys.join(format!("{who}-secret.asc")))
-            .assert()
-            .success();
-        quorate()
-            .args(["attest", "--repo"])
-            .arg(&repo)
-            .args(["--signer", who, "--release"])
-            .arg(&rel)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@t")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@t")
-            .assert()
-            .success();
+        f.attest_build(&repo, &rel, who, (who == "bob").then_some(&b"bob's"[..]));
     }
     let policy = f.policy(t.path(), 2, &["alice", "bob"]);
     let page = t.path().join("attestations.html");

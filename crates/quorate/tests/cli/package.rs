@@ -359,7 +359,10 @@ fn links_leaving_the_tree_by_name_are_refused() {
 fn fifo_device_and_socket_are_refused() {
     refused("mkfifo tree/sub/pipe", &["tree/sub/pipe", "a FIFO"]);
     if need_root("mknod makes a device file") {
-        refused("mknod tree/null c 1 3", &["tree/null", "a character device"]);
+        refused(
+            "mknod tree/null c 1 3",
+            &["tree/null", "a character device"],
+        );
     }
     if have("python3") {
         refused(

@@ -66,6 +66,18 @@ fn fixture() -> Option<&'static Fixture> {
     }))
 }
 
+/// `quorate reproduce --release RELEASE --source SOURCE` with the
+/// fixture's Go toolchain.
+fn reproduce_cmd(f: &Fixture, release: &Path, source: &Path) -> assert_cmd::Command {
+    let mut c = q(&f.goroot);
+    c.arg("reproduce")
+        .arg("--release")
+        .arg(release)
+        .arg("--source")
+        .arg(source);
+    c
+}
+
 fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -135,13 +147,8 @@ fn reproduces_a_signed_release_from_a_fresh_clone_and_attests_it() {
     let head_before = git(&clone, "rev-parse HEAD");
     let tmpd = tmpdir(t.path());
     let out_dir = t.path().join("rebuilt");
-    let out = q(&f.goroot)
+    let out = reproduce_cmd(f, &f.release, &clone)
         .env("TMPDIR", &tmpd)
-        .arg("reproduce")
-        .arg("--release")
-        .arg(&f.release)
-        .arg("--source")
-        .arg(&clone)
         .arg("--policy")
         .arg(&f.policy)
         .arg("--out")
@@ -189,13 +196,8 @@ fn reproduces_a_signed_release_from_a_fresh_clone_and_attests_it() {
     let sigs = t.path().join("release-sigs");
     std::fs::create_dir(&sigs).unwrap();
     git(&sigs, "init -q .");
-    let out = q(&f.goroot)
+    let out = reproduce_cmd(f, &f.release, &clone)
         .env("TMPDIR", &tmpd)
-        .arg("reproduce")
-        .arg("--release")
-        .arg(&f.release)
-        .arg("--source")
-        .arg(&clone)
         .args(["--ref", VERSION, "--policy"])
         .arg(&f.policy)
         .args(["--attest", "--signer", "alice", "--repo"])
@@ -250,13 +252,8 @@ fn a_patched_toolchain_is_named_for_the_binaries_and_archives() {
         .success();
     let tmpd = tmpdir(t.path());
     let out_dir = t.path().join("rebuilt");
-    let out = q(&f.goroot)
+    let out = reproduce_cmd(f, &f.release, &f.repo)
         .env("TMPDIR", &tmpd)
-        .arg("reproduce")
-        .arg("--release")
-        .arg(&f.release)
-        .arg("--source")
-        .arg(&f.repo)
         .arg("--policy")
         .arg(&f.policy)
         .arg("--toolchain")
@@ -552,13 +549,8 @@ fn a_release_that_does_not_verify_is_not_rebuilt() {
         std::fs::remove_file(rel.join(format!("manifest-{who}-{VERSION}.sig"))).unwrap();
     }
     let tmpd = tmpdir(t.path());
-    let out = q(&f.goroot)
+    let out = reproduce_cmd(f, &rel, &f.repo)
         .env("TMPDIR", &tmpd)
-        .arg("reproduce")
-        .arg("--release")
-        .arg(&rel)
-        .arg("--source")
-        .arg(&f.repo)
         .arg("--policy")
         .arg(&f.policy)
         .arg("--json")
@@ -577,13 +569,8 @@ fn a_release_that_does_not_verify_is_not_rebuilt() {
     assert!(leftovers(&tmpd).is_empty());
 
     // --no-verify rebuilds anyway, with a warning.
-    let out = q(&f.goroot)
+    let out = reproduce_cmd(f, &rel, &f.repo)
         .env("TMPDIR", &tmpd)
-        .arg("reproduce")
-        .arg("--release")
-        .arg(&rel)
-        .arg("--source")
-        .arg(&f.repo)
         .arg("--no-verify")
         .output()
         .unwrap();
@@ -681,12 +668,7 @@ fn another_quorate_version_is_named_when_only_the_packing_differs() {
     let text = std::fs::read_to_string(&m).unwrap().replace(&old, &new);
     std::fs::write(&m, text).unwrap();
     let run = |rel: &Path| {
-        let out = q(&f.goroot)
-            .arg("reproduce")
-            .arg("--release")
-            .arg(rel)
-            .arg("--source")
-            .arg(&f.repo)
+        let out = reproduce_cmd(f, rel, &f.repo)
             .args(["--no-verify", "--json"])
             .output()
             .unwrap();
@@ -780,12 +762,7 @@ fn trusts_the_policy_in_quorate_toml_at_the_tag() {
     };
     sign("alice");
     let run = |source: &Path| {
-        q(&f.goroot)
-            .arg("reproduce")
-            .arg("--release")
-            .arg(&rel)
-            .arg("--source")
-            .arg(source)
+        reproduce_cmd(f, &rel, source)
             .arg("--json")
             .output()
             .unwrap()
@@ -836,12 +813,7 @@ fn html_report_lists_every_artifact_and_names_the_patched_toolchain() {
     sh(&source, &format!("cp -R {}/. .", f.repo.display()));
     let out_dir = t.path().join("rebuilt");
     let html = t.path().join("reproduce.html");
-    let out = q(&f.goroot)
-        .arg("reproduce")
-        .arg("--release")
-        .arg(&f.release)
-        .arg("--source")
-        .arg(&source)
+    let out = reproduce_cmd(f, &f.release, &source)
         .arg("--policy")
         .arg(&f.policy)
         .arg("--toolchain")
@@ -1090,13 +1062,8 @@ fn missing_extra_keep_and_forced_ssh_attestation() {
     git(&sigs, "init -q .");
     let tmpd = tmpdir(t.path());
     let reproduce = |extra_args: &[&str]| {
-        q(&f.goroot)
+        reproduce_cmd(f, &rel, &f.repo)
             .env("TMPDIR", &tmpd)
-            .arg("reproduce")
-            .arg("--release")
-            .arg(&rel)
-            .arg("--source")
-            .arg(&f.repo)
             .arg("--no-verify")
             .args(extra_args)
             .output()

@@ -386,6 +386,41 @@ impl Fixture {
         dir.join(format!("manifest-{VERSION}.txt"))
     }
 
+    /// One builder's attestation: the template release built into `rel`
+    /// (with the tarball replaced by `tarball` when given, and the manifest
+    /// rewritten to match), signed by `who`'s key and added to the
+    /// attestation repository `repo` with `quorate attest`.
+    pub fn attest_build(&self, repo: &Path, rel: &Path, who: &str, tarball: Option<&[u8]>) {
+        self.release(rel);
+        if let Some(bytes) = tarball {
+            std::fs::write(rel.join("hello-linux-amd64-v1.0.0.tar.gz"), bytes).unwrap();
+            crate::util::quorate()
+                .arg("manifest")
+                .arg(rel)
+                .args(["--version", VERSION])
+                .assert()
+                .success();
+        }
+        crate::util::quorate()
+            .arg("sign")
+            .arg(rel.join(format!("manifest-{VERSION}.txt")))
+            .args(["--signer", who, "--key"])
+            .arg(self.keys.join(format!("{who}-secret.asc")))
+            .assert()
+            .success();
+        crate::util::quorate()
+            .args(["attest", "--repo"])
+            .arg(repo)
+            .args(["--signer", who, "--release"])
+            .arg(rel)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@t")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@t")
+            .assert()
+            .success();
+    }
+
     /// Copies signature `<case>` into `dir` as `manifest-<signer>-<VERSION>.<ext>`.
     pub fn put_sig(&self, case: &str, dir: &Path, signer: &str) -> PathBuf {
         let src = self.sigs.join(case);
