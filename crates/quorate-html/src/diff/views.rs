@@ -314,6 +314,32 @@ pub(super) fn strings(data: &[u8], from: usize, to: usize) -> Vec<(usize, String
     out
 }
 
+/// Opens and closes `<mark>` as a run of bytes enters and leaves the
+/// marked range.
+#[derive(Default)]
+struct Marker {
+    open: bool,
+}
+
+impl Marker {
+    /// Byte `k` comes next: open or close the mark as needed.
+    fn at(&mut self, s: &mut String, k: usize, mark: &Range<usize>) {
+        let m = mark.contains(&k);
+        if m != self.open {
+            s.push_str(if m { "<mark>" } else { "</mark>" });
+            self.open = m;
+        }
+    }
+
+    /// The run ends: close the mark if it is open.
+    fn close(&mut self, s: &mut String) {
+        if self.open {
+            s.push_str("</mark>");
+            self.open = false;
+        }
+    }
+}
+
 /// Hex lines of `data[w]`, 16 bytes a line, bytes in `mark` wrapped in `<mark>`.
 #[allow(clippy::needless_range_loop)] // offsets drive both columns and the marks
 pub(super) fn hex(s: &mut String, data: &[u8], w: Range<usize>, mark: Range<usize>) {
@@ -324,60 +350,62 @@ pub(super) fn hex(s: &mut String, data: &[u8], w: Range<usize>, mark: Range<usiz
     while line < w.end {
         let _ = write!(s, "<span class=\"off\">{line:0digits$x}</span>  ");
         let end = (line + 16).min(w.end);
-        let mut in_mark = false;
+        let mut marker = Marker::default();
         for k in line..line + 16 {
             if k < end {
-                let m = mark.contains(&k);
-                if m && !in_mark {
-                    s.push_str("<mark>");
-                    in_mark = true;
-                } else if !m && in_mark {
-                    s.push_str("</mark>");
-                    in_mark = false;
-                }
+                marker.at(s, k, &mark);
                 let b = data[k];
                 s.push(HEX[(b >> 4) as usize] as char);
                 s.push(HEX[(b & 15) as usize] as char);
             } else {
-                if in_mark {
-                    s.push_str("</mark>");
-                    in_mark = false;
-                }
+                marker.close(s);
                 s.push_str("  ");
             }
             if k + 1 < line + 16 {
                 s.push(' ');
             }
         }
-        if in_mark {
-            s.push_str("</mark>");
-            in_mark = false;
-        }
+        marker.close(s);
         s.push_str("  ");
         for k in line..end {
-            let m = mark.contains(&k);
-            if m && !in_mark {
-                s.push_str("<mark>");
-                in_mark = true;
-            } else if !m && in_mark {
-                s.push_str("</mark>");
-                in_mark = false;
-            }
-            let b = data[k];
-            match b {
+            marker.at(s, k, &mark);
+            match data[k] {
                 b'<' => s.push_str("&lt;"),
                 b'>' => s.push_str("&gt;"),
                 b'&' => s.push_str("&amp;"),
                 b'"' => s.push_str("&quot;"),
                 b'\'' => s.push_str("&#39;"),
-                0x20..=0x7e => s.push(b as char),
+                b @ 0x20..=0x7e => s.push(b as char),
                 _ => s.push('.'),
             }
         }
-        if in_mark {
-            s.push_str("</mark>");
-        }
+        marker.close(s);
         s.push('\n');
         line += 16;
+    }
+}
+
+#[cfg(test)]
+mod hex_tests {
+    use super::hex;
+
+    #[test]
+    fn marks_open_and_close_in_both_columns() {
+        let mut s = String::new();
+        hex(&mut s, b"abcdefghijklmnopq<", 0..18, 2..4);
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines.len(), 2, "{s}");
+        assert!(lines[0].contains("61 62 <mark>63 64 </mark>65"), "{s}");
+        assert!(lines[0].ends_with("ab<mark>cd</mark>efghijklmnop"), "{s}");
+        assert!(
+            lines[1].contains("71 3c") && lines[1].ends_with("q&lt;"),
+            "{s}"
+        );
+        assert_eq!(s.matches("<mark>").count(), s.matches("</mark>").count());
+        // A mark running to the end of a short line closes before the text.
+        let mut s = String::new();
+        hex(&mut s, b"xyz", 0..3, 1..9);
+        assert!(s.contains("78 <mark>79 7a </mark>"), "{s}");
+        assert!(s.ends_with("x<mark>yz</mark>\n"), "{s}");
     }
 }
