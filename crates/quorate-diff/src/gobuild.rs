@@ -218,7 +218,8 @@ pub fn parse_at(data: &[u8], off: usize) -> Result<BuildInfo, BuildInfoError> {
             }
         };
         match tag {
-            "path" => bi.path = line["path\t".len()..].to_string(),
+            // A bare "path" or "build" line (no tab) is malformed: empty value.
+            "path" => bi.path = line.get("path\t".len()..).unwrap_or("").to_string(),
             "mod" => {
                 bi.main = Some(module());
                 last_is_main = true;
@@ -238,7 +239,7 @@ pub fn parse_at(data: &[u8], off: usize) -> Result<BuildInfo, BuildInfoError> {
                 }
             }
             "build" => {
-                let kv = &line["build\t".len()..];
+                let kv = line.get("build\t".len()..).unwrap_or("");
                 let (k, v) = split_setting(kv);
                 bi.settings.push((unquote(k), unquote(v)));
             }
@@ -328,6 +329,25 @@ mod tests {
             bi.lines()
                 .contains(&"build\t-ldflags=\"-s -w -X main.v=1\"".to_string())
         );
+    }
+
+    #[test]
+    fn bare_keywords_without_a_tab_never_panic() {
+        // Found by the go_buildinfo fuzz target: a "path" line with no tab.
+        for mi in [
+            "path\n",
+            "path",
+            "build\n",
+            "build",
+            "path\nbuild\nmod\n=>\n",
+        ] {
+            let mut data = vec![0u8; 48];
+            data.extend(blob("go1.27.3", mi));
+            data.resize(data.len() + 64, 0);
+            let bi = read(&data, None).unwrap().unwrap();
+            assert_eq!(bi.path, "", "{mi:?}");
+            let _ = bi.lines();
+        }
     }
 
     #[test]
