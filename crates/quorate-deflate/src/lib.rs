@@ -15,6 +15,10 @@
 
 mod bits;
 pub mod crc32;
+pub mod goflate;
+mod gohuff;
+mod golegacy;
+mod golegacy_block;
 pub mod gzip;
 pub mod identify;
 mod lz77;
@@ -41,6 +45,9 @@ pub enum Error {
     /// The level is outside what the tool accepts.
     #[error("compression level {0} is out of range")]
     Level(u32),
+    /// The level is outside Go's −2..=9.
+    #[error("Go compression level {0} is out of range (-2..=9)")]
+    GoLevel(i32),
     /// A gzip file name cannot contain a NUL byte.
     #[error("a gzip file name cannot contain a NUL byte")]
     NameHasNul,

@@ -1,0 +1,125 @@
+// Command gopack is the oracle for quorate-deflate's Go flavour: it packs
+// stdin (or files) with Go's standard library the way GoReleaser does and
+// writes the result to stdout.
+//
+//	gopack flate LEVEL < data      raw DEFLATE (compress/flate)
+//	gopack gzip LEVEL < data       gzip member (compress/gzip, no name, MTIME 0)
+//	gopack gzipname LEVEL NAME MTIME < data   gzip with Name and ModTime set
+//	gopack zip LEVEL MTIME FILE...  archive/zip: FileInfoHeader, Name = the
+//	                                path as given, Method = Deflate, SetModTime
+//	                                (MTIME seconds; -1 keeps the file's), and
+//	                                LEVEL as the registered Deflate compressor
+//	                                (-1: archive/zip's own default)
+//	gopack bench LEVEL N FILE      compress FILE N times with compress/flate,
+//	                                print the median seconds (for scripts/)
+//
+// Only the standard library is used.
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"time"
+)
+
+func must(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gopack:", err)
+		os.Exit(1)
+	}
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	must(err)
+	return n
+}
+
+func main() {
+	if len(os.Args) < 3 {
+		fmt.Fprintln(os.Stderr, "usage: gopack flate|gzip|gzipname|zip|bench LEVEL ...")
+		os.Exit(2)
+	}
+	level := atoi(os.Args[2])
+	out := os.Stdout
+	switch os.Args[1] {
+	case "flate":
+		w, err := flate.NewWriter(out, level)
+		must(err)
+		_, err = io.Copy(w, os.Stdin)
+		must(err)
+		must(w.Close())
+	case "gzip", "gzipname":
+		w, err := gzip.NewWriterLevel(out, level)
+		must(err)
+		if os.Args[1] == "gzipname" {
+			w.Name = os.Args[3]
+			w.ModTime = time.Unix(int64(atoi(os.Args[4])), 0)
+		}
+		_, err = io.Copy(w, os.Stdin)
+		must(err)
+		must(w.Close())
+	case "zip":
+		mtime := atoi(os.Args[3])
+		z := zip.NewWriter(out)
+		if level != -1 {
+			z.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+				return flate.NewWriter(w, level)
+			})
+		}
+		for _, name := range os.Args[4:] {
+			fi, err := os.Stat(name)
+			must(err)
+			h, err := zip.FileInfoHeader(fi)
+			must(err)
+			h.Name = name
+			if fi.IsDir() {
+				h.Name += "/"
+			}
+			h.Method = zip.Deflate
+			if mtime != -1 {
+				h.SetModTime(time.Unix(int64(mtime), 0))
+			}
+			w, err := z.CreateHeader(h)
+			must(err)
+			if !fi.IsDir() {
+				f, err := os.Open(name)
+				must(err)
+				_, err = io.Copy(w, f)
+				must(err)
+				f.Close()
+			}
+		}
+		must(z.Close())
+	case "bench":
+		n := atoi(os.Args[3])
+		data, err := os.ReadFile(os.Args[4])
+		must(err)
+		var times []float64
+		var size int
+		for i := 0; i < n; i++ {
+			var buf bytes.Buffer
+			buf.Grow(len(data) / 2)
+			start := time.Now()
+			w, err := flate.NewWriter(&buf, level)
+			must(err)
+			_, err = w.Write(data)
+			must(err)
+			must(w.Close())
+			times = append(times, time.Since(start).Seconds())
+			size = buf.Len()
+		}
+		sort.Float64s(times)
+		fmt.Printf("%.3f %d\n", times[len(times)/2], size)
+	default:
+		fmt.Fprintln(os.Stderr, "gopack: unknown mode", os.Args[1])
+		os.Exit(2)
+	}
+}
