@@ -16,9 +16,11 @@
 mod bits;
 pub mod crc32;
 pub mod goflate;
+pub mod gogzip;
 mod gohuff;
 mod golegacy;
 mod golegacy_block;
+pub mod gozip;
 pub mod gzip;
 pub mod identify;
 mod lz77;
