@@ -9,7 +9,13 @@
 //! give the same bytes here too.
 
 use crate::Error;
-use crate::golegacy;
+use crate::{go127, golegacy};
+
+/// One of the two compressors.
+enum Enc {
+    Legacy(golegacy::Encoder),
+    Go127(go127::Encoder),
+}
 
 /// Which Go releases' compressor to reproduce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,6 +24,10 @@ pub enum GoVersion {
     /// 1.26 at every level): Snappy-style level 1, hash-chain levels 2-9,
     /// a final empty stored block.
     UpTo1_26,
+    /// Go 1.27 and later (checked: 1.27.3): single-pass matchers for
+    /// levels 1-6, lazy matching with gain estimates for 7-9, Huffman
+    /// tables kept open across blocks, a final empty fixed block.
+    From1_27,
 }
 
 impl GoVersion {
@@ -31,6 +41,7 @@ impl GoVersion {
         let minor: u32 = parts.next()?.parse().ok()?;
         match (major, minor) {
             (1, 7..=26) => Some(GoVersion::UpTo1_26),
+            (1, 27..) => Some(GoVersion::From1_27),
             _ => None,
         }
     }
@@ -53,7 +64,7 @@ pub const ZIP_LEVEL: i32 = 5;
 /// [`Deflater::write`], collect output with [`Deflater::take_output`],
 /// end with [`Deflater::finish`].
 pub struct Deflater {
-    enc: golegacy::Encoder,
+    enc: Enc,
     bytes_in: u64,
     finished: bool,
 }
@@ -69,7 +80,8 @@ impl Deflater {
             return Err(Error::GoLevel(level));
         }
         let enc = match version {
-            GoVersion::UpTo1_26 => golegacy::Encoder::new(level, capacity),
+            GoVersion::UpTo1_26 => Enc::Legacy(golegacy::Encoder::new(level, capacity)),
+            GoVersion::From1_27 => Enc::Go127(go127::Encoder::new(level, capacity)),
         };
         Ok(Deflater {
             enc,
@@ -84,25 +96,41 @@ impl Deflater {
             return;
         }
         self.bytes_in += data.len() as u64;
-        self.enc.write(data);
+        match &mut self.enc {
+            Enc::Legacy(e) => e.write(data),
+            Enc::Go127(e) => e.write(data),
+        }
     }
 
     /// Ends the stream (Go's `Close`); later calls do nothing.
     pub fn finish(&mut self) {
         if !self.finished {
-            self.enc.finish();
+            match &mut self.enc {
+                Enc::Legacy(e) => e.finish(),
+                Enc::Go127(e) => e.finish(),
+            }
             self.finished = true;
         }
     }
 
     /// The compressed bytes produced since the last call.
     pub fn take_output(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.enc.w.bits.out)
+        std::mem::take(self.out_mut())
+    }
+
+    fn out_mut(&mut self) -> &mut Vec<u8> {
+        match &mut self.enc {
+            Enc::Legacy(e) => &mut e.w.bits.out,
+            Enc::Go127(e) => &mut e.w.bits.out,
+        }
     }
 
     /// The compressed bytes produced so far and not yet taken.
     pub fn output(&self) -> &[u8] {
-        &self.enc.w.bits.out
+        match &self.enc {
+            Enc::Legacy(e) => &e.w.bits.out,
+            Enc::Go127(e) => &e.w.bits.out,
+        }
     }
 
     /// Input bytes written so far.
@@ -129,15 +157,18 @@ mod tests {
         assert_eq!(GoVersion::of("go1.22.5"), Some(GoVersion::UpTo1_26));
         assert_eq!(GoVersion::of("1.26.0"), Some(GoVersion::UpTo1_26));
         assert_eq!(GoVersion::of("go1.25rc1"), Some(GoVersion::UpTo1_26));
+        assert_eq!(GoVersion::of("go1.27.3"), Some(GoVersion::From1_27));
         assert_eq!(GoVersion::of("go1.6"), None);
         assert_eq!(GoVersion::of("devel"), None);
     }
 
     #[test]
-    fn empty_input_ends_with_an_empty_stored_block() {
+    fn empty_input_ends_with_an_empty_final_block() {
         for level in -2..=9 {
             let out = deflate_raw(b"", level, GoVersion::UpTo1_26).unwrap();
             assert_eq!(out, [1, 0, 0, 0xff, 0xff], "level {level}");
+            let out = deflate_raw(b"", level, GoVersion::From1_27).unwrap();
+            assert_eq!(out, [3, 0], "level {level}");
         }
         assert_eq!(
             deflate_raw(b"", 10, GoVersion::UpTo1_26),

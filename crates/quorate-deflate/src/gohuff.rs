@@ -72,7 +72,6 @@ impl HuffEnc {
 
     /// Like [`HuffEnc::bit_length`], but `None` if a used symbol has no
     /// code.
-    #[allow(dead_code)] // for the Go 1.27 block writer
     pub(crate) fn can_encode_len(&self, freq: &[u32]) -> Option<u64> {
         let mut total = 0;
         for (&f, c) in freq.iter().zip(&self.codes) {

@@ -15,6 +15,10 @@
 
 mod bits;
 pub mod crc32;
+mod go127;
+mod go127_block;
+mod go127_fast;
+mod go127_fast2;
 pub mod goflate;
 pub mod gogzip;
 mod gohuff;
