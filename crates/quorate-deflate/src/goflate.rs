@@ -133,6 +133,11 @@ impl Deflater {
         }
     }
 
+    /// Whether [`Deflater::finish`] was called.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
     /// Input bytes written so far.
     pub fn bytes_in(&self) -> u64 {
         self.bytes_in

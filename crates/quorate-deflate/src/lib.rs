@@ -7,6 +7,9 @@
 //!   covered).
 //! - [`zlib`]: zlib 1.2.x `compress2`/`deflate` at levels 1-9 (raw
 //!   DEFLATE and zlib wrapper).
+//! - [`goflate`], [`gogzip`], [`gozip`]: Go's `compress/flate`,
+//!   `compress/gzip` and `archive/zip` (Go 1.7-1.26 and Go 1.27+), as
+//!   GoReleaser packs releases.
 //! - [`identify`]: which of these, at which level, made a given stream.
 //!
 //! Written from RFC 1951/1952, the zip APPNOTE and the tools' observed
@@ -43,6 +46,9 @@ pub enum Flavor {
     /// zlib 1.2.x (`deflateInit` defaults: 32 KiB window, memLevel 8,
     /// default strategy), as Python's `zlib` and many libraries use it.
     Zlib,
+    /// Go's `compress/flate` of the given releases (GoReleaser's archives;
+    /// `compress/gzip` and `archive/zip` use it).
+    Go(goflate::GoVersion),
 }
 
 /// Why an encoder refused its options.
