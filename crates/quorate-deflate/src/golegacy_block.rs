@@ -251,12 +251,9 @@ impl BlockWriter {
         let storable = input.filter(|i| i.len() <= MAX_STORE);
         let mut extra = 0u64;
         if storable.is_some() {
-            for code in 257 + 8..nlit {
-                extra += self.lit_freq[code] as u64 * EXTRA_LBITS[code - 257] as u64;
-            }
-            for code in 4..noff {
-                extra += self.off_freq[code] as u64 * EXTRA_DBITS[code] as u64;
-            }
+            let lens = self.lit_freq[257..nlit].iter().zip(&EXTRA_LBITS);
+            let offs = self.off_freq[..noff].iter().zip(&EXTRA_DBITS);
+            extra = lens.chain(offs).map(|(&f, &x)| f as u64 * x as u64).sum();
         }
         let mut size = self.fixed_size(extra);
         self.generate_codegen(nlit, noff, false);
