@@ -10,21 +10,17 @@
 //	                                (MTIME seconds; -1 keeps the file's), and
 //	                                LEVEL as the registered Deflate compressor
 //	                                (-1: archive/zip's own default)
-//	gopack bench LEVEL N FILE      compress FILE N times with compress/flate,
-//	                                print the median seconds (for scripts/)
 //
 // Only the standard library is used.
 package main
 
 import (
 	"archive/zip"
-	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strconv"
 	"time"
 )
@@ -44,7 +40,7 @@ func atoi(s string) int {
 
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: gopack flate|gzip|gzipname|zip|bench LEVEL ...")
+		fmt.Fprintln(os.Stderr, "usage: gopack flate|gzip|gzipname|zip LEVEL ...")
 		os.Exit(2)
 	}
 	level := atoi(os.Args[2])
@@ -98,26 +94,6 @@ func main() {
 			}
 		}
 		must(z.Close())
-	case "bench":
-		n := atoi(os.Args[3])
-		data, err := os.ReadFile(os.Args[4])
-		must(err)
-		var times []float64
-		var size int
-		for i := 0; i < n; i++ {
-			var buf bytes.Buffer
-			buf.Grow(len(data) / 2)
-			start := time.Now()
-			w, err := flate.NewWriter(&buf, level)
-			must(err)
-			_, err = w.Write(data)
-			must(err)
-			must(w.Close())
-			times = append(times, time.Since(start).Seconds())
-			size = buf.Len()
-		}
-		sort.Float64s(times)
-		fmt.Printf("%.3f %d\n", times[len(times)/2], size)
 	default:
 		fmt.Fprintln(os.Stderr, "gopack: unknown mode", os.Args[1])
 		os.Exit(2)
