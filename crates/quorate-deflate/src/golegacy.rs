@@ -14,6 +14,7 @@
 //!
 //! The stream ends with an empty stored final block (`01 00 00 ff ff`).
 
+use crate::go127_fast::common;
 use crate::golegacy_block::{BlockWriter, Token, match_token};
 
 const WSIZE: usize = 1 << 15;
@@ -287,11 +288,7 @@ impl Chains {
         while tries > 0 {
             let iu = i as usize;
             if w_end == win[iu + length] {
-                let n = win[iu..iu + look]
-                    .iter()
-                    .zip(&win[pos..])
-                    .take_while(|(a, b)| a == b)
-                    .count();
+                let n = common(&win[iu..iu + look], &win[pos..]);
                 if n > length && (n > MIN_MATCH || pos - iu <= 4096) {
                     length = n;
                     found = Some((n, pos - iu));
@@ -449,7 +446,6 @@ impl Fast {
     fn match_len(&self, s: usize, t: i32, src: &[u8]) -> usize {
         let s1 = (s + MAX_MATCH - 4).min(src.len());
         let a = &src[s..s1];
-        let common = |x: &[u8], y: &[u8]| x.iter().zip(y).take_while(|(p, q)| p == q).count();
         if t >= 0 {
             return common(a, &src[t as usize..]);
         }
