@@ -283,6 +283,14 @@ mod tests {
     fn dos_time_like_go() {
         // 2023-11-14 22:13:21 UTC: seconds round down.
         assert_eq!(go_dos_time(GoTime::utc(1_700_000_001)), (0xb1aa, 0x576e));
+        // In a zone: the civil time there (values from Go 1.27.3 with
+        // time.FixedZone).
+        let t = |utc_offset| GoTime {
+            unix: 1_700_000_123,
+            utc_offset,
+        };
+        assert_eq!(go_dos_time(t(19_800)), (0x1dab, 0x576f));
+        assert_eq!(go_dos_time(t(-28_800)), (0x71eb, 0x576e));
         // 1970 wraps (Go does not clamp): (1970-1980)<<9 + 1<<5 + 1.
         assert_eq!(go_dos_time(GoTime::utc(0)).1, ((-10i64 << 9) + 33) as u16);
     }

@@ -207,7 +207,15 @@ fn gzip_like_go() {
 /// Lays out `files` (name, data, mode; `None` data: a directory) under a
 /// temporary directory, zips them with gopack in that order, and builds
 /// the same archive here.
-fn compare_zip(g: &GoPack, files: &[(&str, Option<Vec<u8>>, u32)], level: i32, mtime: i64) {
+/// `zone`: `Some(offset)` sets `Modified` in a zone of that many seconds
+/// east of UTC (GoReleaser's configured time), `None` uses `SetModTime`.
+fn compare_zip(
+    g: &GoPack,
+    files: &[(&str, Option<Vec<u8>>, u32)],
+    level: i32,
+    mtime: i64,
+    zone: Option<i32>,
+) {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let dir = tempfile::tempdir().unwrap();
     for (name, data, _) in files {
@@ -227,7 +235,11 @@ fn compare_zip(g: &GoPack, files: &[(&str, Option<Vec<u8>>, u32)], level: i32, m
             .unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(*mode)).unwrap();
     }
-    let mut args = vec!["zip".to_string(), level.to_string(), mtime.to_string()];
+    let stamp = match zone {
+        Some(z) => format!("{mtime}@{z}"),
+        None => mtime.to_string(),
+    };
+    let mut args = vec!["zip".to_string(), level.to_string(), stamp];
     args.extend(files.iter().map(|f| f.0.to_string()));
     let out = Command::new(&g.bin)
         .current_dir(dir.path())
@@ -245,7 +257,10 @@ fn compare_zip(g: &GoPack, files: &[(&str, Option<Vec<u8>>, u32)], level: i32, m
     let mut z = GoZipWriter::new(Vec::new(), opts).unwrap();
     for (name, data, _) in files {
         let md = std::fs::metadata(dir.path().join(name)).unwrap();
-        let t = GoTime::utc(if mtime == -1 { md.mtime() } else { mtime });
+        let t = GoTime {
+            unix: if mtime == -1 { md.mtime() } else { mtime },
+            utc_offset: zone.unwrap_or(0),
+        };
         match data {
             None => z.add_directory(name, md.mode(), t).unwrap(),
             Some(d) => z.add_file(name, d, md.mode(), t).unwrap(),
@@ -254,10 +269,13 @@ fn compare_zip(g: &GoPack, files: &[(&str, Option<Vec<u8>>, u32)], level: i32, m
     let ours = z.finish().unwrap();
     assert!(
         ours == theirs,
-        "zip at level {level}: ours {} bytes, Go {} bytes, first difference at {:?}",
+        "zip at level {level}, time {}: ours {} bytes, Go {} bytes, first difference at {:?} (headers {:02x?} and {:02x?})",
+        args[2],
         ours.len(),
         theirs.len(),
-        first_difference(&ours, &theirs)
+        first_difference(&ours, &theirs),
+        &ours[..16.min(ours.len())],
+        &theirs[..16.min(theirs.len())]
     );
 }
 
@@ -279,11 +297,15 @@ fn zip_like_go() {
     ];
     // GoReleaser: BestCompression, a fixed mtime; archive/zip's default
     // compressor; the files' own times.
-    compare_zip(g, &files, 9, 1_700_000_123);
-    compare_zip(g, &files, -1, 1_700_000_124);
-    compare_zip(g, &files, 9, -1);
+    compare_zip(g, &files, 9, 1_700_000_123, None);
+    compare_zip(g, &files, -1, 1_700_000_124, None);
+    compare_zip(g, &files, 9, -1, None);
+    // Modified set directly in a zone east and west of UTC (across a
+    // date line in local time).
+    compare_zip(g, &files[..3], 9, 1_700_000_123, Some(5 * 3600 + 1800));
+    compare_zip(g, &files[..3], 9, 1_700_000_123, Some(-8 * 3600));
     // Before 1980, which Go's DOS date wraps.
-    compare_zip(g, &files[1..3], 9, 86_400 * 365);
+    compare_zip(g, &files[1..3], 9, 86_400 * 365, None);
 }
 
 #[test]

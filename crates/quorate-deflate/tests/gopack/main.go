@@ -7,7 +7,8 @@
 //	gopack gzipname LEVEL NAME MTIME < data   gzip with Name and ModTime set
 //	gopack zip LEVEL MTIME FILE...  archive/zip: FileInfoHeader, Name = the
 //	                                path as given, Method = Deflate, SetModTime
-//	                                (MTIME seconds; -1 keeps the file's), and
+//	                                (MTIME seconds; -1 keeps the file's;
+//	                                MTIME@OFFSET sets Modified in a zone), and
 //	                                LEVEL as the registered Deflate compressor
 //	                                (-1: archive/zip's own default)
 //
@@ -22,6 +23,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -63,7 +65,11 @@ func main() {
 		must(err)
 		must(w.Close())
 	case "zip":
-		mtime := atoi(os.Args[3])
+		// MTIME or MTIME@OFFSET: with an offset (seconds east of UTC),
+		// Modified is set directly in that zone, as GoReleaser sets a
+		// configured RFC 3339 time.
+		stamp, zone, zoned := strings.Cut(os.Args[3], "@")
+		mtime := atoi(stamp)
 		z := zip.NewWriter(out)
 		if level != -1 {
 			z.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
@@ -80,7 +86,9 @@ func main() {
 				h.Name += "/"
 			}
 			h.Method = zip.Deflate
-			if mtime != -1 {
+			if zoned {
+				h.Modified = time.Unix(int64(mtime), 0).In(time.FixedZone("release", atoi(zone)))
+			} else if mtime != -1 {
 				h.SetModTime(time.Unix(int64(mtime), 0))
 			}
 			w, err := z.CreateHeader(h)
