@@ -7,6 +7,9 @@
 //!   covered).
 //! - [`zlib`]: zlib 1.2.x `compress2`/`deflate` at levels 1-9 (raw
 //!   DEFLATE and zlib wrapper).
+//! - [`goflate`], [`gogzip`], [`gozip`]: Go's `compress/flate`,
+//!   `compress/gzip` and `archive/zip` (Go 1.7-1.26 and Go 1.27+), as
+//!   GoReleaser packs releases.
 //! - [`identify`]: which of these, at which level, made a given stream.
 //!
 //! Written from RFC 1951/1952, the zip APPNOTE and the tools' observed
@@ -15,6 +18,16 @@
 
 mod bits;
 pub mod crc32;
+mod go127;
+mod go127_block;
+mod go127_fast;
+mod go127_fast2;
+pub mod goflate;
+pub mod gogzip;
+mod gohuff;
+mod golegacy;
+mod golegacy_block;
+pub mod gozip;
 pub mod gzip;
 pub mod identify;
 mod lz77;
@@ -33,6 +46,9 @@ pub enum Flavor {
     /// zlib 1.2.x (`deflateInit` defaults: 32 KiB window, memLevel 8,
     /// default strategy), as Python's `zlib` and many libraries use it.
     Zlib,
+    /// Go's `compress/flate` of the given releases (GoReleaser's archives;
+    /// `compress/gzip` and `archive/zip` use it).
+    Go(goflate::GoVersion),
 }
 
 /// Why an encoder refused its options.
@@ -41,6 +57,9 @@ pub enum Error {
     /// The level is outside what the tool accepts.
     #[error("compression level {0} is out of range")]
     Level(u32),
+    /// The level is outside Go's −2..=9.
+    #[error("Go compression level {0} is out of range (-2..=9)")]
+    GoLevel(i32),
     /// A gzip file name cannot contain a NUL byte.
     #[error("a gzip file name cannot contain a NUL byte")]
     NameHasNul,
