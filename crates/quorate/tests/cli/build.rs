@@ -567,18 +567,82 @@ fn init_writes_a_config_build_accepts() {
     assert!(stderr(&out).contains("go.mod"));
 }
 
+/// The whole demo, once per run (it is the slowest test), with the options
+/// a user would try: `--keep` (a temporary folder kept and named at the
+/// end), `--targets`, `-j` and `--toolchain`.
 #[test]
 fn demo_tells_the_whole_story() {
     let Some(goroot) = go_root() else { return };
     let d = tmp();
-    let out = q(&goroot)
-        .args(["demo", "--dir"])
-        .arg(d.path().join("demo"))
+    let out = quorate()
+        .env("TMPDIR", d.path())
+        .env_remove("QUORATE_GO")
+        .args([
+            "demo",
+            "--keep",
+            "--targets",
+            "linux-amd64,windows-amd64",
+            "-j",
+            "2",
+        ])
+        .arg("--toolchain")
+        .arg(&goroot)
         .output()
         .unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("REPRODUCIBLE: all 12 artifacts"), "{err}");
+    // Two targets: two binaries and an archive each, vendor and source
+    // archives, build.json.
+    assert!(err.contains("REPRODUCIBLE: all 9 artifacts"), "{err}");
+    assert!(
+        err.contains("  targets: linux-amd64, windows-amd64\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "found Go 1.27.3 at {} (via the path given)",
+            goroot.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "==> rebuilding hello v0.1.0 for 2 targets with Go 1.27.3 (SOURCE_DATE_EPOCH="
+        ),
+        "{err}"
+    );
+    assert!(err.contains(", 2 at once)\n"), "{err}");
+    let kept = err
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Everything is in "))
+        .map(|p| std::path::Path::new(p.trim_end_matches(['.', ':'])).to_path_buf())
+        .unwrap_or_else(|| panic!("no kept folder named:\n{err}"));
+    assert!(kept.starts_with(d.path()), "{}", kept.display());
+    let manifest =
+        std::fs::read_to_string(kept.join("hello/dist/v0.1.0/manifest-v0.1.0.txt")).unwrap();
+    let paths: Vec<&str> = manifest.lines().map(|l| &l[66..]).collect();
+    assert_eq!(
+        paths,
+        [
+            "build.json",
+            "hello-linux-amd64-v0.1.0.tar.gz",
+            "hello-linux-amd64-v0.1.0/hellocli",
+            "hello-linux-amd64-v0.1.0/hellod",
+            "hello-source-v0.1.0.tar.gz",
+            "hello-windows-amd64-v0.1.0.zip",
+            "hello-windows-amd64-v0.1.0/hellocli.exe",
+            "hello-windows-amd64-v0.1.0/hellod.exe",
+            "vendor.tar.gz",
+        ]
+    );
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(kept.join("hello/dist/v0.1.0/build.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        info["targets"],
+        serde_json::json!(["linux-amd64", "windows-amd64"])
+    );
+    assert_eq!(info["toolchain"]["official"], true);
     assert!(err.contains("CAUGHT"), "{err}");
     assert!(err.contains("hello-linux-amd64-v0.1.0/hellod"), "{err}");
     assert!(err.contains("/nix/store/"), "{err}");
@@ -603,7 +667,7 @@ fn demo_tells_the_whole_story() {
     assert!(err.contains("Everything is in "), "{err}");
     // The whole policy is shown (every signer's pin), and every quorum is
     // worded the same way.
-    let policy = std::fs::read_to_string(d.path().join("demo/trust/policy.toml")).unwrap();
+    let policy = std::fs::read_to_string(kept.join("trust/policy.toml")).unwrap();
     for line in policy.lines().filter(|l| !l.trim().is_empty()) {
         assert!(err.contains(line), "policy line {line:?} missing:\n{err}");
     }
@@ -613,13 +677,8 @@ fn demo_tells_the_whole_story() {
         std::fs::write(f, err.as_bytes()).unwrap();
     }
     // Windows programs do not read the patched paths: unchanged.
-    let official =
-        std::fs::read(d.path().join("demo/hello/dist/v0.1.0/manifest-v0.1.0.txt")).unwrap();
-    let patched = std::fs::read(
-        d.path()
-            .join("demo/dist-patched/v0.1.0/manifest-v0.1.0.txt"),
-    )
-    .unwrap();
+    let official = std::fs::read(kept.join("hello/dist/v0.1.0/manifest-v0.1.0.txt")).unwrap();
+    let patched = std::fs::read(kept.join("dist-patched/v0.1.0/manifest-v0.1.0.txt")).unwrap();
     let line = |m: &[u8], p: &str| {
         String::from_utf8_lossy(m)
             .lines()
@@ -633,7 +692,7 @@ fn demo_tells_the_whole_story() {
         line(&patched, "linux-amd64-v0.1.0/hellod")
     );
     let info: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(d.path().join("demo/dist-patched/v0.1.0/build.json")).unwrap(),
+        &std::fs::read(kept.join("dist-patched/v0.1.0/build.json")).unwrap(),
     )
     .unwrap();
     assert_eq!(info["toolchain"]["official"], false);
