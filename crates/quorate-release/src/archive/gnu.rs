@@ -230,7 +230,11 @@ mod tests {
             .current_dir(d.path())
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let mut entries = find_entries(d.path(), top).unwrap();
         entries.reverse();
         for e in &mut entries {
