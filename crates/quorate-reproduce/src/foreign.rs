@@ -32,6 +32,9 @@ use crate::{ReproduceError, io};
 /// Files of the source read for `-X` definitions, and their size cap.
 const MAX_SCRIPT_BYTES: u64 = 1 << 20;
 const MAX_SCRIPTS: usize = 64;
+/// The untracked file that makes the clone's tree "modified" for Go's VCS
+/// stamp when the release's programs were built from a modified tree.
+const DIRTY_MARKER: &str = ".quorate-modified-tree";
 
 /// One `-X importpath.name=value` found in the source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -417,12 +420,25 @@ pub fn rebuild(
                 .collect::<Vec<_>>()
                 .join(" ")
         ));
+        // The build info records whether the tree had changes (tracked or
+        // not): give the clone the same state.
+        let marker = checkout.dir.join(DIRTY_MARKER);
+        if b.vcs_modified == Some(true) {
+            std::fs::write(&marker, b"").map_err(io(&marker))?;
+        } else if marker.exists() {
+            std::fs::remove_file(&marker).map_err(io(&marker))?;
+        }
         run_go(t, &env, &checkout.dir, &args)?;
         let bytes = std::fs::read(dest.join(name)).map_err(io(&dest.join(name)))?;
         manifest.insert(b.path.clone(), Digest::of_bytes(&bytes))?;
         progress.advance(1);
     }
     progress.end();
+    let marker = checkout.dir.join(DIRTY_MARKER);
+    if marker.exists() {
+        std::fs::remove_file(&marker).map_err(io(&marker))?;
+        warnings.push("the release's programs were built from a modified tree (vcs.modified=true): the rebuild added an untracked file to the clone to match; what was modified is unknown".into());
+    }
 
     for a in &r.archives {
         let top = match &a.top_dir {

@@ -15,6 +15,7 @@ mod import_lnd;
 mod manifest;
 mod package;
 mod reproduce;
+mod reproduce_foreign;
 mod sigfixture;
 mod sign;
 mod snapshots;
