@@ -675,41 +675,6 @@ fn pack(a: &ArchiveRecipe, mut entries: Vec<GnuEntry>, dest: &Path) -> Result<Di
     Ok(Digest::of_bytes(&bytes))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_x_definitions_from_a_makefile() {
-        let d = tempfile::tempdir().unwrap();
-        std::fs::write(
-            d.path().join("Makefile"),
-            "PKG := example.com/m\nCOMMIT := $(shell git describe --tags --dirty)\nHASH = $(shell git rev-parse HEAD)\nLDFLAGS := -s -w -X $(PKG)/build.Commit=$(COMMIT) -X \"$(PKG)/build.Hash=$(HASH)\" -X $(PKG)/x.Y=$(UNKNOWN) -X bad\n",
-        )
-        .unwrap();
-        let v = source_x_definitions(d.path(), "v1.2.3", "0123456789abcdef");
-        let defs: Vec<&str> = v.iter().map(|x| x.definition.as_str()).collect();
-        assert_eq!(
-            defs,
-            [
-                "example.com/m/build.Commit=v1.2.3",
-                "example.com/m/build.Hash=0123456789abcdef"
-            ]
-        );
-        assert_eq!(v[0].file, "Makefile");
-    }
-
-    #[test]
-    fn expansion_is_bounded() {
-        let mut vars = BTreeMap::new();
-        vars.insert("A".to_string(), "$(B)".to_string());
-        vars.insert("B".to_string(), "$(A)".to_string());
-        assert_eq!(expand("x$(A)", &vars, 0), None);
-        vars.insert("C".to_string(), "c".to_string());
-        assert_eq!(expand("${C}-$C", &vars, 0).as_deref(), Some("c-c"));
-    }
-}
-
 /// The whole result of reproducing a release quorate did not make
 /// (`reproduce.json`).
 #[derive(Debug, Clone, Serialize)]
@@ -748,4 +713,39 @@ pub struct ForeignOutcome {
     pub rebuild_dir: Option<PathBuf>,
     /// Every artifact REPRODUCED.
     pub reproduced: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_x_definitions_from_a_makefile() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("Makefile"),
+            "PKG := example.com/m\nCOMMIT := $(shell git describe --tags --dirty)\nHASH = $(shell git rev-parse HEAD)\nLDFLAGS := -s -w -X $(PKG)/build.Commit=$(COMMIT) -X \"$(PKG)/build.Hash=$(HASH)\" -X $(PKG)/x.Y=$(UNKNOWN) -X bad\n",
+        )
+        .unwrap();
+        let v = source_x_definitions(d.path(), "v1.2.3", "0123456789abcdef");
+        let defs: Vec<&str> = v.iter().map(|x| x.definition.as_str()).collect();
+        assert_eq!(
+            defs,
+            [
+                "example.com/m/build.Commit=v1.2.3",
+                "example.com/m/build.Hash=0123456789abcdef"
+            ]
+        );
+        assert_eq!(v[0].file, "Makefile");
+    }
+
+    #[test]
+    fn expansion_is_bounded() {
+        let mut vars = BTreeMap::new();
+        vars.insert("A".to_string(), "$(B)".to_string());
+        vars.insert("B".to_string(), "$(A)".to_string());
+        assert_eq!(expand("x$(A)", &vars, 0), None);
+        vars.insert("C".to_string(), "c".to_string());
+        assert_eq!(expand("${C}-$C", &vars, 0).as_deref(), Some("c-c"));
+    }
 }

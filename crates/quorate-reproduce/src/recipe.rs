@@ -645,7 +645,7 @@ fn read_tar_gz(
     }
     let format = if pax {
         "pax"
-    } else if magic.len() == 1 && magic.contains(&b"ustar  \0".to_vec()) {
+    } else if magic.len() == 1 && magic.contains(b"ustar  \0".as_slice()) {
         "gnu"
     } else if magic.iter().all(|m| m.starts_with(b"ustar\0")) {
         "ustar"
@@ -792,6 +792,35 @@ impl PartialOrd for Compressor {
     }
 }
 
+/// The bytes of member `member` of the archive at `path` (a `.tar.gz` or
+/// `.zip`), read within the default [`Limits`]; `None` when it cannot be
+/// read or is not there.
+pub fn member_bytes(path: &Path, member: &str) -> Option<Vec<u8>> {
+    let limits = Limits::default();
+    let data = read_file(path).ok()?;
+    let limit = limits.max_inflated.min(
+        (data.len() as u64)
+            .saturating_mul(limits.max_ratio)
+            .max(1 << 20),
+    );
+    let name = path.to_string_lossy();
+    if name.ends_with(".zip") {
+        let l = zipfmt::list(&data, limits.max_members);
+        let e = l.entries.iter().find(|e| e.name == member.as_bytes())?;
+        let raw = &data[e.local.as_ref()?.data.clone()];
+        match e.method {
+            0 => Some(raw.to_vec()),
+            8 => inflate_raw(raw, limit.min(e.usize)).ok(),
+            _ => None,
+        }
+    } else {
+        let g = gunzip_members(&data, limit).ok()?;
+        let l = tarfmt::list(&g.data, limits.max_members);
+        let e = l.entries.iter().find(|e| e.name == member.as_bytes())?;
+        Some(g.data[e.main.data.clone()].to_vec())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -832,34 +861,5 @@ mod tests {
             m("d/b", "file", 0o644),
         ];
         assert_eq!(order_of(&x), Order::AsPublished);
-    }
-}
-
-/// The bytes of member `member` of the archive at `path` (a `.tar.gz` or
-/// `.zip`), read within the default [`Limits`]; `None` when it cannot be
-/// read or is not there.
-pub fn member_bytes(path: &Path, member: &str) -> Option<Vec<u8>> {
-    let limits = Limits::default();
-    let data = read_file(path).ok()?;
-    let limit = limits.max_inflated.min(
-        (data.len() as u64)
-            .saturating_mul(limits.max_ratio)
-            .max(1 << 20),
-    );
-    let name = path.to_string_lossy();
-    if name.ends_with(".zip") {
-        let l = zipfmt::list(&data, limits.max_members);
-        let e = l.entries.iter().find(|e| e.name == member.as_bytes())?;
-        let raw = &data[e.local.as_ref()?.data.clone()];
-        match e.method {
-            0 => Some(raw.to_vec()),
-            8 => inflate_raw(raw, limit.min(e.usize)).ok(),
-            _ => None,
-        }
-    } else {
-        let g = gunzip_members(&data, limit).ok()?;
-        let l = tarfmt::list(&g.data, limits.max_members);
-        let e = l.entries.iter().find(|e| e.name == member.as_bytes())?;
-        Some(g.data[e.main.data.clone()].to_vec())
     }
 }
