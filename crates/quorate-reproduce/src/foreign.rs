@@ -32,6 +32,8 @@ use crate::{ReproduceError, io};
 /// Files of the source read for `-X` definitions, and their size cap.
 const MAX_SCRIPT_BYTES: u64 = 1 << 20;
 const MAX_SCRIPTS: usize = 64;
+/// Longest expanded `-X` definition (expansion stops there).
+const MAX_EXPANDED: usize = 4096;
 /// The untracked file that makes the clone's tree "modified" for Go's VCS
 /// stamp when the release's programs were built from a modified tree.
 const DIRTY_MARKER: &str = ".quorate-modified-tree";
@@ -129,6 +131,9 @@ fn expand(s: &str, vars: &BTreeMap<String, String>, depth: usize) -> Option<Stri
         };
         let v = vars.get(name)?;
         out.push_str(&expand(v, vars, depth + 1)?);
+        if out.len() > MAX_EXPANDED {
+            return None;
+        }
         rest = tail;
     }
     out.push_str(rest);
@@ -158,13 +163,26 @@ pub fn source_x_definitions(src: &Path, tag: &str, commit: &str) -> Vec<XDefinit
             }
         }
     }
-    let mut vars: BTreeMap<String, String> = BTreeMap::new();
     let mut texts = Vec::new();
     for p in &files {
         let Ok(bytes) = quorate_manifest::fsutil::read_regular_capped(p, MAX_SCRIPT_BYTES) else {
             continue;
         };
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let rel = p
+            .strip_prefix(src)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned();
+        texts.push((rel, String::from_utf8_lossy(&bytes).into_owned()));
+    }
+    x_definitions_in(&texts, tag, commit)
+}
+
+/// The `-X` definitions of script texts `(file, text)` (see
+/// [`source_x_definitions`]); never panics, whatever the text.
+pub fn x_definitions_in(texts: &[(String, String)], tag: &str, commit: &str) -> Vec<XDefinition> {
+    let mut vars: BTreeMap<String, String> = BTreeMap::new();
+    for (_, text) in texts {
         for line in text.lines() {
             let l = line.trim().trim_start_matches("export ").trim();
             let Some((k, v)) = l
@@ -189,15 +207,9 @@ pub fn source_x_definitions(src: &Path, tag: &str, commit: &str) -> Vec<XDefinit
             };
             vars.entry(k.to_string()).or_insert(v);
         }
-        let rel = p
-            .strip_prefix(src)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned();
-        texts.push((rel, text));
     }
     let mut out: Vec<XDefinition> = Vec::new();
-    for (rel, text) in &texts {
+    for (rel, text) in texts {
         let cleaned = text.replace(['"', '\''], " ");
         let mut words = cleaned.split_whitespace();
         while let Some(w) = words.next() {
@@ -745,6 +757,10 @@ mod tests {
         vars.insert("A".to_string(), "$(B)".to_string());
         vars.insert("B".to_string(), "$(A)".to_string());
         assert_eq!(expand("x$(A)", &vars, 0), None);
+        vars.insert("D".to_string(), "$(E)$(E)$(E)$(E)".to_string());
+        vars.insert("E".to_string(), "$(F)$(F)$(F)$(F)".to_string());
+        vars.insert("F".to_string(), "x".repeat(1000));
+        assert_eq!(expand("$(D)", &vars, 0), None);
         vars.insert("C".to_string(), "c".to_string());
         assert_eq!(expand("${C}-$C", &vars, 0).as_deref(), Some("c-c"));
     }

@@ -360,13 +360,12 @@ pub fn from_published(p: &Published, limits: &Limits) -> Result<Recipe, RecipeEr
         warnings: Vec::new(),
     };
     for e in p.manifest.entries() {
-        let kind = if e.path.ends_with(".tar.gz") || e.path.ends_with(".tgz") {
-            ArchiveKind::TarGz
-        } else if e.path.ends_with(".zip") {
-            ArchiveKind::Zip
-        } else {
+        let archive = [".tar.gz", ".tgz", ".zip"]
+            .iter()
+            .any(|x| e.path.ends_with(x));
+        if !archive {
             continue;
-        };
+        }
         let path = p.dir.join(&e.path);
         if !path.is_file() {
             warnings.push(format!(
@@ -376,16 +375,7 @@ pub fn from_published(p: &Published, limits: &Limits) -> Result<Recipe, RecipeEr
             continue;
         }
         let data = read_file(&path)?;
-        let limit = limits.max_inflated.min(
-            (data.len() as u64)
-                .saturating_mul(limits.max_ratio)
-                .max(1 << 20),
-        );
-        let read = match kind {
-            ArchiveKind::TarGz => read_tar_gz(&e.path, &data, limit, limits, &mut r.binaries),
-            ArchiveKind::Zip => read_zip(&e.path, &data, limit, limits, &mut r.binaries),
-        };
-        match read {
+        match archive_recipe(&e.path, &data, limits, &mut r.binaries) {
             Ok(a) => r.archives.push(a),
             Err(why) => warnings.push(format!("{}: {why}", e.path)),
         }
@@ -408,6 +398,27 @@ pub fn from_published(p: &Published, limits: &Limits) -> Result<Recipe, RecipeEr
     }
     r.warnings = warnings;
     Ok(r)
+}
+
+/// The recipe of one archive's bytes (`file` is its name, which says tar.gz
+/// or zip), with the Go programs found in it appended to `binaries`.
+/// Within `limits`; never panics, whatever the bytes.
+pub fn archive_recipe(
+    file: &str,
+    data: &[u8],
+    limits: &Limits,
+    binaries: &mut Vec<BinaryRecipe>,
+) -> Result<ArchiveRecipe, String> {
+    let limit = limits.max_inflated.min(
+        (data.len() as u64)
+            .saturating_mul(limits.max_ratio)
+            .max(1 << 20),
+    );
+    if file.ends_with(".zip") {
+        read_zip(file, data, limit, limits, binaries)
+    } else {
+        read_tar_gz(file, data, limit, limits, binaries)
+    }
 }
 
 /// The member name without a folder's trailing `/`, as `find` prints it.
