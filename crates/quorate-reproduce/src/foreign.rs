@@ -368,11 +368,12 @@ pub fn rebuild(
     work: &Path,
     progress: &dyn Progress,
 ) -> Result<Rebuilt, ReproduceError> {
+    // The programs are built into their folders in `out/` (kept there, as
+    // in quorate's own releases, so that each can be compared), and the
+    // archives are packed from those folders.
     let out_dir = work.join("out");
-    let pack_dir = work.join("pack");
-    for d in [&out_dir, &pack_dir] {
-        std::fs::create_dir_all(d).map_err(io(d))?;
-    }
+    let pack_dir = out_dir.clone();
+    std::fs::create_dir_all(&out_dir).map_err(io(&out_dir))?;
     let env = go_env(t, gocache);
     let mut manifest = Manifest::new();
     let mut commands = Vec::new();
@@ -764,4 +765,45 @@ mod tests {
         vars.insert("C".to_string(), "c".to_string());
         assert_eq!(expand("${C}-$C", &vars, 0).as_deref(), Some("c-c"));
     }
+}
+
+/// A view of the published release for the diff engine: its files (hard
+/// links, else copies) plus the programs that are only inside its
+/// archives and whose digest differs from the rebuild's, extracted, so that
+/// those are explained too. Returns the [`Published`] to compare with.
+pub fn published_view(
+    r: &Recipe,
+    published: &crate::Published,
+    rebuilt: &Manifest,
+    dir: &Path,
+) -> Result<crate::Published, ReproduceError> {
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    for e in published.manifest.entries() {
+        let from = published.dir.join(&e.path);
+        let to = dir.join(&e.path);
+        if !e.path.contains('/') && from.is_file() {
+            if std::fs::hard_link(&from, &to).is_err() {
+                std::fs::copy(&from, &to).map_err(io(&to))?;
+            }
+            continue;
+        }
+        let differs = rebuilt.get(&e.path).is_some_and(|d| *d != e.digest);
+        let Some(b) = r.binaries.iter().find(|b| b.path == e.path) else {
+            continue;
+        };
+        if !differs {
+            continue;
+        }
+        if let Some(bytes) = crate::recipe::member_bytes(&r.release.join(&b.archive), &b.path)
+            && Digest::of_bytes(&bytes) == e.digest
+        {
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::write(&to, &bytes).map_err(io(&to))?;
+        }
+    }
+    let mut view = published.clone();
+    view.dir = dir.to_path_buf();
+    Ok(view)
 }

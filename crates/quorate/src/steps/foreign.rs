@@ -143,8 +143,16 @@ pub fn reproduce_foreign(
         "comparing {} published artifacts with the rebuild",
         published.manifest.len()
     ));
-    let (artifacts, counts, causes) = compare::compare(
+    // The programs inside the published archives are compared too (the
+    // diff engine reads them from an extracted copy).
+    let view = foreign::published_view(
+        &r,
         published,
+        &rebuilt.manifest,
+        &ws.path().join("published"),
+    )?;
+    let (artifacts, counts, causes) = compare::compare(
+        &view,
         &rebuilt.manifest,
         &rebuilt_dir,
         false,

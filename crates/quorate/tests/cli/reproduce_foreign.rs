@@ -234,7 +234,7 @@ fn another_x_value_is_different_and_explained() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("DIFFERENT   lndstyle-linux-amd64-v0.1.0/lndstyled"),
+        stdout.contains("DIFFERENT   lndstyle-linux-amd64-v0.1.0/lndstyled  (embedded-string)"),
         "{stdout}"
     );
     assert!(
