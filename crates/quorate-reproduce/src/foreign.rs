@@ -728,45 +728,6 @@ pub struct ForeignOutcome {
     pub reproduced: bool,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_x_definitions_from_a_makefile() {
-        let d = tempfile::tempdir().unwrap();
-        std::fs::write(
-            d.path().join("Makefile"),
-            "PKG := example.com/m\nCOMMIT := $(shell git describe --tags --dirty)\nHASH = $(shell git rev-parse HEAD)\nLDFLAGS := -s -w -X $(PKG)/build.Commit=$(COMMIT) -X \"$(PKG)/build.Hash=$(HASH)\" -X $(PKG)/x.Y=$(UNKNOWN) -X bad\n",
-        )
-        .unwrap();
-        let v = source_x_definitions(d.path(), "v1.2.3", "0123456789abcdef");
-        let defs: Vec<&str> = v.iter().map(|x| x.definition.as_str()).collect();
-        assert_eq!(
-            defs,
-            [
-                "example.com/m/build.Commit=v1.2.3",
-                "example.com/m/build.Hash=0123456789abcdef"
-            ]
-        );
-        assert_eq!(v[0].file, "Makefile");
-    }
-
-    #[test]
-    fn expansion_is_bounded() {
-        let mut vars = BTreeMap::new();
-        vars.insert("A".to_string(), "$(B)".to_string());
-        vars.insert("B".to_string(), "$(A)".to_string());
-        assert_eq!(expand("x$(A)", &vars, 0), None);
-        vars.insert("D".to_string(), "$(E)$(E)$(E)$(E)".to_string());
-        vars.insert("E".to_string(), "$(F)$(F)$(F)$(F)".to_string());
-        vars.insert("F".to_string(), "x".repeat(1000));
-        assert_eq!(expand("$(D)", &vars, 0), None);
-        vars.insert("C".to_string(), "c".to_string());
-        assert_eq!(expand("${C}-$C", &vars, 0).as_deref(), Some("c-c"));
-    }
-}
-
 /// A view of the published release for the diff engine: its files (hard
 /// links, else copies) plus the programs that are only inside its
 /// archives and whose digest differs from the rebuild's, extracted, so that
@@ -806,4 +767,43 @@ pub fn published_view(
     let mut view = published.clone();
     view.dir = dir.to_path_buf();
     Ok(view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_x_definitions_from_a_makefile() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("Makefile"),
+            "PKG := example.com/m\nCOMMIT := $(shell git describe --tags --dirty)\nHASH = $(shell git rev-parse HEAD)\nLDFLAGS := -s -w -X $(PKG)/build.Commit=$(COMMIT) -X \"$(PKG)/build.Hash=$(HASH)\" -X $(PKG)/x.Y=$(UNKNOWN) -X bad\n",
+        )
+        .unwrap();
+        let v = source_x_definitions(d.path(), "v1.2.3", "0123456789abcdef");
+        let defs: Vec<&str> = v.iter().map(|x| x.definition.as_str()).collect();
+        assert_eq!(
+            defs,
+            [
+                "example.com/m/build.Commit=v1.2.3",
+                "example.com/m/build.Hash=0123456789abcdef"
+            ]
+        );
+        assert_eq!(v[0].file, "Makefile");
+    }
+
+    #[test]
+    fn expansion_is_bounded() {
+        let mut vars = BTreeMap::new();
+        vars.insert("A".to_string(), "$(B)".to_string());
+        vars.insert("B".to_string(), "$(A)".to_string());
+        assert_eq!(expand("x$(A)", &vars, 0), None);
+        vars.insert("D".to_string(), "$(E)$(E)$(E)$(E)".to_string());
+        vars.insert("E".to_string(), "$(F)$(F)$(F)$(F)".to_string());
+        vars.insert("F".to_string(), "x".repeat(1000));
+        assert_eq!(expand("$(D)", &vars, 0), None);
+        vars.insert("C".to_string(), "c".to_string());
+        assert_eq!(expand("${C}-$C", &vars, 0).as_deref(), Some("c-c"));
+    }
 }
