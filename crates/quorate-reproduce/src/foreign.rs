@@ -806,4 +806,139 @@ mod tests {
         vars.insert("C".to_string(), "c".to_string());
         assert_eq!(expand("${C}-$C", &vars, 0).as_deref(), Some("c-c"));
     }
+
+    /// Writes a small folder `top` in `parent`: a program, a text file, a
+    /// sub-folder.
+    fn tree(parent: &Path, top: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let root = parent.join(top);
+        std::fs::create_dir_all(root.join("doc")).unwrap();
+        // Text-like and random bytes mixed, large enough for levels and
+        // implementations to give different bytes.
+        let mut x = 1u32;
+        let prog: Vec<u8> = (0..400_000)
+            .map(|i| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                if i % 7 < 4 {
+                    b"abcdefgh"[(x >> 16) as usize % 8]
+                } else {
+                    (x >> 24) as u8
+                }
+            })
+            .collect();
+        std::fs::write(root.join("prog"), prog).unwrap();
+        std::fs::set_permissions(root.join("prog"), std::fs::Permissions::from_mode(0o775))
+            .unwrap();
+        std::fs::write(root.join("doc/README"), b"hello hello hello\n".repeat(50)).unwrap();
+        std::fs::set_permissions(
+            root.join("doc/README"),
+            std::fs::Permissions::from_mode(0o664),
+        )
+        .unwrap();
+    }
+
+    /// Packs `top` as the lnd recipe does (reverse order, the mode rule,
+    /// one mtime), with GNU gzip at `level` or Info-ZIP at `level`.
+    fn lnd_style(parent: &Path, top: &str, zip: bool, level: u32) -> Vec<u8> {
+        let mut entries = gnu::find_entries(parent, top).unwrap();
+        entries.reverse();
+        for e in &mut entries {
+            let m = if zip {
+                0o755
+            } else {
+                mode_u_rw_go_r_a_x(entry_mode(e), entry_is_dir(e))
+            };
+            set_mode(e, m);
+        }
+        if zip {
+            let mut z = ZipWriter::new(
+                Vec::new(),
+                ZipOptions {
+                    level,
+                    utc_offset: 0,
+                },
+            )
+            .unwrap();
+            for e in &entries {
+                match e {
+                    GnuEntry::Dir { name, mode } => {
+                        z.add_directory(name, *mode, 1_577_836_800).unwrap()
+                    }
+                    GnuEntry::File { name, mode, data } => {
+                        z.add_file(name, data, *mode, 1_577_836_800).unwrap()
+                    }
+                    GnuEntry::Symlink { .. } => unreachable!(),
+                }
+            }
+            z.finish().unwrap()
+        } else {
+            let tar = gnu::gnu_tar(&entries, 1_577_836_800).unwrap();
+            gzip::compress(&tar, &GzipOptions::no_name(level)).unwrap()
+        }
+    }
+
+    /// Recipe read from an archive, then the archive rebuilt from the
+    /// recipe and the same files: the same bytes (tar.gz at gzip -9 and
+    /// -6, zip at -6 and -9).
+    #[test]
+    fn recipe_then_pack_gives_the_same_bytes() {
+        let d = tempfile::tempdir().unwrap();
+        for (file, zip, level) in [
+            ("p-linux-amd64-v1.tar.gz", false, 9),
+            ("p-linux-arm64-v1.tar.gz", false, 6),
+            ("p-windows-amd64-v1.zip", true, 6),
+            ("p-windows-arm64-v1.zip", true, 9),
+        ] {
+            let top = file.trim_end_matches(".tar.gz").trim_end_matches(".zip");
+            tree(d.path(), top);
+            let bytes = lnd_style(d.path(), top, zip, level);
+            let mut bins = Vec::new();
+            let a = crate::recipe::archive_recipe(file, &bytes, &Default::default(), &mut bins)
+                .unwrap();
+            assert!(bins.is_empty());
+            assert_eq!(a.order, Order::ReverseSorted, "{file}");
+            assert_eq!(a.mtime, Some(1_577_836_800), "{file}");
+            assert_eq!(a.top_dir.as_deref(), Some(top), "{file}");
+            assert_eq!(a.compressor.level, Some(level), "{file}");
+            if zip {
+                assert_eq!(a.compressor.tool, "info-zip");
+                assert_eq!(a.modes.rule, "0755");
+            } else {
+                assert_eq!(a.compressor.tool, "gnu-gzip");
+                assert_eq!(a.format, "gnu");
+                assert!(a.record_padding);
+                assert_eq!(a.owner, Some((0, 0)));
+                assert_eq!(a.modes.rule, "u+rw,go+r-w,a+X");
+            }
+            let out = d.path().join(format!("rebuilt-{file}"));
+            let entries = gnu::find_entries(d.path(), top).unwrap();
+            let digest = pack(&a, entries, &out).unwrap();
+            assert_eq!(std::fs::read(&out).unwrap(), bytes, "{file}");
+            assert_eq!(digest, Digest::of_bytes(&bytes));
+        }
+    }
+
+    /// A gzip stream zlib wrote is recognised as zlib and not rebuilt (no
+    /// zlib-compatible gzip writer here): the reason is given.
+    #[test]
+    fn zlib_gzip_is_named_and_not_rebuilt() {
+        let d = tempfile::tempdir().unwrap();
+        tree(d.path(), "z");
+        let mut entries = gnu::find_entries(d.path(), "z").unwrap();
+        entries.reverse();
+        let tar = gnu::gnu_tar(&entries, 0).unwrap();
+        let raw =
+            quorate_deflate::identify::deflate_raw(&tar, 6, quorate_deflate::Flavor::Zlib).unwrap();
+        let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
+        gz.extend_from_slice(&raw);
+        gz.extend_from_slice(&quorate_deflate::crc32::crc32(&tar).to_le_bytes());
+        gz.extend_from_slice(&(tar.len() as u32).to_le_bytes());
+        let a =
+            crate::recipe::archive_recipe("z.tar.gz", &gz, &Default::default(), &mut Vec::new())
+                .unwrap();
+        assert_eq!(a.compressor.tool, "zlib");
+        assert_eq!(a.compressor.level, Some(6));
+        let why = pack(&a, entries, &d.path().join("out.tar.gz")).unwrap_err();
+        assert!(why.contains("only GNU gzip is rebuilt"), "{why}");
+    }
 }

@@ -502,6 +502,54 @@ fn compressor(stream: &[u8], data: &[u8], flavors: &[Flavor]) -> Compressor {
     }
 }
 
+/// The compressor of a gzip member: GNU gzip writes its level's class in
+/// XFL (2 for -9, 4 for -1, 0 otherwise), so only those levels are tried
+/// for it; then zlib at every level.
+fn gzip_compressor(stream: &[u8], data: &[u8], xfl: u8) -> Compressor {
+    let candidates: &[u32] = match xfl {
+        2 => &[9],
+        4 => &[1],
+        0 => &[6, 2, 3, 4, 5, 7, 8],
+        _ => &[],
+    };
+    if let Some(level) = candidates
+        .iter()
+        .copied()
+        .find(|&l| quorate_deflate::identify::reproduces(stream, data, l, Flavor::GnuGzip))
+    {
+        return Compressor {
+            tool: "gnu-gzip".into(),
+            level: Some(level),
+        };
+    }
+    compressor(stream, data, &[Flavor::Zlib])
+}
+
+/// The Info-ZIP level of a deflated member: zip writes the level's class in
+/// general-purpose bits 1-2 (0x2 for -8/-9, 0x4 for -1/-2, none for -3 to
+/// -7), so only the levels of that class are tried.
+fn zip_level(stream: &[u8], data: &[u8], flags: u16) -> Compressor {
+    let candidates: &[u32] = match flags & 6 {
+        2 => &[9, 8],
+        4 => &[1, 2],
+        0 => &[6, 3, 4, 5, 7],
+        _ => &[],
+    };
+    let level = candidates
+        .iter()
+        .copied()
+        .find(|&l| quorate_deflate::identify::reproduces(stream, data, l, Flavor::InfoZip));
+    Compressor {
+        tool: if level.is_some() {
+            "info-zip"
+        } else {
+            "unknown"
+        }
+        .into(),
+        level,
+    }
+}
+
 /// The Go build info and linker facts of `data`, when it is a Go program.
 fn binary_of(path: String, archive: &str, data: &[u8]) -> Option<BinaryRecipe> {
     let f = object::File::parse(data).ok()?;
@@ -600,11 +648,7 @@ fn read_tar_gz(
         members: g.members.len(),
     };
     let comp = if g.members.len() == 1 && g.end == data.len() {
-        compressor(
-            &data[m0.deflate.clone()],
-            &g.data,
-            &[Flavor::GnuGzip, Flavor::Zlib],
-        )
+        gzip_compressor(&data[m0.deflate.clone()], &g.data, m0.header.xfl)
     } else {
         Compressor {
             tool: "unknown".into(),
@@ -735,7 +779,7 @@ fn read_zip(
                 let left = limit.saturating_sub(used);
                 let c =
                     inflate_raw(raw, left.min(e.usize)).map_err(|err| format!("{name}: {err}"))?;
-                levels.insert(compressor(raw, &c, &[Flavor::InfoZip]));
+                levels.insert(zip_level(raw, &c, e.flags));
                 c
             }
             m => return Err(format!("{name}: compression method {m} is not read")),

@@ -151,6 +151,22 @@ fn reproduces_an_lnd_style_release_without_host_archivers() {
         assert_eq!(b["cgo_enabled"], "0", "{b}");
     }
 
+    // The same, as text.
+    let out = q(&goroot).arg("recipe").arg(&rel).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "manifest manifest-v0.1.0.txt: 8 entries (4 inside archives), sha256sum format, sorted by path (LC_ALL=C sort -k2)",
+        "    compressor  GNU gzip -9n",
+        "    compressor  Info-ZIP zip -6",
+        "    members     3 under lndstyle-linux-amd64-v0.1.0, order find | LC_ALL=C sort -r",
+        "    modes       folders 0755, executables -, files 0644: u+rw,go+r-w,a+X",
+        "    target      GOOS=windows GOARCH=amd64 GOAMD64=v1 CGO_ENABLED=0",
+        "    flags       -trimpath -tags=\"stdlog\" -ldflags=\"-s -w -buildid=\" (from the executable: -X definitions are not recorded)",
+    ] {
+        assert!(text.contains(line), "{line}:\n{text}");
+    }
+
     // The reproduction, with only go and git on PATH.
     let bin = bare_path(t.path(), &goroot);
     let rebuilt = t.path().join("rebuilt");
