@@ -304,7 +304,11 @@ fn run_go(
 fn check_binary(b: &BinaryRecipe, ldflags: &str) -> Result<(), ReproduceError> {
     let what = &b.path;
     untrusted::package(&b.main_package).map_err(|e| refuse(what, e))?;
-    if !b.main_package.starts_with(&b.module) || b.module.is_empty() {
+    let in_module = b.main_package == b.module
+        || b.main_package
+            .strip_prefix(&b.module)
+            .is_some_and(|rest| rest.starts_with('/'));
+    if !in_module || b.module.is_empty() {
         return Err(refuse(
             what,
             format!(
@@ -940,5 +944,57 @@ mod tests {
         assert_eq!(a.compressor.level, Some(6));
         let why = pack(&a, entries, &d.path().join("out.tar.gz")).unwrap_err();
         assert!(why.contains("only GNU gzip is rebuilt"), "{why}");
+    }
+
+    #[test]
+    fn build_info_values_are_checked() {
+        let mut b = crate::recipe::BinaryRecipe {
+            path: "p-linux-amd64-v1/p".into(),
+            archive: "p-linux-amd64-v1.tar.gz".into(),
+            go_version: "go1.27.3".into(),
+            main_package: "example.com/m/cmd/p".into(),
+            module: "example.com/m".into(),
+            module_version: "(devel)".into(),
+            goos: "linux".into(),
+            goarch: "amd64".into(),
+            goarch_level: vec![("GOAMD64".into(), "v1".into())],
+            cgo_enabled: Some("0".into()),
+            trimpath: true,
+            tags: Some("a,b_c".into()),
+            ldflags: None,
+            no_symbols: true,
+            no_dwarf: true,
+            no_build_id: true,
+            buildmode: Some("exe".into()),
+            vcs_revision: None,
+            vcs_modified: None,
+            settings: Vec::new(),
+            deps: Vec::new(),
+        };
+        let l = ldflags_for(&b, &["example.com/m/build.Commit=v1".into()]);
+        assert_eq!(l, "-s -w -buildid= -X example.com/m/build.Commit=v1");
+        check_binary(&b, &l).unwrap();
+        assert_eq!(program_name(&b), "p");
+        let bad = |f: &dyn Fn(&mut crate::recipe::BinaryRecipe)| {
+            let mut c = b.clone();
+            f(&mut c);
+            check_binary(&c, &ldflags_for(&c, &[]))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            bad(&|c| c.main_package = "example.com/mx/cmd/p".into())
+                .contains("not in the main module")
+        );
+        assert!(bad(&|c| c.main_package = "example.com/m/../x".into()).contains("refusing"));
+        assert!(bad(&|c| c.tags = Some("a,-toolexec=x".into())).contains("refusing"));
+        assert!(bad(&|c| c.goos = "linux;rm".into()).contains("refusing"));
+        assert!(bad(&|c| c.cgo_enabled = Some("1".into())).contains("cgo"));
+        assert!(bad(&|c| c.ldflags = Some("-s -extldflags=-static".into())).contains("refusing"));
+        assert!(
+            bad(&|c| c.goarch_level = vec![("GOFLAGS".into(), "-x".into())]).contains("refusing")
+        );
+        b.goos = "windows".into();
+        assert_eq!(program_name(&b), "p.exe");
     }
 }
