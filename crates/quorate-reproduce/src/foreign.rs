@@ -997,4 +997,69 @@ mod tests {
         b.goos = "windows".into();
         assert_eq!(program_name(&b), "p.exe");
     }
+
+    fn have(tool: &str) -> bool {
+        let ok = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {tool}"))
+            .output()
+            .is_ok_and(|o| o.status.success());
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+        assert!(ok || !ci, "{tool} is required under CI=true");
+        ok
+    }
+
+    /// lnd's zip recipe (`chmod -R 0755`, `touch`, `find | sort -r | zip
+    /// -o -X -r -@`) and GNU tar recipe on a nested tree, with the real
+    /// tools, then read and rebuilt here: the same bytes.
+    #[test]
+    fn nested_trees_match_the_real_tools() {
+        if !have("zip") || !have("tar") || !have("gzip") {
+            return;
+        }
+        let d = tempfile::tempdir().unwrap();
+        for top in ["n-windows-amd64-v1", "n-linux-amd64-v1"] {
+            tree(d.path(), top);
+            let root = d.path().join(top);
+            std::fs::create_dir_all(root.join("doc/deep/er")).unwrap();
+            std::fs::write(root.join("doc/deep/er/z"), b"z").unwrap();
+            std::fs::write(root.join("doc/deep/a"), b"").unwrap();
+            std::fs::create_dir_all(root.join("empty")).unwrap();
+        }
+        let script = "export TZ=UTC
+            d=n-windows-amd64-v1
+            chmod -R 0755 $d
+            touch -t 202001010000.00 $d
+            find $d -print0 | LC_ALL=C sort -r -z | xargs -0r touch -t 202001010000.00
+            find $d | LC_ALL=C sort -r | zip -q -o -X -r -@ $d.zip
+            d=n-linux-amd64-v1
+            find $d -print0 | LC_ALL=C sort -r -z | tar --mtime='2020-01-01 00:00:00' --no-recursion --null --mode=u+rw,go+r-w,a+X --owner=0 --group=0 --numeric-owner -c -T - | gzip -9n > $d.tar.gz";
+        let out = std::process::Command::new("bash")
+            .arg("-ec")
+            .arg(script)
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for file in ["n-windows-amd64-v1.zip", "n-linux-amd64-v1.tar.gz"] {
+            let published = std::fs::read(d.path().join(file)).unwrap();
+            let a = crate::recipe::archive_recipe(
+                file,
+                &published,
+                &Default::default(),
+                &mut Vec::new(),
+            )
+            .unwrap();
+            assert_eq!(a.order, Order::ReverseSorted, "{file}");
+            let top = a.top_dir.clone().unwrap();
+            let entries = gnu::find_entries(d.path(), &top).unwrap();
+            let out = d.path().join(format!("re-{file}"));
+            pack(&a, entries, &out).unwrap();
+            assert!(std::fs::read(&out).unwrap() == published, "{file} differs");
+        }
+    }
 }
