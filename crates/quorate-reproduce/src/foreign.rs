@@ -329,13 +329,7 @@ fn check_binary(b: &BinaryRecipe, ldflags: &str) -> Result<(), ReproduceError> {
     untrusted::env_var("GOOS", &b.goos).map_err(|e| refuse(what, e))?;
     untrusted::env_var("GOARCH", &b.goarch).map_err(|e| refuse(what, e))?;
     for (k, v) in &b.goarch_level {
-        untrusted::env_var(k, v).map_err(|e| refuse(what, e))?;
-        if !["GOARM", "GOAMD64"].contains(&k.as_str()) {
-            return Err(refuse(
-                what,
-                format!("{k} is not a target variable quorate sets"),
-            ));
-        }
+        target_level(k, v).map_err(|e| refuse(what, e))?;
     }
     if b.cgo_enabled.as_deref() != Some("0") {
         return Err(refuse(
@@ -348,6 +342,40 @@ fn check_binary(b: &BinaryRecipe, ldflags: &str) -> Result<(), ReproduceError> {
     }
     untrusted::ldflags(ldflags).map_err(|e| refuse(what, e))?;
     Ok(())
+}
+
+/// One architecture-level variable the build info records (Go records the
+/// default too, e.g. `GOARM64=v8.0` for arm64, `GO386=sse2` for 386):
+/// only the values Go documents.
+fn target_level(k: &str, v: &str) -> Result<(), String> {
+    let ok = match k {
+        "GOARM" | "GOAMD64" => return untrusted::env_var(k, v).map_err(|e| e.to_string()),
+        "GO386" => ["sse2", "softfloat"].contains(&v),
+        "GOMIPS" | "GOMIPS64" => ["hardfloat", "softfloat"].contains(&v),
+        "GOPPC64" => ["power8", "power9", "power10"].contains(&v),
+        "GORISCV64" => ["rva20u64", "rva22u64", "rva23u64"].contains(&v),
+        "GOARM64" => {
+            let mut parts = v.split(',');
+            let base = parts.next().unwrap_or("");
+            let minor = |m: &str, max: u8| {
+                m.len() == 1 && m.as_bytes()[0].is_ascii_digit() && m.as_bytes()[0] - b'0' <= max
+            };
+            let version = match (base.strip_prefix("v8."), base.strip_prefix("v9.")) {
+                (Some(m), _) => minor(m, 9),
+                (_, Some(m)) => minor(m, 5),
+                _ => false,
+            };
+            version && parts.all(|p| p == "lse" || p == "crypto")
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{k}={v} is not a target setting quorate rebuilds with"
+        ))
+    }
 }
 
 /// The base name of a program built from `b` (`name.exe` for Windows).
@@ -996,6 +1024,25 @@ mod tests {
         );
         b.goos = "windows".into();
         assert_eq!(program_name(&b), "p.exe");
+        for (k, v) in [
+            ("GOARM64", "v8.0"),
+            ("GOARM64", "v9.5,lse,crypto"),
+            ("GO386", "sse2"),
+            ("GOARM", "7"),
+            ("GORISCV64", "rva20u64"),
+        ] {
+            target_level(k, v).unwrap();
+        }
+        for (k, v) in [
+            ("GOARM64", "v8.10"),
+            ("GOARM64", "v8.0,x"),
+            ("GOARM64", "v8"),
+            ("GO386", "387"),
+            ("GOWASM", "satconv"),
+            ("GOARM", "8"),
+        ] {
+            assert!(target_level(k, v).is_err(), "{k}={v}");
+        }
     }
 
     fn have(tool: &str) -> bool {

@@ -59,6 +59,9 @@ pub fn reproduce_foreign(
             "--attest is for releases quorate made (with build.json); this release has none"
         );
     }
+    if args.html.is_some() {
+        ui.warn("--html: no HTML report yet for a release quorate did not make; reproduce.json (--json) holds the whole result");
+    }
     ui.step(format!(
         "reading the recipe of {} from its programs and archives (no build.json, no {} at {})",
         published.dir.display(),
