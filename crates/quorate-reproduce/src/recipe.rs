@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use object::Object;
+use object::{Object, ObjectSymbol};
 use quorate_deflate::Flavor;
 use quorate_diff::archive::{gunzip_members, inflate_raw};
 use quorate_diff::{executable, gobuild, tarfmt, zipfmt};
@@ -562,7 +562,8 @@ fn binary_of(path: String, archive: &str, data: &[u8]) -> Option<BinaryRecipe> {
             || n.starts_with("__debug")
             || n.starts_with("__zdebug")
     });
-    let no_symbols = f.symbols().next().is_none();
+    // `-s` leaves no symbol defined (Mach-O keeps the undefined imports).
+    let no_symbols = !f.symbols().any(|s| !s.is_undefined());
     let no_build_id = !contains(data, b"\xff Go build ID: \"")
         && !secs.iter().any(|s| s.name == ".note.go.buildid");
     let set = |k: &str| bi.setting(k).map(str::to_string);
@@ -916,5 +917,62 @@ mod tests {
             m("d/b", "file", 0o644),
         ];
         assert_eq!(order_of(&x), Order::AsPublished);
+    }
+
+    /// `-s`, `-w` and `-buildid=` read back from real Go programs of every
+    /// executable format (ELF, PE, Mach-O), built with and without them.
+    #[test]
+    fn linker_flags_read_from_executables() {
+        let Some(goroot) = std::env::var_os("QUORATE_TEST_GOROOT").map(PathBuf::from) else {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(!ci, "QUORATE_TEST_GOROOT must be set under CI=true");
+            return;
+        };
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("go.mod"), "module example.com/p\n\ngo 1.22\n").unwrap();
+        std::fs::write(
+            d.path().join("main.go"),
+            "package main\n\nfunc main() { println(1) }\n",
+        )
+        .unwrap();
+        let cache = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/test-cache/go-build");
+        for (goos, goarch) in [
+            ("linux", "amd64"),
+            ("windows", "amd64"),
+            ("darwin", "arm64"),
+        ] {
+            for (flags, s, w, id) in [
+                ("-s -w -buildid=", true, true, true),
+                ("", false, false, false),
+            ] {
+                let out = d.path().join(format!("p-{goos}-{flags}"));
+                let st = std::process::Command::new(goroot.join("bin/go"))
+                    .args(["build", "-trimpath", "-buildvcs=false"])
+                    .arg(format!("-ldflags={flags}"))
+                    .arg("-o")
+                    .arg(&out)
+                    .arg(".")
+                    .current_dir(d.path())
+                    .env("GOOS", goos)
+                    .env("GOARCH", goarch)
+                    .env("CGO_ENABLED", "0")
+                    .env("GOCACHE", &cache)
+                    .env("GOFLAGS", "")
+                    .env("GOTOOLCHAIN", "local")
+                    .env("GOENV", "off")
+                    .status()
+                    .unwrap();
+                assert!(st.success());
+                let data = std::fs::read(&out).unwrap();
+                let b = binary_of("d/p".into(), "a", &data).unwrap();
+                assert_eq!(
+                    (b.no_symbols, b.no_dwarf, b.no_build_id),
+                    (s, w, id),
+                    "{goos} {flags:?}"
+                );
+                assert_eq!(b.goos, goos);
+            }
+        }
     }
 }
