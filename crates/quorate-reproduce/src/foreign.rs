@@ -760,10 +760,10 @@ pub struct ForeignOutcome {
     pub reproduced: bool,
 }
 
-/// A view of the published release for the diff engine: its files (hard
-/// links, else copies) plus the programs that are only inside its
-/// archives and whose digest differs from the rebuild's, extracted, so that
-/// those are explained too. Returns the [`Published`] to compare with.
+/// A view of the published release for the diff engine: its files whose
+/// digest differs from the rebuild's (hard links, else copies), and the
+/// programs among them that are only inside its archives, extracted, so
+/// that those are explained too. Returns the [`Published`] to compare with.
 pub fn published_view(
     r: &Recipe,
     published: &crate::Published,
@@ -774,19 +774,20 @@ pub fn published_view(
     for e in published.manifest.entries() {
         let from = published.dir.join(&e.path);
         let to = dir.join(&e.path);
+        // Only what the diff engine will read: the DIFFERENT artifacts.
+        let differs = rebuilt.get(&e.path).is_some_and(|d| *d != e.digest);
+        if !differs {
+            continue;
+        }
         if !e.path.contains('/') && from.is_file() {
             if std::fs::hard_link(&from, &to).is_err() {
                 std::fs::copy(&from, &to).map_err(io(&to))?;
             }
             continue;
         }
-        let differs = rebuilt.get(&e.path).is_some_and(|d| *d != e.digest);
         let Some(b) = r.binaries.iter().find(|b| b.path == e.path) else {
             continue;
         };
-        if !differs {
-            continue;
-        }
         if let Some(bytes) = crate::recipe::member_bytes(&r.release.join(&b.archive), &b.path)
             && Digest::of_bytes(&bytes) == e.digest
         {
