@@ -26,8 +26,10 @@
 
 pub mod attest;
 pub mod compare;
+pub mod foreign;
 pub mod published;
 pub mod rebuild;
+pub mod recipe;
 pub mod source;
 
 use std::path::{Path, PathBuf};

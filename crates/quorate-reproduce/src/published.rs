@@ -136,7 +136,7 @@ pub fn read(dir: &Path) -> Result<Published, ReproduceError> {
         }
     } else {
         warnings.push(format!(
-            "{}: missing; the version comes from the manifest's name, SOURCE_DATE_EPOCH from the commit and the toolchain from quorate.toml",
+            "{}: missing; the version comes from the manifest's name, SOURCE_DATE_EPOCH from the commit and the toolchain from quorate.toml (without quorate.toml at the tag: everything from the recipe the release shows, see `quorate recipe`)",
             bj.display()
         ));
         None

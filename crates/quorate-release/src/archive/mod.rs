@@ -32,6 +32,7 @@
 //! error nothing is left behind.
 
 mod deflate;
+pub mod gnu;
 mod tar;
 mod zip;
 

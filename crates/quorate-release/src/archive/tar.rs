@@ -180,6 +180,13 @@ impl<W: Write> TarWriter<W> {
         link: &str,
     ) -> io::Result<()> {
         let mut h = Header::new(flag, mode, size, self.mtime, self.gnu);
+        let link = link.as_bytes();
+        // GNU tar writes a long link target (`K`) before a long name (`L`);
+        // quorate's own style keeps its historical order (name first).
+        let long_link = link.len() > 100;
+        if self.gnu && long_link {
+            self.long(TypeFlag::LongLink, link)?;
+        }
         let split = if self.gnu {
             (name.len() <= 100).then_some((&[][..], name.as_bytes()))
         } else {
@@ -195,11 +202,12 @@ impl<W: Write> TarWriter<W> {
                 h.0[..100].copy_from_slice(&name.as_bytes()[..100]);
             }
         }
-        let link = link.as_bytes();
-        if link.len() <= 100 {
+        if !long_link {
             h.0[157..157 + link.len()].copy_from_slice(link);
         } else {
-            self.long(TypeFlag::LongLink, link)?;
+            if !self.gnu {
+                self.long(TypeFlag::LongLink, link)?;
+            }
             h.0[157..257].copy_from_slice(&link[..100]);
         }
         self.put(&h.finish())

@@ -14,6 +14,7 @@ mod inspect;
 mod manifest;
 mod package;
 mod policy;
+mod recipe;
 mod reproduce;
 mod sign;
 mod toolchain;
@@ -29,6 +30,7 @@ pub use inspect::InspectArgs;
 pub use manifest::ManifestArgs;
 pub use package::PackageArgs;
 pub use policy::{PolicyArgs, PolicyCommand};
+pub use recipe::RecipeArgs;
 pub use reproduce::ReproduceArgs;
 pub use sign::SignArgs;
 pub use toolchain::{CheckArgs, InstallArgs, ListArgs, PatchArgs, ToolchainArgs, ToolchainCommand};
@@ -83,6 +85,8 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Rebuild a published release from source and compare.
     Reproduce(ReproduceArgs),
+    /// Read how a release quorate did not make was built, from what was published.
+    Recipe(RecipeArgs),
     /// Install and list Go toolchains in quorate's cache.
     Toolchain(ToolchainArgs),
     /// Report on the toolchain and the environment.

@@ -23,6 +23,14 @@ artifact, with the published manifest:
      another quorate version and only the packing of an archive differs,
      the cause is quorate-version.
 
+A release quorate did not make (no build.json in the release folder, no
+quorate.toml at the tag), such as one made by lnd's scripts/release.sh:
+the recipe is read from the published programs and archives (see `quorate
+recipe`), -X definitions from the source's Makefile and scripts/*.sh
+(read, never run), and everything is rebuilt in-process: GNU tar and gzip
+streams, Info-ZIP zips, `go mod vendor` and `git archive` repacked; no
+host tar, gzip or zip is run.
+
 The rebuild and reproduce.json (the report, as --json prints it) go to
 --out DIR, or to a temporary folder removed at the end unless --keep.
 Ctrl-C removes every temporary folder.

@@ -17,6 +17,7 @@ mod inspect;
 mod manifest;
 mod package;
 mod policy;
+mod recipe;
 mod reproduce;
 mod sign;
 mod toolchain;
@@ -37,6 +38,7 @@ pub fn run(command: Command, ui: &Ui) -> anyhow::Result<ExitStatus> {
         Command::Diff(a) => diff::run(a, ui),
         Command::Inspect(a) => inspect::run(a, ui),
         Command::Reproduce(a) => reproduce::run(a, ui),
+        Command::Recipe(a) => recipe::run(a, ui),
         Command::Toolchain(a) => toolchain::run(a, ui),
         Command::Doctor(a) => doctor::run(a, ui),
         Command::Completions { shell } => completions::completions(shell, ui),

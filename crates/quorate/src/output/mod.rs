@@ -11,6 +11,7 @@ use crate::ui::{Ui, style};
 pub mod build;
 pub mod doctor;
 pub mod inspect;
+pub mod recipe;
 pub mod reproduce;
 pub mod verify;
 

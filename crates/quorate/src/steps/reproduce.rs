@@ -108,6 +108,17 @@ pub fn reproduce(
         Verification::Refused => return Ok((ExitStatus::Failure, None)),
     };
 
+    if crate::steps::foreign::is_foreign(&published, &checkout, &args.config) {
+        let ready = crate::steps::foreign::Ready {
+            published: &published,
+            checkout: &checkout,
+            verification,
+            out,
+        };
+        let code =
+            crate::steps::foreign::reproduce_foreign(args, ready, ws, registered, report, ui)?;
+        return Ok((code, None));
+    }
     let prepared = prepare_rebuild(args, &checkout, &published, jobs, ui)?;
     let built = rebuild::build(&prepared, &ws.work_dir(), jobs, ui)?;
     let rebuilt_dir = match &out {

@@ -16,6 +16,7 @@ mod manifest;
 mod options;
 mod package;
 mod reproduce;
+mod reproduce_foreign;
 mod sigfixture;
 mod sign;
 mod snapshots;

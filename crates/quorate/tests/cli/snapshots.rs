@@ -98,6 +98,7 @@ const HELP: &[&[&str]] = &[
     &["diff"],
     &["inspect"],
     &["reproduce"],
+    &["recipe"],
     &["toolchain"],
     &["toolchain", "install"],
     &["toolchain", "list"],

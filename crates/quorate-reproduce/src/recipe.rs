@@ -1,0 +1,978 @@
+//! The recipe of a release quorate did not make, read from what was
+//! published (`quorate recipe DIR`): how each Go binary was built (its Go
+//! build info and executable format), how each archive was packed (member
+//! order, times, owners, modes, tar format, compressor and level), and the
+//! manifest's format. [`crate::foreign`] rebuilds a release from it.
+//!
+//! Everything here is read from untrusted bytes: files are read up to
+//! [`MAX_FILE_BYTES`], archives inflated up to [`Limits::max_inflated`]
+//! (and at most [`Limits::max_ratio`] times their size), at most
+//! [`Limits::max_members`] members; nothing is extracted or run.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use object::{Object, ObjectSymbol};
+use quorate_deflate::Flavor;
+use quorate_diff::archive::{gunzip_members, inflate_raw};
+use quorate_diff::{executable, gobuild, tarfmt, zipfmt};
+use serde::Serialize;
+
+use crate::published::{self, Published};
+
+/// Largest published file read.
+pub const MAX_FILE_BYTES: u64 = 4 << 30;
+
+/// Bounds on reading one archive.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Bytes one archive may inflate to.
+    pub max_inflated: u64,
+    /// And at most this many times its compressed size.
+    pub max_ratio: u64,
+    /// Members read per archive.
+    pub max_members: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_inflated: 4 << 30,
+            max_ratio: 100,
+            max_members: 100_000,
+        }
+    }
+}
+
+/// Why a recipe could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum RecipeError {
+    /// The release folder is unusable (no manifest, …).
+    #[error(transparent)]
+    Release(Box<crate::ReproduceError>),
+    /// A published file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+impl quorate_manifest::Hint for RecipeError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            RecipeError::Release(e) => e.hint(),
+            RecipeError::Io { .. } => None,
+        }
+    }
+}
+
+/// The archive formats read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArchiveKind {
+    /// gzip-compressed tar.
+    TarGz,
+    /// zip.
+    Zip,
+}
+
+/// What an archive holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Go programs (one target).
+    Binaries,
+    /// `go mod vendor`'s folder.
+    Vendor,
+    /// The source (`git archive`, repacked).
+    Source,
+    /// Something else.
+    Other,
+}
+
+/// The order of an archive's members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Order {
+    /// `find DIR | LC_ALL=C sort -r`: paths (folders without their `/`) in
+    /// descending byte order.
+    ReverseSorted,
+    /// `find DIR | LC_ALL=C sort`: ascending byte order.
+    Sorted,
+    /// Neither: rebuilt in the published order.
+    AsPublished,
+}
+
+/// The compressor that made a stream, recognised by recompressing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Compressor {
+    /// `gnu-gzip`, `zlib` or `info-zip`; `unknown` when no candidate
+    /// reproduced the stream.
+    pub tool: String,
+    /// The level 1-9 (levels that give the same bytes cannot be told
+    /// apart: the first of 9, 6, 1-8 is named).
+    pub level: Option<u32>,
+}
+
+/// The gzip header of a `.tar.gz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GzipHeader {
+    /// MTIME (0 for `gzip -n`).
+    pub mtime: u32,
+    /// FNAME, when stored.
+    pub name: Option<String>,
+    /// XFL.
+    pub xfl: u8,
+    /// OS (3 = Unix).
+    pub os: u8,
+    /// Members in the stream (GNU gzip writes one).
+    pub members: usize,
+}
+
+/// One member of an archive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    /// Its name (folders end with `/`).
+    pub name: String,
+    /// `file`, `dir`, `symlink`, `hardlink` or `other`.
+    pub kind: &'static str,
+    /// Permission bits.
+    pub mode: u32,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// The modes an archive gives each kind of member (when uniform).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Modes {
+    /// Folders.
+    pub dir: Option<u32>,
+    /// Files with an execute bit.
+    pub executable: Option<u32>,
+    /// Other files.
+    pub file: Option<u32>,
+    /// The rule these fit: `u+rw,go+r-w,a+X` (GNU tar `--mode`),
+    /// `0755` (`chmod -R 0755`), or `as-published`.
+    pub rule: String,
+}
+
+/// How one archive was packed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchiveRecipe {
+    /// Its path in the release folder (and manifest).
+    pub file: String,
+    /// tar.gz or zip.
+    pub kind: ArchiveKind,
+    /// What it holds.
+    pub role: Role,
+    /// The folder every member is under, when there is one.
+    pub top_dir: Option<String>,
+    /// tar: `gnu`, `ustar`, `pax` or `v7`; zip: `info-zip` when the
+    /// central directory is Info-ZIP's on Unix with no extra fields.
+    pub format: String,
+    /// tar: the stream is padded to GNU tar's 10240-byte records.
+    pub record_padding: bool,
+    /// The gzip header (tar.gz).
+    pub gzip: Option<GzipHeader>,
+    /// The compressor.
+    pub compressor: Compressor,
+    /// The member order.
+    pub order: Order,
+    /// Every member's time, when they share one (seconds since the epoch;
+    /// zip: the DOS time read as UTC).
+    pub mtime: Option<i64>,
+    /// Owner and group ids (tar), when uniform.
+    pub owner: Option<(u64, u64)>,
+    /// Owner and group names are empty (`--numeric-owner`).
+    pub numeric_owner: bool,
+    /// Modes by kind.
+    pub modes: Modes,
+    /// Folders have their own entries.
+    pub dir_entries: bool,
+    /// The members, in order.
+    pub members: Vec<Member>,
+}
+
+/// How one Go program was built, from its build info and its executable.
+#[derive(Debug, Clone, Serialize)]
+pub struct BinaryRecipe {
+    /// `<archive folder>/<name>`, as the manifest lists it.
+    pub path: String,
+    /// The archive it is in.
+    pub archive: String,
+    /// `go1.27.3`.
+    pub go_version: String,
+    /// The main package (`path` line).
+    pub main_package: String,
+    /// The main module.
+    pub module: String,
+    /// The main module's version (`(devel)` from a checkout).
+    pub module_version: String,
+    /// GOOS.
+    pub goos: String,
+    /// GOARCH.
+    pub goarch: String,
+    /// GOARM, GOAMD64, GO386, … as recorded.
+    pub goarch_level: Vec<(String, String)>,
+    /// CGO_ENABLED.
+    pub cgo_enabled: Option<String>,
+    /// `-trimpath`.
+    pub trimpath: bool,
+    /// `-tags`, as recorded.
+    pub tags: Option<String>,
+    /// `-ldflags`, as recorded (Go leaves it out under `-trimpath`).
+    pub ldflags: Option<String>,
+    /// `-s`: no symbol table.
+    pub no_symbols: bool,
+    /// `-w`: no DWARF.
+    pub no_dwarf: bool,
+    /// `-buildid=`: no Go build ID.
+    pub no_build_id: bool,
+    /// `-buildmode`.
+    pub buildmode: Option<String>,
+    /// `vcs.revision`.
+    pub vcs_revision: Option<String>,
+    /// `vcs.modified`.
+    pub vcs_modified: Option<bool>,
+    /// Every build setting, in order.
+    pub settings: Vec<(String, String)>,
+    /// Dependencies (`path@version`).
+    pub deps: Vec<String>,
+}
+
+impl BinaryRecipe {
+    /// The `-ldflags` the executable shows: recorded ones, else `-s`, `-w`
+    /// and `-buildid=` as observed (without `-X`, which `-trimpath`
+    /// hides).
+    pub fn observed_ldflags(&self) -> String {
+        if let Some(l) = &self.ldflags {
+            return l.clone();
+        }
+        let mut v = Vec::new();
+        if self.no_symbols {
+            v.push("-s");
+        }
+        if self.no_dwarf {
+            v.push("-w");
+        }
+        if self.no_build_id {
+            v.push("-buildid=");
+        }
+        v.join(" ")
+    }
+}
+
+/// The manifest's format.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestRecipe {
+    /// Its file name.
+    pub file: String,
+    /// `sha256sum` (`<hex>  <path>` lines) when quorate's writer gives the
+    /// same bytes; `other` otherwise.
+    pub style: String,
+    /// Sorted by path (`LC_ALL=C sort -k2`).
+    pub sorted: bool,
+    /// Entries.
+    pub entries: usize,
+    /// Entries that are files inside an archive (`<folder>/<name>`).
+    pub inside_archives: usize,
+}
+
+/// The whole recipe.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recipe {
+    /// The release folder.
+    pub release: PathBuf,
+    /// The version (from the manifest's name).
+    pub version: String,
+    /// The manifest.
+    pub manifest: ManifestRecipe,
+    /// Every archive of the manifest present in the folder.
+    pub archives: Vec<ArchiveRecipe>,
+    /// Every Go program inside them.
+    pub binaries: Vec<BinaryRecipe>,
+    /// What could not be read, or looks unusual.
+    pub warnings: Vec<String>,
+}
+
+impl Recipe {
+    /// The archive named `file`.
+    pub fn archive(&self, file: &str) -> Option<&ArchiveRecipe> {
+        self.archives.iter().find(|a| a.file == file)
+    }
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, RecipeError> {
+    quorate_manifest::fsutil::read_regular_capped(path, MAX_FILE_BYTES).map_err(|source| {
+        RecipeError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
+/// Reads the recipe of the release in `dir`.
+pub fn read(dir: &Path, limits: &Limits) -> Result<Recipe, RecipeError> {
+    let p = published::read(dir).map_err(|e| RecipeError::Release(Box::new(e)))?;
+    from_published(&p, limits)
+}
+
+/// Reads the recipe of an already read release.
+pub fn from_published(p: &Published, limits: &Limits) -> Result<Recipe, RecipeError> {
+    let mut warnings = Vec::new();
+    let text = read_file(&p.manifest_path)?;
+    let canonical = p.manifest.to_text();
+    let names: Vec<&str> = p
+        .manifest
+        .entries()
+        .iter()
+        .map(|e| e.path.as_str())
+        .collect();
+    let written: Vec<&str> = std::str::from_utf8(&text)
+        .unwrap_or("")
+        .lines()
+        .filter_map(|l| l.split_once("  ").map(|(_, n)| n))
+        .collect();
+    let manifest = ManifestRecipe {
+        file: p
+            .manifest_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        style: if canonical.as_bytes() == text.as_slice() {
+            "sha256sum".into()
+        } else {
+            "other".into()
+        },
+        sorted: written == names,
+        entries: names.len(),
+        inside_archives: 0,
+    };
+    let mut r = Recipe {
+        release: p.dir.clone(),
+        version: p.version.clone(),
+        manifest,
+        archives: Vec::new(),
+        binaries: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for e in p.manifest.entries() {
+        let archive = [".tar.gz", ".tgz", ".zip"]
+            .iter()
+            .any(|x| e.path.ends_with(x));
+        if !archive {
+            continue;
+        }
+        let path = p.dir.join(&e.path);
+        if !path.is_file() {
+            warnings.push(format!(
+                "{}: listed in the manifest but not in the folder",
+                e.path
+            ));
+            continue;
+        }
+        let data = read_file(&path)?;
+        match archive_recipe(&e.path, &data, limits, &mut r.binaries) {
+            Ok(a) => r.archives.push(a),
+            Err(why) => warnings.push(format!("{}: {why}", e.path)),
+        }
+    }
+    let inside: BTreeSet<&str> = r.binaries.iter().map(|b| b.path.as_str()).collect();
+    r.manifest.inside_archives = names.iter().filter(|n| inside.contains(*n)).count();
+    if r.manifest.style != "sha256sum" {
+        warnings.push(format!(
+            "{}: not in sha256sum's format (`<hex>  <path>` lines sorted by path); the rebuilt manifest is written in that format",
+            r.manifest.file
+        ));
+    }
+    for b in &r.binaries {
+        if b.vcs_modified == Some(true) {
+            warnings.push(format!(
+                "{}: built from a modified tree (vcs.modified=true): a clean checkout may not reproduce it",
+                b.path
+            ));
+        }
+    }
+    r.warnings = warnings;
+    Ok(r)
+}
+
+/// The recipe of one archive's bytes (`file` is its name, which says tar.gz
+/// or zip), with the Go programs found in it appended to `binaries`.
+/// Within `limits`; never panics, whatever the bytes.
+pub fn archive_recipe(
+    file: &str,
+    data: &[u8],
+    limits: &Limits,
+    binaries: &mut Vec<BinaryRecipe>,
+) -> Result<ArchiveRecipe, String> {
+    let limit = limits.max_inflated.min(
+        (data.len() as u64)
+            .saturating_mul(limits.max_ratio)
+            .max(1 << 20),
+    );
+    if file.ends_with(".zip") {
+        read_zip(file, data, limit, limits, binaries)
+    } else {
+        read_tar_gz(file, data, limit, limits, binaries)
+    }
+}
+
+/// The member name without a folder's trailing `/`, as `find` prints it.
+fn find_name(name: &str) -> &str {
+    name.strip_suffix('/').unwrap_or(name)
+}
+
+fn order_of(members: &[Member]) -> Order {
+    let names: Vec<&[u8]> = members
+        .iter()
+        .map(|m| find_name(&m.name).as_bytes())
+        .collect();
+    if names.windows(2).all(|w| w[0] > w[1]) {
+        Order::ReverseSorted
+    } else if names.windows(2).all(|w| w[0] < w[1]) {
+        Order::Sorted
+    } else {
+        Order::AsPublished
+    }
+}
+
+fn modes_of(members: &[Member]) -> Modes {
+    let uniform = |f: &dyn Fn(&Member) -> bool| {
+        let set: BTreeSet<u32> = members.iter().filter(|m| f(m)).map(|m| m.mode).collect();
+        (set.len() == 1).then(|| *set.iter().next().unwrap_or(&0))
+    };
+    let dir = uniform(&|m| m.kind == "dir");
+    let executable = uniform(&|m| m.kind == "file" && m.mode & 0o111 != 0);
+    let file = uniform(&|m| m.kind == "file" && m.mode & 0o111 == 0);
+    let fits = |want: Option<u32>, got: Option<u32>| got.is_none() || got == want;
+    let rule = if fits(Some(0o755), dir) && fits(Some(0o755), executable) && file.is_none() {
+        "0755"
+    } else if fits(Some(0o755), dir) && fits(Some(0o755), executable) && fits(Some(0o644), file) {
+        "u+rw,go+r-w,a+X"
+    } else {
+        "as-published"
+    };
+    Modes {
+        dir,
+        executable,
+        file,
+        rule: rule.into(),
+    }
+}
+
+fn top_dir_of(members: &[Member]) -> Option<String> {
+    let first = members.first()?.name.split('/').next()?.to_string();
+    members
+        .iter()
+        .all(|m| find_name(&m.name) == first || m.name.starts_with(&format!("{first}/")))
+        .then_some(first)
+}
+
+fn role_of(file: &str, has_binaries: bool, top: Option<&str>) -> Role {
+    if has_binaries {
+        Role::Binaries
+    } else if top == Some("vendor") {
+        Role::Vendor
+    } else if top.is_some_and(|t| t.ends_with("-source")) || file.contains("-source") {
+        Role::Source
+    } else {
+        Role::Other
+    }
+}
+
+fn compressor(stream: &[u8], data: &[u8], flavors: &[Flavor]) -> Compressor {
+    match quorate_deflate::identify::identify(stream, data, flavors) {
+        Some((f, level)) => Compressor {
+            tool: match f {
+                Flavor::GnuGzip => "gnu-gzip",
+                Flavor::Zlib => "zlib",
+                Flavor::InfoZip => "info-zip",
+            }
+            .into(),
+            level: Some(level),
+        },
+        None => Compressor {
+            tool: "unknown".into(),
+            level: None,
+        },
+    }
+}
+
+/// The compressor of a gzip member: GNU gzip writes its level's class in
+/// XFL (2 for -9, 4 for -1, 0 otherwise), so only those levels are tried
+/// for it; then zlib at every level.
+fn gzip_compressor(stream: &[u8], data: &[u8], xfl: u8) -> Compressor {
+    let candidates: &[u32] = match xfl {
+        2 => &[9],
+        4 => &[1],
+        0 => &[6, 2, 3, 4, 5, 7, 8],
+        _ => &[],
+    };
+    if let Some(level) = candidates
+        .iter()
+        .copied()
+        .find(|&l| quorate_deflate::identify::reproduces(stream, data, l, Flavor::GnuGzip))
+    {
+        return Compressor {
+            tool: "gnu-gzip".into(),
+            level: Some(level),
+        };
+    }
+    compressor(stream, data, &[Flavor::Zlib])
+}
+
+/// The Info-ZIP level of a deflated member: zip writes the level's class in
+/// general-purpose bits 1-2 (0x2 for -8/-9, 0x4 for -1/-2, none for -3 to
+/// -7), so only the levels of that class are tried.
+fn zip_level(stream: &[u8], data: &[u8], flags: u16) -> Compressor {
+    let candidates: &[u32] = match flags & 6 {
+        2 => &[9, 8],
+        4 => &[1, 2],
+        0 => &[6, 3, 4, 5, 7],
+        _ => &[],
+    };
+    let level = candidates
+        .iter()
+        .copied()
+        .find(|&l| quorate_deflate::identify::reproduces(stream, data, l, Flavor::InfoZip));
+    Compressor {
+        tool: if level.is_some() {
+            "info-zip"
+        } else {
+            "unknown"
+        }
+        .into(),
+        level,
+    }
+}
+
+/// The Go build info and linker facts of `data`, when it is a Go program.
+fn binary_of(path: String, archive: &str, data: &[u8]) -> Option<BinaryRecipe> {
+    let f = object::File::parse(data).ok()?;
+    let secs = executable::sections(&f, data);
+    let bi = gobuild::read(data, executable::buildinfo_hint(&secs))?.ok()?;
+    let no_dwarf = !secs.iter().any(|s| {
+        let n = s.name.rsplit(',').next().unwrap_or(&s.name);
+        n.starts_with(".debug")
+            || n.starts_with(".zdebug")
+            || n.starts_with("__debug")
+            || n.starts_with("__zdebug")
+    });
+    // `-s` leaves no symbol defined (Mach-O keeps the undefined imports).
+    let no_symbols = !f.symbols().any(|s| !s.is_undefined());
+    let no_build_id = !contains(data, b"\xff Go build ID: \"")
+        && !secs.iter().any(|s| s.name == ".note.go.buildid");
+    let set = |k: &str| bi.setting(k).map(str::to_string);
+    let main = bi.main.clone().unwrap_or(gobuild::Module {
+        path: String::new(),
+        version: String::new(),
+        sum: String::new(),
+        replace: None,
+    });
+    Some(BinaryRecipe {
+        path,
+        archive: archive.to_string(),
+        go_version: bi.go_version.clone(),
+        main_package: bi.path.clone(),
+        module: main.path,
+        module_version: main.version,
+        goos: set("GOOS").unwrap_or_default(),
+        goarch: set("GOARCH").unwrap_or_default(),
+        goarch_level: bi
+            .settings
+            .iter()
+            .filter(|(k, _)| {
+                [
+                    "GOARM",
+                    "GOAMD64",
+                    "GO386",
+                    "GOARM64",
+                    "GOMIPS",
+                    "GOMIPS64",
+                    "GOPPC64",
+                    "GORISCV64",
+                    "GOWASM",
+                ]
+                .contains(&k.as_str())
+            })
+            .cloned()
+            .collect(),
+        cgo_enabled: set("CGO_ENABLED"),
+        trimpath: bi.setting("-trimpath") == Some("true"),
+        tags: set("-tags"),
+        ldflags: set("-ldflags"),
+        no_symbols,
+        no_dwarf,
+        no_build_id,
+        buildmode: set("-buildmode"),
+        vcs_revision: set("vcs.revision"),
+        vcs_modified: bi.setting("vcs.modified").map(|v| v == "true"),
+        settings: bi.settings.clone(),
+        deps: bi
+            .deps
+            .iter()
+            .map(|d| format!("{}@{}", d.path, d.version))
+            .collect(),
+    })
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn field(h: &[u8], r: std::ops::Range<usize>) -> Option<u64> {
+    tarfmt::number(h.get(r)?)
+}
+
+fn read_tar_gz(
+    file: &str,
+    data: &[u8],
+    limit: u64,
+    limits: &Limits,
+    binaries: &mut Vec<BinaryRecipe>,
+) -> Result<ArchiveRecipe, String> {
+    let g = gunzip_members(data, limit).map_err(|e| format!("not a readable gzip stream: {e}"))?;
+    let m0 = g.members.first().ok_or("no gzip member")?;
+    let gzip = GzipHeader {
+        mtime: m0.header.mtime,
+        name: m0
+            .header
+            .name
+            .as_ref()
+            .map(|n| String::from_utf8_lossy(n).into_owned()),
+        xfl: m0.header.xfl,
+        os: m0.header.os,
+        members: g.members.len(),
+    };
+    let comp = if g.members.len() == 1 && g.end == data.len() {
+        gzip_compressor(&data[m0.deflate.clone()], &g.data, m0.header.xfl)
+    } else {
+        Compressor {
+            tool: "unknown".into(),
+            level: None,
+        }
+    };
+    let tar = &g.data;
+    let l = tarfmt::list(tar, limits.max_members);
+    if let Some(e) = &l.error {
+        return Err(format!("not a readable tar: {e}"));
+    }
+    let mut members = Vec::new();
+    let mut times = BTreeSet::new();
+    let mut owners = BTreeSet::new();
+    let mut numeric = true;
+    let mut magic = BTreeSet::new();
+    let mut pax = false;
+    for e in &l.entries {
+        let h = &tar[e.main.header..e.main.header + 512];
+        let name = String::from_utf8_lossy(&e.name).into_owned();
+        let kind = match e.main.typeflag {
+            b'0' | 0 | b'7' => "file",
+            b'5' => "dir",
+            b'2' => "symlink",
+            b'1' => "hardlink",
+            _ => "other",
+        };
+        let mode = field(h, 100..108).unwrap_or(0) as u32 & 0o7777;
+        let size = (e.main.data.end - e.main.data.start) as u64;
+        times.insert(field(h, 136..148).unwrap_or(0) as i64);
+        owners.insert((
+            field(h, 108..116).unwrap_or(0),
+            field(h, 116..124).unwrap_or(0),
+        ));
+        numeric &= tarfmt::cstr(&h[265..297]).is_empty() && tarfmt::cstr(&h[297..329]).is_empty();
+        magic.insert(h[257..265].to_vec());
+        pax |= e.ext.iter().any(|b| matches!(b.typeflag, b'x' | b'g'));
+        if kind == "file"
+            && let Some(b) = binary_of(name.clone(), file, &tar[e.main.data.clone()])
+        {
+            binaries.push(b);
+        }
+        members.push(Member {
+            name,
+            kind,
+            mode,
+            size,
+        });
+    }
+    let format = if pax {
+        "pax"
+    } else if magic.len() == 1 && magic.contains(b"ustar  \0".as_slice()) {
+        "gnu"
+    } else if magic.iter().all(|m| m.starts_with(b"ustar\0")) {
+        "ustar"
+    } else if magic.iter().all(|m| m.iter().all(|&b| b == 0)) {
+        "v7"
+    } else {
+        "mixed"
+    };
+    let has_binaries = binaries.iter().any(|b| b.archive == file);
+    let top = top_dir_of(&members);
+    Ok(ArchiveRecipe {
+        file: file.to_string(),
+        kind: ArchiveKind::TarGz,
+        role: role_of(file, has_binaries, top.as_deref()),
+        top_dir: top,
+        format: format.into(),
+        record_padding: tar.len() % 10240 == 0,
+        gzip: Some(gzip),
+        compressor: comp,
+        order: order_of(&members),
+        mtime: (times.len() == 1).then(|| *times.iter().next().unwrap_or(&0)),
+        owner: (owners.len() == 1).then(|| *owners.iter().next().unwrap_or(&(0, 0))),
+        numeric_owner: numeric,
+        modes: modes_of(&members),
+        dir_entries: members.iter().any(|m| m.kind == "dir"),
+        members,
+    })
+}
+
+/// Seconds since the epoch of a DOS date and time read as UTC.
+fn dos_to_unix(time: u16, date: u16) -> i64 {
+    let y = 1980 + i64::from(date >> 9);
+    let m = i64::from((date >> 5) & 15).clamp(1, 12);
+    let d = i64::from(date & 31).max(1);
+    // Days from civil (Howard Hinnant's algorithm).
+    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * m2 + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86400
+        + i64::from(time >> 11) * 3600
+        + i64::from((time >> 5) & 63) * 60
+        + i64::from(time & 31) * 2
+}
+
+fn read_zip(
+    file: &str,
+    data: &[u8],
+    limit: u64,
+    limits: &Limits,
+    binaries: &mut Vec<BinaryRecipe>,
+) -> Result<ArchiveRecipe, String> {
+    let l = zipfmt::list(data, limits.max_members);
+    if let Some(e) = &l.error {
+        return Err(format!("not a readable zip: {e}"));
+    }
+    let mut members = Vec::new();
+    let mut times = BTreeSet::new();
+    let mut levels = BTreeSet::new();
+    let mut info_zip = true;
+    let mut used = 0u64;
+    for e in &l.entries {
+        let name = String::from_utf8_lossy(&e.name).into_owned();
+        info_zip &= e.made_by == 0x031e && e.extra.is_empty();
+        let Some(local) = &e.local else {
+            return Err(format!("{name}: no local header"));
+        };
+        info_zip &= local.extra.is_empty();
+        times.insert(dos_to_unix(e.dos_time.0, e.dos_time.1));
+        let raw = &data[local.data.clone()];
+        let content = match e.method {
+            0 => raw.to_vec(),
+            8 => {
+                let left = limit.saturating_sub(used);
+                let c =
+                    inflate_raw(raw, left.min(e.usize)).map_err(|err| format!("{name}: {err}"))?;
+                levels.insert(zip_level(raw, &c, e.flags));
+                c
+            }
+            m => return Err(format!("{name}: compression method {m} is not read")),
+        };
+        used = used.saturating_add(content.len() as u64);
+        let kind = if e.is_dir() { "dir" } else { "file" };
+        if kind == "file"
+            && let Some(b) = binary_of(name.clone(), file, &content)
+        {
+            binaries.push(b);
+        }
+        members.push(Member {
+            name,
+            kind,
+            mode: e.mode().unwrap_or(0) & 0o7777,
+            size: content.len() as u64,
+        });
+    }
+    let comp = if levels.len() == 1 {
+        levels.into_iter().next().unwrap_or(Compressor {
+            tool: "unknown".into(),
+            level: None,
+        })
+    } else if levels.is_empty() {
+        Compressor {
+            tool: "info-zip".into(),
+            level: None,
+        }
+    } else {
+        Compressor {
+            tool: "unknown".into(),
+            level: None,
+        }
+    };
+    let has_binaries = binaries.iter().any(|b| b.archive == file);
+    let top = top_dir_of(&members);
+    Ok(ArchiveRecipe {
+        file: file.to_string(),
+        kind: ArchiveKind::Zip,
+        role: role_of(file, has_binaries, top.as_deref()),
+        top_dir: top,
+        format: if info_zip { "info-zip" } else { "other" }.into(),
+        record_padding: false,
+        gzip: None,
+        compressor: comp,
+        order: order_of(&members),
+        mtime: (times.len() == 1).then(|| *times.iter().next().unwrap_or(&0)),
+        owner: None,
+        numeric_owner: false,
+        modes: modes_of(&members),
+        dir_entries: members.iter().any(|m| m.kind == "dir"),
+        members,
+    })
+}
+
+impl Ord for Compressor {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        (&self.tool, self.level).cmp(&(&o.tool, o.level))
+    }
+}
+
+impl PartialOrd for Compressor {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+/// The bytes of member `member` of the archive at `path` (a `.tar.gz` or
+/// `.zip`), read within the default [`Limits`]; `None` when it cannot be
+/// read or is not there.
+pub fn member_bytes(path: &Path, member: &str) -> Option<Vec<u8>> {
+    let limits = Limits::default();
+    let data = read_file(path).ok()?;
+    let limit = limits.max_inflated.min(
+        (data.len() as u64)
+            .saturating_mul(limits.max_ratio)
+            .max(1 << 20),
+    );
+    let name = path.to_string_lossy();
+    if name.ends_with(".zip") {
+        let l = zipfmt::list(&data, limits.max_members);
+        let e = l.entries.iter().find(|e| e.name == member.as_bytes())?;
+        let raw = &data[e.local.as_ref()?.data.clone()];
+        match e.method {
+            0 => Some(raw.to_vec()),
+            8 => inflate_raw(raw, limit.min(e.usize)).ok(),
+            _ => None,
+        }
+    } else {
+        let g = gunzip_members(&data, limit).ok()?;
+        let l = tarfmt::list(&g.data, limits.max_members);
+        let e = l.entries.iter().find(|e| e.name == member.as_bytes())?;
+        Some(g.data[e.main.data.clone()].to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dos_time_is_utc() {
+        let (t, d) = quorate_deflate::zip::dos_time(1_577_836_800, 0);
+        assert_eq!(dos_to_unix(t, d), 1_577_836_800);
+        let (t, d) = quorate_deflate::zip::dos_time(1_700_000_001, 0);
+        assert_eq!(dos_to_unix(t, d), 1_700_000_002);
+    }
+
+    fn m(name: &str, kind: &'static str, mode: u32) -> Member {
+        Member {
+            name: name.into(),
+            kind,
+            mode,
+            size: 0,
+        }
+    }
+
+    #[test]
+    fn order_and_modes() {
+        let v = [
+            m("d/b", "file", 0o755),
+            m("d/a", "file", 0o644),
+            m("d/", "dir", 0o755),
+        ];
+        assert_eq!(order_of(&v), Order::ReverseSorted);
+        assert_eq!(modes_of(&v).rule, "u+rw,go+r-w,a+X");
+        assert_eq!(top_dir_of(&v).as_deref(), Some("d"));
+        let w = [m("d/", "dir", 0o755), m("d/a", "file", 0o600)];
+        assert_eq!(order_of(&w), Order::Sorted);
+        assert_eq!(modes_of(&w).rule, "as-published");
+        let x = [
+            m("d/a", "file", 0o644),
+            m("d/c", "file", 0o644),
+            m("d/b", "file", 0o644),
+        ];
+        assert_eq!(order_of(&x), Order::AsPublished);
+    }
+
+    /// `-s`, `-w` and `-buildid=` read back from real Go programs of every
+    /// executable format (ELF, PE, Mach-O), built with and without them.
+    #[test]
+    fn linker_flags_read_from_executables() {
+        let Some(goroot) = std::env::var_os("QUORATE_TEST_GOROOT").map(PathBuf::from) else {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(!ci, "QUORATE_TEST_GOROOT must be set under CI=true");
+            return;
+        };
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("go.mod"), "module example.com/p\n\ngo 1.22\n").unwrap();
+        std::fs::write(
+            d.path().join("main.go"),
+            "package main\n\nfunc main() { println(1) }\n",
+        )
+        .unwrap();
+        let cache = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/test-cache/go-build");
+        for (goos, goarch) in [
+            ("linux", "amd64"),
+            ("windows", "amd64"),
+            ("darwin", "arm64"),
+        ] {
+            for (flags, s, w, id) in [
+                ("-s -w -buildid=", true, true, true),
+                ("", false, false, false),
+            ] {
+                let out = d.path().join(format!("p-{goos}-{flags}"));
+                let st = std::process::Command::new(goroot.join("bin/go"))
+                    .args(["build", "-trimpath", "-buildvcs=false"])
+                    .arg(format!("-ldflags={flags}"))
+                    .arg("-o")
+                    .arg(&out)
+                    .arg(".")
+                    .current_dir(d.path())
+                    .env("GOOS", goos)
+                    .env("GOARCH", goarch)
+                    .env("CGO_ENABLED", "0")
+                    .env("GOCACHE", &cache)
+                    .env("GOFLAGS", "")
+                    .env("GOTOOLCHAIN", "local")
+                    .env("GOENV", "off")
+                    .status()
+                    .unwrap();
+                assert!(st.success());
+                let data = std::fs::read(&out).unwrap();
+                let b = binary_of("d/p".into(), "a", &data).unwrap();
+                assert_eq!(
+                    (b.no_symbols, b.no_dwarf, b.no_build_id),
+                    (s, w, id),
+                    "{goos} {flags:?}"
+                );
+                assert_eq!(b.goos, goos);
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! `quorate recipe`'s text: the manifest, each archive, each Go program.
+
+use quorate_reproduce::Status;
+use quorate_reproduce::foreign::ForeignOutcome;
+use quorate_reproduce::recipe::{ArchiveKind, ArchiveRecipe, BinaryRecipe, Order, Recipe};
+
+use crate::ui::{Ui, style};
+
+fn order(o: Order) -> &'static str {
+    match o {
+        Order::ReverseSorted => "find | LC_ALL=C sort -r",
+        Order::Sorted => "find | LC_ALL=C sort",
+        Order::AsPublished => "other (rebuilt in the published order)",
+    }
+}
+
+fn compressor(a: &ArchiveRecipe) -> String {
+    let c = &a.compressor;
+    let level = c.level.map(|l| l.to_string()).unwrap_or_else(|| "?".into());
+    match (c.tool.as_str(), &a.gzip) {
+        ("gnu-gzip", Some(g)) if g.name.is_none() && g.mtime == 0 => format!("GNU gzip -{level}n"),
+        ("gnu-gzip", _) => format!("GNU gzip -{level}"),
+        ("zlib", _) => format!("zlib level {level}"),
+        ("info-zip", _) => format!("Info-ZIP zip -{level}"),
+        _ => "not recognised (no GNU gzip, zlib or Info-ZIP level gives these bytes)".into(),
+    }
+}
+
+fn archive(a: &ArchiveRecipe) -> String {
+    let mut s = format!(
+        "{}  ({})\n",
+        Ui::paint(style::HEAD, &a.file),
+        format!("{:?}", a.role).to_lowercase()
+    );
+    let kind = match a.kind {
+        ArchiveKind::TarGz => format!(
+            "tar, {} format{}",
+            a.format,
+            if a.record_padding {
+                ", 10240-byte records"
+            } else {
+                ""
+            }
+        ),
+        ArchiveKind::Zip => format!("zip, {}", a.format),
+    };
+    s.push_str(&format!("    format      {kind}\n"));
+    s.push_str(&format!("    compressor  {}\n", compressor(a)));
+    if let Some(g) = &a.gzip {
+        s.push_str(&format!(
+            "    gzip header mtime {}, {}, XFL {}, OS {}\n",
+            g.mtime,
+            g.name
+                .as_deref()
+                .map(|n| format!("name {n:?}"))
+                .unwrap_or_else(|| "no name".into()),
+            g.xfl,
+            g.os
+        ));
+    }
+    s.push_str(&format!(
+        "    members     {} under {}, order {}\n",
+        a.members.len(),
+        a.top_dir.as_deref().unwrap_or("(no single folder)"),
+        order(a.order)
+    ));
+    s.push_str(&format!(
+        "    mtime       {}\n",
+        a.mtime
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "differs between members".into())
+    ));
+    if let Some((u, g)) = a.owner {
+        s.push_str(&format!(
+            "    owner       {u}/{g}{}\n",
+            if a.numeric_owner {
+                " (numeric, no names)"
+            } else {
+                ""
+            }
+        ));
+    }
+    let m = |v: Option<u32>| v.map(|m| format!("{m:04o}")).unwrap_or_else(|| "-".into());
+    s.push_str(&format!(
+        "    modes       folders {}, executables {}, files {}: {}\n",
+        m(a.modes.dir),
+        m(a.modes.executable),
+        m(a.modes.file),
+        a.modes.rule
+    ));
+    s
+}
+
+fn binary(b: &BinaryRecipe) -> String {
+    let mut s = format!("{}\n", Ui::paint(style::HEAD, &b.path));
+    s.push_str(&format!("    go          {}\n", b.go_version));
+    s.push_str(&format!(
+        "    package     {} (module {} {})\n",
+        b.main_package, b.module, b.module_version
+    ));
+    let level: Vec<String> = b
+        .goarch_level
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    s.push_str(&format!(
+        "    target      GOOS={} GOARCH={}{}{} CGO_ENABLED={}\n",
+        b.goos,
+        b.goarch,
+        if level.is_empty() { "" } else { " " },
+        level.join(" "),
+        b.cgo_enabled.as_deref().unwrap_or("?")
+    ));
+    s.push_str(&format!(
+        "    flags       {}-tags={:?} -ldflags={:?}{}\n",
+        if b.trimpath { "-trimpath " } else { "" },
+        b.tags.as_deref().unwrap_or(""),
+        b.observed_ldflags(),
+        if b.ldflags.is_none() {
+            " (from the executable: -X definitions are not recorded)"
+        } else {
+            ""
+        }
+    ));
+    if let Some(r) = &b.vcs_revision {
+        s.push_str(&format!(
+            "    vcs         {r}{}\n",
+            if b.vcs_modified == Some(true) {
+                " (modified tree)"
+            } else {
+                ""
+            }
+        ));
+    }
+    s
+}
+
+/// The recipe as text.
+pub fn render(r: &Recipe) -> String {
+    let mut s = format!(
+        "{} {} in {}\n",
+        Ui::paint(style::HEAD, "recipe"),
+        r.version,
+        r.release.display()
+    );
+    s.push_str(&format!(
+        "manifest {}: {} entries ({} inside archives), {}{}\n\n",
+        r.manifest.file,
+        r.manifest.entries,
+        r.manifest.inside_archives,
+        if r.manifest.style == "sha256sum" {
+            "sha256sum format"
+        } else {
+            "not sha256sum's format"
+        },
+        if r.manifest.sorted {
+            ", sorted by path (LC_ALL=C sort -k2)"
+        } else {
+            ""
+        }
+    ));
+    for a in &r.archives {
+        s.push_str(&archive(a));
+        for b in r.binaries.iter().filter(|b| b.archive == a.file) {
+            s.push_str(&binary(b));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn status_style(s: Status) -> anstyle::Style {
+    match s {
+        Status::Reproduced => style::GOOD,
+        Status::Different => style::BAD,
+        Status::Missing | Status::Extra => style::WARN,
+    }
+}
+
+/// `quorate reproduce`'s text report for a release quorate did not make.
+pub fn render_foreign(o: &ForeignOutcome, max_findings: usize) -> String {
+    let mut s = format!(
+        "{} {} from {} at {} ({}), recipe read from the release\n",
+        Ui::paint(style::HEAD, "reproduce"),
+        o.version,
+        o.source,
+        o.git_ref,
+        &o.commit[..o.commit.len().min(12)]
+    );
+    for a in &o.artifacts {
+        s.push_str(&format!(
+            "{}  {}",
+            Ui::paint(status_style(a.status), format!("{:<10}", a.status.as_str())),
+            a.path
+        ));
+        if !a.causes.is_empty() && a.status == Status::Different {
+            s.push_str(&format!("  ({})", a.causes.join(", ")));
+        }
+        s.push('\n');
+    }
+    if !o.causes.is_empty() {
+        s.push_str(&format!("{}\n", Ui::paint(style::HEAD, "likely causes")));
+        for c in &o.causes {
+            s.push_str(&format!(
+                "  {}: {}\n    artifacts: {}\n",
+                Ui::paint(style::BAD, &c.cause),
+                c.title,
+                c.artifacts.join(", ")
+            ));
+            for e in &c.evidence {
+                s.push_str(&format!("    evidence: {e}\n"));
+            }
+            if let Some(f) = &c.fix {
+                s.push_str(&format!("    fix: {f}\n"));
+            }
+        }
+    }
+    let different: Vec<_> = o
+        .artifacts
+        .iter()
+        .filter(|a| a.status == Status::Different)
+        .collect();
+    if !different.is_empty() {
+        s.push_str(&format!(
+            "{} (A = published, B = rebuild)\n",
+            Ui::paint(style::HEAD, "explanations")
+        ));
+        for a in different {
+            s.push_str(&format!("--- {}\n", a.path));
+            if let Some(u) = &a.unexplained {
+                s.push_str(&format!("    {u}\n"));
+            }
+            if let Some(r) = &a.explanation {
+                let opts = quorate_diff::TextOptions {
+                    max_findings,
+                    max_evidence: 3,
+                    max_notes: 4,
+                };
+                for line in quorate_diff::render_text_with(r, &opts).lines() {
+                    s.push_str(&format!("    {line}\n"));
+                }
+            }
+        }
+    }
+    s
+}
+
+/// The closing line on stderr.
+pub fn summary_foreign(o: &ForeignOutcome, ui: &Ui) {
+    let c = &o.counts;
+    let total = c.reproduced + c.different + c.missing;
+    if o.reproduced {
+        ui.say(format!(
+            "{}: all {total} published artifacts rebuilt byte for byte from {} with Go {}, without a host tar, gzip or zip",
+            Ui::paint(style::GOOD, "REPRODUCED"),
+            o.git_ref,
+            o.toolchain.version
+        ));
+    } else {
+        ui.say(format!(
+            "{}: {} reproduced, {} different, {} missing, {} extra (of {total} published){}",
+            Ui::paint(style::BAD, "NOT REPRODUCED"),
+            c.reproduced,
+            c.different,
+            c.missing,
+            c.extra,
+            o.causes
+                .first()
+                .map(|x| format!("; most likely cause: {}", x.cause))
+                .unwrap_or_default()
+        ));
+        if o.rebuild_dir.is_none() {
+            ui.hint("--out DIR or --keep keeps the rebuild for `quorate diff`");
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! `quorate recipe` and `quorate reproduce` on a release quorate did not
+//! make: the lnd-style test project (tests/data/lndstyle, with a release
+//! script written for these tests in the style of lnd's) makes its release
+//! with the host's GNU tar, gzip, Info-ZIP zip and sha256sum; quorate then
+//! reproduces every file byte for byte with none of them on PATH.
+
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{git, go_root, have, q, sh, sha256_hex, shared_cache, tmp};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lndstyle")
+}
+
+/// The test project as a repository tagged v0.1.0.
+fn repo(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    sh(dir, &format!("cp -R {}/. .", fixture().display()));
+    git(
+        dir,
+        "init -q && git add . && git commit -q -m release && git tag v0.1.0",
+    );
+}
+
+/// Runs `make release VERSION_TAG=v0.1.0 EXTRA…` in `dir` with the host's
+/// tools and `goroot`'s go, in a clean environment (no user go env, so
+/// the build is VCS-stamped as in a maintainer's checkout); the module
+/// cache is the one quorate's tests share (deps come from the Go module
+/// proxy once).
+fn release(dir: &Path, goroot: &Path, extra: &[&str]) -> PathBuf {
+    let cache = shared_cache();
+    let mut c = Command::new("make");
+    c.arg("release")
+        .arg("VERSION_TAG=v0.1.0")
+        .args(extra)
+        .current_dir(dir)
+        .env_clear()
+        .env(
+            "PATH",
+            format!(
+                "{}:/usr/local/bin:/usr/bin:/bin",
+                goroot.join("bin").display()
+            ),
+        )
+        .env("HOME", dir.with_extension("home"))
+        .env("GOENV", "off")
+        .env("GOPATH", cache.join("gopath"))
+        .env("GOCACHE", cache.join("go-build"))
+        .env("GOTOOLCHAIN", "local");
+    if let Ok(p) = std::env::var("GOPROXY") {
+        c.env("GOPROXY", p);
+    }
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "make release failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("lndstyle-v0.1.0")
+}
+
+/// A folder holding only `go` and `git`: quorate runs with it as PATH, so
+/// no host tar, gzip or zip can take part.
+fn bare_path(dir: &Path, goroot: &Path) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    symlink(goroot.join("bin/go"), bin.join("go")).unwrap();
+    let git = sh(dir, "command -v git");
+    symlink(git.trim(), bin.join("git")).unwrap();
+    for t in ["tar", "gzip", "zip", "sha256sum"] {
+        assert!(!bin.join(t).exists());
+    }
+    bin
+}
+
+fn peers() -> Option<PathBuf> {
+    let goroot = go_root()?;
+    for t in ["make", "tar", "gzip", "zip", "sha256sum", "git"] {
+        if !have(t) {
+            return None;
+        }
+    }
+    Some(goroot)
+}
+
+#[test]
+fn reproduces_an_lnd_style_release_without_host_archivers() {
+    let Some(goroot) = peers() else { return };
+    let t = tmp();
+    let src = t.path().join("lndstyle");
+    repo(&src);
+    // An untracked file: the maintainer's tree is "modified" for Go's VCS
+    // stamp (the other test releases from a clean tree).
+    std::fs::write(src.join("NOTES"), "not committed\n").unwrap();
+    let rel = release(&src, &goroot, &[]);
+    let manifest = std::fs::read_to_string(rel.join("manifest-v0.1.0.txt")).unwrap();
+    let published: Vec<&str> = manifest
+        .lines()
+        .map(|l| l.split_once("  ").unwrap().1)
+        .collect();
+    assert_eq!(published.len(), 8, "{manifest}");
+
+    // The recipe, as JSON: what the script did, read back from the bytes.
+    let out = q(&goroot)
+        .args(["recipe", "--json"])
+        .arg(&rel)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["manifest"]["style"], "sha256sum");
+    assert_eq!(r["manifest"]["sorted"], true);
+    assert_eq!(r["manifest"]["inside_archives"], 4);
+    let archives = r["archives"].as_array().unwrap();
+    assert_eq!(archives.len(), 4);
+    for a in archives {
+        assert_eq!(a["order"], "reverse-sorted", "{a}");
+        assert_eq!(a["mtime"], 1_577_836_800, "{a}");
+        if a["kind"] == "tar-gz" {
+            assert_eq!(a["compressor"]["tool"], "gnu-gzip", "{a}");
+            assert_eq!(a["compressor"]["level"], 9, "{a}");
+            assert_eq!(a["format"], "gnu", "{a}");
+            assert_eq!(a["record_padding"], true, "{a}");
+            assert_eq!(a["owner"], serde_json::json!([0, 0]), "{a}");
+        } else {
+            assert_eq!(a["compressor"]["tool"], "info-zip", "{a}");
+            assert_eq!(a["compressor"]["level"], 6, "{a}");
+        }
+    }
+    let roles: Vec<&str> = archives
+        .iter()
+        .map(|a| a["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["binaries", "source", "binaries", "vendor"]);
+    let bins = r["binaries"].as_array().unwrap();
+    assert_eq!(bins.len(), 4);
+    let go_version = sh(&src, &format!("{}/bin/go env GOVERSION", goroot.display()));
+    for b in bins {
+        assert_eq!(b["go_version"], go_version.trim(), "{b}");
+        assert_eq!(b["tags"], "stdlog", "{b}");
+        assert_eq!(b["trimpath"], true, "{b}");
+        assert_eq!(b["no_symbols"], true, "{b}");
+        assert_eq!(b["no_dwarf"], true, "{b}");
+        assert_eq!(b["no_build_id"], true, "{b}");
+        assert_eq!(b["vcs_modified"], true, "{b}");
+        assert_eq!(b["cgo_enabled"], "0", "{b}");
+    }
+
+    // The same, as text.
+    let out = q(&goroot).arg("recipe").arg(&rel).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "manifest manifest-v0.1.0.txt: 8 entries (4 inside archives), sha256sum format, sorted by path (LC_ALL=C sort -k2)",
+        "    compressor  GNU gzip -9n",
+        "    compressor  Info-ZIP zip -6",
+        "    members     3 under lndstyle-linux-amd64-v0.1.0, order find | LC_ALL=C sort -r",
+        "    modes       folders 0755, executables -, files 0644: u+rw,go+r-w,a+X",
+        "    target      GOOS=windows GOARCH=amd64 GOAMD64=v1 CGO_ENABLED=0",
+        "    flags       -trimpath -tags=\"stdlog\" -ldflags=\"-s -w -buildid=\" (from the executable: -X definitions are not recorded)",
+    ] {
+        assert!(text.contains(line), "{line}:\n{text}");
+    }
+
+    // The reproduction, with only go and git on PATH.
+    let bin = bare_path(t.path(), &goroot);
+    let rebuilt = t.path().join("rebuilt");
+    let mut cmd = q(&goroot);
+    cmd.env("PATH", &bin)
+        .args(["reproduce", "--no-verify", "--release"])
+        .arg(&rel)
+        .arg("--source")
+        .arg(&src)
+        .arg("--out")
+        .arg(&rebuilt);
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    for p in &published {
+        assert!(
+            stdout.contains(&format!("REPRODUCED  {p}\n")),
+            "{p}:\n{stdout}"
+        );
+    }
+    assert!(!stdout.contains("DIFFERENT"), "{stdout}");
+    assert!(
+        stderr.contains("-X example.com/lndstyle/build.Commit=v0.1.0 (from Makefile)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("built from a modified tree (vcs.modified=true)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("REPRODUCED: all 8 published artifacts"),
+        "{stderr}"
+    );
+    // Byte for byte: every published archive and the manifest.
+    for p in published.iter().filter(|p| !p.contains('/')) {
+        assert_eq!(
+            sha256_hex(&rel.join(p)),
+            sha256_hex(&rebuilt.join(p)),
+            "{p}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(rel.join("manifest-v0.1.0.txt")).unwrap(),
+        std::fs::read(rebuilt.join("manifest-v0.1.0.txt")).unwrap()
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(rebuilt.join("reproduce.json")).unwrap()).unwrap();
+    assert_eq!(report["reproduced"], true);
+    assert_eq!(report["counts"]["reproduced"], 8);
+}
+
+/// The release (from a clean tree) was linked with another `-X` value
+/// than the Makefile at the tag says: the programs (and their archive) are DIFFERENT, and the
+/// diff engine names the string; the source and vendor tarballs still
+/// reproduce.
+#[test]
+fn another_x_value_is_different_and_explained() {
+    let Some(goroot) = peers() else { return };
+    let t = tmp();
+    let src = t.path().join("lndstyle");
+    repo(&src);
+    let rel = release(
+        &src,
+        &goroot,
+        &[
+            "BUILD_SYSTEM=linux-amd64",
+            "RELEASE_LDFLAGS=-s -w -buildid= -X example.com/lndstyle/build.Commit=v0.1.0-hotfix",
+        ],
+    );
+    let bin = bare_path(t.path(), &goroot);
+    let out = q(&goroot)
+        .env("PATH", &bin)
+        .args(["reproduce", "--no-verify", "--release"])
+        .arg(&rel)
+        .arg("--source")
+        .arg(&src)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("DIFFERENT   lndstyle-linux-amd64-v0.1.0.tar.gz  (embedded-string)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("DIFFERENT   lndstyle-linux-amd64-v0.1.0/lndstyled  (embedded-string)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\"v0.1.0-hotfix\" → \"v0.1.0\""),
+        "{stdout}"
+    );
+    for p in ["lndstyle-source-v0.1.0.tar.gz", "vendor.tar.gz"] {
+        assert!(stdout.contains(&format!("REPRODUCED  {p}\n")), "{stdout}");
+    }
+    assert!(
+        stderr.contains("NOT REPRODUCED: 2 reproduced, 3 different"),
+        "{stderr}"
+    );
+}
