@@ -26,6 +26,7 @@
 
 pub mod attest;
 pub mod compare;
+pub mod fingerprint;
 pub mod foreign;
 pub mod published;
 pub mod rebuild;
