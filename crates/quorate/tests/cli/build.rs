@@ -595,7 +595,7 @@ fn demo_tells_the_whole_story() {
     // archives, build.json.
     assert!(err.contains("REPRODUCIBLE: all 9 artifacts"), "{err}");
     assert!(
-        err.contains("  targets: linux-amd64, windows-amd64\n"),
+        err.contains("  targets: linux-amd64 windows-amd64\n"),
         "{err}"
     );
     assert!(
