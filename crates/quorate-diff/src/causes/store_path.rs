@@ -43,11 +43,25 @@ fn both_sides(cx: &RegionCtx, pa: &[StorePath], pb: &[StorePath]) -> Option<Clas
         return None;
     }
     let (r, ca, cb) = (cx.r, &cx.ca, &cx.cb);
+    // Each store path's package folder (`<hash>-<name>-<version>`) becomes
+    // one `*`: two package sets differ in the hash and often the version,
+    // and the runs are otherwise equal.
     let mask = |s: &[u8], p: &[StorePath]| {
-        let mut v = s.to_vec();
-        for (h, _, _) in p {
-            v[h.clone()].fill(b'*');
+        let mut v = Vec::with_capacity(s.len());
+        let mut at = 0;
+        for (h, _, full) in p {
+            let folder = full
+                .get("/nix/store/".len()..)
+                .and_then(|r| r.find('/'))
+                .unwrap_or(full.len().saturating_sub("/nix/store/".len()));
+            let end = (h.start + folder).min(s.len()).max(h.start);
+            if h.start >= at {
+                v.extend_from_slice(&s[at..h.start]);
+                v.push(b'*');
+                at = end;
+            }
         }
+        v.extend_from_slice(&s[at.min(s.len())..]);
         v
     };
     let near =
@@ -218,7 +232,7 @@ mod tests {
                 sp(H1, "tzdata-2025b"),
                 sp(H2, "tzdata-2024a"),
                 Cause::PatchedToolchain,
-                Confidence::Medium,
+                Confidence::High,
                 "tzdata",
             ),
             // A package no list names: still a store path standing for a
@@ -243,15 +257,23 @@ mod tests {
                 format!("/nix/store/{H1}-glibc-2.39-52/lib/ld-linux-x86-64.so.2\0"),
                 format!("/nix/store/{H2}-glibc-2.40-66/lib/ld-linux-x86-64.so.2\0"),
                 Cause::NixLoader,
-                Confidence::Medium,
+                Confidence::High,
                 "glibc",
+            ),
+            // Another file of the package: not the same run.
+            (
+                format!("/nix/store/{H1}-tzdata-2025b/share/zoneinfo/\0"),
+                format!("/nix/store/{H2}-tzdata-2024a/share/zonefile/\0"),
+                Cause::PatchedToolchain,
+                Confidence::Medium,
+                "tzdata",
             ),
         ];
         for (a, b, cause, conf, subject) in cases {
             let got = run(&embed(a.as_bytes()), &embed(b.as_bytes()), ".rodata", false);
-            // One region, or one per changed run (hash, version), each
+            // One region, or one per changed run (hash, version, file), each
             // explained the same way.
-            assert!(!got.is_empty() && got.len() <= 2, "{a:?} vs {b:?}: {got:?}");
+            assert!(!got.is_empty() && got.len() <= 3, "{a:?} vs {b:?}: {got:?}");
             for g in &got {
                 assert_eq!(
                     (g.cause, g.confidence),
