@@ -56,6 +56,16 @@ pub fn sign_file(
             .decrypt(pw)
             .map_err(|e| err(format!("cannot unlock the key (wrong passphrase?): {e}")))?;
     }
+    // ssh-key signs with Ed25519 and ECDSA keys only: say so before any
+    // other reason, whatever the RSA key's size (RSA signatures made by
+    // ssh-keygen are still verified).
+    if matches!(key.key_data(), ssh_key::private::KeypairData::Rsa(_)) {
+        return Err(err(
+            "RSA SSH keys cannot sign with quorate: use an Ed25519 or ECDSA key \
+             (`ssh-keygen -t ed25519`), or sign with `ssh-keygen -Y sign -n file`, which quorate verifies"
+                .into(),
+        ));
+    }
     if let Some(r) = weak_key_reason(key.public_key()) {
         return Err(err(r));
     }

@@ -188,6 +188,7 @@ fn sign_output_ecdsa_encrypted_and_refused_ssh_keys() {
     keygen(&keys, "ecdsa", "-t ecdsa -b 256 -N ''");
     keygen(&keys, "locked", "-t ed25519 -N s3cret");
     keygen(&keys, "weak", "-t rsa -b 1024 -N ''");
+    keygen(&keys, "rsa2048", "-t rsa -b 2048 -N ''");
     let sign = |key: &str, out: Option<&Path>, pass: Option<&str>| {
         let mut c = quorate();
         c.env_remove("QUORATE_PASSPHRASE")
@@ -232,16 +233,21 @@ fn sign_output_ecdsa_encrypted_and_refused_ssh_keys() {
     let v = ssh_verify(t.path(), &keys.join("locked.pub"), &beside("locked"), &m);
     assert!(v.status.success(), "{}", stderr(&v));
 
-    // A weak RSA key is refused, naming the key and what is accepted.
-    let o = sign("weak", None, None);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("keys/weak: cannot sign"), "{err}");
-    assert!(
-        err.contains("RSA-1024 key refused: RSA keys need at least 2048 bits"),
-        "{err}"
-    );
-    assert!(!beside("weak").exists());
+    // RSA keys, weak or not, are refused for signing, naming the key and
+    // what is accepted (never a hint that more bits would do).
+    for name in ["weak", "rsa2048"] {
+        let o = sign(name, None, None);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("keys/{name}: cannot sign")), "{err}");
+        assert!(
+            err.contains("RSA SSH keys cannot sign with quorate"),
+            "{err}"
+        );
+        assert!(err.contains("ssh-keygen -t ed25519"), "{err}");
+        assert!(!err.contains("2048 bits"), "{err}");
+        assert!(!beside(name).exists());
+    }
 }
 
 /// `--gpg KEYID` with a key gpg does not have: exit 2, gpg's complaint
