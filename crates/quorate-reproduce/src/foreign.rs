@@ -234,7 +234,7 @@ pub fn x_definitions_in(texts: &[(String, String)], tag: &str, commit: &str) -> 
 /// Whether the bytes of `value` are in the program `b` of the release
 /// (read again from its archive).
 pub fn value_in_binary(r: &Recipe, b: &BinaryRecipe, value: &[u8]) -> bool {
-    crate::recipe::member_bytes(&r.release.join(&b.archive), &b.path)
+    r.program_bytes(b)
         .is_some_and(|d| !value.is_empty() && d.windows(value.len()).any(|w| w == value))
 }
 
@@ -779,16 +779,25 @@ pub fn published_view(
         if !differs {
             continue;
         }
-        if !e.path.contains('/') && from.is_file() {
-            if std::fs::hard_link(&from, &to).is_err() {
-                std::fs::copy(&from, &to).map_err(io(&to))?;
+        if !e.path.contains('/') && std::fs::symlink_metadata(&from).is_ok() {
+            // Only a regular file inside the folder, never what a link
+            // out of it points to; the hard link or copy is of the file
+            // itself, not of a link.
+            let Ok(real) = crate::recipe::release_file(&published.dir, &e.path) else {
+                continue;
+            };
+            if std::fs::hard_link(&real, &to).is_err() {
+                let (mut f, _) =
+                    quorate_manifest::fsutil::open_regular(&real).map_err(io(&real))?;
+                let mut w = std::fs::File::create(&to).map_err(io(&to))?;
+                std::io::copy(&mut f, &mut w).map_err(io(&to))?;
             }
             continue;
         }
         let Some(b) = r.binaries.iter().find(|b| b.path == e.path) else {
             continue;
         };
-        if let Some(bytes) = crate::recipe::member_bytes(&r.release.join(&b.archive), &b.path)
+        if let Some(bytes) = r.program_bytes(b)
             && Digest::of_bytes(&bytes) == e.digest
         {
             if let Some(parent) = to.parent() {
@@ -1109,5 +1118,48 @@ mod tests {
             pack(&a, entries, &out).unwrap();
             assert!(std::fs::read(&out).unwrap() == published, "{file} differs");
         }
+    }
+}
+
+#[cfg(test)]
+mod untrusted_folder {
+    use super::*;
+
+    /// A DIFFERENT published file that is a link out of the release folder
+    /// is neither hard-linked nor copied into the diff engine's view: the
+    /// engine (and the HTML report) must never read what it points to.
+    #[test]
+    fn the_view_never_takes_a_file_through_a_link_out_of_the_folder() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("id_ed25519");
+        std::fs::write(&secret, b"-----BEGIN OPENSSH PRIVATE KEY-----\n").unwrap();
+        let d = tempfile::tempdir().unwrap();
+        let listed = |name: &str, bytes: &[u8]| format!("{}  {name}\n", Digest::of_bytes(bytes));
+        std::fs::write(d.path().join("honest.txt"), b"published\n").unwrap();
+        std::os::unix::fs::symlink(&secret, d.path().join("notes.txt")).unwrap();
+        std::fs::write(
+            d.path().join("manifest-v1.0.0.txt"),
+            listed("honest.txt", b"published\n")
+                + &listed("notes.txt", &std::fs::read(&secret).unwrap()),
+        )
+        .unwrap();
+        let published = crate::published::read(d.path()).unwrap();
+        let r =
+            crate::recipe::from_published(&published, &crate::recipe::Limits::default()).unwrap();
+        let rebuilt = Manifest::parse(
+            (listed("honest.txt", b"rebuilt\n") + &listed("notes.txt", b"rebuilt\n")).as_bytes(),
+            "rebuilt",
+        )
+        .unwrap();
+        let view = tempfile::tempdir().unwrap();
+        published_view(&r, &published, &rebuilt, view.path()).unwrap();
+        assert_eq!(
+            std::fs::read(view.path().join("honest.txt")).unwrap(),
+            b"published\n"
+        );
+        assert!(
+            std::fs::symlink_metadata(view.path().join("notes.txt")).is_err(),
+            "the linked secret must not be in the view"
+        );
     }
 }

@@ -304,6 +304,34 @@ fn read_file(path: &Path) -> Result<Vec<u8>, RecipeError> {
     })
 }
 
+/// The real path of the file `rel` of the release folder `dir`: a regular
+/// file inside the folder, after following links. A published name that
+/// is a link out of the folder (to `~/.ssh/id_ed25519`, `/dev/zero`, …),
+/// a folder or a special file is refused: the release is untrusted, and
+/// nothing outside it may be read, copied or hard-linked in its name.
+pub fn release_file(dir: &Path, rel: &str) -> Result<PathBuf, RecipeError> {
+    let path = dir.join(rel);
+    let refuse = |why: &str| RecipeError::Io {
+        path: path.clone(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, why.to_string()),
+    };
+    let real = path.canonicalize().map_err(|source| RecipeError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    if !quorate_manifest::fsutil::is_within(&real, dir) {
+        return Err(refuse("a link out of the release folder: refused unread"));
+    }
+    let meta = std::fs::metadata(&real).map_err(|source| RecipeError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(refuse("not a regular file: refused unread"));
+    }
+    Ok(real)
+}
+
 /// Reads the recipe of the release in `dir`.
 pub fn read(dir: &Path, limits: &Limits) -> Result<Recipe, RecipeError> {
     let p = published::read(dir).map_err(|e| RecipeError::Release(Box::new(e)))?;
@@ -357,14 +385,14 @@ pub fn from_published(p: &Published, limits: &Limits) -> Result<Recipe, RecipeEr
             continue;
         }
         let path = p.dir.join(&e.path);
-        if !path.is_file() {
+        if std::fs::symlink_metadata(&path).is_err() {
             warnings.push(format!(
                 "{}: listed in the manifest but not in the folder",
                 e.path
             ));
             continue;
         }
-        let data = read_file(&path)?;
+        let data = read_file(&release_file(&p.dir, &e.path)?)?;
         match archive_recipe(&e.path, &data, limits, &mut r.binaries) {
             Ok(a) => r.archives.push(a),
             Err(why) => warnings.push(format!("{}: {why}", e.path)),
@@ -772,6 +800,15 @@ impl PartialOrd for Compressor {
     }
 }
 
+impl Recipe {
+    /// The bytes of the published program `b`, read again from its archive
+    /// in the release folder ([`release_file`]: never through a link out
+    /// of it); `None` when it cannot be read or is not there.
+    pub fn program_bytes(&self, b: &BinaryRecipe) -> Option<Vec<u8>> {
+        member_bytes(&release_file(&self.release, &b.archive).ok()?, &b.path)
+    }
+}
+
 /// The bytes of member `member` of the archive at `path` (a `.tar.gz` or
 /// `.zip`), read within the default [`Limits`]; `None` when it cannot be
 /// read or is not there.
@@ -898,5 +935,69 @@ mod tests {
                 assert_eq!(b.goos, goos);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod untrusted_folder {
+    use super::*;
+    use quorate_manifest::Digest;
+    use std::os::unix::fs::symlink;
+
+    /// A release folder whose manifest lists `app.tar.gz` with the digest
+    /// of `target`'s bytes, where `app.tar.gz` is a link to `target`.
+    fn folder_with_link(target: &Path) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        let bytes = std::fs::read(target).unwrap();
+        std::fs::write(
+            d.path().join("manifest-v1.0.0.txt"),
+            format!("{}  app.tar.gz\n", Digest::of_bytes(&bytes)),
+        )
+        .unwrap();
+        symlink(target, d.path().join("app.tar.gz")).unwrap();
+        d
+    }
+
+    /// A gzip member (any bytes: the recipe reads it as an archive).
+    fn gz() -> Vec<u8> {
+        let opts = quorate_deflate::gzip::GzipOptions {
+            level: 9,
+            name: None,
+            mtime: 0,
+        };
+        quorate_deflate::gzip::compress(b"not a tar stream, but a secret", &opts).unwrap()
+    }
+
+    #[test]
+    fn a_link_out_of_the_folder_is_never_read() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.tar.gz");
+        std::fs::write(&secret, gz()).unwrap();
+        let d = folder_with_link(&secret);
+        let e = release_file(d.path(), "app.tar.gz").unwrap_err();
+        assert!(e.to_string().contains("out of the release folder"), "{e}");
+        let e = read(d.path(), &Limits::default()).unwrap_err();
+        assert!(e.to_string().contains("out of the release folder"), "{e}");
+        // A FIFO or device behind a link is refused too, unread.
+        let d = folder_with_link(Path::new("/dev/null"));
+        assert!(release_file(d.path(), "app.tar.gz").is_err());
+    }
+
+    #[test]
+    fn a_link_inside_the_folder_is_followed() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("files")).unwrap();
+        std::fs::write(d.path().join("files/real.tar.gz"), gz()).unwrap();
+        symlink("files/real.tar.gz", d.path().join("app.tar.gz")).unwrap();
+        let real = release_file(d.path(), "app.tar.gz").unwrap();
+        assert_eq!(
+            real,
+            d.path().join("files/real.tar.gz").canonicalize().unwrap()
+        );
+        assert!(
+            release_file(d.path(), "files").is_err(),
+            "a folder is not a file"
+        );
+        assert!(release_file(d.path(), "missing.tar.gz").is_err());
     }
 }

@@ -103,7 +103,7 @@ pub fn reproduce_foreign(
         .binaries
         .iter()
         .find(|b| b.ldflags.is_none())
-        .and_then(|b| recipe::member_bytes(&r.release.join(&b.archive), &b.path));
+        .and_then(|b| r.program_bytes(b));
     let mut xdefs = Vec::new();
     for x in found {
         let value = x.definition.split_once('=').map(|(_, v)| v).unwrap_or("");
