@@ -159,15 +159,12 @@ fn one_side(cx: &RegionCtx, pa: &[StorePath], pb: &[StorePath]) -> Option<Classi
     let (ta, tb) = (trimmed(ra), trimmed(rb));
     let gone = |x: &str, y: &str| is_system_path(x) && y.is_empty();
     if gone(&ta, &tb) || gone(&tb, &ta) {
-        let path = if ta.is_empty() {
-            tb.clone()
-        } else {
-            ta.clone()
-        };
+        // No subject: the path is the evidence; the subjects of the
+        // finding are the store packages that took its place.
         return Some(Classified::new(
             Cause::PatchedToolchain,
             Confidence::Medium,
-            Some(path),
+            None,
             "system path on one side only",
             if ta.is_empty() { "(absent)".into() } else { ta },
             if tb.is_empty() { "(absent)".into() } else { tb },
@@ -225,7 +222,7 @@ mod tests {
                 "\0\0\0\0\0\0\0\0\0\0\0\0\0\0".into(),
                 Cause::PatchedToolchain,
                 Confidence::Medium,
-                "/etc/services",
+                "(none)",
             ),
             // Two package sets: another hash and another version.
             (
@@ -281,8 +278,8 @@ mod tests {
                     "{a:?} vs {b:?}: {got:?}"
                 );
                 assert_eq!(
-                    g.subject.as_deref(),
-                    Some(subject),
+                    g.subject.as_deref().unwrap_or("(none)"),
+                    subject,
                     "{a:?} vs {b:?}: {got:?}"
                 );
             }

@@ -659,6 +659,20 @@ fn demo_tells_the_whole_story() {
             "spurious {wrong:?} in the demo:\n{err}"
         );
     }
+    // Step 7 compares what both manifests list: the official release is
+    // signed by then, the patched one is not, and its signatures are no
+    // difference to explain. Its subjects are the store packages, not the
+    // system paths they replaced.
+    assert!(!err.contains("file-set"), "{err}");
+    assert!(!err.contains(".sig ["), "{err}");
+    let patched_line = err
+        .lines()
+        .find(|l| l.contains("patched Go toolchain (Nix store paths embedded):"))
+        .unwrap_or_else(|| panic!("no patched-toolchain finding:\n{err}"));
+    assert!(patched_line.contains("tzdata"), "{patched_line}");
+    assert!(!patched_line.contains("/etc/"), "{patched_line}");
+    // Step 3 says the plan shown is one target's.
+    assert!(err.contains("its first target of 2:"), "{err}");
     // Where it works and that it keeps the folder (--dir), said first and last.
     assert!(
         err.contains("Working in ") && err.contains("kept at the end"),
