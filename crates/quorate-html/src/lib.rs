@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 pub use diff::{DiffHtmlOptions, diff_report};
 pub use page::esc;
-pub use reproduce::{ReproduceHtmlOptions, reproduce_report};
+pub use reproduce::{ReproduceHtmlOptions, foreign_report, reproduce_report};
 pub use verify::{VerifyHtmlOptions, attestation_report, verify_report};
 
 /// What can go wrong writing a report.

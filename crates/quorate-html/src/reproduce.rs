@@ -8,7 +8,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use quorate_attest::attest::AttestationReport;
-use quorate_reproduce::{Artifact, Outcome, Status};
+use quorate_attest::verify::ReleaseReport;
+use quorate_reproduce::compare::ToolchainUsed;
+use quorate_reproduce::foreign::ForeignOutcome;
+use quorate_reproduce::recipe::Order;
+use quorate_reproduce::{Artifact, CauseSummary, Counts, Outcome, Status};
 
 use crate::diff::finding_article;
 use crate::page::{esc, page};
@@ -61,7 +65,26 @@ fn anchor(k: usize) -> String {
     format!("x-{k}")
 }
 
-fn artifact_table(s: &mut String, o: &Outcome, links: &BTreeMap<&str, usize>, max: usize) {
+/// What the pages of both kinds of reproduction show alike: a release
+/// quorate made ([`Outcome`]) or one it did not ([`ForeignOutcome`]).
+struct Common<'a> {
+    release: &'a std::path::Path,
+    version: &'a str,
+    source: &'a str,
+    git_ref: &'a str,
+    commit: &'a str,
+    verification: Option<&'a ReleaseReport>,
+    toolchain: &'a ToolchainUsed,
+    artifacts: &'a [Artifact],
+    counts: &'a Counts,
+    causes: &'a [CauseSummary],
+    warnings: &'a [String],
+    reproduced: bool,
+    /// The end of the summary's last line: who packed and who rebuilt.
+    provenance: String,
+}
+
+fn artifact_table(s: &mut String, o: &Common, links: &BTreeMap<&str, usize>, max: usize) {
     let c = &o.counts;
     let _ = writeln!(
         s,
@@ -102,7 +125,7 @@ fn artifact_table(s: &mut String, o: &Outcome, links: &BTreeMap<&str, usize>, ma
     s.push_str("</section>\n");
 }
 
-fn causes(s: &mut String, o: &Outcome, links: &BTreeMap<&str, usize>) {
+fn causes(s: &mut String, o: &Common, links: &BTreeMap<&str, usize>) {
     s.push_str("<section aria-labelledby=\"causes\"><h2 id=\"causes\">Likely causes</h2>\n");
     for (i, c) in o.causes.iter().enumerate() {
         let _ = write!(
@@ -215,6 +238,128 @@ pub fn reproduce_report(
     attestations: Option<&AttestationReport>,
     o: &ReproduceHtmlOptions,
 ) -> String {
+    let provenance = format!(
+        "packed by quorate {}, reproduced by quorate {}",
+        esc(r.quorate.published.as_deref().unwrap_or("(unknown)")),
+        esc(&r.quorate.reproducing)
+    );
+    render(&common_of(r, provenance), attestations, String::new(), o)
+}
+
+fn common_of(r: &Outcome, provenance: String) -> Common<'_> {
+    Common {
+        release: &r.release,
+        version: &r.version,
+        source: &r.source,
+        git_ref: &r.git_ref,
+        commit: &r.commit,
+        verification: r.verification.as_ref(),
+        toolchain: &r.toolchain,
+        artifacts: &r.artifacts,
+        counts: &r.counts,
+        causes: &r.causes,
+        warnings: &r.warnings,
+        reproduced: r.reproduced,
+        provenance,
+    }
+}
+
+/// Renders the reproduction of a release quorate did not make as one
+/// self-contained HTML page: what [`reproduce_report`] shows, then the
+/// recipe read from the release (archives, programs), the `-X`
+/// definitions read from the source and the `go build` commands run.
+pub fn foreign_report(r: &ForeignOutcome, o: &ReproduceHtmlOptions) -> String {
+    let c = Common {
+        release: &r.release,
+        version: &r.version,
+        source: &r.source,
+        git_ref: &r.git_ref,
+        commit: &r.commit,
+        verification: r.verification.as_ref(),
+        toolchain: &r.toolchain,
+        artifacts: &r.artifacts,
+        counts: &r.counts,
+        causes: &r.causes,
+        warnings: &r.warnings,
+        reproduced: r.reproduced,
+        provenance: "recipe read from the release (no build.json), rebuilt in-process (no host tar, gzip or zip)".into(),
+    };
+    render(&c, None, recipe_section(r, o.max_artifacts), o)
+}
+
+/// The recipe section of [`foreign_report`].
+fn recipe_section(r: &ForeignOutcome, max: usize) -> String {
+    let mut s = String::from(
+        "<section aria-labelledby=\"recipe\"><h2 id=\"recipe\">Recipe</h2><p class=\"muted\">Read from the published archives and programs (<code>quorate recipe</code>); what the rebuild did the same way.</p>\n\
+         <table><caption class=\"muted\">Archives</caption><thead><tr><th scope=\"col\">Archive</th><th scope=\"col\">Holds</th><th scope=\"col\">Format</th><th scope=\"col\">Compressor</th><th scope=\"col\">Member order</th><th scope=\"col\">Members</th></tr></thead><tbody>",
+    );
+    for a in r.recipe.archives.iter().take(max) {
+        let compressor = match a.compressor.level {
+            Some(l) => format!("{} level {l}", a.compressor.tool),
+            None => a.compressor.tool.clone(),
+        };
+        let _ = writeln!(
+            s,
+            "<tr><th scope=\"row\" class=\"mono val\">{}</th><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&a.file),
+            esc(&format!("{:?}", a.role).to_lowercase()),
+            esc(&a.format),
+            esc(&compressor),
+            match a.order {
+                Order::ReverseSorted => "find | LC_ALL=C sort -r",
+                Order::Sorted => "find | LC_ALL=C sort",
+                Order::AsPublished => "other (rebuilt in the published order)",
+            },
+            a.members.len()
+        );
+    }
+    s.push_str("</tbody></table>\n<table><caption class=\"muted\">Go programs</caption><thead><tr><th scope=\"col\">Program</th><th scope=\"col\">Go</th><th scope=\"col\">Target</th><th scope=\"col\">Package</th><th scope=\"col\">Flags</th></tr></thead><tbody>");
+    for b in r.recipe.binaries.iter().take(max) {
+        let _ = writeln!(
+            s,
+            "<tr><th scope=\"row\" class=\"mono val\">{}</th><td class=\"mono\">{}</td><td class=\"mono\">{}/{}</td><td class=\"mono val\">{}</td><td class=\"mono val\">{}-tags={} -ldflags={}</td></tr>",
+            esc(&b.path),
+            esc(&b.go_version),
+            esc(&b.goos),
+            esc(&b.goarch),
+            esc(&b.main_package),
+            if b.trimpath { "-trimpath " } else { "" },
+            esc(&format!("{:?}", b.tags.as_deref().unwrap_or(""))),
+            esc(&format!("{:?}", b.observed_ldflags()))
+        );
+    }
+    s.push_str("</tbody></table>\n");
+    if !r.x_definitions.is_empty() {
+        s.push_str("<p>-X definitions read from the source (never run) and linked with:</p><ul class=\"strings\">");
+        for x in &r.x_definitions {
+            let _ = write!(
+                s,
+                "<li class=\"mono\">-X {} <span class=\"muted\">({})</span></li>",
+                esc(&x.definition),
+                esc(&x.file)
+            );
+        }
+        s.push_str("</ul>");
+    }
+    if !r.commands.is_empty() {
+        s.push_str("<p>The <code>go build</code> commands run:</p><pre class=\"mono\">");
+        for c in &r.commands {
+            let _ = writeln!(s, "{}", esc(c));
+        }
+        s.push_str("</pre>");
+    }
+    s.push_str("</section>\n");
+    s
+}
+
+/// The page of either kind of reproduction, `extra` (whole sections) after
+/// the explanations.
+fn render(
+    r: &Common,
+    attestations: Option<&AttestationReport>,
+    extra: String,
+    o: &ReproduceHtmlOptions,
+) -> String {
     // DIFFERENT artifacts, by path, to their index (anchor).
     let links: BTreeMap<&str, usize> = r
         .artifacts
@@ -231,12 +376,12 @@ pub fn reproduce_report(
         body.push_str(
             "<section aria-labelledby=\"warnings\"><h2 id=\"warnings\">Warnings</h2><ul>",
         );
-        for w in &r.warnings {
+        for w in r.warnings {
             let _ = write!(body, "<li class=\"note\">{}</li>", esc(w));
         }
         body.push_str("</ul></section>\n");
     }
-    if let Some(v) = &r.verification {
+    if let Some(v) = r.verification {
         toc.push(("quorum", "Published release: quorum".into()));
         quorum(&mut body, &v.quorum);
     }
@@ -279,12 +424,16 @@ pub fn reproduce_report(
         body.push_str("<p class=\"muted\">A disagreeing artifact that this rebuild also found DIFFERENT links to its explanation above.</p></section>\n");
     }
 
-    let tc = &r.toolchain;
+    if !extra.is_empty() {
+        toc.push(("recipe", "Recipe".into()));
+        body.push_str(&extra);
+    }
+    let tc = r.toolchain;
     let title = format!("quorate reproduce: {} {}", r.source, r.version);
     let heading = format!(
         "quorate reproduce: <code>{}</code> from <code>{}</code>",
-        esc(&r.version),
-        esc(&r.source)
+        esc(r.version),
+        esc(r.source)
     );
     let mut summary = format!(
         "<p><span class=\"verdict {}\">{}</span> {} of {} published artifact{} rebuilt byte for byte from {} (commit <code>{}</code>) with Go {}{}</p>",
@@ -297,8 +446,8 @@ pub fn reproduce_report(
         r.counts.reproduced,
         r.counts.reproduced + r.counts.different + r.counts.missing,
         plural(r.counts.reproduced + r.counts.different + r.counts.missing),
-        esc(&r.git_ref),
-        esc(&r.commit),
+        esc(r.git_ref),
+        esc(r.commit),
         esc(&tc.version),
         if tc.official {
             " (official)"
@@ -317,10 +466,9 @@ pub fn reproduce_report(
     }
     let _ = write!(
         summary,
-        "<p class=\"muted\">Release <code>{}</code>; packed by quorate {}, reproduced by quorate {}{}.</p>",
+        "<p class=\"muted\">Release <code>{}</code>; {}{}.</p>",
         esc(&r.release.display().to_string()),
-        esc(r.quorate.published.as_deref().unwrap_or("(unknown)")),
-        esc(&r.quorate.reproducing),
+        r.provenance,
         if r.verification.is_none() {
             "; the published release was NOT verified (--no-verify)"
         } else {

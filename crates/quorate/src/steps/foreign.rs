@@ -59,9 +59,6 @@ pub fn reproduce_foreign(
             "--attest is for releases quorate made (with build.json); this release has none"
         );
     }
-    if args.html.is_some() {
-        ui.warn("--html: no HTML report yet for a release quorate did not make; reproduce.json (--json) holds the whole result");
-    }
     ui.step(format!(
         "reading the recipe of {} from its programs and archives (no build.json, no {} at {})",
         published.dir.display(),
@@ -199,6 +196,10 @@ pub fn reproduce_foreign(
         Report::Print if args.json => ui.out(format!("{json}\n")),
         Report::Print => ui.out(render_foreign(&outcome, args.max_findings)),
         Report::Quiet => {}
+    }
+    if let Some(file) = &args.html {
+        let page = quorate_html::foreign_report(&outcome, &Default::default());
+        crate::steps::html::write_html(file, &page, ui)?;
     }
     summary_foreign(&outcome, ui);
     if args.keep {

@@ -241,12 +241,15 @@ fn another_x_value_is_different_and_explained() {
         ],
     );
     let bin = bare_path(t.path(), &goroot);
+    let html = t.path().join("reproduce.html");
     let out = q(&goroot)
         .env("PATH", &bin)
         .args(["reproduce", "--no-verify", "--release"])
         .arg(&rel)
         .arg("--source")
         .arg(&src)
+        .arg("--html")
+        .arg(&html)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -271,4 +274,18 @@ fn another_x_value_is_different_and_explained() {
         stderr.contains("NOT REPRODUCED: 2 reproduced, 3 different"),
         "{stderr}"
     );
+    // The HTML report: the verdict, each DIFFERENT artifact explained, and
+    // the recipe the rebuild followed.
+    let page = std::fs::read_to_string(&html).unwrap();
+    for want in [
+        "NOT REPRODUCED",
+        "Why <code>lndstyle-linux-amd64-v0.1.0/lndstyled</code> differs",
+        "v0.1.0-hotfix",
+        "<h2 id=\"recipe\">Recipe</h2>",
+        "gnu-gzip level 9",
+        "-X example.com/lndstyle/build.Commit=v0.1.0",
+        "recipe read from the release (no build.json)",
+    ] {
+        assert!(page.contains(want), "{want} not in the page:\n{page}");
+    }
 }
