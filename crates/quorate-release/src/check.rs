@@ -115,6 +115,38 @@ pub const VARIED_UMASK: &str = "0077";
 /// (2001-09-09, long before any plausible commit).
 pub const VARIED_MTIME: u64 = 1_000_000_000;
 
+/// The environment variable naming the varied build's own Go build cache.
+pub const CHECK_GOCACHE_ENV: &str = "QUORATE_CHECK_GOCACHE";
+
+/// The varied build's own Go build cache, when `$QUORATE_CHECK_GOCACHE`
+/// names one (an absolute path): a cache only `--check` uses, never the
+/// first build's, so a stale or poisoned first cache still shows, while
+/// repeated checks (a CI job, a test suite) compile the standard library
+/// once instead of every time. Unset, empty or relative: `None`, and the
+/// varied build starts from a fresh, empty cache.
+pub fn separate_gocache() -> Option<std::path::PathBuf> {
+    std::env::var_os(CHECK_GOCACHE_ENV)
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_absolute())
+}
+
+/// What the varied build changes, in words (for reports): [`VARIATIONS`],
+/// with the cache's line saying which cache it used.
+pub fn variations(separate_cache: bool) -> Vec<&'static str> {
+    VARIATIONS
+        .iter()
+        .map(|v| {
+            if separate_cache && *v == FRESH_CACHE {
+                "a separate Go build cache, only --check's ($QUORATE_CHECK_GOCACHE)"
+            } else {
+                v
+            }
+        })
+        .collect()
+}
+
+const FRESH_CACHE: &str = "a fresh, empty Go build cache";
+
 /// Words for what the varied build changes (for reports).
 pub const VARIATIONS: &[&str] = &[
     "build path (another folder, of another length)",
@@ -123,7 +155,7 @@ pub const VARIATIONS: &[&str] = &[
     "umask 0077",
     "TZ=Pacific/Chatham, LANG/LC_ALL=fr_FR.UTF-8",
     "HOME (an empty folder)",
-    "a fresh, empty Go build cache",
+    FRESH_CACHE,
     "environment noise: GOFLAGS, GOOS, GOARCH, CGO_ENABLED, GOPATH, CC, …",
     "the time (it runs later; the clock itself is not faked)",
 ];
@@ -138,6 +170,15 @@ mod tests {
             m.insert(*p, Digest::of_bytes(b)).unwrap();
         }
         m
+    }
+
+    #[test]
+    fn the_cache_line_names_the_cache_used() {
+        assert!(variations(false).contains(&"a fresh, empty Go build cache"));
+        let v = variations(true);
+        assert_eq!(v.len(), VARIATIONS.len());
+        assert!(v.iter().any(|l| l.contains("QUORATE_CHECK_GOCACHE")));
+        assert!(!v.contains(&"a fresh, empty Go build cache"));
     }
 
     #[test]

@@ -46,6 +46,10 @@ Environment:
   QUORATE_CACHE  where quorate keeps toolchains and its Go build cache
                  (default: $XDG_CACHE_HOME/quorate or ~/.cache/quorate)
   QUORATE_GO     a Go toolchain (GOROOT) to use before looking on PATH
+  QUORATE_CHECK_GOCACHE
+                 an absolute folder: the Go build cache of `build --check`'s
+                 second build, kept apart from the first build's (default:
+                 a fresh, empty one each time)
   NO_COLOR       disable colours";
 
 /// Reproducible builds, deterministic packaging, SHA-256 manifests, quorum

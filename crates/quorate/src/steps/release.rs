@@ -44,7 +44,8 @@ pub use crate::report::CheckOutcome;
 
 /// Rebuilds `p`'s release in a child `quorate build` under varied
 /// conditions ([`check::noise_env`], umask, another path and file order,
-/// other file times, a fresh Go cache) and compares its manifest with
+/// other file times, a fresh Go cache, or `$QUORATE_CHECK_GOCACHE`'s) and
+/// compares its manifest with
 /// `first`. When the builds differ the second build is kept (in a
 /// temporary folder whose path is returned) for `quorate diff`.
 pub fn varied_rebuild(
@@ -70,7 +71,8 @@ pub fn varied_rebuild(
         .path()
         .join("a-longer-path/for-the-second-build/so-that-any-leaked-path/shows-up");
     let out = root.path().join("second");
-    let gocache = root.path().join("fresh-go-build-cache");
+    let gocache =
+        check::separate_gocache().unwrap_or_else(|| root.path().join("fresh-go-build-cache"));
     for d in [&home, &work, &gocache] {
         std::fs::create_dir_all(d).with_context(|| format!("{}: cannot create", d.display()))?;
     }
@@ -133,7 +135,7 @@ pub fn varied_rebuild(
     Ok(CheckOutcome {
         reproducible,
         differences,
-        variations: check::VARIATIONS.to_vec(),
+        variations: check::variations(check::separate_gocache().is_some()),
         second: kept,
     })
 }

@@ -94,6 +94,18 @@ fn three_target_build_is_identical_under_check_and_from_another_path() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("REPRODUCIBLE: all 12 artifacts"), "{err}");
     assert!(err.contains("umask 0077"), "{err}");
+    // The second build used the run's separate --check cache (the tests set
+    // QUORATE_CHECK_GOCACHE), and says so.
+    assert!(
+        err.contains("a separate Go build cache, only --check's"),
+        "{err}"
+    );
+    let check_cache = util::shared_cache().join("go-build-check");
+    assert!(
+        std::fs::read_dir(&check_cache).is_ok_and(|mut d| d.next().is_some()),
+        "{} is empty",
+        check_cache.display()
+    );
     let m1 = std::fs::read(f.dist.join("manifest-v0.1.0.txt")).unwrap();
     let m2 = std::fs::read(repo2.join("dist/v0.1.0/manifest-v0.1.0.txt")).unwrap();
     assert_eq!(

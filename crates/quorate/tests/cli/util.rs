@@ -10,6 +10,12 @@ pub fn quorate() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("quorate").unwrap();
     c.env("NO_COLOR", "1")
         .env("QUORATE_CACHE", shared_cache())
+        // `build --check`'s second build: one cache of its own for the run,
+        // apart from the first builds' (fresh at the start of a CI run).
+        .env(
+            "QUORATE_CHECK_GOCACHE",
+            shared_cache().join("go-build-check"),
+        )
         .env("XDG_CONFIG_HOME", empty_config());
     c
 }
