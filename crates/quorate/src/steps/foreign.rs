@@ -17,7 +17,7 @@ use quorate_reproduce::{Published, REPORT_FILE, ReproduceError, Workspace, sourc
 
 use crate::cli::ReproduceArgs;
 use crate::exit::ExitStatus;
-use crate::output::recipe::{render_foreign, summary_foreign};
+use crate::output::reproduce::{render_foreign, summary_foreign};
 use crate::steps::reproduce::Report;
 use crate::ui::Ui;
 
