@@ -177,21 +177,14 @@ pub(crate) struct BlockWriter {
 
 impl BlockWriter {
     pub(crate) fn new(capacity: usize, penalty_log: u32) -> Self {
-        let mut huff_off = HuffEnc::new(OFF_CODES);
-        let mut f = [0u32; OFF_CODES];
-        f[0] = 1;
-        huff_off.generate(&f, 15);
         BlockWriter {
-            bits: BitWriter {
-                out: Vec::with_capacity(capacity),
-                ..Default::default()
-            },
+            bits: BitWriter::with_capacity(capacity),
             lit: HuffEnc::new(LIT_CODES),
             tmp_lit: HuffEnc::new(LIT_CODES),
             off: HuffEnc::new(OFF_CODES),
             fixed_lit: HuffEnc::fixed_literals(),
             fixed_off: HuffEnc::fixed_offsets(),
-            huff_off,
+            huff_off: HuffEnc::huff_offsets(),
             lit_freq: [0; 289],
             off_freq: [0; 32],
             header: DynamicHeader::new(),

@@ -66,6 +66,16 @@ impl HuffEnc {
         h
     }
 
+    /// The offset code of Go's Huffman-only blocks (`writeBlockHuff`):
+    /// built for offset 0 alone (30 symbols, one of them used).
+    pub(crate) fn huff_offsets() -> Self {
+        let mut h = HuffEnc::new(30);
+        let mut f = [0u32; 30];
+        f[0] = 1;
+        h.generate(&f, 15);
+        h
+    }
+
     /// Bits needed to send symbols with these frequencies.
     pub(crate) fn bit_length(&self, freq: &[u32]) -> u64 {
         freq.iter()

@@ -40,15 +40,8 @@ pub(crate) struct BlockWriter {
 
 impl BlockWriter {
     pub(crate) fn new(capacity: usize) -> Self {
-        let mut huff_off = HuffEnc::new(OFF_CODES);
-        let mut f = [0u32; OFF_CODES];
-        f[0] = 1;
-        huff_off.generate(&f, 15);
         BlockWriter {
-            bits: BitWriter {
-                out: Vec::with_capacity(capacity),
-                ..Default::default()
-            },
+            bits: BitWriter::with_capacity(capacity),
             lit_freq: [0; LIT_CODES],
             off_freq: [0; OFF_CODES],
             lit: HuffEnc::new(LIT_CODES),
@@ -56,7 +49,7 @@ impl BlockWriter {
             header: DynamicHeader::new(),
             fixed_lit: HuffEnc::fixed_literals(),
             fixed_off: HuffEnc::fixed_offsets(),
-            huff_off,
+            huff_off: HuffEnc::huff_offsets(),
         }
     }
 
