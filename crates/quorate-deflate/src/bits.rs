@@ -9,6 +9,14 @@ pub(crate) struct BitWriter {
 }
 
 impl BitWriter {
+    /// An empty writer whose output has room for `capacity` bytes.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        BitWriter {
+            out: Vec::with_capacity(capacity),
+            ..Default::default()
+        }
+    }
+
     /// Appends the low `len` bits of `value` (`len` <= 32, `value` < 2^len).
     #[inline(always)]
     pub(crate) fn send(&mut self, value: u32, len: u32) {

@@ -10,10 +10,8 @@
 //! final block (`03 00` after alignment).
 
 use crate::bits::BitWriter;
-use crate::gohuff::{Code, HuffEnc};
-use crate::tables::{
-    BASE_DIST, BASE_LENGTH, BL_ORDER, DIST_CODE, EXTRA_DBITS, EXTRA_LBITS, LENGTH_CODE,
-};
+use crate::gohuff::{Code, DynamicHeader, HuffEnc};
+use crate::tables::{BASE_DIST, BASE_LENGTH, DIST_CODE, EXTRA_DBITS, EXTRA_LBITS, LENGTH_CODE};
 
 /// A literal (< 256), the end-of-block marker (256), or [`MATCH`] |
 /// (length − 3) << 16 | (distance − 1).
@@ -24,7 +22,6 @@ const LIT_CODES: usize = 286;
 const OFF_CODES: usize = 30;
 const MAX_STORE: usize = 65535;
 const MAX_PREDEFINED: usize = 250;
-const BAD: u8 = 255;
 
 /// Go's offset code of `off` (distance − 1; `offsetCode`), also used
 /// with a distance in the lazy matcher's gain estimate.
@@ -165,14 +162,12 @@ pub(crate) struct BlockWriter {
     lit: HuffEnc,
     tmp_lit: HuffEnc,
     off: HuffEnc,
-    cg: HuffEnc,
     fixed_lit: HuffEnc,
     fixed_off: HuffEnc,
     huff_off: HuffEnc,
     lit_freq: [u32; 289],
     off_freq: [u32; 32],
-    cg_freq: [u32; 19],
-    codegen: Vec<u8>,
+    header: DynamicHeader,
     /// The open table's header size in bits (0: no table open).
     prev_header: u64,
     /// The open table was made for literals only.
@@ -182,26 +177,17 @@ pub(crate) struct BlockWriter {
 
 impl BlockWriter {
     pub(crate) fn new(capacity: usize, penalty_log: u32) -> Self {
-        let mut huff_off = HuffEnc::new(OFF_CODES);
-        let mut f = [0u32; OFF_CODES];
-        f[0] = 1;
-        huff_off.generate(&f, 15);
         BlockWriter {
-            bits: BitWriter {
-                out: Vec::with_capacity(capacity),
-                ..Default::default()
-            },
+            bits: BitWriter::with_capacity(capacity),
             lit: HuffEnc::new(LIT_CODES),
             tmp_lit: HuffEnc::new(LIT_CODES),
             off: HuffEnc::new(OFF_CODES),
-            cg: HuffEnc::new(19),
             fixed_lit: HuffEnc::fixed_literals(),
             fixed_off: HuffEnc::fixed_offsets(),
-            huff_off,
+            huff_off: HuffEnc::huff_offsets(),
             lit_freq: [0; 289],
             off_freq: [0; 32],
-            cg_freq: [0; 19],
-            codegen: Vec::with_capacity(LIT_CODES + OFF_CODES + 1),
+            header: DynamicHeader::new(),
             prev_header: 0,
             wrote_huffman: false,
             penalty_log,
@@ -297,25 +283,6 @@ impl BlockWriter {
         l + o
     }
 
-    fn num_codegens(&self) -> usize {
-        let mut n = 19;
-        while n > 4 && self.cg_freq[BL_ORDER[n - 1]] == 0 {
-            n -= 1;
-        }
-        n
-    }
-
-    fn header_size(&self) -> u64 {
-        3 + 5
-            + 5
-            + 4
-            + 3 * self.num_codegens() as u64
-            + self.cg.bit_length(&self.cg_freq)
-            + self.cg_freq[16] as u64 * 2
-            + self.cg_freq[17] as u64 * 3
-            + self.cg_freq[18] as u64 * 7
-    }
-
     fn fixed_size(&self, extra: u64) -> u64 {
         3 + self.fixed_lit.bit_length(&self.lit_freq)
             + self.fixed_off.bit_length(&self.off_freq)
@@ -324,83 +291,12 @@ impl BlockWriter {
 
     fn generate_codegen(&mut self, nlit: usize, noff: usize, huff_off: bool) {
         let off = if huff_off { &self.huff_off } else { &self.off };
-        let lens: Vec<u8> = self.lit.codes[..nlit]
-            .iter()
-            .chain(&off.codes[..noff])
-            .map(|c| c.len)
-            .collect();
-        self.cg_freq = [0; 19];
-        let (out, freq) = (&mut self.codegen, &mut self.cg_freq);
-        out.clear();
-        let mut i = 0;
-        while i < lens.len() {
-            let size = lens[i];
-            let mut count = 1;
-            while i + count < lens.len() && lens[i + count] == size {
-                count += 1;
-            }
-            i += count;
-            let mut left = count as i32;
-            if size != 0 {
-                out.push(size);
-                freq[size as usize] += 1;
-                left -= 1;
-                while left >= 3 {
-                    let n = left.min(6);
-                    out.extend([16, (n - 3) as u8]);
-                    freq[16] += 1;
-                    left -= n;
-                }
-            } else {
-                while left >= 11 {
-                    let n = left.min(138);
-                    out.extend([18, (n - 11) as u8]);
-                    freq[18] += 1;
-                    left -= n;
-                }
-                if left >= 3 {
-                    out.extend([17, (left - 3) as u8]);
-                    freq[17] += 1;
-                    left = 0;
-                }
-            }
-            for _ in 0..left {
-                out.push(size);
-                freq[size as usize] += 1;
-            }
-        }
-        out.push(BAD);
-        self.cg.generate(&self.cg_freq, 7);
+        self.header
+            .generate(&self.lit.codes[..nlit], &off.codes[..noff]);
     }
 
     fn dynamic_header(&mut self, nlit: usize, noff: usize, eof: bool) {
-        let ncg = self.num_codegens();
-        let b = &mut self.bits;
-        b.send(if eof { 5 } else { 4 }, 3);
-        b.send(nlit as u32 - 257, 5);
-        b.send(noff as u32 - 1, 5);
-        b.send(ncg as u32 - 4, 4);
-        for &o in &BL_ORDER[..ncg] {
-            b.send(self.cg.codes[o].len as u32, 3);
-        }
-        let mut i = 0;
-        loop {
-            let sym = self.codegen[i];
-            i += 1;
-            if sym == BAD {
-                break;
-            }
-            let c = self.cg.codes[sym as usize];
-            b.send(c.bits as u32, c.len as u32);
-            let extra = match sym {
-                16 => 2,
-                17 => 3,
-                18 => 7,
-                _ => continue,
-            };
-            b.send(self.codegen[i] as u32, extra);
-            i += 1;
-        }
+        self.header.write(&mut self.bits, nlit, noff, eof);
     }
 
     /// Writes `t` (Go's `writeBlockDynamic`): reusing the open table,
@@ -461,7 +357,7 @@ impl BlockWriter {
             self.lit.generate(&self.lit_freq[..LIT_CODES], 15);
             self.off.generate(&self.off_freq[..OFF_CODES], 15);
             self.generate_codegen(nlit, noff, false);
-            size = self.header_size()
+            size = self.header.size()
                 + self.lit.bit_length(&self.lit_freq)
                 + self.off.bit_length(&self.off_freq)
                 + extra;
@@ -479,7 +375,7 @@ impl BlockWriter {
             }
             self.dynamic_header(nlit, noff, eof);
             if !sync {
-                self.prev_header = self.header_size();
+                self.prev_header = self.header.size();
             }
             self.wrote_huffman = false;
         }
@@ -585,7 +481,7 @@ impl BlockWriter {
             self.generate_codegen(257, 1, true);
             self.dynamic_header(257, 1, eof);
             self.wrote_huffman = true;
-            self.prev_header = self.header_size();
+            self.prev_header = self.header.size();
         }
         let codes = &self.lit.codes;
         for &b in input {

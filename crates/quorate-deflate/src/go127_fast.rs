@@ -164,6 +164,28 @@ pub(crate) fn emit(
     (s, t, l)
 }
 
+/// Takes the match of length `l` found at `s` against `t`: [`emit`]s it
+/// (with the pending literals since `next_emit`, which moves past it).
+/// Returns where the search goes on (after the match, and at least past
+/// `next_s`, the position it had looked at next), the match's start in the
+/// history after extending it backwards, and its length.
+#[inline(always)]
+pub(crate) fn take(
+    dst: &mut Tokens,
+    src: &[u8],
+    next_emit: &mut i32,
+    (s, t, l): (i32, i32, i32),
+    next_s: i32,
+) -> (i32, i32, i32) {
+    let (ms, mt, l) = emit(dst, src, *next_emit, s, t, l);
+    let mut s = ms + l;
+    *next_emit = s;
+    if next_s >= s {
+        s = next_s + 1;
+    }
+    (s, mt, l)
+}
+
 /// The literals after the last match, unless the block made no tokens at
 /// all (it is then stored).
 pub(crate) fn emit_remainder(dst: &mut Tokens, src: &[u8], next_emit: i32) {
@@ -172,213 +194,25 @@ pub(crate) fn emit_remainder(dst: &mut Tokens, src: &[u8], next_emit: i32) {
     }
 }
 
+/// Levels 1-3 (`LEVEL`): one table of 2^`BITS` entries of 5-byte hashes
+/// over the history (level 3: two positions per entry).
+pub(crate) struct Single<const LEVEL: u8, const BITS: u32> {
+    h: History,
+    table: Vec<i32>,
+}
+
 /// Level 1.
-pub(crate) struct L1 {
-    h: History,
-    table: Vec<i32>,
-}
-
-impl L1 {
-    const BITS: u32 = 15;
-
-    pub(crate) fn new() -> Self {
-        L1 {
-            h: History::new(),
-            table: vec![0; 1 << Self::BITS],
-        }
-    }
-
-    pub(crate) fn reset(&mut self) {
-        self.h.reset();
-    }
-
-    pub(crate) fn encode(&mut self, dst: &mut Tokens, block: &[u8]) {
-        self.h.rebase(&mut [&mut self.table]);
-        let mut s = self.h.add_block(block) as i32;
-        let (src, cur, table) = (&self.h.hist, self.h.cur, &mut self.table);
-        let hb = |u: u64| hash(u, Self::BITS, 5);
-        let s_limit = (src.len() - MARGIN) as i32;
-        let mut next_emit = s;
-        let mut cv = ld64(src, s);
-        'outer: loop {
-            let mut next_s;
-            let mut t;
-            loop {
-                let mut nh = hb(cv);
-                let cand = table[nh];
-                next_s = s + 2 + ((s - next_emit) >> 5);
-                if next_s > s_limit {
-                    break 'outer;
-                }
-                let mut now = ld64(src, next_s);
-                table[nh] = s + cur;
-                nh = hb(now);
-                t = cand - cur;
-                if s - t < MAX_OFFSET && cv as u32 == ld32(src, t) {
-                    table[nh] = next_s + cur;
-                    break;
-                }
-                cv = now;
-                s = next_s;
-                next_s += 1;
-                let cand = table[nh];
-                now >>= 8;
-                table[nh] = s + cur;
-                t = cand - cur;
-                if s - t < MAX_OFFSET && cv as u32 == ld32(src, t) {
-                    table[nh] = next_s + cur;
-                    break;
-                }
-                cv = now;
-                s = next_s;
-            }
-            loop {
-                let l = len_long(src, s + 4, t + 4) + 4;
-                let (ms, _, l) = emit(dst, src, next_emit, s, t, l);
-                s = ms + l;
-                next_emit = s;
-                if next_s >= s {
-                    s = next_s + 1;
-                }
-                if s >= s_limit {
-                    if ((s + l + 8) as usize) < src.len() {
-                        table[hb(ld64(src, s))] = s + cur;
-                    }
-                    break 'outer;
-                }
-                let x = ld64(src, s - 2);
-                let o = cur + s - 2;
-                table[hb(x)] = o;
-                let x = x >> 16;
-                let ch = hb(x);
-                let cand = table[ch];
-                table[ch] = o + 2;
-                t = cand - cur;
-                if s - t > MAX_OFFSET || x as u32 != ld32(src, t) {
-                    cv = x >> 8;
-                    s += 1;
-                    break;
-                }
-            }
-        }
-        emit_remainder(dst, src, next_emit);
-    }
-}
-
+pub(crate) type L1 = Single<1, 15>;
 /// Level 2.
-pub(crate) struct L2 {
-    h: History,
-    table: Vec<i32>,
-}
-
-impl L2 {
-    const BITS: u32 = 17;
-
-    pub(crate) fn new() -> Self {
-        L2 {
-            h: History::new(),
-            table: vec![0; 1 << Self::BITS],
-        }
-    }
-
-    pub(crate) fn reset(&mut self) {
-        self.h.reset();
-    }
-
-    pub(crate) fn encode(&mut self, dst: &mut Tokens, block: &[u8]) {
-        self.h.rebase(&mut [&mut self.table]);
-        let mut s = self.h.add_block(block) as i32;
-        let (src, cur, table) = (&self.h.hist, self.h.cur, &mut self.table);
-        let hb = |u: u64| hash(u, Self::BITS, 5);
-        let s_limit = (src.len() - MARGIN) as i32;
-        let mut next_emit = s;
-        let mut cv = ld64(src, s);
-        'outer: loop {
-            let mut next_s = s;
-            let mut cand;
-            loop {
-                let mut nh = hb(cv);
-                s = next_s;
-                next_s = s + 2 + ((s - next_emit) >> 5);
-                if next_s > s_limit {
-                    break 'outer;
-                }
-                cand = table[nh];
-                let mut now = ld64(src, next_s);
-                table[nh] = s + cur;
-                nh = hb(now);
-                let off = s - (cand - cur);
-                if off < MAX_OFFSET && cv as u32 == ld32(src, cand - cur) {
-                    table[nh] = next_s + cur;
-                    break;
-                }
-                cv = now;
-                s = next_s;
-                next_s += 1;
-                cand = table[nh];
-                now >>= 8;
-                table[nh] = s + cur;
-                let off = s - (cand - cur);
-                if off < MAX_OFFSET && cv as u32 == ld32(src, cand - cur) {
-                    break;
-                }
-                cv = now;
-            }
-            loop {
-                let t = cand - cur;
-                let l = len_long(src, s + 4, t + 4) + 4;
-                let (ms, _, l) = emit(dst, src, next_emit, s, t, l);
-                s = ms + l;
-                next_emit = s;
-                if next_s >= s {
-                    s = next_s + 1;
-                }
-                if s >= s_limit {
-                    if ((s + l + 8) as usize) < src.len() {
-                        table[hb(ld64(src, s))] = s + cur;
-                    }
-                    break 'outer;
-                }
-                let mut i = s - l + 2;
-                while i < s - 5 {
-                    let x = ld64(src, i);
-                    table[hb(x)] = cur + i;
-                    table[hb(x >> 16)] = cur + i + 2;
-                    table[hb(x >> 32)] = cur + i + 4;
-                    i += 7;
-                }
-                let x = ld64(src, s - 2);
-                let o = cur + s - 2;
-                table[hb(x)] = o;
-                table[hb(x >> 8)] = o + 1;
-                let ch = hb(x >> 16);
-                cand = table[ch];
-                table[ch] = o + 2;
-                let off = s - (cand - cur);
-                if off > MAX_OFFSET || (x >> 16) as u32 != ld32(src, cand - cur) {
-                    cv = x >> 24;
-                    s += 1;
-                    break;
-                }
-            }
-        }
-        emit_remainder(dst, src, next_emit);
-    }
-}
-
+pub(crate) type L2 = Single<2, 17>;
 /// Level 3: two positions per entry (`[cur, prev]`).
-pub(crate) struct L3 {
-    h: History,
-    table: Vec<i32>,
-}
+pub(crate) type L3 = Single<3, 16>;
 
-impl L3 {
-    const BITS: u32 = 16;
-
+impl<const LEVEL: u8, const BITS: u32> Single<LEVEL, BITS> {
     pub(crate) fn new() -> Self {
-        L3 {
+        Single {
             h: History::new(),
-            table: vec![0; 2 << Self::BITS],
+            table: vec![0; if LEVEL == 3 { 2 } else { 1 } << BITS],
         }
     }
 
@@ -386,102 +220,284 @@ impl L3 {
         self.h.reset();
     }
 
+    /// Compresses `block` into `dst`. The level's search is a function of
+    /// its own (`#[inline(never)]`: inlined, levels 1 and 2 ran 2-3% more
+    /// instructions).
     pub(crate) fn encode(&mut self, dst: &mut Tokens, block: &[u8]) {
         self.h.rebase(&mut [&mut self.table]);
-        let mut s = self.h.add_block(block) as i32;
-        let (src, cur, table) = (&self.h.hist, self.h.cur, &mut self.table);
-        let hb = |u: u64| hash(u, Self::BITS, 5);
-        // Inserts position `p` (already + cur) at hash `h`.
-        let put = |table: &mut Vec<i32>, h: usize, p: i32| {
-            table[2 * h + 1] = table[2 * h];
-            table[2 * h] = p;
+        let b = Block::<BITS> {
+            s: self.h.add_block(block) as i32,
+            src: &self.h.hist,
+            cur: self.h.cur,
         };
-        let s_limit = (src.len() - MARGIN) as i32;
-        let mut next_emit = s;
-        let mut cv = ld64(src, s);
-        'outer: loop {
-            let mut next_s = s;
-            let mut cand;
-            loop {
-                let nh = hb(cv);
-                s = next_s;
-                next_s = s + 1 + ((s - next_emit) >> 7);
-                if next_s > s_limit {
-                    break 'outer;
-                }
-                let (c_cur, c_prev) = (table[2 * nh], table[2 * nh + 1]);
-                let now = ld64(src, next_s);
-                let min_off = cur + s - (MAX_OFFSET - 4);
-                put(table, nh, s + cur);
-                cand = c_cur;
-                if cand < min_off {
-                    cv = now;
-                    continue;
-                }
-                if cv as u32 == ld32(src, cand - cur) {
-                    if c_prev < min_off || cv as u32 != ld32(src, c_prev - cur) {
-                        break;
-                    }
-                    let su = s as usize + 4;
-                    let l1 = common(&src[su..], &src[(cand - cur) as usize + 4..]);
-                    let l2 = common(&src[su..], &src[(c_prev - cur) as usize + 4..]);
-                    if l2 > l1 {
-                        cand = c_prev;
-                    }
-                    break;
-                } else {
-                    cand = c_prev;
-                    if cand > min_off && cv as u32 == ld32(src, cand - cur) {
-                        break;
-                    }
-                }
-                cv = now;
+        let table = &mut self.table[..];
+        let next_emit = match LEVEL {
+            1 => level1(dst, b, table),
+            2 => level2(dst, b, table),
+            _ => level3(dst, b, table),
+        };
+        emit_remainder(dst, b.src, next_emit);
+    }
+}
+
+/// A block levels 1-3 search: it starts at `s` in the history `src`, whose
+/// positions in the table (of 2^`BITS` entries) are `index + cur`.
+#[derive(Clone, Copy)]
+struct Block<'a, const BITS: u32> {
+    src: &'a [u8],
+    cur: i32,
+    s: i32,
+}
+
+impl<const BITS: u32> Block<'_, BITS> {
+    /// The table's hash of the low 5 bytes of `u`.
+    #[inline(always)]
+    fn hb(self, u: u64) -> usize {
+        hash(u, BITS, 5)
+    }
+}
+
+/// Level 1's search of the block at `s`; returns where the literals
+/// still to emit start.
+#[inline(never)]
+fn level1<const BITS: u32>(dst: &mut Tokens, b: Block<'_, BITS>, table: &mut [i32]) -> i32 {
+    let Block {
+        src, cur, mut s, ..
+    } = b;
+    let s_limit = (src.len() - MARGIN) as i32;
+    let (mut next_emit, mut cv) = (s, ld64(src, s));
+    'outer: loop {
+        let mut next_s;
+        let mut t;
+        loop {
+            let mut nh = b.hb(cv);
+            let cand = table[nh];
+            next_s = s + 2 + ((s - next_emit) >> 5);
+            if next_s > s_limit {
+                break 'outer;
             }
-            loop {
-                let t = cand - cur;
-                let l = len_long(src, s + 4, t + 4) + 4;
-                let (ms, mt, l) = emit(dst, src, next_emit, s, t, l);
-                s = ms + l;
-                next_emit = s;
-                if next_s >= s {
-                    s = next_s + 1;
+            let mut now = ld64(src, next_s);
+            table[nh] = s + cur;
+            nh = b.hb(now);
+            t = cand - cur;
+            if s - t < MAX_OFFSET && cv as u32 == ld32(src, t) {
+                table[nh] = next_s + cur;
+                break;
+            }
+            cv = now;
+            s = next_s;
+            next_s += 1;
+            let cand = table[nh];
+            now >>= 8;
+            table[nh] = s + cur;
+            t = cand - cur;
+            if s - t < MAX_OFFSET && cv as u32 == ld32(src, t) {
+                table[nh] = next_s + cur;
+                break;
+            }
+            cv = now;
+            s = next_s;
+        }
+        loop {
+            let l = len_long(src, s + 4, t + 4) + 4;
+            let (next, _, l) = take(dst, src, &mut next_emit, (s, t, l), next_s);
+            s = next;
+            if s >= s_limit {
+                if ((s + l + 8) as usize) < src.len() {
+                    table[b.hb(ld64(src, s))] = s + cur;
                 }
-                if s >= s_limit {
-                    let t = mt + l;
-                    if ((t + 8) as usize) < src.len() && t > 0 {
-                        put(table, hb(ld64(src, t)), cur + t);
-                    }
-                    break 'outer;
-                }
-                let mut i = s - l + 2;
-                while i < s - 5 {
-                    put(table, hb(ld64(src, i)), cur + i);
-                    i += 6;
-                }
-                let x = ld64(src, s - 2);
-                put(table, hb(x), cur + s - 2);
-                put(table, hb(x >> 8), cur + s - 1);
-                let x = x >> 16;
-                let ch = hb(x);
-                let (c_cur, c_prev) = (table[2 * ch], table[2 * ch + 1]);
-                cv = x;
-                put(table, ch, s + cur);
-                cand = c_cur;
-                let min_off = cur + s - (MAX_OFFSET - 4);
-                if cand > min_off {
-                    if cv as u32 == ld32(src, cand - cur) {
-                        continue;
-                    }
-                    cand = c_prev;
-                    if cand > min_off && cv as u32 == ld32(src, cand - cur) {
-                        continue;
-                    }
-                }
+                break 'outer;
+            }
+            let x = ld64(src, s - 2);
+            let o = cur + s - 2;
+            table[b.hb(x)] = o;
+            let x = x >> 16;
+            let ch = b.hb(x);
+            let cand = table[ch];
+            table[ch] = o + 2;
+            t = cand - cur;
+            if s - t > MAX_OFFSET || x as u32 != ld32(src, t) {
                 cv = x >> 8;
                 s += 1;
                 break;
             }
         }
-        emit_remainder(dst, src, next_emit);
     }
+    next_emit
+}
+
+/// Level 2's search of the block at `s`; returns where the literals
+/// still to emit start.
+#[inline(never)]
+fn level2<const BITS: u32>(dst: &mut Tokens, b: Block<'_, BITS>, table: &mut [i32]) -> i32 {
+    let Block {
+        src, cur, mut s, ..
+    } = b;
+    let s_limit = (src.len() - MARGIN) as i32;
+    let (mut next_emit, mut cv) = (s, ld64(src, s));
+    'outer: loop {
+        let mut next_s = s;
+        let mut cand;
+        loop {
+            let mut nh = b.hb(cv);
+            s = next_s;
+            next_s = s + 2 + ((s - next_emit) >> 5);
+            if next_s > s_limit {
+                break 'outer;
+            }
+            cand = table[nh];
+            let mut now = ld64(src, next_s);
+            table[nh] = s + cur;
+            nh = b.hb(now);
+            let off = s - (cand - cur);
+            if off < MAX_OFFSET && cv as u32 == ld32(src, cand - cur) {
+                table[nh] = next_s + cur;
+                break;
+            }
+            cv = now;
+            s = next_s;
+            next_s += 1;
+            cand = table[nh];
+            now >>= 8;
+            table[nh] = s + cur;
+            let off = s - (cand - cur);
+            if off < MAX_OFFSET && cv as u32 == ld32(src, cand - cur) {
+                break;
+            }
+            cv = now;
+        }
+        loop {
+            let t = cand - cur;
+            let l = len_long(src, s + 4, t + 4) + 4;
+            let (next, _, l) = take(dst, src, &mut next_emit, (s, t, l), next_s);
+            s = next;
+            if s >= s_limit {
+                if ((s + l + 8) as usize) < src.len() {
+                    table[b.hb(ld64(src, s))] = s + cur;
+                }
+                break 'outer;
+            }
+            let mut i = s - l + 2;
+            while i < s - 5 {
+                let x = ld64(src, i);
+                table[b.hb(x)] = cur + i;
+                table[b.hb(x >> 16)] = cur + i + 2;
+                table[b.hb(x >> 32)] = cur + i + 4;
+                i += 7;
+            }
+            let x = ld64(src, s - 2);
+            let o = cur + s - 2;
+            table[b.hb(x)] = o;
+            table[b.hb(x >> 8)] = o + 1;
+            let ch = b.hb(x >> 16);
+            cand = table[ch];
+            table[ch] = o + 2;
+            let off = s - (cand - cur);
+            if off > MAX_OFFSET || (x >> 16) as u32 != ld32(src, cand - cur) {
+                cv = x >> 24;
+                s += 1;
+                break;
+            }
+        }
+    }
+    next_emit
+}
+
+/// Inserts position `p` (already + cur) at hash `h` of a two-position
+/// table (`[cur, prev]` per entry).
+#[inline(always)]
+pub(crate) fn push(table: &mut [i32], h: usize, p: i32) {
+    table[2 * h + 1] = table[2 * h];
+    table[2 * h] = p;
+}
+
+/// Level 3's search of the block at `s`; returns where the literals
+/// still to emit start.
+#[inline(never)]
+fn level3<const BITS: u32>(dst: &mut Tokens, b: Block<'_, BITS>, table: &mut [i32]) -> i32 {
+    let Block {
+        src, cur, mut s, ..
+    } = b;
+    let s_limit = (src.len() - MARGIN) as i32;
+    let (mut next_emit, mut cv) = (s, ld64(src, s));
+    'outer: loop {
+        let mut next_s = s;
+        let mut cand;
+        loop {
+            let nh = b.hb(cv);
+            s = next_s;
+            next_s = s + 1 + ((s - next_emit) >> 7);
+            if next_s > s_limit {
+                break 'outer;
+            }
+            let (c_cur, c_prev) = (table[2 * nh], table[2 * nh + 1]);
+            let now = ld64(src, next_s);
+            let min_off = cur + s - (MAX_OFFSET - 4);
+            push(table, nh, s + cur);
+            cand = c_cur;
+            if cand < min_off {
+                cv = now;
+                continue;
+            }
+            if cv as u32 == ld32(src, cand - cur) {
+                if c_prev < min_off || cv as u32 != ld32(src, c_prev - cur) {
+                    break;
+                }
+                let su = s as usize + 4;
+                let l1 = common(&src[su..], &src[(cand - cur) as usize + 4..]);
+                let l2 = common(&src[su..], &src[(c_prev - cur) as usize + 4..]);
+                if l2 > l1 {
+                    cand = c_prev;
+                }
+                break;
+            } else {
+                cand = c_prev;
+                if cand > min_off && cv as u32 == ld32(src, cand - cur) {
+                    break;
+                }
+            }
+            cv = now;
+        }
+        loop {
+            let t = cand - cur;
+            let l = len_long(src, s + 4, t + 4) + 4;
+            let (next, mt, l) = take(dst, src, &mut next_emit, (s, t, l), next_s);
+            s = next;
+            if s >= s_limit {
+                let t = mt + l;
+                if ((t + 8) as usize) < src.len() && t > 0 {
+                    push(table, b.hb(ld64(src, t)), cur + t);
+                }
+                break 'outer;
+            }
+            let mut i = s - l + 2;
+            while i < s - 5 {
+                push(table, b.hb(ld64(src, i)), cur + i);
+                i += 6;
+            }
+            let x = ld64(src, s - 2);
+            push(table, b.hb(x), cur + s - 2);
+            push(table, b.hb(x >> 8), cur + s - 1);
+            let x = x >> 16;
+            let ch = b.hb(x);
+            let (c_cur, c_prev) = (table[2 * ch], table[2 * ch + 1]);
+            cv = x;
+            push(table, ch, s + cur);
+            cand = c_cur;
+            let min_off = cur + s - (MAX_OFFSET - 4);
+            if cand > min_off {
+                if cv as u32 == ld32(src, cand - cur) {
+                    continue;
+                }
+                cand = c_prev;
+                if cand > min_off && cv as u32 == ld32(src, cand - cur) {
+                    continue;
+                }
+            }
+            cv = x >> 8;
+            s += 1;
+            break;
+        }
+    }
+    next_emit
 }

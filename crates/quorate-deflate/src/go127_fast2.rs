@@ -10,8 +10,8 @@
 
 use crate::go127_block::Tokens;
 use crate::go127_fast::{
-    History, MARGIN, MAX_OFFSET, common, emit, emit_remainder, hash, ld32, ld64, len_limited,
-    len_long,
+    History, MARGIN, MAX_OFFSET, common, emit_remainder, hash, ld32, ld64, len_limited, len_long,
+    push, take,
 };
 
 const BITS: u32 = 15;
@@ -25,13 +25,6 @@ fn hs(u: u64) -> usize {
 #[inline(always)]
 fn hl(u: u64) -> usize {
     hash(u, BITS, 7)
-}
-
-/// Pushes position `p` into the two-position entry `h` of `t`.
-#[inline(always)]
-fn push(t: &mut [i32], h: usize, p: i32) {
-    t[2 * h + 1] = t[2 * h];
-    t[2 * h] = p;
 }
 
 /// Which of levels 4-6, and its tables.
@@ -112,12 +105,7 @@ impl Dual {
                 cv = next;
             }
             let l = len_long(src, s + 4, t + 4) + 4;
-            let (ms, _, l) = emit(dst, src, next_emit, s, t, l);
-            s = ms + l;
-            next_emit = s;
-            if next_s >= s {
-                s = next_s + 1;
-            }
+            s = take(dst, src, &mut next_emit, (s, t, l), next_s).0;
             if s >= s_limit {
                 if ((s + 8) as usize) < src.len() {
                     let cv = ld64(src, s);
@@ -281,13 +269,10 @@ impl Dual {
                     }
                 }
             }
-            let (ms, mt, l) = emit(dst, src, next_emit, s, t, l);
-            repeat = ms - mt;
-            s = ms + l;
-            next_emit = s;
-            if next_s >= s {
-                s = next_s + 1;
-            }
+            // The match's offset (extending it backwards keeps it).
+            repeat = s - t;
+            let (next, _, l) = take(dst, src, &mut next_emit, (s, t, l), next_s);
+            s = next;
             if s >= s_limit {
                 if six {
                     let mut i = next_s + 1;

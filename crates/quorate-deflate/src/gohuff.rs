@@ -3,7 +3,11 @@
 //! from a length-limited "package-merge"-style walk over the levels of the
 //! tree, then canonical codes assigned in symbol order within each length.
 //! The lengths can differ from gzip's heap-built tree whenever frequencies
-//! tie, so Go's streams need their own builder.
+//! tie, so Go's streams need their own builder. [`DynamicHeader`] sends
+//! them in a dynamic block's header as Go does.
+
+use crate::bits::BitWriter;
+use crate::tables::BL_ORDER;
 
 /// One code: the bit pattern (already reversed for LSB-first output) and
 /// its length; length 0 is "no code".
@@ -59,6 +63,16 @@ impl HuffEnc {
                 len: 5,
             };
         }
+        h
+    }
+
+    /// The offset code of Go's Huffman-only blocks (`writeBlockHuff`):
+    /// built for offset 0 alone (30 symbols, one of them used).
+    pub(crate) fn huff_offsets() -> Self {
+        let mut h = HuffEnc::new(30);
+        let mut f = [0u32; 30];
+        f[0] = 1;
+        h.generate(&f, 15);
         h
     }
 
@@ -132,6 +146,135 @@ impl HuffEnc {
                 code = code.wrapping_add(1);
             }
             end = start;
+        }
+    }
+}
+
+/// Marks the end of [`DynamicHeader`]'s symbol list.
+const BAD: u8 = 255;
+
+/// The header of a dynamic block the way Go writes it (every Go release):
+/// the literal and offset code lengths as code-length symbols with Go's
+/// run cutting (RFC 1951 3.2.7), their own Huffman code, and the writing
+/// of it all.
+#[derive(Debug, Clone)]
+pub(crate) struct DynamicHeader {
+    /// The code-length code (19 symbols, at most 7 bits).
+    cg: HuffEnc,
+    /// How often each code-length symbol is sent.
+    cg_freq: [u32; 19],
+    /// The code-length symbols (each of 16-18 followed by its extra
+    /// value), ended by [`BAD`].
+    codegen: Vec<u8>,
+}
+
+impl DynamicHeader {
+    pub(crate) fn new() -> Self {
+        DynamicHeader {
+            cg: HuffEnc::new(19),
+            cg_freq: [0; 19],
+            codegen: Vec::with_capacity(286 + 30 + 1),
+        }
+    }
+
+    /// Makes the header for these literal/length and offset codes (their
+    /// first symbols only: the ones the header sends), and the
+    /// code-length code for it.
+    pub(crate) fn generate(&mut self, lit: &[Code], off: &[Code]) {
+        let lens: Vec<u8> = lit.iter().chain(off).map(|c| c.len).collect();
+        self.cg_freq = [0; 19];
+        let (out, freq) = (&mut self.codegen, &mut self.cg_freq);
+        out.clear();
+        let mut i = 0;
+        while i < lens.len() {
+            let size = lens[i];
+            let mut count = 1;
+            while i + count < lens.len() && lens[i + count] == size {
+                count += 1;
+            }
+            i += count;
+            let mut left = count as i32;
+            if size != 0 {
+                out.push(size);
+                freq[size as usize] += 1;
+                left -= 1;
+                while left >= 3 {
+                    let n = left.min(6);
+                    out.extend([16, (n - 3) as u8]);
+                    freq[16] += 1;
+                    left -= n;
+                }
+            } else {
+                while left >= 11 {
+                    let n = left.min(138);
+                    out.extend([18, (n - 11) as u8]);
+                    freq[18] += 1;
+                    left -= n;
+                }
+                if left >= 3 {
+                    out.extend([17, (left - 3) as u8]);
+                    freq[17] += 1;
+                    left = 0;
+                }
+            }
+            for _ in 0..left {
+                out.push(size);
+                freq[size as usize] += 1;
+            }
+        }
+        out.push(BAD);
+        self.cg.generate(&self.cg_freq, 7);
+    }
+
+    /// How many code-length code lengths the header sends (4-19).
+    pub(crate) fn num_codegens(&self) -> usize {
+        let mut n = 19;
+        while n > 4 && self.cg_freq[BL_ORDER[n - 1]] == 0 {
+            n -= 1;
+        }
+        n
+    }
+
+    /// The header's size in bits, block type bits included.
+    pub(crate) fn size(&self) -> u64 {
+        3 + 5
+            + 5
+            + 4
+            + 3 * self.num_codegens() as u64
+            + self.cg.bit_length(&self.cg_freq)
+            + self.cg_freq[16] as u64 * 2
+            + self.cg_freq[17] as u64 * 3
+            + self.cg_freq[18] as u64 * 7
+    }
+
+    /// Writes the header of a dynamic block with `nlit` literal/length and
+    /// `noff` offset codes (the counts given to [`DynamicHeader::generate`]).
+    pub(crate) fn write(&self, b: &mut BitWriter, nlit: usize, noff: usize, eof: bool) {
+        let ncg = self.num_codegens();
+        b.send(if eof { 5 } else { 4 }, 3);
+        b.send(nlit as u32 - 257, 5);
+        b.send(noff as u32 - 1, 5);
+        b.send(ncg as u32 - 4, 4);
+        for &o in &BL_ORDER[..ncg] {
+            b.send(self.cg.codes[o].len as u32, 3);
+        }
+        let mut i = 0;
+        loop {
+            let sym = self.codegen[i];
+            i += 1;
+            if sym == BAD {
+                break;
+            }
+            let c = self.cg.codes[sym as usize];
+            b.send(c.bits as u32, c.len as u32);
+            let extra = match sym {
+                16 => 2,
+                17 => 3,
+                18 => 7,
+                _ => continue,
+            };
+            b.send(self.codegen[i] as u32, extra);
+            i += 1;
         }
     }
 }

@@ -6,10 +6,8 @@
 //! storing saves more than about 1/16.
 
 use crate::bits::BitWriter;
-use crate::gohuff::{Code, HuffEnc};
-use crate::tables::{
-    BASE_DIST, BASE_LENGTH, BL_ORDER, EXTRA_DBITS, EXTRA_LBITS, LENGTH_CODE, d_code,
-};
+use crate::gohuff::{Code, DynamicHeader, HuffEnc};
+use crate::tables::{BASE_DIST, BASE_LENGTH, EXTRA_DBITS, EXTRA_LBITS, LENGTH_CODE, d_code};
 
 /// A token: a literal byte (< 256) or [`MATCH`] | (length − 3) << 16 |
 /// (distance − 1).
@@ -26,8 +24,6 @@ const LIT_CODES: usize = 286;
 const OFF_CODES: usize = 30;
 const END_BLOCK: usize = 256;
 const MAX_STORE: usize = 65535;
-/// Marks the end of the code-length symbol list.
-const BAD: u8 = 255;
 
 /// Per-stream state of the block writer.
 pub(crate) struct BlockWriter {
@@ -36,9 +32,7 @@ pub(crate) struct BlockWriter {
     off_freq: [u32; OFF_CODES],
     lit: HuffEnc,
     off: HuffEnc,
-    cg: HuffEnc,
-    cg_freq: [u32; 19],
-    codegen: Vec<u8>,
+    header: DynamicHeader,
     fixed_lit: HuffEnc,
     fixed_off: HuffEnc,
     huff_off: HuffEnc,
@@ -46,25 +40,16 @@ pub(crate) struct BlockWriter {
 
 impl BlockWriter {
     pub(crate) fn new(capacity: usize) -> Self {
-        let mut huff_off = HuffEnc::new(OFF_CODES);
-        let mut f = [0u32; OFF_CODES];
-        f[0] = 1;
-        huff_off.generate(&f, 15);
         BlockWriter {
-            bits: BitWriter {
-                out: Vec::with_capacity(capacity),
-                ..Default::default()
-            },
+            bits: BitWriter::with_capacity(capacity),
             lit_freq: [0; LIT_CODES],
             off_freq: [0; OFF_CODES],
             lit: HuffEnc::new(LIT_CODES),
             off: HuffEnc::new(OFF_CODES),
-            cg: HuffEnc::new(19),
-            cg_freq: [0; 19],
-            codegen: vec![0; LIT_CODES + OFF_CODES + 1],
+            header: DynamicHeader::new(),
             fixed_lit: HuffEnc::fixed_literals(),
             fixed_off: HuffEnc::fixed_offsets(),
-            huff_off,
+            huff_off: HuffEnc::huff_offsets(),
         }
     }
 
@@ -119,89 +104,29 @@ impl BlockWriter {
         (nlit, noff)
     }
 
-    /// The code-length symbols describing the first `nlit` literal and
-    /// `noff` offset code lengths (RFC 1951 3.2.7), with Go's run cutting,
-    /// into `self.codegen` (symbol, then its extra value for 16-18), and
-    /// their frequencies into `self.cg_freq`.
+    /// The dynamic header for the first `nlit` literal and `noff` offset
+    /// codes, and its code-length code.
     fn generate_codegen(&mut self, nlit: usize, noff: usize, off_is_huff: bool) {
-        self.cg_freq = [0; 19];
         let off = if off_is_huff {
             &self.huff_off
         } else {
             &self.off
         };
-        let lens: Vec<u8> = self.lit.codes[..nlit]
-            .iter()
-            .chain(&off.codes[..noff])
-            .map(|c| c.len)
-            .collect();
-        let out = &mut self.codegen;
-        out.clear();
-        let freq = &mut self.cg_freq;
-        let mut i = 0;
-        while i < lens.len() {
-            let size = lens[i];
-            let mut count = 1;
-            while i + count < lens.len() && lens[i + count] == size {
-                count += 1;
-            }
-            i += count;
-            let mut left = count as i32;
-            if size != 0 {
-                out.push(size);
-                freq[size as usize] += 1;
-                left -= 1;
-                while left >= 3 {
-                    let n = left.min(6);
-                    out.extend([16, (n - 3) as u8]);
-                    freq[16] += 1;
-                    left -= n;
-                }
-            } else {
-                while left >= 11 {
-                    let n = left.min(138);
-                    out.extend([18, (n - 11) as u8]);
-                    freq[18] += 1;
-                    left -= n;
-                }
-                if left >= 3 {
-                    out.extend([17, (left - 3) as u8]);
-                    freq[17] += 1;
-                    left = 0;
-                }
-            }
-            for _ in 0..left {
-                out.push(size);
-                freq[size as usize] += 1;
-            }
-        }
-        out.push(BAD);
+        self.header
+            .generate(&self.lit.codes[..nlit], &off.codes[..noff]);
     }
 
-    /// Bits of a dynamic block (header and data) and how many code-length
-    /// codes its header sends.
-    fn dynamic_size(&self, off_is_huff: bool, extra: u64) -> (u64, usize) {
-        let mut ncg = 19;
-        while ncg > 4 && self.cg_freq[BL_ORDER[ncg - 1]] == 0 {
-            ncg -= 1;
-        }
-        let header = 3
-            + 5
-            + 5
-            + 4
-            + 3 * ncg as u64
-            + self.cg.bit_length(&self.cg_freq)
-            + self.cg_freq[16] as u64 * 2
-            + self.cg_freq[17] as u64 * 3
-            + self.cg_freq[18] as u64 * 7;
+    /// Bits of a dynamic block (header and data).
+    fn dynamic_size(&self, off_is_huff: bool, extra: u64) -> u64 {
         let off = if off_is_huff {
             &self.huff_off
         } else {
             &self.off
         };
-        let size =
-            header + self.lit.bit_length(&self.lit_freq) + off.bit_length(&self.off_freq) + extra;
-        (size, ncg)
+        self.header.size()
+            + self.lit.bit_length(&self.lit_freq)
+            + off.bit_length(&self.off_freq)
+            + extra
     }
 
     fn fixed_size(&self, extra: u64) -> u64 {
@@ -210,33 +135,8 @@ impl BlockWriter {
             + extra
     }
 
-    fn dynamic_header(&mut self, nlit: usize, noff: usize, ncg: usize, eof: bool) {
-        let b = &mut self.bits;
-        b.send(if eof { 5 } else { 4 }, 3);
-        b.send(nlit as u32 - 257, 5);
-        b.send(noff as u32 - 1, 5);
-        b.send(ncg as u32 - 4, 4);
-        for &o in &BL_ORDER[..ncg] {
-            b.send(self.cg.codes[o].len as u32, 3);
-        }
-        let mut i = 0;
-        loop {
-            let sym = self.codegen[i];
-            i += 1;
-            if sym == BAD {
-                break;
-            }
-            let c = self.cg.codes[sym as usize];
-            b.send(c.bits as u32, c.len as u32);
-            let extra = match sym {
-                16 => 2,
-                17 => 3,
-                18 => 7,
-                _ => continue,
-            };
-            b.send(self.codegen[i] as u32, extra);
-            i += 1;
-        }
+    fn dynamic_header(&mut self, nlit: usize, noff: usize, eof: bool) {
+        self.header.write(&mut self.bits, nlit, noff, eof);
     }
 
     fn stored(&mut self, input: &[u8], eof: bool) {
@@ -257,8 +157,7 @@ impl BlockWriter {
         }
         let mut size = self.fixed_size(extra);
         self.generate_codegen(nlit, noff, false);
-        self.cg.generate(&self.cg_freq, 7);
-        let (dsize, ncg) = self.dynamic_size(false, extra);
+        let dsize = self.dynamic_size(false, extra);
         let dynamic = dsize < size;
         if dynamic {
             size = dsize;
@@ -270,7 +169,7 @@ impl BlockWriter {
             }
         }
         if dynamic {
-            self.dynamic_header(nlit, noff, ncg, eof);
+            self.dynamic_header(nlit, noff, eof);
             self.tokens(tokens, false);
         } else {
             self.bits.send(if eof { 3 } else { 2 }, 3);
@@ -283,13 +182,12 @@ impl BlockWriter {
     pub(crate) fn write_block_dynamic(&mut self, tokens: &[Token], eof: bool, input: &[u8]) {
         let (nlit, noff) = self.index_tokens(tokens);
         self.generate_codegen(nlit, noff, false);
-        self.cg.generate(&self.cg_freq, 7);
-        let (size, ncg) = self.dynamic_size(false, 0);
+        let size = self.dynamic_size(false, 0);
         if input.len() <= MAX_STORE && (((input.len() + 5) * 8) as u64) < size + (size >> 4) {
             self.stored(input, eof);
             return;
         }
-        self.dynamic_header(nlit, noff, ncg, eof);
+        self.dynamic_header(nlit, noff, eof);
         self.tokens(tokens, false);
     }
 
@@ -307,13 +205,12 @@ impl BlockWriter {
         self.off_freq[0] = 1;
         self.lit.generate(&self.lit_freq, 15);
         self.generate_codegen(END_BLOCK + 1, 1, true);
-        self.cg.generate(&self.cg_freq, 7);
-        let (size, ncg) = self.dynamic_size(true, 0);
+        let size = self.dynamic_size(true, 0);
         if input.len() <= MAX_STORE && (((input.len() + 5) * 8) as u64) < size + (size >> 4) {
             self.stored(input, eof);
             return;
         }
-        self.dynamic_header(END_BLOCK + 1, 1, ncg, eof);
+        self.dynamic_header(END_BLOCK + 1, 1, eof);
         let codes = &self.lit.codes;
         for &b in input {
             let c = codes[b as usize];

@@ -21,6 +21,7 @@
 use std::io::Write;
 
 use crate::goflate::{Deflater, GoVersion};
+use crate::zipfmt::{Entry, check_name, end_record, io};
 use crate::{Error, crc32};
 
 /// How the archive's Deflate members are compressed.
@@ -53,20 +54,6 @@ impl GoTime {
             utc_offset: 0,
         }
     }
-}
-
-struct Entry {
-    name: Vec<u8>,
-    flags: u16,
-    method: u16,
-    time: u16,
-    date: u16,
-    crc: u32,
-    csize: u32,
-    usize: u32,
-    external: u32,
-    extra: [u8; 9],
-    offset: u32,
 }
 
 /// Writes a zip archive member by member as Go's `zip.Writer` does;
@@ -145,16 +132,7 @@ impl<W: Write> GoZipWriter<W> {
             ));
         }
         e.offset = self.offset as u32;
-        let mut h = Vec::with_capacity(30 + e.name.len() + 9 + 16);
-        h.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        for v in [20, e.flags, e.method, e.time, e.date] {
-            h.extend_from_slice(&v.to_le_bytes());
-        }
-        h.extend_from_slice(&[0; 12]);
-        h.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
-        h.extend_from_slice(&9u16.to_le_bytes());
-        h.extend_from_slice(&e.name);
-        h.extend_from_slice(&e.extra);
+        let h = e.local_header(false);
         let mut tail = Vec::with_capacity(16);
         if descriptor {
             for v in [0x0807_4b50, e.crc, e.csize, e.usize] {
@@ -179,33 +157,17 @@ impl<W: Write> GoZipWriter<W> {
         }
         let mut cd = Vec::new();
         for e in &self.entries {
-            cd.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-            for v in [0x0314, 20, e.flags, e.method, e.time, e.date] {
-                cd.extend_from_slice(&v.to_le_bytes());
-            }
-            for v in [e.crc, e.csize, e.usize] {
-                cd.extend_from_slice(&v.to_le_bytes());
-            }
-            for v in [e.name.len() as u16, 9, 0, 0, 0] {
-                cd.extend_from_slice(&v.to_le_bytes());
-            }
-            cd.extend_from_slice(&e.external.to_le_bytes());
-            cd.extend_from_slice(&e.offset.to_le_bytes());
-            cd.extend_from_slice(&e.name);
-            cd.extend_from_slice(&e.extra);
+            // Version made by: 2.0 on Unix.
+            e.central(0x0314, &mut cd);
         }
         if cd.len() as u64 >= LIMIT {
             return Err(Error::ZipName("central directory too large".into()));
         }
-        let n = self.entries.len() as u16;
-        let mut end = Vec::with_capacity(22);
-        end.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-        for v in [0u16, 0, n, n] {
-            end.extend_from_slice(&v.to_le_bytes());
-        }
-        end.extend_from_slice(&(cd.len() as u32).to_le_bytes());
-        end.extend_from_slice(&(self.offset as u32).to_le_bytes());
-        end.extend_from_slice(&0u16.to_le_bytes());
+        let end = end_record(
+            self.entries.len() as u16,
+            cd.len() as u32,
+            self.offset as u32,
+        );
         self.out.write_all(&cd).map_err(io)?;
         self.out.write_all(&end).map_err(io)?;
         self.out.flush().map_err(io)?;
@@ -223,6 +185,7 @@ fn entry(name: &str, mode: u32, mtime: GoTime, method: u16) -> Entry {
     extra[5..].copy_from_slice(&(mtime.unix as u32).to_le_bytes());
     Entry {
         name: name.as_bytes().to_vec(),
+        version_needed: 20,
         flags: if needs_utf8_flag(name) { 0x800 } else { 0 },
         method,
         time,
@@ -230,8 +193,9 @@ fn entry(name: &str, mode: u32, mtime: GoTime, method: u16) -> Entry {
         crc: 0,
         csize: 0,
         usize: 0,
+        internal: 0,
         external: (mode << 16) | (mode & 0o200 == 0) as u32,
-        extra,
+        extra: extra.to_vec(),
         offset: 0,
     }
 }
@@ -242,24 +206,6 @@ fn entry(name: &str, mode: u32, mtime: GoTime, method: u16) -> Entry {
 fn needs_utf8_flag(name: &str) -> bool {
     name.chars()
         .any(|c| (c as u32) < 0x20 || (c as u32) > 0x7d || c == '\\')
-}
-
-fn io(e: std::io::Error) -> Error {
-    Error::Io(e.to_string())
-}
-
-/// Names must be relative and fit the 16-bit length field.
-fn check_name(name: &str, dir: bool) -> Result<(), Error> {
-    let bad = name.is_empty()
-        || name.len() > 0xffff
-        || name.starts_with('/')
-        || name.contains('\0')
-        || name.split('/').any(|c| c == "..")
-        || (!dir && name.ends_with('/'));
-    if bad {
-        return Err(Error::ZipName(name.to_string()));
-    }
-    Ok(())
 }
 
 /// Go's `timeToMsDosTime`: the civil time in the value's zone, seconds

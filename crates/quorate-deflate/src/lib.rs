@@ -34,6 +34,7 @@ mod lz77;
 mod tables;
 mod trees;
 pub mod zip;
+mod zipfmt;
 pub mod zlib;
 
 /// The implementations whose output this crate reproduces.

@@ -116,10 +116,7 @@ pub(crate) struct Trees {
 impl Trees {
     pub(crate) fn new(level: u32, capacity: usize, zip: bool, zlib: bool) -> Self {
         let mut t = Trees {
-            bits: BitWriter {
-                out: Vec::with_capacity(capacity),
-                ..Default::default()
-            },
+            bits: BitWriter::with_capacity(capacity),
             ltree: Tree::new(HEAP_SIZE),
             dtree: Tree::new(2 * D_CODES + 1),
             bltree: Tree::new(2 * BL_CODES + 1),

@@ -18,6 +18,7 @@ use std::io::Write;
 
 use crate::lz77::{Input, Lz77};
 use crate::trees::FileType;
+use crate::zipfmt::{self, Entry, end_record, io};
 use crate::{Error, Flavor, crc32};
 
 /// How to write the archive.
@@ -38,22 +39,6 @@ impl Default for ZipOptions {
             utc_offset: 0,
         }
     }
-}
-
-/// What the central directory needs to know about one member.
-struct Entry {
-    name: Vec<u8>,
-    version_needed: u16,
-    flags: u16,
-    method: u16,
-    time: u16,
-    date: u16,
-    crc: u32,
-    csize: u32,
-    usize: u32,
-    internal: u16,
-    external: u32,
-    offset: u32,
 }
 
 /// Writes a zip archive member by member; [`ZipWriter::finish`] writes the
@@ -146,6 +131,7 @@ impl<W: Write> ZipWriter<W> {
             usize: data.len() as u32,
             internal,
             external: (mode << 16) | (mode & 0o200 == 0) as u32,
+            extra: Vec::new(),
             offset: 0,
         };
         self.write_member(entry, &body)
@@ -172,6 +158,7 @@ impl<W: Write> ZipWriter<W> {
             usize: 0,
             internal: 0,
             external: (mode << 16) | 0x10 | (mode & 0o200 == 0) as u32,
+            extra: Vec::new(),
             offset: 0,
         };
         self.write_member(entry, &[])
@@ -184,17 +171,7 @@ impl<W: Write> ZipWriter<W> {
             ));
         }
         e.offset = self.offset as u32;
-        let mut h = Vec::with_capacity(30 + e.name.len());
-        h.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
-        for v in [e.version_needed, e.flags, e.method, e.time, e.date] {
-            h.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [e.crc, e.csize, e.usize] {
-            h.extend_from_slice(&v.to_le_bytes());
-        }
-        h.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
-        h.extend_from_slice(&0u16.to_le_bytes());
-        h.extend_from_slice(&e.name);
+        let h = e.local_header(true);
         self.out.write_all(&h).map_err(io)?;
         self.out.write_all(body).map_err(io)?;
         self.offset += (h.len() + body.len()) as u64;
@@ -213,29 +190,10 @@ impl<W: Write> ZipWriter<W> {
         let cd_offset = self.offset as u32;
         let mut cd = Vec::new();
         for e in &self.entries {
-            cd.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
-            for v in [0x031e, e.version_needed, e.flags, e.method, e.time, e.date] {
-                cd.extend_from_slice(&v.to_le_bytes());
-            }
-            for v in [e.crc, e.csize, e.usize] {
-                cd.extend_from_slice(&v.to_le_bytes());
-            }
-            for v in [e.name.len() as u16, 0, 0, 0, e.internal] {
-                cd.extend_from_slice(&v.to_le_bytes());
-            }
-            cd.extend_from_slice(&e.external.to_le_bytes());
-            cd.extend_from_slice(&e.offset.to_le_bytes());
-            cd.extend_from_slice(&e.name);
+            // Version made by: 3.0 on Unix.
+            e.central(0x031e, &mut cd);
         }
-        let n = self.entries.len() as u16;
-        let mut end = Vec::with_capacity(22);
-        end.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-        for v in [0u16, 0, n, n] {
-            end.extend_from_slice(&v.to_le_bytes());
-        }
-        end.extend_from_slice(&(cd.len() as u32).to_le_bytes());
-        end.extend_from_slice(&cd_offset.to_le_bytes());
-        end.extend_from_slice(&0u16.to_le_bytes());
+        let end = end_record(self.entries.len() as u16, cd.len() as u32, cd_offset);
         self.out.write_all(&cd).map_err(io)?;
         self.out.write_all(&end).map_err(io)?;
         self.out.flush().map_err(io)?;
@@ -243,23 +201,13 @@ impl<W: Write> ZipWriter<W> {
     }
 }
 
-fn io(e: std::io::Error) -> Error {
-    Error::Io(e.to_string())
-}
-
-/// Names must be relative, `/`-separated and fit the 16-bit length field.
+/// Names must be relative, `/`-separated (no backslash) and fit the
+/// 16-bit length field.
 fn check_name(name: &str, dir: bool) -> Result<(), Error> {
-    let bad = name.is_empty()
-        || name.len() > 0xffff
-        || name.starts_with('/')
-        || name.contains('\\')
-        || name.contains('\0')
-        || name.split('/').any(|c| c == "..")
-        || (!dir && name.ends_with('/'));
-    if bad {
+    if name.contains('\\') {
         return Err(Error::ZipName(name.to_string()));
     }
-    Ok(())
+    zipfmt::check_name(name, dir)
 }
 
 /// MS-DOS time and date of `mtime` as Info-ZIP computes them: rounded up to

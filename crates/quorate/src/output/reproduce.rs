@@ -3,7 +3,8 @@
 
 use quorate_attest::attest::AttestationReport;
 use quorate_attest::verify::ReleaseReport;
-use quorate_reproduce::{Outcome, Status};
+use quorate_reproduce::foreign::ForeignOutcome;
+use quorate_reproduce::{Artifact, CauseSummary, Counts, Outcome, Status};
 
 use crate::output::quorum_line;
 use crate::ui::{Ui, style};
@@ -30,17 +31,76 @@ fn status_style(s: Status) -> anstyle::Style {
     }
 }
 
+/// What the report shows of a rebuild: the parts that [`Outcome`] (a
+/// release quorate made) and [`ForeignOutcome`] (one it did not) share.
+struct Rebuild<'a> {
+    version: &'a str,
+    source: &'a str,
+    git_ref: &'a str,
+    commit: &'a str,
+    go: &'a str,
+    artifacts: &'a [Artifact],
+    counts: &'a Counts,
+    causes: &'a [CauseSummary],
+    kept: bool,
+    reproduced: bool,
+}
+
+/// `From<&T> for Rebuild` for each outcome type (they name their fields
+/// alike).
+macro_rules! rebuild_from {
+    ($($t:ty),*) => {$(
+        impl<'a> From<&'a $t> for Rebuild<'a> {
+            fn from(o: &'a $t) -> Self {
+                Rebuild {
+                    version: &o.version,
+                    source: &o.source,
+                    git_ref: &o.git_ref,
+                    commit: &o.commit,
+                    go: &o.toolchain.version,
+                    artifacts: &o.artifacts,
+                    counts: &o.counts,
+                    causes: &o.causes,
+                    kept: o.rebuild_dir.is_some(),
+                    reproduced: o.reproduced,
+                }
+            }
+        }
+    )*};
+}
+rebuild_from!(Outcome, ForeignOutcome);
+
 /// The text report (stdout): each artifact, the causes, the explanations.
 pub fn render(o: &Outcome, max_findings: usize) -> String {
+    report(&o.into(), "", max_findings)
+}
+
+/// The text report for a release quorate did not make.
+pub fn render_foreign(o: &ForeignOutcome, max_findings: usize) -> String {
+    report(&o.into(), ", recipe read from the release", max_findings)
+}
+
+/// The closing line on stderr.
+pub fn summary(o: &Outcome, ui: &Ui) {
+    closing(&o.into(), "", ui);
+}
+
+/// The closing line on stderr for a release quorate did not make.
+pub fn summary_foreign(o: &ForeignOutcome, ui: &Ui) {
+    closing(&o.into(), ", without a host tar, gzip or zip", ui);
+}
+
+/// The report; `how` ends its first line (how the rebuild was made).
+fn report(o: &Rebuild, how: &str, max_findings: usize) -> String {
     let mut s = format!(
-        "{} {} from {} at {} ({})\n",
+        "{} {} from {} at {} ({}){how}\n",
         Ui::paint(style::HEAD, "reproduce"),
         o.version,
         o.source,
         o.git_ref,
         &o.commit[..o.commit.len().min(12)]
     );
-    for a in &o.artifacts {
+    for a in o.artifacts {
         s.push_str(&format!(
             "{}  {}",
             Ui::paint(status_style(a.status), format!("{:<10}", a.status.as_str())),
@@ -53,7 +113,7 @@ pub fn render(o: &Outcome, max_findings: usize) -> String {
     }
     if !o.causes.is_empty() {
         s.push_str(&format!("{}\n", Ui::paint(style::HEAD, "likely causes")));
-        for c in &o.causes {
+        for c in o.causes {
             s.push_str(&format!(
                 "  {}: {}\n    artifacts: {}\n",
                 Ui::paint(style::BAD, &c.cause),
@@ -98,15 +158,16 @@ pub fn render(o: &Outcome, max_findings: usize) -> String {
     s
 }
 
-pub fn summary(o: &Outcome, ui: &Ui) {
-    let c = &o.counts;
+/// The closing line; `how` ends the REPRODUCED line.
+fn closing(o: &Rebuild, how: &str, ui: &Ui) {
+    let c = o.counts;
     let total = c.reproduced + c.different + c.missing;
     if o.reproduced {
         ui.say(format!(
-            "{}: all {total} published artifacts rebuilt byte for byte from {} with Go {}",
+            "{}: all {total} published artifacts rebuilt byte for byte from {} with Go {}{how}",
             Ui::paint(style::GOOD, "REPRODUCED"),
             o.git_ref,
-            o.toolchain.version
+            o.go
         ));
     } else {
         ui.say(format!(
@@ -121,7 +182,7 @@ pub fn summary(o: &Outcome, ui: &Ui) {
                 .map(|x| format!("; most likely cause: {}", x.cause))
                 .unwrap_or_default()
         ));
-        if o.rebuild_dir.is_none() {
+        if !o.kept {
             ui.hint("--out DIR or --keep keeps the rebuild for `quorate diff`");
         }
     }

@@ -6,19 +6,17 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use quorate_diff::DiffOptions;
-use quorate_release::build;
 use quorate_release::toolchain::{self, FindOptions};
 use quorate_reproduce::compare::{self, ToolchainUsed};
 use quorate_reproduce::foreign::{self, ForeignOutcome};
 use quorate_reproduce::recipe::{self, Limits};
-use quorate_reproduce::{Published, REPORT_FILE, ReproduceError, Workspace, source};
+use quorate_reproduce::{Published, ReproduceError, Workspace, source};
 
 use crate::cli::ReproduceArgs;
 use crate::exit::ExitStatus;
-use crate::output::recipe::{render_foreign, summary_foreign};
-use crate::steps::reproduce::Report;
+use crate::output::reproduce::{render_foreign, summary_foreign};
+use crate::steps::reproduce::{Report, closing, place_rebuild, write_report};
 use crate::ui::Ui;
 
 /// Everything the common part of `reproduce` has done before.
@@ -132,13 +130,7 @@ pub fn reproduce_foreign(
         ui.warn(w);
     }
     warnings.extend(rebuilt.warnings.iter().cloned());
-    let rebuilt_dir = match &out {
-        Some(o) => {
-            build::publish(&rebuilt.out_dir, o).map_err(ReproduceError::from)?;
-            o.clone()
-        }
-        None => rebuilt.out_dir.clone(),
-    };
+    let rebuilt_dir = place_rebuild(&rebuilt.out_dir, out.as_deref())?;
     ui.step(format!(
         "comparing {} published artifacts with the rebuild",
         published.manifest.len()
@@ -188,32 +180,14 @@ pub fn reproduce_foreign(
         rebuild_dir: kept.then(|| rebuilt_dir.clone()),
         reproduced,
     };
-    let json = serde_json::to_string_pretty(&outcome)?;
-    let report_path = rebuilt_dir.join(REPORT_FILE);
-    quorate_manifest::fsutil::write_atomic(&report_path, format!("{json}\n").as_bytes())
-        .with_context(|| format!("{}: cannot write", report_path.display()))?;
-    match report {
-        Report::Print if args.json => ui.out(format!("{json}\n")),
-        Report::Print => ui.out(render_foreign(&outcome, args.max_findings)),
-        Report::Quiet => {}
-    }
+    write_report(&outcome, &rebuilt_dir, report, args, ui, || {
+        render_foreign(&outcome, args.max_findings)
+    })?;
     if let Some(file) = &args.html {
         let page = quorate_html::foreign_report(&outcome, &Default::default());
         crate::steps::html::write_html(file, &page, ui)?;
     }
     summary_foreign(&outcome, ui);
-    if args.keep {
-        drop(registered);
-        let root = ws.keep();
-        ui.say(format!(
-            "kept {} (clone in src/, rebuild in work/out/)",
-            root.display()
-        ));
-    } else if out.is_some() {
-        ui.say(format!(
-            "the rebuild and {REPORT_FILE} are in {}",
-            rebuilt_dir.display()
-        ));
-    }
+    closing(args, out.is_some(), ws, registered, &rebuilt_dir, ui);
     Ok(ExitStatus::check(outcome.reproduced))
 }

@@ -121,13 +121,7 @@ pub fn reproduce(
     }
     let prepared = prepare_rebuild(args, &checkout, &published, jobs, ui)?;
     let built = rebuild::build(&prepared, &ws.work_dir(), jobs, ui)?;
-    let rebuilt_dir = match &out {
-        Some(o) => {
-            build::publish(&built.out_dir, o).map_err(ReproduceError::from)?;
-            o.clone()
-        }
-        None => built.out_dir.clone(),
-    };
+    let rebuilt_dir = place_rebuild(&built.out_dir, out.as_deref())?;
 
     ui.step(format!(
         "comparing {} published artifacts with the rebuild",
@@ -153,16 +147,9 @@ pub fn reproduce(
     if !kept {
         outcome.rebuild_dir = None;
     }
-    let json = serde_json::to_string_pretty(&outcome)?;
-    let report_path = rebuilt_dir.join(REPORT_FILE);
-    quorate_manifest::fsutil::write_atomic(&report_path, format!("{json}\n").as_bytes())
-        .with_context(|| format!("{}: cannot write", report_path.display()))?;
-
-    match report {
-        Report::Print if args.json => ui.out(format!("{json}\n")),
-        Report::Print => ui.out(render(&outcome, args.max_findings)),
-        Report::Quiet => {}
-    }
+    write_report(&outcome, &rebuilt_dir, report, args, ui, || {
+        render(&outcome, args.max_findings)
+    })?;
     let mut code = ExitStatus::check(outcome.reproduced);
     summary(&outcome, ui);
 
@@ -181,6 +168,53 @@ pub fn reproduce(
         let page = quorate_html::reproduce_report(&outcome, matrix.as_ref(), &Default::default());
         write_html(file, &page, ui)?;
     }
+    closing(args, out.is_some(), ws, registered, &rebuilt_dir, ui);
+    Ok((code, Some(outcome)))
+}
+
+/// Puts the rebuild in `--out` when given; returns where it is.
+pub(crate) fn place_rebuild(built: &Path, out: Option<&Path>) -> anyhow::Result<PathBuf> {
+    match out {
+        Some(o) => {
+            build::publish(built, o).map_err(ReproduceError::from)?;
+            Ok(o.to_path_buf())
+        }
+        None => Ok(built.to_path_buf()),
+    }
+}
+
+/// Writes the outcome as reproduce.json into the rebuild, then prints the
+/// report on stdout: that JSON with `--json`, else `text()`.
+pub(crate) fn write_report<T: serde::Serialize>(
+    outcome: &T,
+    rebuilt_dir: &Path,
+    report: Report,
+    args: &ReproduceArgs,
+    ui: &Ui,
+    text: impl FnOnce() -> String,
+) -> anyhow::Result<()> {
+    let json = serde_json::to_string_pretty(outcome)?;
+    let report_path = rebuilt_dir.join(REPORT_FILE);
+    quorate_manifest::fsutil::write_atomic(&report_path, format!("{json}\n").as_bytes())
+        .with_context(|| format!("{}: cannot write", report_path.display()))?;
+    match report {
+        Report::Print if args.json => ui.out(format!("{json}\n")),
+        Report::Print => ui.out(text()),
+        Report::Quiet => {}
+    }
+    Ok(())
+}
+
+/// The closing lines: with `--keep`, the kept workspace (no longer removed
+/// on Ctrl-C); with `--out` (`out_given`), where the rebuild is.
+pub(crate) fn closing(
+    args: &ReproduceArgs,
+    out_given: bool,
+    ws: Workspace,
+    registered: interrupt::Registered,
+    rebuilt_dir: &Path,
+    ui: &Ui,
+) {
     if args.keep {
         drop(registered);
         let root = ws.keep();
@@ -188,13 +222,12 @@ pub fn reproduce(
             "kept {} (clone in src/, rebuild in work/out/)",
             root.display()
         ));
-    } else if out.is_some() {
+    } else if out_given {
         ui.say(format!(
             "the rebuild and {REPORT_FILE} are in {}",
             rebuilt_dir.display()
         ));
     }
-    Ok((code, Some(outcome)))
 }
 
 /// What became of the verification of the published release.
