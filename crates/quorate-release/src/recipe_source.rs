@@ -65,6 +65,9 @@ pub struct SourceFlags {
     /// Packages named on `-trimpath` build lines (expanded, as written:
     /// import paths or `./` paths), with their file.
     pub packages: Vec<XDefinition>,
+    /// The Go release a `GO_VERSION` variable names (e.g. lnd's
+    /// `GO_VERSION = 1.26.6`), checked, with its file.
+    pub go_version: Option<XDefinition>,
 }
 
 /// What the values of `git` commands in build files stand for.
@@ -440,6 +443,7 @@ pub fn scan(texts: &[(String, String)], git: GitValues<'_>) -> SourceFlags {
     let mut raw: BTreeMap<String, String> = BTreeMap::new();
     let mut runs = BTreeMap::new();
     let mut tag_vars: Vec<(String, &str)> = Vec::new();
+    let mut go_version = None;
     for (file, ls) in &lines {
         for line in ls {
             let l = line.trim();
@@ -471,6 +475,12 @@ pub fn scan(texts: &[(String, String)], git: GitValues<'_>) -> SourceFlags {
                 }
                 None => v.to_string(),
             };
+            if k == "GO_VERSION" && !raw.contains_key(k) {
+                go_version = untrusted::parse_go_version(&v).ok().map(|g| XDefinition {
+                    definition: g,
+                    file: file.to_string(),
+                });
+            }
             if k == "RELEASE_TAGS" && !raw.contains_key(k) {
                 tag_vars.push((v.clone(), file));
             }
@@ -483,6 +493,7 @@ pub fn scan(texts: &[(String, String)], git: GitValues<'_>) -> SourceFlags {
     };
     let mut out = SourceFlags {
         files: texts.iter().map(|(f, _)| f.clone()).collect(),
+        go_version,
         ..Default::default()
     };
     let valid = |d: &str| match git {
@@ -613,7 +624,11 @@ fn tags_values(words: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut it = words.iter();
     while let Some(w) = it.next() {
-        let w = if w.starts_with("--") { &w[1..] } else { w.as_str() };
+        let w = if w.starts_with("--") {
+            &w[1..]
+        } else {
+            w.as_str()
+        };
         if let Some(v) = w.strip_prefix("-tags=") {
             out.push(v.to_string());
         } else if w == "-tags" {
@@ -633,10 +648,9 @@ fn trimpath_packages(vars: &Vars, lines: &[(&str, Vec<String>)]) -> Vec<XDefinit
     for (file, ls) in lines {
         for line in ls.iter().filter(|l| l.contains("-trimpath")) {
             let ws = words(line);
-            let Some(build) = ws
-                .iter()
-                .position(|w| w == "build" || w == "install" || w.contains("GOBUILD") || w.contains("GOINSTALL"))
-            else {
+            let Some(build) = ws.iter().position(|w| {
+                w == "build" || w == "install" || w.contains("GOBUILD") || w.contains("GOINSTALL")
+            }) else {
                 continue;
             };
             let mut skip_next = false;
@@ -647,8 +661,18 @@ fn trimpath_packages(vars: &Vars, lines: &[(&str, Vec<String>)]) -> Vec<XDefinit
                 }
                 if matches!(
                     w.as_str(),
-                    "-o" | "-tags" | "-ldflags" | "-gcflags" | "-asmflags" | "-mod" | "-modfile"
-                        | "-p" | "-pkgdir" | "-overlay" | "-pgo" | "-buildmode" | "-toolexec"
+                    "-o" | "-tags"
+                        | "-ldflags"
+                        | "-gcflags"
+                        | "-asmflags"
+                        | "-mod"
+                        | "-modfile"
+                        | "-p"
+                        | "-pkgdir"
+                        | "-overlay"
+                        | "-pgo"
+                        | "-buildmode"
+                        | "-toolexec"
                 ) {
                     skip_next = true;
                     continue;
@@ -718,7 +742,7 @@ mod tests {
     fn templates_for_init() {
         let f = scan(
             &texts(
-                "PKG := example.com/m\nCOMMIT := $(shell git describe --tags --dirty)\nHASH = $(shell git rev-parse HEAD)\nSHORT = $(shell git rev-parse --short HEAD)\nDATE := $(shell date +%s)\nRM := $(shell rm -rf /tmp/x)\nRELEASE_TAGS = a b # comment\nLDFLAGS := -X $(PKG)/build.Commit=$(COMMIT) -X \"$(PKG)/build.Hash=$(HASH)\" -X $(PKG)/build.Short=$(SHORT) -X $(PKG)/build.Date=$(DATE) -X $(PKG)/build.Flavor=full\n\tgo build -trimpath -tags=\"$(RELEASE_TAGS)\" -o out $(PKG)/cmd/a ./cmd/b\n",
+                "PKG := example.com/m\nCOMMIT := $(shell git describe --tags --dirty)\nHASH = $(shell git rev-parse HEAD)\nSHORT = $(shell git rev-parse --short HEAD)\nDATE := $(shell date +%s)\nRM := $(shell rm -rf /tmp/x)\nRELEASE_TAGS = a b # comment\nGO_VERSION = 1.26.6\nLDFLAGS := -X $(PKG)/build.Commit=$(COMMIT) -X \"$(PKG)/build.Hash=$(HASH)\" -X $(PKG)/build.Short=$(SHORT) -X $(PKG)/build.Date=$(DATE) -X $(PKG)/build.Flavor=full\n\tgo build -trimpath -tags=\"$(RELEASE_TAGS)\" -o out $(PKG)/cmd/a ./cmd/b\n",
             ),
             GitValues::Templates,
         );
@@ -731,7 +755,11 @@ mod tests {
                 "example.com/m/build.Flavor=full"
             ]
         );
-        let un: Vec<&str> = f.unresolved_x.iter().map(|x| x.definition.as_str()).collect();
+        let un: Vec<&str> = f
+            .unresolved_x
+            .iter()
+            .map(|x| x.definition.as_str())
+            .collect();
         assert_eq!(
             un,
             ["$(PKG)/build.Short=$(SHORT)", "$(PKG)/build.Date=$(DATE)"]
@@ -739,6 +767,7 @@ mod tests {
         let t = f.tags.unwrap();
         assert_eq!(t.tags, ["a", "b"]);
         assert_eq!(t.from, "RELEASE_TAGS");
+        assert_eq!(f.go_version.unwrap().definition, "1.26.6");
         let p: Vec<&str> = f.packages.iter().map(|x| x.definition.as_str()).collect();
         assert_eq!(p, ["example.com/m/cmd/a", "./cmd/b"]);
     }
@@ -829,7 +858,14 @@ mod tests {
             ),
             format!(
                 "example.com/m/build.Long={}",
-                expect(&["describe", "--tags", "--match", "v*", "--abbrev=12", "--long"])
+                expect(&[
+                    "describe",
+                    "--tags",
+                    "--match",
+                    "v*",
+                    "--abbrev=12",
+                    "--long"
+                ])
             ),
             format!(
                 "example.com/m/build.Other={}",
