@@ -85,6 +85,9 @@ pub enum GitValues<'a> {
         tag: &'a str,
         /// The full commit hash.
         commit: &'a str,
+        /// A tag `git describe` leaves out (`--exclude`), see
+        /// [`read_checkout`].
+        exclude: Option<&'a str>,
     },
     /// quorate.toml's templates: `git describe` is `{{version}}` (the tag
     /// a release is built at) and `git rev-parse HEAD` is `{{commit}}`;
@@ -114,6 +117,17 @@ impl GitCommand {
     /// environment policy) and returns its output line.
     pub fn run(&self, dir: &Path) -> Result<String, quorate_base::git::GitError> {
         quorate_base::git::run_line(Some(dir), &self.args)
+    }
+    /// The same `git describe`, leaving out `tag` (`--exclude tag`); `None`
+    /// for another command or a tag that is not a plain name.
+    pub fn excluding(&self, tag: &str) -> Option<GitCommand> {
+        if !self.is_describe() || !safe_pattern(tag) || tag.contains(['*', '?', '[', ']']) {
+            return None;
+        }
+        let mut args = self.args.clone();
+        args.push("--exclude".into());
+        args.push(tag.into());
+        Some(GitCommand { args })
     }
 }
 
@@ -289,6 +303,64 @@ pub fn read_source(src: &Path, git: GitValues<'_>) -> SourceFlags {
     scan(&read_build_files(src), git)
 }
 
+/// What the build files of a source checked out at release `tag` say,
+/// with `git describe` and `git rev-parse` run in it (see
+/// [`GitValues::Checkout`]). When `tag` is a lightweight tag on the
+/// checked-out commit (one made to name a build after the fact, as for a
+/// date-named build of an untagged commit), each `-X` definition whose
+/// value came from `git describe` is also given as `git describe` said it
+/// before that tag existed (`--exclude tag`), after the others: the
+/// caller keeps the one the published program holds.
+pub fn read_checkout(src: &Path, tag: &str, commit: &str) -> SourceFlags {
+    let texts = read_build_files(src);
+    let mut found = scan(
+        &texts,
+        GitValues::Checkout {
+            dir: Some(src),
+            tag,
+            commit,
+            exclude: None,
+        },
+    );
+    if lightweight_tag_at_head(src, tag) {
+        let before = scan(
+            &texts,
+            GitValues::Checkout {
+                dir: Some(src),
+                tag,
+                commit,
+                exclude: Some(tag),
+            },
+        );
+        for mut x in before.x {
+            if !found.x.iter().any(|f| f.definition == x.definition) {
+                x.file = format!(
+                    "{} (git describe without the lightweight tag {tag})",
+                    x.file
+                );
+                found.x.push(x);
+            }
+        }
+    }
+    found
+}
+
+/// True when `tag` is a lightweight tag (no tag object) on HEAD of the
+/// work tree `src`.
+fn lightweight_tag_at_head(src: &Path, tag: &str) -> bool {
+    if !src.join(".git").exists() || untrusted::file_version(tag).is_err() {
+        return false;
+    }
+    let r = format!("refs/tags/{tag}");
+    let kind = quorate_base::git::run_line(Some(src), &["cat-file", "-t", r.as_str()]);
+    let at = quorate_base::git::run_line(
+        Some(src),
+        &["rev-parse", "--verify", "-q", &format!("{r}^{{commit}}")],
+    );
+    let head = quorate_base::git::run_line(Some(src), &["rev-parse", "HEAD"]);
+    matches!((kind, at, head), (Ok(k), Ok(a), Ok(h)) if k == "commit" && a == h)
+}
+
 /// The logical lines of a text: `\`-newline continuations joined.
 fn logical_lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -386,7 +458,20 @@ fn git_value(
                 None
             }
         }
-        GitValues::Checkout { dir, tag, commit } => {
+        GitValues::Checkout {
+            dir,
+            tag,
+            commit,
+            exclude,
+        } => {
+            let excluding;
+            let cmd = match exclude.and_then(|t| cmd.excluding(t)) {
+                Some(c) => {
+                    excluding = c;
+                    &excluding
+                }
+                None => cmd,
+            };
             let ran = match dir.filter(|d| d.join(".git").exists()) {
                 Some(d) if runs.contains_key(cmd) || runs.len() < MAX_GIT_RUNS => runs
                     .entry(cmd.clone())
@@ -883,6 +968,7 @@ mod tests {
                 dir: Some(r),
                 tag: "v1.0.0",
                 commit: &head,
+                exclude: None,
             },
         );
         let got: Vec<&str> = found.x.iter().map(|x| x.definition.as_str()).collect();
@@ -898,6 +984,7 @@ mod tests {
                 dir: Some(r),
                 tag: "v1.0.0",
                 commit: &head,
+                exclude: None,
             },
         );
         assert_eq!(
@@ -908,6 +995,34 @@ mod tests {
             )
         );
         assert!(found.x[0].definition.ends_with("-dirty"));
+        // A lightweight tag made on the commit to name the build: the value
+        // git describe gives now, then the one it gave before the tag.
+        git(r, &["checkout", "-q", "a"]);
+        let before = expect(&["describe", "--tags", "--dirty"]);
+        git(r, &["tag", "20261203-01"]);
+        let found = read_checkout(r, "20261203-01", &head);
+        let commits: Vec<&str> = found
+            .x
+            .iter()
+            .filter(|x| x.definition.starts_with("example.com/m/build.Commit="))
+            .map(|x| x.definition.as_str())
+            .collect();
+        assert_eq!(
+            commits,
+            [
+                "example.com/m/build.Commit=20261203-01".to_string(),
+                format!("example.com/m/build.Commit={before}")
+            ]
+        );
+        assert_eq!(
+            before,
+            expect(&["describe", "--tags", "--dirty", "--exclude", "20261203-01"])
+        );
+        // An annotated (release) tag: only what git describe says.
+        git(r, &["tag", "-a", "-m", "r", "v1.1.0"]);
+        let found = read_checkout(r, "v1.1.0", &head);
+        assert_eq!(found.x[0].definition, "example.com/m/build.Commit=v1.1.0");
+        assert!(!found.x.iter().any(|x| x.file.contains("lightweight")));
     }
 
     #[test]

@@ -86,18 +86,12 @@ pub fn go_version(r: &Recipe) -> Result<String, ReproduceError> {
 /// [`quorate_release::recipe_source`]): simple variable assignments are
 /// expanded, and `git describe …` / `git rev-parse …` are run, parsed and
 /// whitelisted, in the checked-out `src` (standing for `tag` and `commit`
-/// when `src` is not a work tree). Only definitions that pass
+/// when `src` is not a work tree; when `tag` is a lightweight tag on the
+/// commit, `git describe` is also given as it was before that tag, see
+/// [`recipe_source::read_checkout`]). Only definitions that pass
 /// [`untrusted::x_definition`] are returned.
 pub fn source_x_definitions(src: &Path, tag: &str, commit: &str) -> Vec<XDefinition> {
-    recipe_source::read_source(
-        src,
-        GitValues::Checkout {
-            dir: Some(src),
-            tag,
-            commit,
-        },
-    )
-    .x
+    recipe_source::read_checkout(src, tag, commit).x
 }
 
 /// The `-X` definitions of script texts `(file, text)` (see
@@ -111,6 +105,7 @@ pub fn x_definitions_in(texts: &[(String, String)], tag: &str, commit: &str) -> 
             dir: None,
             tag,
             commit,
+            exclude: None,
         },
     )
     .x
