@@ -2,10 +2,13 @@
 //! (`quorate_release::recipe_source`), on untrusted text split into a
 //! Makefile, a `.mk` file and a release script: never panics, never runs
 //! anything, and every value it proposes passes the grammar the config and
-//! the build check (tags, `-X` definitions, packages, git commands).
+//! the build check (tags, `-X` definitions, packages, git commands), and
+//! the quorate.toml `init` renders from it parses.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use quorate_release::recipe_source::{GitValues, parse_git_command, scan, words};
+use quorate_release::config::Config;
+use quorate_release::init::{GoModule, render_init};
 use quorate_release::untrusted;
 
 fuzz_target!(|data: &[u8]| {
@@ -43,6 +46,21 @@ fuzz_target!(|data: &[u8]| {
         }
         if let Some(g) = &f.go_version {
             untrusted::go_version(&g.definition).unwrap();
+        }
+        if matches!(git, GitValues::Templates) {
+            let m = GoModule {
+                path: "example.com/m".into(),
+                go_directive: None,
+                toolchain_directive: None,
+                main_packages: vec!["./cmd/m".into()],
+                other_mains: vec![("./x".into(), "why".into())],
+                nested_modules: vec!["./n".into()],
+                source: f,
+            };
+            let text = render_init(&m, "1.27.3");
+            if let Err(e) = Config::parse(&text, std::path::Path::new("quorate.toml")) {
+                panic!("{e}\n{text}");
+            }
         }
     }
     for line in text.lines().take(64) {

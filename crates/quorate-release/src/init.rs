@@ -422,6 +422,11 @@ fn package_clause(src: &str) -> Option<&str> {
     None
 }
 
+/// A TOML string literal (quoted and escaped as TOML wants).
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
 /// Text made safe for a one-line TOML comment.
 fn comment(s: &str) -> String {
     s.chars()
@@ -458,7 +463,7 @@ fn packages_block(module: &GoModule) -> String {
     }
     out.push_str("packages = [\n");
     for p in &module.main_packages {
-        out.push_str(&format!("  {p:?},\n"));
+        out.push_str(&format!("  {},\n", toml_string(p)));
     }
     out.push_str("]\n");
     if !module.other_mains.is_empty() {
@@ -490,7 +495,7 @@ fn tags_block(module: &GoModule) -> String {
                 comment(&t.file),
                 t.tags
                     .iter()
-                    .map(|t| format!("{t:?}"))
+                    .map(|t| toml_string(t))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
@@ -528,8 +533,8 @@ fn ldflags_block(module: &GoModule) -> String {
         );
         for x in &src.x {
             out.push_str(&format!(
-                "  {:?}, # {}\n",
-                format!("-X {}", x.definition),
+                "  {}, # {}\n",
+                toml_string(&format!("-X {}", x.definition)),
                 comment(&x.file)
             ));
         }
@@ -727,7 +732,7 @@ mod tests {
                 ("cmd/devtool/main.go", "package main\n"),
                 (
                     "Makefile",
-                    "PKG := example.com/m\nGO_VERSION = 1.26.6\nCOMMIT := $(shell git describe --tags --dirty)\nDATE := $(shell date -u)\nLDFLAGS := -X $(PKG)/build.Commit=$(COMMIT) -X $(PKG)/build.Date=$(DATE)\nrelease:\n\tgo build -trimpath -tags=\"netgo osusergo\" -ldflags=\"$(LDFLAGS)\" $(PKG)/cmd/a $(PKG)/cmd/b\n",
+                    "PKG := example.com/m\nGO_VERSION = 1.26.6\nCOMMIT := $(shell git describe --tags --dirty)\nDATE := $(shell date -u)\nLDFLAGS := -X $(PKG)/build.Commit=$(COMMIT) -X $(PKG)/build.Date=$(DATE)\nODD := -X $(PKG)/build.Odd=caf\u{e9}\u{200b}x -X $(PKG)/build.Ctl=a\u{7f}b\nrelease:\n\tgo build -trimpath -tags=\"netgo osusergo\" -ldflags=\"$(LDFLAGS)\" $(PKG)/cmd/a $(PKG)/cmd/b\n",
                 ),
             ],
         );
@@ -737,7 +742,13 @@ mod tests {
         let text = render_init(&m, "1.26.6");
         let c = parse(&text).unwrap();
         assert_eq!(c.go.tags, ["netgo", "osusergo"]);
-        assert_eq!(c.go.ldflags, ["-X example.com/m/build.Commit={{version}}"]);
+        assert_eq!(
+            c.go.ldflags,
+            [
+                "-X example.com/m/build.Commit={{version}}",
+                "-X example.com/m/build.Odd=caf\u{e9}\u{200b}x"
+            ]
+        );
         assert!(
             text.contains("#   -X $(PKG)/build.Date=$(DATE)  (Makefile)"),
             "{text}"
