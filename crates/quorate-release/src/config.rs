@@ -588,6 +588,35 @@ threshold = 2
 name = "alice"
 "#;
 
+    #[test]
+    fn binary_names_are_go_builds() {
+        for (p, b) in [
+            ("./cmd/hellod", "hellod"),
+            ("example.com/acme/tool", "tool"),
+            ("example.com/acme/tool/v2", "tool"),
+            ("example.com/acme/tool/v1", "v1"),
+            ("example.com/acme/tool/v0", "v0"),
+            ("example.com/acme/tool/v2x", "v2x"),
+            ("./cmd/tool/v3", "tool"),
+            ("v2", "v2"),
+        ] {
+            assert_eq!(binary_name(p), b, "{p}");
+        }
+        let root = GOOD.replace(
+            "packages = [\"./cmd/hellod\", \"./cmd/hellocli\"]",
+            "packages = [\"example.com/hello/v2\", \"./cmd/hellocli\"]",
+        );
+        assert_ne!(root, GOOD);
+        assert!(parse(&root).is_ok());
+        let bad = GOOD.replace("\"./cmd/hellod\"", "\"cmd/hellod\"");
+        assert!(
+            parse(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("must be a path inside the module")
+        );
+    }
+
     fn parse(s: &str) -> Result<Config, ConfigError> {
         Config::parse(s, Path::new("quorate.toml"))
     }
