@@ -6,9 +6,9 @@
 //! the quorate.toml `init` renders from it parses.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use quorate_release::recipe_source::{GitValues, parse_git_command, scan, words};
 use quorate_release::config::Config;
 use quorate_release::init::{GoModule, render_init};
+use quorate_release::recipe_source::{GitValues, parse_git_command, scan, words};
 use quorate_release::untrusted;
 
 fuzz_target!(|data: &[u8]| {
