@@ -4,7 +4,7 @@
 //! ```toml
 //! [project]
 //! name = "hello"
-//! packages = ["./cmd/hellod", "./cmd/hellocli"]
+//! packages = ["./cmd/hellod", "./cmd/hellocli"] # or the module path, for a root main
 //! targets = ["linux-amd64", "linux-armv7", "darwin-arm64", "windows-amd64"]
 //!
 //! [go]
@@ -327,14 +327,12 @@ fn de_packages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     }
     let mut names = BTreeSet::new();
     for p in &v {
-        let checked = if p.starts_with("./") {
-            crate::untrusted::package(p).map_err(|e| e.reason)
-        } else {
-            Err("it does not start with `./`".to_string())
-        };
-        if let Err(reason) = checked {
+        // `./cmd/app`, or an import path (the module's own path for a main
+        // package at the module root).
+        if let Err(e) = crate::untrusted::package(p) {
             return Err(serde::de::Error::custom(format!(
-                "package {p:?} must be a path inside the module such as \"./cmd/app\": {reason}"
+                "package {p:?} must be a path inside the module such as \"./cmd/app\", or the module's import path for a main package at its root: {}",
+                e.reason
             )));
         }
         let bin = binary_name(p);
@@ -347,9 +345,26 @@ fn de_packages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     Ok(v)
 }
 
-/// The binary a main package produces: the last element of its path.
+/// The binary a main package produces, as `go build` names it: the last
+/// element of its path, or the one before a major-version suffix
+/// (`example.com/tool/v2` makes `tool`).
 pub fn binary_name(package: &str) -> &str {
-    package.rsplit('/').next().unwrap_or(package)
+    let mut elems = package.rsplit('/');
+    let last = elems.next().unwrap_or(package);
+    match elems.next() {
+        Some(prev) if is_version_element(last) && prev != "." => prev,
+        _ => last,
+    }
+}
+
+/// `v2`, `v3`, … (not `v0`, `v1`, `v01`): Go's major-version path element.
+fn is_version_element(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2
+        && b[0] == b'v'
+        && b[1] != b'0'
+        && !(b[1] == b'1' && b.len() == 2)
+        && b[1..].iter().all(u8::is_ascii_digit)
 }
 
 fn de_targets<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Target>, D::Error> {
@@ -572,6 +587,35 @@ threshold = 2
 [[trust.signer]]
 name = "alice"
 "#;
+
+    #[test]
+    fn binary_names_are_go_builds() {
+        for (p, b) in [
+            ("./cmd/hellod", "hellod"),
+            ("example.com/acme/tool", "tool"),
+            ("example.com/acme/tool/v2", "tool"),
+            ("example.com/acme/tool/v1", "v1"),
+            ("example.com/acme/tool/v0", "v0"),
+            ("example.com/acme/tool/v2x", "v2x"),
+            ("./cmd/tool/v3", "tool"),
+            ("v2", "v2"),
+        ] {
+            assert_eq!(binary_name(p), b, "{p}");
+        }
+        let root = GOOD.replace(
+            "packages = [\"./cmd/hellod\", \"./cmd/hellocli\"]",
+            "packages = [\"example.com/hello/v2\", \"./cmd/hellocli\"]",
+        );
+        assert_ne!(root, GOOD);
+        assert!(parse(&root).is_ok());
+        let bad = GOOD.replace("\"./cmd/hellod\"", "\"cmd/hellod\"");
+        assert!(
+            parse(&bad)
+                .unwrap_err()
+                .to_string()
+                .contains("must be a path inside the module")
+        );
+    }
 
     fn parse(s: &str) -> Result<Config, ConfigError> {
         Config::parse(s, Path::new("quorate.toml"))

@@ -7,6 +7,8 @@
 //! - [`plan`] and [`build`] say what a release build does, and do it;
 //!   [`gitsrc`] reads the tag, commit and tracked files it is built from;
 //!   [`check`] compares two builds (`quorate build --check`).
+//! - [`recipe_source`] reads what a project's Makefile and release scripts
+//!   say about its release build (never running them).
 //! - [`untrusted`] is the grammar of every value taken from a release or a
 //!   source repository (packages, flags, versions) before it is used.
 
@@ -17,5 +19,6 @@ pub mod config;
 pub mod gitsrc;
 pub mod init;
 pub mod plan;
+pub mod recipe_source;
 pub mod toolchain;
 pub mod untrusted;

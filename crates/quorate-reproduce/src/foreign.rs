@@ -21,6 +21,7 @@ use quorate_manifest::{Digest, Manifest, Progress};
 use quorate_release::archive::gnu::{
     self, GnuEntry, entry_is_dir, entry_mode, entry_name, mode_u_rw_go_r_a_x, set_mode,
 };
+use quorate_release::recipe_source::{self, GitValues};
 use quorate_release::toolchain::Toolchain;
 use quorate_release::untrusted;
 use serde::Serialize;
@@ -29,23 +30,11 @@ use crate::recipe::{ArchiveKind, ArchiveRecipe, BinaryRecipe, Order, Recipe, Rol
 use crate::source::Checkout;
 use crate::{ReproduceError, io};
 
-/// Files of the source read for `-X` definitions, and their size cap.
-const MAX_SCRIPT_BYTES: u64 = 1 << 20;
-const MAX_SCRIPTS: usize = 64;
-/// Longest expanded `-X` definition (expansion stops there).
-const MAX_EXPANDED: usize = 4096;
 /// The untracked file that makes the clone's tree "modified" for Go's VCS
 /// stamp when the release's programs were built from a modified tree.
 const DIRTY_MARKER: &str = ".quorate-modified-tree";
 
-/// One `-X importpath.name=value` found in the source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct XDefinition {
-    /// `importpath.name=value`.
-    pub definition: String,
-    /// The file it was read from (relative to the repository).
-    pub file: String,
-}
+pub use quorate_release::recipe_source::XDefinition;
 
 /// What the foreign rebuild made.
 #[derive(Debug, Clone)]
@@ -92,143 +81,34 @@ pub fn go_version(r: &Recipe) -> Result<String, ReproduceError> {
     }
 }
 
-/// Values a `$(shell …)` or `$(…)` in a script stands for, as known at the
-/// checked-out tag.
-fn command_value(cmd: &str, tag: &str, commit: &str) -> Option<String> {
-    if cmd.contains("git describe") {
-        Some(tag.to_string())
-    } else if cmd.contains("git rev-parse --short") {
-        Some(commit.get(..7)?.to_string())
-    } else if cmd.contains("git rev-parse") {
-        Some(commit.to_string())
-    } else {
-        None
-    }
-}
-
-/// Expands `$(NAME)`, `${NAME}` and `$NAME` with `vars` (at most a few
-/// levels deep); `None` when something cannot be expanded.
-fn expand(s: &str, vars: &BTreeMap<String, String>, depth: usize) -> Option<String> {
-    if depth > 8 {
-        return None;
-    }
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let (name, tail) = if let Some(a) = after.strip_prefix('(') {
-            let j = a.find(')')?;
-            (&a[..j], &a[j + 1..])
-        } else if let Some(a) = after.strip_prefix('{') {
-            let j = a.find('}')?;
-            (&a[..j], &a[j + 1..])
-        } else {
-            let j = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            (&after[..j], &after[j..])
-        };
-        let v = vars.get(name)?;
-        out.push_str(&expand(v, vars, depth + 1)?);
-        if out.len() > MAX_EXPANDED {
-            return None;
-        }
-        rest = tail;
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
 /// `-X` definitions written in the source's `Makefile`, `*.mk` files and
-/// `scripts/*.sh` (read as text, never run): simple variable assignments
-/// (`NAME := value`, `NAME = value`, `NAME=value`) are expanded, and
-/// `$(shell git describe …)` / `git rev-parse HEAD` stand for `tag` and
-/// `commit`. Only definitions that pass [`untrusted::x_definition`] are
-/// returned.
+/// `scripts/*.sh` (read as text, never run; see
+/// [`quorate_release::recipe_source`]): simple variable assignments are
+/// expanded, and `git describe …` / `git rev-parse …` are run, parsed and
+/// whitelisted, in the checked-out `src` (standing for `tag` and `commit`
+/// when `src` is not a work tree; when `tag` is a lightweight tag on the
+/// commit, `git describe` is also given as it was before that tag, see
+/// [`recipe_source::read_checkout`]). Only definitions that pass
+/// [`untrusted::x_definition`] are returned.
 pub fn source_x_definitions(src: &Path, tag: &str, commit: &str) -> Vec<XDefinition> {
-    let mut files = Vec::new();
-    for d in [src.to_path_buf(), src.join("make"), src.join("scripts")] {
-        let Ok(rd) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        let mut names: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-        names.sort();
-        for p in names {
-            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if (n == "Makefile" || n.ends_with(".mk") || n.ends_with(".sh"))
-                && files.len() < MAX_SCRIPTS
-            {
-                files.push(p);
-            }
-        }
-    }
-    let mut texts = Vec::new();
-    for p in &files {
-        let Ok(bytes) = quorate_manifest::fsutil::read_regular_capped(p, MAX_SCRIPT_BYTES) else {
-            continue;
-        };
-        let rel = p
-            .strip_prefix(src)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned();
-        texts.push((rel, String::from_utf8_lossy(&bytes).into_owned()));
-    }
-    x_definitions_in(&texts, tag, commit)
+    recipe_source::read_checkout(src, tag, commit).x
 }
 
 /// The `-X` definitions of script texts `(file, text)` (see
-/// [`source_x_definitions`]); never panics, whatever the text.
+/// [`source_x_definitions`]), with `git describe` standing for `tag` and
+/// `git rev-parse` for `commit` (no git is run); never panics, whatever
+/// the text.
 pub fn x_definitions_in(texts: &[(String, String)], tag: &str, commit: &str) -> Vec<XDefinition> {
-    let mut vars: BTreeMap<String, String> = BTreeMap::new();
-    for (_, text) in texts {
-        for line in text.lines() {
-            let l = line.trim().trim_start_matches("export ").trim();
-            let Some((k, v)) = l
-                .split_once(":=")
-                .or_else(|| l.split_once("?="))
-                .or_else(|| l.split_once('='))
-            else {
-                continue;
-            };
-            let k = k.trim();
-            if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                continue;
-            }
-            let v = v.trim().trim_matches('"').trim_matches('\'').to_string();
-            let v = if v.starts_with("$(shell") || v.starts_with("$(") || v.starts_with('`') {
-                match command_value(&v, tag, commit) {
-                    Some(x) => x,
-                    None => continue,
-                }
-            } else {
-                v
-            };
-            vars.entry(k.to_string()).or_insert(v);
-        }
-    }
-    let mut out: Vec<XDefinition> = Vec::new();
-    for (rel, text) in texts {
-        let cleaned = text.replace(['"', '\''], " ");
-        let mut words = cleaned.split_whitespace();
-        while let Some(w) = words.next() {
-            if w != "-X" {
-                continue;
-            }
-            let Some(d) = words.next() else { break };
-            let Some(d) = expand(d, &vars, 0) else {
-                continue;
-            };
-            if untrusted::x_definition(&d).is_ok() && !out.iter().any(|x| x.definition == d) {
-                out.push(XDefinition {
-                    definition: d,
-                    file: rel.clone(),
-                });
-            }
-        }
-    }
-    out
+    recipe_source::scan(
+        texts,
+        GitValues::Checkout {
+            dir: None,
+            tag,
+            commit,
+            exclude: None,
+        },
+    )
+    .x
 }
 
 /// Whether the bytes of `value` are in the program `b` of the release
@@ -833,20 +713,6 @@ mod tests {
             ]
         );
         assert_eq!(v[0].file, "Makefile");
-    }
-
-    #[test]
-    fn expansion_is_bounded() {
-        let mut vars = BTreeMap::new();
-        vars.insert("A".to_string(), "$(B)".to_string());
-        vars.insert("B".to_string(), "$(A)".to_string());
-        assert_eq!(expand("x$(A)", &vars, 0), None);
-        vars.insert("D".to_string(), "$(E)$(E)$(E)$(E)".to_string());
-        vars.insert("E".to_string(), "$(F)$(F)$(F)$(F)".to_string());
-        vars.insert("F".to_string(), "x".repeat(1000));
-        assert_eq!(expand("$(D)", &vars, 0), None);
-        vars.insert("C".to_string(), "c".to_string());
-        assert_eq!(expand("${C}-$C", &vars, 0).as_deref(), Some("c-c"));
     }
 
     /// Writes a small folder `top` in `parent`: a program, a text file, a

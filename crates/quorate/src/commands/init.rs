@@ -59,6 +59,25 @@ pub fn run(args: InitArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
         module.main_packages.len(),
         module.main_packages.join(" ")
     ));
+    if !module.source.files.is_empty() {
+        let s = &module.source;
+        ui.say(format!(
+            "read (never ran) {} build files ({}{}): {} build tags, {} -X definitions proposed, {} left as comments",
+            s.files.len(),
+            s.files.iter().take(4).cloned().collect::<Vec<_>>().join(" "),
+            if s.files.len() > 4 { " …" } else { "" },
+            s.tags.as_ref().map_or(0, |t| t.tags.len()),
+            s.x.len(),
+            s.unresolved_x.len() + s.unresolved_tags.len(),
+        ));
+    }
+    if !module.nested_modules.is_empty() {
+        ui.say(format!(
+            "skipped {} nested modules (their own go.mod): {}",
+            module.nested_modules.len(),
+            module.nested_modules.join(" ")
+        ));
+    }
     ui.say("next: review it, then `quorate build --dry-run`");
     Ok(ExitStatus::Success)
 }

@@ -12,6 +12,7 @@ mod first_hour;
 mod gpg_agreement;
 mod html;
 mod import_lnd;
+mod init;
 mod manifest;
 mod options;
 mod package;
