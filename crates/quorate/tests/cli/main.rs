@@ -17,6 +17,7 @@ mod options;
 mod package;
 mod reproduce;
 mod reproduce_foreign;
+mod reproduce_goreleaser;
 mod sigfixture;
 mod sign;
 mod snapshots;
