@@ -296,7 +296,12 @@ pub fn rebuild(
         let ldflags = ldflags_for(b, xdefs);
         check_binary(b, &ldflags)?;
         let (folder, name) = b.path.rsplit_once('/').unwrap_or(("", &b.path));
-        if name != program_name(b) || folder.is_empty() || folder.contains('/') {
+        // In an archive a Go program wrote (GoReleaser), the program is
+        // at its member name, built into that archive's staging folder.
+        let go_archive = r.archive(&b.archive).is_some_and(crate::gopack::is_go);
+        if go_archive {
+            crate::gopack::check_member_name(&b.path).map_err(|e| refuse(&b.path, e))?;
+        } else if name != program_name(b) || folder.is_empty() || folder.contains('/') {
             return Err(refuse(
                 &b.path,
                 format!(
@@ -308,8 +313,12 @@ pub fn rebuild(
                 ),
             ));
         }
-        untrusted::file_version(folder).map_err(|e| refuse(&b.path, e))?;
-        let dest = pack_dir.join(folder);
+        let dest = if go_archive {
+            crate::gopack::stage_dir(work, r, &b.archive).join(folder)
+        } else {
+            untrusted::file_version(folder).map_err(|e| refuse(&b.path, e))?;
+            pack_dir.join(folder)
+        };
         std::fs::create_dir_all(&dest).map_err(io(&dest))?;
         let mut args: Vec<String> = vec!["build".into()];
         if b.trimpath {
@@ -354,8 +363,10 @@ pub fn rebuild(
             std::fs::remove_file(&marker).map_err(io(&marker))?;
         }
         run_go(t, &env, &checkout.dir, &args)?;
-        let bytes = std::fs::read(dest.join(name)).map_err(io(&dest.join(name)))?;
-        manifest.insert(b.path.clone(), Digest::of_bytes(&bytes))?;
+        if b.listed || !go_archive {
+            let bytes = std::fs::read(dest.join(name)).map_err(io(&dest.join(name)))?;
+            manifest.insert(b.path.clone(), Digest::of_bytes(&bytes))?;
+        }
         progress.advance(1);
     }
     progress.end();
@@ -366,6 +377,23 @@ pub fn rebuild(
     }
 
     for a in &r.archives {
+        if crate::gopack::is_go(a) {
+            let stage = crate::gopack::stage_dir(work, r, &a.file);
+            std::fs::create_dir_all(&stage).map_err(io(&stage))?;
+            let programs: std::collections::BTreeSet<&str> = r
+                .binaries
+                .iter()
+                .filter(|b| b.archive == a.file)
+                .map(|b| b.path.as_str())
+                .collect();
+            let packed = crate::gopack::stage_files(a, &programs, &checkout.dir, &stage)
+                .and_then(|()| crate::gopack::pack(a, &stage, &out_dir.join(&a.file)));
+            match packed {
+                Ok(digest) => manifest.insert(a.file.clone(), digest)?,
+                Err(why) => warnings.push(format!("{}: not rebuilt: {why}", a.file)),
+            }
+            continue;
+        }
         let top = match &a.top_dir {
             Some(t) => t.clone(),
             None => {
@@ -854,6 +882,7 @@ mod tests {
     fn build_info_values_are_checked() {
         let mut b = crate::recipe::BinaryRecipe {
             path: "p-linux-amd64-v1/p".into(),
+            listed: true,
             archive: "p-linux-amd64-v1.tar.gz".into(),
             go_version: "go1.27.3".into(),
             main_package: "example.com/m/cmd/p".into(),

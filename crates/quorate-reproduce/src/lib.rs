@@ -28,6 +28,8 @@ pub mod attest;
 pub mod compare;
 pub mod fingerprint;
 pub mod foreign;
+pub mod gopack;
+pub mod goreleaser;
 pub mod published;
 pub mod rebuild;
 pub mod recipe;

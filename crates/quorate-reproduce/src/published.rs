@@ -43,6 +43,22 @@ impl Published {
             .unwrap_or(&self.version)
     }
 
+    /// The tag `reproduce` checks out unless told: the version, or for a
+    /// GoReleaser checksums file `v<version>` (GoReleaser's `.Version` is
+    /// the tag without its `v`).
+    pub fn default_ref(&self) -> String {
+        let name = self
+            .manifest_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if self.build_info.is_none() && goreleaser_checksums_name(&name).is_some() {
+            format!("v{}", self.version)
+        } else {
+            self.version().to_string()
+        }
+    }
+
     /// The path of `build.json` in the release folder.
     pub fn build_json_path(&self) -> PathBuf {
         self.dir.join("build.json")
@@ -94,14 +110,59 @@ fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, ReproduceError> {
     })
 }
 
+/// `(project, version)` of a GoReleaser checksums file name,
+/// `<project>_<version>_checksums.txt` (GoReleaser's default); `None` for
+/// other names or a version outside [`untrusted::file_version`].
+pub fn goreleaser_checksums_name(name: &str) -> Option<(&str, &str)> {
+    let stem = name.strip_suffix("_checksums.txt")?;
+    let (project, version) = stem.rsplit_once('_')?;
+    (!project.is_empty() && untrusted::file_version(version).is_ok()).then_some((project, version))
+}
+
+/// The one GoReleaser checksums file of `dir` when it has no
+/// `manifest-*.txt`: `(path, version)`.
+fn goreleaser_release(dir: &Path) -> Option<(PathBuf, String)> {
+    let mut manifests = 0;
+    let mut found = Vec::new();
+    for e in std::fs::read_dir(dir).ok()?.flatten() {
+        if !e.file_type().is_ok_and(|t| t.is_file()) {
+            continue;
+        }
+        let n = e.file_name().to_string_lossy().into_owned();
+        if n.starts_with("manifest-") && n.ends_with(".txt") {
+            manifests += 1;
+        } else if let Some((_, v)) = goreleaser_checksums_name(&n) {
+            found.push((dir.join(&n), v.to_string()));
+        }
+    }
+    (manifests == 0 && found.len() == 1).then(|| found.remove(0))
+}
+
 /// Reads the release folder `dir`: exactly one `manifest-<version>.txt`
-/// (an error naming the folder otherwise) and its `build.json`.
+/// (an error naming the folder otherwise), or, with none, GoReleaser's
+/// one `<project>_<version>_checksums.txt`; and its `build.json`.
 pub fn read(dir: &Path) -> Result<Published, ReproduceError> {
     if !dir.is_dir() {
         return Err(ReproduceError::Release {
             path: dir.to_path_buf(),
             reason: "no such folder".into(),
             hint: Some("give --release the folder of the downloaded release (its manifest, signatures, archives and build.json)".into()),
+        });
+    }
+    if let Some((manifest_path, version)) = goreleaser_release(dir) {
+        let bytes = read_capped(&manifest_path, MAX_MANIFEST_BYTES)?;
+        let manifest = Manifest::parse(&bytes, &manifest_path.display().to_string())?;
+        return Ok(Published {
+            dir: dir.to_path_buf(),
+            manifest_path,
+            manifest,
+            version,
+            build_info: None,
+            signatures: Vec::new(),
+            warnings: vec![format!(
+                "{}: a GoReleaser release (checksums file, no build.json): everything comes from the recipe the release shows, see `quorate recipe`",
+                dir.display()
+            )],
         });
     }
     let files = find_release_files(dir).map_err(|e| match e.into_parts() {
@@ -204,5 +265,35 @@ mod tests {
             "{:?}",
             p.warnings
         );
+    }
+
+    #[test]
+    fn reads_a_goreleaser_checksums_file() {
+        assert_eq!(
+            goreleaser_checksums_name("my_tool_1.2.3_checksums.txt"),
+            Some(("my_tool", "1.2.3"))
+        );
+        assert_eq!(goreleaser_checksums_name("tool_checksums.txt"), None);
+        assert_eq!(goreleaser_checksums_name("tool_../x_checksums.txt"), None);
+        assert_eq!(goreleaser_checksums_name("_1.0_checksums.txt"), None);
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("tool_1.2.3_checksums.txt"),
+            format!("{}  tool_1.2.3_linux_amd64.tar.gz\n", "0".repeat(64)),
+        )
+        .unwrap();
+        let p = read(d.path()).unwrap();
+        assert_eq!(p.version, "1.2.3");
+        assert_eq!(p.default_ref(), "v1.2.3");
+        assert_eq!(p.manifest.len(), 1);
+        // A quorate manifest beside it wins.
+        std::fs::write(
+            d.path().join("manifest-v1.txt"),
+            format!("{}  a\n", "0".repeat(64)),
+        )
+        .unwrap();
+        let p = read(d.path()).unwrap();
+        assert_eq!(p.version, "v1");
+        assert_eq!(p.default_ref(), "v1");
     }
 }

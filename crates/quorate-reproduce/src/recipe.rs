@@ -18,8 +18,10 @@ use quorate_diff::{executable, gobuild, tarfmt, zipfmt};
 use serde::Serialize;
 
 pub use crate::fingerprint::Compressor;
-use crate::fingerprint::{gzip_compressor, zip_level};
+use crate::fingerprint::{go_zip_level, gzip_compressor, zip_level};
 use crate::published::{self, Published};
+use quorate_deflate::goflate::GoVersion;
+use quorate_release::archive::gotar::{GoTarHeader, GoTarWriter};
 
 /// Largest published file read.
 pub const MAX_FILE_BYTES: u64 = 4 << 30;
@@ -161,8 +163,14 @@ pub struct ArchiveRecipe {
     /// The folder every member is under, when there is one.
     pub top_dir: Option<String>,
     /// tar: `gnu`, `ustar`, `pax` or `v7`; zip: `info-zip` when the
-    /// central directory is Info-ZIP's on Unix with no extra fields.
+    /// central directory is Info-ZIP's on Unix with no extra fields,
+    /// `go-archive-zip` when it is Go's `archive/zip`'s.
     pub format: String,
+    /// The program that wrote the archive, when its bytes show it:
+    /// `gnu-tar` (GNU format, 10240-byte records), `go-archive-tar` (every
+    /// header and the end exactly as Go's `archive/tar` writes them),
+    /// `info-zip`, `go-archive-zip`; `unknown` otherwise.
+    pub writer: String,
     /// tar: the stream is padded to GNU tar's 10240-byte records.
     pub record_padding: bool,
     /// The gzip header (tar.gz).
@@ -178,6 +186,12 @@ pub struct ArchiveRecipe {
     pub owner: Option<(u64, u64)>,
     /// Owner and group names are empty (`--numeric-owner`).
     pub numeric_owner: bool,
+    /// Owner and group names (tar), when uniform.
+    pub owner_names: Option<(String, String)>,
+    /// Go zip: the offset east of UTC (seconds) of the zone the members'
+    /// times were given in (their DOS time is the civil time there; 0
+    /// after `FileInfoHeader`), when uniform.
+    pub zip_utc_offset: Option<i32>,
     /// Modes by kind.
     pub modes: Modes,
     /// Folders have their own entries.
@@ -189,8 +203,12 @@ pub struct ArchiveRecipe {
 /// How one Go program was built, from its build info and its executable.
 #[derive(Debug, Clone, Serialize)]
 pub struct BinaryRecipe {
-    /// `<archive folder>/<name>`, as the manifest lists it.
+    /// Its member name in the archive (`<archive folder>/<name>` in lnd's
+    /// layout, as the manifest lists it; the bare name in GoReleaser's).
     pub path: String,
+    /// The manifest lists it (lnd's layout); GoReleaser's checksums list
+    /// only the archives.
+    pub listed: bool,
     /// The archive it is in.
     pub archive: String,
     /// `go1.27.3`.
@@ -260,6 +278,11 @@ impl BinaryRecipe {
 pub struct ManifestRecipe {
     /// Its file name.
     pub file: String,
+    /// `manifest` (`manifest-<version>.txt`) or `goreleaser-checksums`
+    /// (`<project>_<version>_checksums.txt`).
+    pub kind: String,
+    /// The project name, from a GoReleaser checksums file's name.
+    pub project: Option<String>,
     /// `sha256sum` (`<hex>  <path>` lines) when quorate's writer gives the
     /// same bytes; `other` otherwise.
     pub style: String,
@@ -354,12 +377,21 @@ pub fn from_published(p: &Published, limits: &Limits) -> Result<Recipe, RecipeEr
         .lines()
         .filter_map(|l| l.split_once("  ").map(|(_, n)| n))
         .collect();
+    let file = p
+        .manifest_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let goreleaser = published::goreleaser_checksums_name(&file);
     let manifest = ManifestRecipe {
-        file: p
-            .manifest_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        kind: if goreleaser.is_some() {
+            "goreleaser-checksums"
+        } else {
+            "manifest"
+        }
+        .into(),
+        project: goreleaser.map(|(project, _)| project.to_string()),
+        file: file.clone(),
         style: if canonical.as_bytes() == text.as_slice() {
             "sha256sum".into()
         } else {
@@ -398,8 +430,11 @@ pub fn from_published(p: &Published, limits: &Limits) -> Result<Recipe, RecipeEr
             Err(why) => warnings.push(format!("{}: {why}", e.path)),
         }
     }
-    let inside: BTreeSet<&str> = r.binaries.iter().map(|b| b.path.as_str()).collect();
-    r.manifest.inside_archives = names.iter().filter(|n| inside.contains(*n)).count();
+    let listed: BTreeSet<&str> = names.iter().copied().collect();
+    for b in &mut r.binaries {
+        b.listed = listed.contains(b.path.as_str());
+    }
+    r.manifest.inside_archives = r.binaries.iter().filter(|b| b.listed).count();
     if r.manifest.style != "sha256sum" {
         warnings.push(format!(
             "{}: not in sha256sum's format (`<hex>  <path>` lines sorted by path); the rebuilt manifest is written in that format",
@@ -527,6 +562,7 @@ fn binary_of(path: String, archive: &str, data: &[u8]) -> Option<BinaryRecipe> {
     });
     Some(BinaryRecipe {
         path,
+        listed: false,
         archive: archive.to_string(),
         go_version: bi.go_version.clone(),
         main_package: bi.path.clone(),
@@ -580,6 +616,55 @@ fn field(h: &[u8], r: std::ops::Range<usize>) -> Option<u64> {
     tarfmt::number(h.get(r)?)
 }
 
+/// The Go compressor a binary's Go release points to (the archives may
+/// have been packed by a program built with another Go: both are tried).
+fn go_hint(binaries: &[BinaryRecipe], file: &str) -> Option<GoVersion> {
+    binaries
+        .iter()
+        .filter(|b| b.archive == file)
+        .find_map(|b| GoVersion::of(&b.go_version))
+}
+
+/// Whether `tar` is, byte for byte, what Go's `archive/tar` writes for
+/// the headers listed in `l` (see `quorate_release::archive::gotar`).
+fn written_by_go(tar: &[u8], l: &tarfmt::Listing) -> bool {
+    let mut w = GoTarWriter::new();
+    for e in &l.entries {
+        let h = &tar[e.main.header..e.main.header + 512];
+        let pax_num = |k: &str, r: std::ops::Range<usize>| -> Option<i64> {
+            match e.pax(k) {
+                Some(v) => std::str::from_utf8(v).ok()?.parse().ok(),
+                None => i64::try_from(field(h, r)?).ok(),
+            }
+        };
+        let pax_str = |k: &str, r: std::ops::Range<usize>| -> Option<String> {
+            let v = e.pax(k).unwrap_or_else(|| tarfmt::cstr(&h[r]));
+            String::from_utf8(v.to_vec()).ok()
+        };
+        let header = (|| {
+            Some(GoTarHeader {
+                name: String::from_utf8(e.name.clone()).ok()?,
+                typeflag: e.main.typeflag,
+                mode: i64::try_from(field(h, 100..108)?).ok()?,
+                uid: pax_num("uid", 108..116)?,
+                gid: pax_num("gid", 116..124)?,
+                size: pax_num("size", 124..136)?,
+                mtime: pax_num("mtime", 136..148)?,
+                linkname: String::from_utf8(e.link.clone()).ok()?,
+                uname: pax_str("uname", 265..297)?,
+                gname: pax_str("gname", 297..329)?,
+                devmajor: i64::try_from(field(h, 329..337)?).ok()?,
+                devminor: i64::try_from(field(h, 337..345)?).ok()?,
+            })
+        })();
+        let Some(header) = header else { return false };
+        if w.add(&header, &tar[e.main.data.clone()]).is_err() {
+            return false;
+        }
+    }
+    w.finish() == tar
+}
+
 fn read_tar_gz(
     file: &str,
     data: &[u8],
@@ -600,14 +685,6 @@ fn read_tar_gz(
         os: m0.header.os,
         members: g.members.len(),
     };
-    let comp = if g.members.len() == 1 && g.end == data.len() {
-        gzip_compressor(&data[m0.deflate.clone()], &g.data, m0.header.xfl)
-    } else {
-        Compressor {
-            tool: "unknown".into(),
-            level: None,
-        }
-    };
     let tar = &g.data;
     let l = tarfmt::list(tar, limits.max_members);
     if let Some(e) = &l.error {
@@ -616,6 +693,7 @@ fn read_tar_gz(
     let mut members = Vec::new();
     let mut times = BTreeSet::new();
     let mut owners = BTreeSet::new();
+    let mut names = BTreeSet::new();
     let mut numeric = true;
     let mut magic = BTreeSet::new();
     let mut pax = false;
@@ -631,12 +709,22 @@ fn read_tar_gz(
         };
         let mode = field(h, 100..108).unwrap_or(0) as u32 & 0o7777;
         let size = (e.main.data.end - e.main.data.start) as u64;
-        times.insert(field(h, 136..148).unwrap_or(0) as i64);
+        let pax_num = |k: &str| {
+            e.pax(k)
+                .and_then(|v| std::str::from_utf8(v).ok()?.parse::<i64>().ok())
+        };
+        times.insert(pax_num("mtime").unwrap_or(field(h, 136..148).unwrap_or(0) as i64));
         owners.insert((
             field(h, 108..116).unwrap_or(0),
             field(h, 116..124).unwrap_or(0),
         ));
-        numeric &= tarfmt::cstr(&h[265..297]).is_empty() && tarfmt::cstr(&h[297..329]).is_empty();
+        let uname = e.pax("uname").unwrap_or_else(|| tarfmt::cstr(&h[265..297]));
+        let gname = e.pax("gname").unwrap_or_else(|| tarfmt::cstr(&h[297..329]));
+        numeric &= uname.is_empty() && gname.is_empty();
+        names.insert((
+            String::from_utf8_lossy(uname).into_owned(),
+            String::from_utf8_lossy(gname).into_owned(),
+        ));
         magic.insert(h[257..265].to_vec());
         pax |= e.ext.iter().any(|b| matches!(b.typeflag, b'x' | b'g'));
         if kind == "file"
@@ -651,6 +739,20 @@ fn read_tar_gz(
             size,
         });
     }
+    let comp = if g.members.len() == 1 && g.end == data.len() {
+        gzip_compressor(
+            &data[m0.deflate.clone()],
+            &g.data,
+            m0.header.xfl,
+            m0.header.os,
+            go_hint(binaries, file),
+        )
+    } else {
+        Compressor {
+            tool: "unknown".into(),
+            level: None,
+        }
+    };
     let format = if pax {
         "pax"
     } else if magic.len() == 1 && magic.contains(b"ustar  \0".as_slice()) {
@@ -662,6 +764,14 @@ fn read_tar_gz(
     } else {
         "mixed"
     };
+    let record_padding = tar.len() % 10240 == 0;
+    let writer = if format == "gnu" && record_padding {
+        "gnu-tar"
+    } else if format != "gnu" && written_by_go(tar, &l) {
+        "go-archive-tar"
+    } else {
+        "unknown"
+    };
     let has_binaries = binaries.iter().any(|b| b.archive == file);
     let top = top_dir_of(&members);
     Ok(ArchiveRecipe {
@@ -670,13 +780,16 @@ fn read_tar_gz(
         role: role_of(file, has_binaries, top.as_deref()),
         top_dir: top,
         format: format.into(),
-        record_padding: tar.len() % 10240 == 0,
+        writer: writer.into(),
+        record_padding,
         gzip: Some(gzip),
         compressor: comp,
         order: order_of(&members),
         mtime: (times.len() == 1).then(|| *times.iter().next().unwrap_or(&0)),
         owner: (owners.len() == 1).then(|| *owners.iter().next().unwrap_or(&(0, 0))),
         numeric_owner: numeric,
+        owner_names: (names.len() == 1).then(|| names.into_iter().next().unwrap_or_default()),
+        zip_utc_offset: None,
         modes: modes_of(&members),
         dir_entries: members.iter().any(|m| m.kind == "dir"),
         members,
@@ -701,6 +814,15 @@ fn dos_to_unix(time: u16, date: u16) -> i64 {
         + i64::from(time & 31) * 2
 }
 
+/// The modification time of a Go-written zip member: its extra field is
+/// exactly one extended timestamp (`UT`, size 5, flags 1) holding it.
+fn go_ut_time(extra: &[u8]) -> Option<u32> {
+    if extra.len() != 9 || extra[..5] != [0x55, 0x54, 5, 0, 1] {
+        return None;
+    }
+    Some(u32::from_le_bytes([extra[5], extra[6], extra[7], extra[8]]))
+}
+
 fn read_zip(
     file: &str,
     data: &[u8],
@@ -714,17 +836,36 @@ fn read_zip(
     }
     let mut members = Vec::new();
     let mut times = BTreeSet::new();
-    let mut levels = BTreeSet::new();
+    let mut go_times = BTreeSet::new();
+    let mut offsets = BTreeSet::new();
+    let mut raws = Vec::new();
     let mut info_zip = true;
+    let mut go_zip = true;
     let mut used = 0u64;
     for e in &l.entries {
         let name = String::from_utf8_lossy(&e.name).into_owned();
+        let central_extra = &data[e.extra.clone()];
         info_zip &= e.made_by == 0x031e && e.extra.is_empty();
         let Some(local) = &e.local else {
             return Err(format!("{name}: no local header"));
         };
         info_zip &= local.extra.is_empty();
-        times.insert(dos_to_unix(e.dos_time.0, e.dos_time.1));
+        // Go: version made by 0x0314 (Unix, 2.0), the same `UT` extra
+        // field in both headers, a data descriptor after every file.
+        let ut = go_ut_time(central_extra);
+        go_zip &= e.made_by == 0x0314
+            && ut.is_some()
+            && data[local.extra.clone()] == *central_extra
+            && (e.is_dir() || (e.flags & 0x8 != 0 && e.method == 8));
+        let dos = dos_to_unix(e.dos_time.0, e.dos_time.1);
+        times.insert(dos);
+        if let Some(t) = ut {
+            go_times.insert(i64::from(t));
+            // The DOS time is the civil time in the zone Go was given, its
+            // seconds halved downwards: zone offsets are even.
+            let diff = dos - i64::from(t);
+            offsets.insert(diff + diff.rem_euclid(2));
+        }
         let raw = &data[local.data.clone()];
         let content = match e.method {
             0 => raw.to_vec(),
@@ -732,7 +873,7 @@ fn read_zip(
                 let left = limit.saturating_sub(used);
                 let c =
                     inflate_raw(raw, left.min(e.usize)).map_err(|err| format!("{name}: {err}"))?;
-                levels.insert(zip_level(raw, &c, e.flags));
+                raws.push((local.data.clone(), members.len(), e.flags));
                 c
             }
             m => return Err(format!("{name}: compression method {m} is not read")),
@@ -744,37 +885,60 @@ fn read_zip(
         {
             binaries.push(b);
         }
-        members.push(Member {
-            name,
-            kind,
-            mode: e.mode().unwrap_or(0) & 0o7777,
-            size: content.len() as u64,
+        members.push((
+            Member {
+                name,
+                kind,
+                mode: e.mode().unwrap_or(0) & 0o7777,
+                size: content.len() as u64,
+            },
+            content,
+        ));
+    }
+    go_zip &= !info_zip && !l.entries.is_empty();
+    let hint = go_hint(binaries, file);
+    let mut levels = BTreeSet::new();
+    for (range, i, flags) in raws {
+        let raw = &data[range];
+        let content = &members[i].1;
+        levels.insert(if go_zip {
+            go_zip_level(raw, content, hint)
+        } else {
+            zip_level(raw, content, flags)
         });
     }
+    let members: Vec<Member> = members.into_iter().map(|(m, _)| m).collect();
+    let unknown = || Compressor {
+        tool: "unknown".into(),
+        level: None,
+    };
     let comp = if levels.len() == 1 {
-        levels.into_iter().next().unwrap_or(Compressor {
-            tool: "unknown".into(),
-            level: None,
-        })
+        levels.into_iter().next().unwrap_or_else(unknown)
     } else if levels.is_empty() {
         Compressor {
-            tool: "info-zip".into(),
+            tool: if go_zip { "go-archive-zip" } else { "info-zip" }.into(),
             level: None,
         }
     } else {
-        Compressor {
-            tool: "unknown".into(),
-            level: None,
-        }
+        unknown()
     };
     let has_binaries = binaries.iter().any(|b| b.archive == file);
     let top = top_dir_of(&members);
+    let (format, writer) = if info_zip {
+        ("info-zip", "info-zip")
+    } else if go_zip {
+        ("go-archive-zip", "go-archive-zip")
+    } else {
+        ("other", "unknown")
+    };
+    let times = if go_zip { go_times } else { times };
     Ok(ArchiveRecipe {
         file: file.to_string(),
         kind: ArchiveKind::Zip,
         role: role_of(file, has_binaries, top.as_deref()),
         top_dir: top,
-        format: if info_zip { "info-zip" } else { "other" }.into(),
+        format: format.into(),
+        writer: writer.into(),
         record_padding: false,
         gzip: None,
         compressor: comp,
@@ -782,6 +946,15 @@ fn read_zip(
         mtime: (times.len() == 1).then(|| *times.iter().next().unwrap_or(&0)),
         owner: None,
         numeric_owner: false,
+        owner_names: None,
+        zip_utc_offset: if go_zip && offsets.len() == 1 {
+            offsets
+                .into_iter()
+                .next()
+                .and_then(|o| i32::try_from(o).ok())
+        } else {
+            None
+        },
         modes: modes_of(&members),
         dir_entries: members.iter().any(|m| m.kind == "dir"),
         members,

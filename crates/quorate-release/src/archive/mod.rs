@@ -33,6 +33,7 @@
 
 mod deflate;
 pub mod gnu;
+pub mod gotar;
 mod tar;
 mod zip;
 

@@ -20,7 +20,15 @@ fn compressor(a: &ArchiveRecipe) -> String {
         ("gnu-gzip", _) => format!("GNU gzip -{level}"),
         ("zlib", _) => format!("zlib level {level}"),
         ("info-zip", _) => format!("Info-ZIP zip -{level}"),
-        _ => "not recognised (no GNU gzip, zlib or Info-ZIP level gives these bytes)".into(),
+        (t @ ("go-flate-1.26" | "go-flate-1.27"), _) => format!(
+            "Go compress/flate level {level} (Go {})",
+            if t == "go-flate-1.26" {
+                "1.7-1.26"
+            } else {
+                "1.27 or later"
+            }
+        ),
+        _ => "not recognised (no GNU gzip, zlib, Info-ZIP or Go level gives these bytes)".into(),
     }
 }
 
@@ -43,6 +51,14 @@ fn archive(a: &ArchiveRecipe) -> String {
         ArchiveKind::Zip => format!("zip, {}", a.format),
     };
     s.push_str(&format!("    format      {kind}\n"));
+    let writer = match a.writer.as_str() {
+        "gnu-tar" => "GNU tar",
+        "go-archive-tar" => "Go archive/tar (GoReleaser)",
+        "info-zip" => "Info-ZIP zip",
+        "go-archive-zip" => "Go archive/zip (GoReleaser)",
+        _ => "not recognised",
+    };
+    s.push_str(&format!("    writer      {writer}\n"));
     s.push_str(&format!("    compressor  {}\n", compressor(a)));
     if let Some(g) = &a.gzip {
         s.push_str(&format!(
@@ -71,12 +87,15 @@ fn archive(a: &ArchiveRecipe) -> String {
     if let Some((u, g)) = a.owner {
         s.push_str(&format!(
             "    owner       {u}/{g}{}\n",
-            if a.numeric_owner {
-                " (numeric, no names)"
-            } else {
-                ""
+            match (&a.owner_names, a.numeric_owner) {
+                (_, true) => " (numeric, no names)".to_string(),
+                (Some((un, gn)), false) => format!(" ({un}/{gn})"),
+                (None, false) => String::new(),
             }
         ));
+    }
+    if let Some(o) = a.zip_utc_offset {
+        s.push_str(&format!("    zip times   in a zone {o} s east of UTC\n"));
     }
     let m = |v: Option<u32>| v.map(|m| format!("{m:04o}")).unwrap_or_else(|| "-".into());
     s.push_str(&format!(
@@ -142,8 +161,13 @@ pub fn render(r: &Recipe) -> String {
         r.release.display()
     );
     s.push_str(&format!(
-        "manifest {}: {} entries ({} inside archives), {}{}\n\n",
+        "manifest {}{}: {} entries ({} inside archives), {}{}\n\n",
         r.manifest.file,
+        if r.manifest.kind == "goreleaser-checksums" {
+            " (GoReleaser's checksums)"
+        } else {
+            ""
+        },
         r.manifest.entries,
         r.manifest.inside_archives,
         if r.manifest.style == "sha256sum" {

@@ -10,6 +10,7 @@ use quorate_diff::DiffOptions;
 use quorate_release::toolchain::{self, FindOptions};
 use quorate_reproduce::compare::{self, ToolchainUsed};
 use quorate_reproduce::foreign::{self, ForeignOutcome};
+use quorate_reproduce::goreleaser;
 use quorate_reproduce::recipe::{self, Limits};
 use quorate_reproduce::{Published, ReproduceError, Workspace, source};
 
@@ -93,7 +94,21 @@ pub fn reproduce_foreign(
     // -X definitions: not in the build info of a -trimpath build; read from
     // the source's Makefile and scripts, kept when the published program
     // holds their value.
-    let found = foreign::source_x_definitions(&checkout.dir, &checkout.git_ref, &checkout.commit);
+    let mut found =
+        foreign::source_x_definitions(&checkout.dir, &checkout.git_ref, &checkout.commit);
+    // And those of a GoReleaser configuration, its templates expanded with
+    // the tag and commit.
+    let values = goreleaser::TemplateValues {
+        tag: checkout.git_ref.clone(),
+        commit: checkout.commit.clone(),
+        commit_time: goreleaser::commit_time(&checkout.dir),
+        project: r.manifest.project.clone(),
+    };
+    for x in goreleaser::x_definitions(&checkout.dir, &values) {
+        if !found.iter().any(|f| f.definition == x.definition) {
+            found.push(x);
+        }
+    }
     let sample = r
         .binaries
         .iter()

@@ -94,7 +94,7 @@ pub fn reproduce(
     let git_ref = args
         .git_ref
         .clone()
-        .unwrap_or_else(|| published.version().to_string());
+        .unwrap_or_else(|| published.default_ref());
     ui.step(format!(
         "cloning {} at {git_ref} into a fresh temporary folder",
         args.source

@@ -19,6 +19,7 @@ mod package;
 mod reproduce;
 mod reproduce_foreign;
 mod reproduce_foreign_adversarial;
+mod reproduce_goreleaser;
 mod sigfixture;
 mod sign;
 mod snapshots;
