@@ -8,12 +8,16 @@ use quorate_deflate::zip::{ZipOptions, ZipWriter};
 use std::io::{Read, Write};
 
 fuzz_target!(|input: &[u8]| {
-    let Some((&ctl, data)) = input.split_first() else { return };
+    let Some((&ctl, data)) = input.split_first() else {
+        return;
+    };
     let level = 1 + (ctl % 9) as u32;
     let opts = GzipOptions::no_name(level);
     let gz = gzip::compress(data, &opts).expect("valid options");
     let mut back = Vec::new();
-    flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut back).expect("decodes");
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut back)
+        .expect("decodes");
     assert_eq!(back, data);
 
     let chunk = 1 + (ctl as usize >> 4) * 997;
@@ -23,15 +27,25 @@ fuzz_target!(|input: &[u8]| {
     }
     assert_eq!(enc.finish().expect("in-memory write"), gz);
 
-    let mut z = ZipWriter::new(Vec::new(), ZipOptions { level, utc_offset: 0 }).expect("valid");
-    z.add_file("f", data, 0o644, 1_700_000_000).expect("valid name");
+    let mut z = ZipWriter::new(
+        Vec::new(),
+        ZipOptions {
+            level,
+            utc_offset: 0,
+        },
+    )
+    .expect("valid");
+    z.add_file("f", data, 0o644, 1_700_000_000)
+        .expect("valid name");
     let archive = z.finish().expect("in-memory write");
     let method = u16::from_le_bytes([archive[8], archive[9]]);
     let csize = u32::from_le_bytes(archive[18..22].try_into().unwrap()) as usize;
     let body = &archive[31..31 + csize];
     let mut back = Vec::new();
     if method == 8 {
-        flate2::read::DeflateDecoder::new(body).read_to_end(&mut back).expect("decodes");
+        flate2::read::DeflateDecoder::new(body)
+            .read_to_end(&mut back)
+            .expect("decodes");
     } else {
         back.extend_from_slice(body);
     }

@@ -36,7 +36,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(r.members.len() <= limits.max_members);
     }
     let text = String::from_utf8_lossy(rest).into_owned();
-    for x in x_definitions_in(&[("Makefile".into(), text.clone())], "v1.0.0", "0123456789abcdef") {
+    for x in x_definitions_in(
+        &[("Makefile".into(), text.clone())],
+        "v1.0.0",
+        "0123456789abcdef",
+    ) {
         assert!(x.definition.len() <= 4096);
     }
     let values = TemplateValues {

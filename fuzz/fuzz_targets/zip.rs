@@ -7,6 +7,10 @@ fuzz_target!(|data: &[u8]| {
     let mut budget = (data.len() as u64).saturating_mul(100);
     let start = budget;
     let (members, _) = archive::zip_members(data, 10_000, &mut budget);
-    let total: u64 = members.iter().filter_map(|m| m.data.bytes()).map(|b| b.len() as u64).sum();
+    let total: u64 = members
+        .iter()
+        .filter_map(|m| m.data.bytes())
+        .map(|b| b.len() as u64)
+        .sum();
     assert!(total <= start);
 });
