@@ -1,0 +1,370 @@
+//! Reading a published archive's layout: the tar.gz and zip readers of
+//! [`super::archive_recipe`] (members, order, modes, owners, the tar
+//! writer and the compressor that made the bytes), each within the
+//! recipe's [`Limits`].
+
+use std::collections::BTreeSet;
+
+use quorate_deflate::goflate::GoVersion;
+use quorate_diff::archive::{gunzip_members, inflate_raw};
+use quorate_diff::{tarfmt, zipfmt};
+use quorate_release::archive::gotar::{GoTarHeader, GoTarWriter};
+
+use super::{
+    ArchiveKind, ArchiveRecipe, BinaryRecipe, Compressor, GzipHeader, Limits, Member, binary_of,
+    modes_of, order_of, role_of, top_dir_of,
+};
+use crate::fingerprint::{go_zip_level, gzip_compressor, zip_level};
+
+pub(super) fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+pub(super) fn field(h: &[u8], r: std::ops::Range<usize>) -> Option<u64> {
+    tarfmt::number(h.get(r)?)
+}
+
+/// The Go compressor a binary's Go release points to (the archives may
+/// have been packed by a program built with another Go: both are tried).
+pub(super) fn go_hint(binaries: &[BinaryRecipe], file: &str) -> Option<GoVersion> {
+    binaries
+        .iter()
+        .filter(|b| b.archive == file)
+        .find_map(|b| GoVersion::of(&b.go_version))
+}
+
+/// Whether `tar` is, byte for byte, what Go's `archive/tar` writes for
+/// the headers listed in `l` (see `quorate_release::archive::gotar`).
+pub(super) fn written_by_go(tar: &[u8], l: &tarfmt::Listing) -> bool {
+    let mut w = GoTarWriter::new();
+    for e in &l.entries {
+        let h = &tar[e.main.header..e.main.header + 512];
+        let pax_num = |k: &str, r: std::ops::Range<usize>| -> Option<i64> {
+            match e.pax(k) {
+                Some(v) => std::str::from_utf8(v).ok()?.parse().ok(),
+                None => i64::try_from(field(h, r)?).ok(),
+            }
+        };
+        let pax_str = |k: &str, r: std::ops::Range<usize>| -> Option<String> {
+            let v = e.pax(k).unwrap_or_else(|| tarfmt::cstr(&h[r]));
+            String::from_utf8(v.to_vec()).ok()
+        };
+        let header = (|| {
+            Some(GoTarHeader {
+                name: String::from_utf8(e.name.clone()).ok()?,
+                typeflag: e.main.typeflag,
+                mode: i64::try_from(field(h, 100..108)?).ok()?,
+                uid: pax_num("uid", 108..116)?,
+                gid: pax_num("gid", 116..124)?,
+                size: pax_num("size", 124..136)?,
+                mtime: pax_num("mtime", 136..148)?,
+                linkname: String::from_utf8(e.link.clone()).ok()?,
+                uname: pax_str("uname", 265..297)?,
+                gname: pax_str("gname", 297..329)?,
+                devmajor: i64::try_from(field(h, 329..337)?).ok()?,
+                devminor: i64::try_from(field(h, 337..345)?).ok()?,
+            })
+        })();
+        let Some(header) = header else { return false };
+        if w.add(&header, &tar[e.main.data.clone()]).is_err() {
+            return false;
+        }
+    }
+    w.finish() == tar
+}
+
+pub(super) fn read_tar_gz(
+    file: &str,
+    data: &[u8],
+    limit: u64,
+    limits: &Limits,
+    binaries: &mut Vec<BinaryRecipe>,
+) -> Result<ArchiveRecipe, String> {
+    let g = gunzip_members(data, limit).map_err(|e| format!("not a readable gzip stream: {e}"))?;
+    let m0 = g.members.first().ok_or("no gzip member")?;
+    let gzip = GzipHeader {
+        mtime: m0.header.mtime,
+        name: m0
+            .header
+            .name
+            .as_ref()
+            .map(|n| String::from_utf8_lossy(n).into_owned()),
+        xfl: m0.header.xfl,
+        os: m0.header.os,
+        members: g.members.len(),
+    };
+    let tar = &g.data;
+    let l = tarfmt::list(tar, limits.max_members);
+    if let Some(e) = &l.error {
+        return Err(format!("not a readable tar: {e}"));
+    }
+    let mut members = Vec::new();
+    let mut times = BTreeSet::new();
+    let mut owners = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    let mut numeric = true;
+    let mut magic = BTreeSet::new();
+    let mut pax = false;
+    for e in &l.entries {
+        let h = &tar[e.main.header..e.main.header + 512];
+        let name = String::from_utf8_lossy(&e.name).into_owned();
+        let kind = match e.main.typeflag {
+            b'0' | 0 | b'7' => "file",
+            b'5' => "dir",
+            b'2' => "symlink",
+            b'1' => "hardlink",
+            _ => "other",
+        };
+        let mode = field(h, 100..108).unwrap_or(0) as u32 & 0o7777;
+        let size = (e.main.data.end - e.main.data.start) as u64;
+        let pax_num = |k: &str| {
+            e.pax(k)
+                .and_then(|v| std::str::from_utf8(v).ok()?.parse::<i64>().ok())
+        };
+        times.insert(pax_num("mtime").unwrap_or(field(h, 136..148).unwrap_or(0) as i64));
+        owners.insert((
+            field(h, 108..116).unwrap_or(0),
+            field(h, 116..124).unwrap_or(0),
+        ));
+        let uname = e.pax("uname").unwrap_or_else(|| tarfmt::cstr(&h[265..297]));
+        let gname = e.pax("gname").unwrap_or_else(|| tarfmt::cstr(&h[297..329]));
+        numeric &= uname.is_empty() && gname.is_empty();
+        names.insert((
+            String::from_utf8_lossy(uname).into_owned(),
+            String::from_utf8_lossy(gname).into_owned(),
+        ));
+        magic.insert(h[257..265].to_vec());
+        pax |= e.ext.iter().any(|b| matches!(b.typeflag, b'x' | b'g'));
+        if kind == "file"
+            && let Some(b) = binary_of(name.clone(), file, &tar[e.main.data.clone()])
+        {
+            binaries.push(b);
+        }
+        members.push(Member {
+            name,
+            kind,
+            mode,
+            size,
+        });
+    }
+    let comp = if g.members.len() == 1 && g.end == data.len() {
+        gzip_compressor(
+            &data[m0.deflate.clone()],
+            &g.data,
+            m0.header.xfl,
+            m0.header.os,
+            go_hint(binaries, file),
+        )
+    } else {
+        Compressor {
+            tool: "unknown".into(),
+            level: None,
+        }
+    };
+    let format = if pax {
+        "pax"
+    } else if magic.len() == 1 && magic.contains(b"ustar  \0".as_slice()) {
+        "gnu"
+    } else if magic.iter().all(|m| m.starts_with(b"ustar\0")) {
+        "ustar"
+    } else if magic.iter().all(|m| m.iter().all(|&b| b == 0)) {
+        "v7"
+    } else {
+        "mixed"
+    };
+    let record_padding = tar.len() % 10240 == 0;
+    let writer = if format == "gnu" && record_padding {
+        "gnu-tar"
+    } else if format != "gnu" && written_by_go(tar, &l) {
+        "go-archive-tar"
+    } else {
+        "unknown"
+    };
+    let has_binaries = binaries.iter().any(|b| b.archive == file);
+    let top = top_dir_of(&members);
+    Ok(ArchiveRecipe {
+        file: file.to_string(),
+        kind: ArchiveKind::TarGz,
+        role: role_of(file, has_binaries, top.as_deref()),
+        top_dir: top,
+        format: format.into(),
+        writer: writer.into(),
+        record_padding,
+        gzip: Some(gzip),
+        compressor: comp,
+        order: order_of(&members),
+        mtime: (times.len() == 1).then(|| *times.iter().next().unwrap_or(&0)),
+        owner: (owners.len() == 1).then(|| *owners.iter().next().unwrap_or(&(0, 0))),
+        numeric_owner: numeric,
+        owner_names: (names.len() == 1).then(|| names.into_iter().next().unwrap_or_default()),
+        zip_utc_offset: None,
+        modes: modes_of(&members),
+        dir_entries: members.iter().any(|m| m.kind == "dir"),
+        members,
+    })
+}
+
+/// Seconds since the epoch of a DOS date and time read as UTC.
+pub(super) fn dos_to_unix(time: u16, date: u16) -> i64 {
+    let y = 1980 + i64::from(date >> 9);
+    let m = i64::from((date >> 5) & 15).clamp(1, 12);
+    let d = i64::from(date & 31).max(1);
+    // Days from civil (Howard Hinnant's algorithm).
+    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * m2 + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86400
+        + i64::from(time >> 11) * 3600
+        + i64::from((time >> 5) & 63) * 60
+        + i64::from(time & 31) * 2
+}
+
+/// The modification time of a Go-written zip member: its extra field is
+/// exactly one extended timestamp (`UT`, size 5, flags 1) holding it.
+pub(super) fn go_ut_time(extra: &[u8]) -> Option<u32> {
+    if extra.len() != 9 || extra[..5] != [0x55, 0x54, 5, 0, 1] {
+        return None;
+    }
+    Some(u32::from_le_bytes([extra[5], extra[6], extra[7], extra[8]]))
+}
+
+pub(super) fn read_zip(
+    file: &str,
+    data: &[u8],
+    limit: u64,
+    limits: &Limits,
+    binaries: &mut Vec<BinaryRecipe>,
+) -> Result<ArchiveRecipe, String> {
+    let l = zipfmt::list(data, limits.max_members);
+    if let Some(e) = &l.error {
+        return Err(format!("not a readable zip: {e}"));
+    }
+    let mut members = Vec::new();
+    let mut times = BTreeSet::new();
+    let mut go_times = BTreeSet::new();
+    let mut offsets = BTreeSet::new();
+    let mut raws = Vec::new();
+    let mut info_zip = true;
+    let mut go_zip = true;
+    let mut used = 0u64;
+    for e in &l.entries {
+        let name = String::from_utf8_lossy(&e.name).into_owned();
+        let central_extra = &data[e.extra.clone()];
+        info_zip &= e.made_by == 0x031e && e.extra.is_empty();
+        let Some(local) = &e.local else {
+            return Err(format!("{name}: no local header"));
+        };
+        info_zip &= local.extra.is_empty();
+        // Go: version made by 0x0314 (Unix, 2.0), the same `UT` extra
+        // field in both headers, a data descriptor after every file.
+        let ut = go_ut_time(central_extra);
+        go_zip &= e.made_by == 0x0314
+            && ut.is_some()
+            && data[local.extra.clone()] == *central_extra
+            && (e.is_dir() || (e.flags & 0x8 != 0 && e.method == 8));
+        let dos = dos_to_unix(e.dos_time.0, e.dos_time.1);
+        times.insert(dos);
+        if let Some(t) = ut {
+            go_times.insert(i64::from(t));
+            // The DOS time is the civil time in the zone Go was given, its
+            // seconds halved downwards: zone offsets are even.
+            let diff = dos - i64::from(t);
+            offsets.insert(diff + diff.rem_euclid(2));
+        }
+        let raw = &data[local.data.clone()];
+        let content = match e.method {
+            0 => raw.to_vec(),
+            8 => {
+                let left = limit.saturating_sub(used);
+                let c =
+                    inflate_raw(raw, left.min(e.usize)).map_err(|err| format!("{name}: {err}"))?;
+                raws.push((local.data.clone(), members.len(), e.flags));
+                c
+            }
+            m => return Err(format!("{name}: compression method {m} is not read")),
+        };
+        used = used.saturating_add(content.len() as u64);
+        let kind = if e.is_dir() { "dir" } else { "file" };
+        if kind == "file"
+            && let Some(b) = binary_of(name.clone(), file, &content)
+        {
+            binaries.push(b);
+        }
+        members.push((
+            Member {
+                name,
+                kind,
+                mode: e.mode().unwrap_or(0) & 0o7777,
+                size: content.len() as u64,
+            },
+            content,
+        ));
+    }
+    go_zip &= !info_zip && !l.entries.is_empty();
+    let hint = go_hint(binaries, file);
+    let mut levels = BTreeSet::new();
+    for (range, i, flags) in raws {
+        let raw = &data[range];
+        let content = &members[i].1;
+        levels.insert(if go_zip {
+            go_zip_level(raw, content, hint)
+        } else {
+            zip_level(raw, content, flags)
+        });
+    }
+    let members: Vec<Member> = members.into_iter().map(|(m, _)| m).collect();
+    let unknown = || Compressor {
+        tool: "unknown".into(),
+        level: None,
+    };
+    let comp = if levels.len() == 1 {
+        levels.into_iter().next().unwrap_or_else(unknown)
+    } else if levels.is_empty() {
+        Compressor {
+            tool: if go_zip { "go-archive-zip" } else { "info-zip" }.into(),
+            level: None,
+        }
+    } else {
+        unknown()
+    };
+    let has_binaries = binaries.iter().any(|b| b.archive == file);
+    let top = top_dir_of(&members);
+    let (format, writer) = if info_zip {
+        ("info-zip", "info-zip")
+    } else if go_zip {
+        ("go-archive-zip", "go-archive-zip")
+    } else {
+        ("other", "unknown")
+    };
+    let times = if go_zip { go_times } else { times };
+    Ok(ArchiveRecipe {
+        file: file.to_string(),
+        kind: ArchiveKind::Zip,
+        role: role_of(file, has_binaries, top.as_deref()),
+        top_dir: top,
+        format: format.into(),
+        writer: writer.into(),
+        record_padding: false,
+        gzip: None,
+        compressor: comp,
+        order: order_of(&members),
+        mtime: (times.len() == 1).then(|| *times.iter().next().unwrap_or(&0)),
+        owner: None,
+        numeric_owner: false,
+        owner_names: None,
+        zip_utc_offset: if go_zip && offsets.len() == 1 {
+            offsets
+                .into_iter()
+                .next()
+                .and_then(|o| i32::try_from(o).ok())
+        } else {
+            None
+        },
+        modes: modes_of(&members),
+        dir_entries: members.iter().any(|m| m.kind == "dir"),
+        members,
+    })
+}
