@@ -84,6 +84,28 @@ struct Common<'a> {
     provenance: String,
 }
 
+/// The [`Common`] view of an [`Outcome`] or a [`ForeignOutcome`]: the two
+/// share these fields by name.
+macro_rules! common_of {
+    ($r:expr, $provenance:expr) => {
+        Common {
+            release: &$r.release,
+            version: &$r.version,
+            source: &$r.source,
+            git_ref: &$r.git_ref,
+            commit: &$r.commit,
+            verification: $r.verification.as_ref(),
+            toolchain: &$r.toolchain,
+            artifacts: &$r.artifacts,
+            counts: &$r.counts,
+            causes: &$r.causes,
+            warnings: &$r.warnings,
+            reproduced: $r.reproduced,
+            provenance: $provenance,
+        }
+    };
+}
+
 fn artifact_table(s: &mut String, o: &Common, links: &BTreeMap<&str, usize>, max: usize) {
     let c = &o.counts;
     let _ = writeln!(
@@ -243,25 +265,7 @@ pub fn reproduce_report(
         esc(r.quorate.published.as_deref().unwrap_or("(unknown)")),
         esc(&r.quorate.reproducing)
     );
-    render(&common_of(r, provenance), attestations, String::new(), o)
-}
-
-fn common_of(r: &Outcome, provenance: String) -> Common<'_> {
-    Common {
-        release: &r.release,
-        version: &r.version,
-        source: &r.source,
-        git_ref: &r.git_ref,
-        commit: &r.commit,
-        verification: r.verification.as_ref(),
-        toolchain: &r.toolchain,
-        artifacts: &r.artifacts,
-        counts: &r.counts,
-        causes: &r.causes,
-        warnings: &r.warnings,
-        reproduced: r.reproduced,
-        provenance,
-    }
+    render(&common_of!(r, provenance), attestations, String::new(), o)
 }
 
 /// Renders the reproduction of a release quorate did not make as one
@@ -269,21 +273,10 @@ fn common_of(r: &Outcome, provenance: String) -> Common<'_> {
 /// recipe read from the release (archives, programs), the `-X`
 /// definitions read from the source and the `go build` commands run.
 pub fn foreign_report(r: &ForeignOutcome, o: &ReproduceHtmlOptions) -> String {
-    let c = Common {
-        release: &r.release,
-        version: &r.version,
-        source: &r.source,
-        git_ref: &r.git_ref,
-        commit: &r.commit,
-        verification: r.verification.as_ref(),
-        toolchain: &r.toolchain,
-        artifacts: &r.artifacts,
-        counts: &r.counts,
-        causes: &r.causes,
-        warnings: &r.warnings,
-        reproduced: r.reproduced,
-        provenance: "recipe read from the release (no build.json), rebuilt in-process (no host tar, gzip or zip)".into(),
-    };
+    let c = common_of!(
+        r,
+        "recipe read from the release (no build.json), rebuilt in-process (no host tar, gzip or zip)".into()
+    );
     render(&c, None, recipe_section(r, o.max_artifacts), o)
 }
 
