@@ -80,17 +80,7 @@ pub fn stage_files(
             Some(w) => m.name.strip_prefix(w.as_str()).unwrap_or(&m.name),
             None => &m.name,
         };
-        let from = src.join(rel);
-        // Not through a link: the file must be the checkout's own.
-        let mut p = src.to_path_buf();
-        for c in rel.split('/') {
-            p.push(c);
-            let meta = std::fs::symlink_metadata(&p)
-                .map_err(|e| format!("{}: not in the source at the tag ({e})", m.name))?;
-            if meta.file_type().is_symlink() {
-                return Err(format!("{}: a symbolic link in the source", m.name));
-            }
-        }
+        let from = source_file(src, rel, &m.name)?;
         let data = quorate_manifest::fsutil::read_regular_capped(&from, MAX_MEMBER_BYTES)
             .map_err(|e| format!("{}: {e}", from.display()))?;
         let to = stage.join(&m.name);
@@ -100,6 +90,22 @@ pub fn stage_files(
         std::fs::write(&to, data).map_err(|e| format!("{}: {e}", to.display()))?;
     }
     Ok(())
+}
+
+/// The file `rel` of the source checkout `src` for member `member`, never
+/// through a symbolic link (a link in the source could point anywhere on
+/// the machine): every component is checked without following links.
+fn source_file(src: &Path, rel: &str, member: &str) -> Result<std::path::PathBuf, String> {
+    let mut p = src.to_path_buf();
+    for c in rel.split('/') {
+        p.push(c);
+        let meta = std::fs::symlink_metadata(&p)
+            .map_err(|e| format!("{member}: not in the source at the tag ({e})"))?;
+        if meta.file_type().is_symlink() {
+            return Err(format!("{member}: a symbolic link in the source"));
+        }
+    }
+    Ok(p)
 }
 
 /// The entries of `a` read from `stage`, in the published order with the
@@ -222,6 +228,32 @@ mod tests {
         for bad in ["", "/a", "../a", "a/../b", "a//b", "./a", "a\\b", "a\0"] {
             assert!(check_member_name(bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// A member taken from the source is never read through a link: not a
+    /// linked file (to a private key), not a file under a linked folder.
+    #[test]
+    fn source_files_are_never_read_through_a_link() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir(outside.path().join("d")).unwrap();
+        std::fs::write(outside.path().join("d/id_ed25519"), b"secret").unwrap();
+        let src = tempfile::tempdir().unwrap();
+        std::fs::write(src.path().join("README.md"), b"readme").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("d/id_ed25519"),
+            src.path().join("LICENSE"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(outside.path().join("d"), src.path().join("docs")).unwrap();
+        assert_eq!(
+            source_file(src.path(), "README.md", "w/README.md").unwrap(),
+            src.path().join("README.md")
+        );
+        for rel in ["LICENSE", "docs/id_ed25519"] {
+            let e = source_file(src.path(), rel, rel).unwrap_err();
+            assert!(e.contains("a symbolic link in the source"), "{rel}: {e}");
+        }
+        assert!(source_file(src.path(), "missing", "missing").is_err());
     }
 
     /// GoReleaser's layout (README, LICENSE, then the program; mode 0755
