@@ -48,7 +48,7 @@ pub struct Request {
     pub out: Option<PathBuf>,
     /// Whether the workspace is kept (then the outcome names the rebuild).
     pub keep: bool,
-    /// Targets built at once.
+    /// Targets built at once (0 counts as 1).
     pub jobs: usize,
     /// A toolchain to use instead of the one found for the release.
     pub toolchain: Option<PathBuf>,
@@ -295,7 +295,7 @@ fn prepare(v: &Verified<'_>, r: &impl Reporter) -> Result<Prepared, ReproduceErr
     }
     r.event(Event::Rebuilding {
         prepared: &prepared,
-        jobs: v.req.jobs,
+        jobs: v.req.jobs.max(1),
     });
     Ok(prepared)
 }
@@ -303,7 +303,7 @@ fn prepare(v: &Verified<'_>, r: &impl Reporter) -> Result<Prepared, ReproduceErr
 /// Rebuilds a release quorate made, compares, composes the outcome.
 fn rebuild_quorate(v: Verified<'_>, r: &impl Reporter) -> Result<Done<Outcome>, ReproduceError> {
     let prepared = prepare(&v, r)?;
-    let built = rebuild::build(&prepared, &v.workspace.work_dir(), v.req.jobs, r)?;
+    let built = rebuild::build(&prepared, &v.workspace.work_dir(), v.req.jobs.max(1), r)?;
     let rebuilt_dir = place_rebuild(&built.out_dir, v.req.out.as_deref())?;
     r.event(Event::Comparing {
         artifacts: v.published.manifest.len(),
