@@ -1,8 +1,9 @@
 //! Rebuilding a published release from source and comparing it, artifact
 //! by artifact, with what was published (`quorate reproduce`).
 //!
-//! The steps, each a function so that a caller can show progress between
-//! them:
+//! [`pipeline::reproduce`] runs the whole step and reports each part as an
+//! [`Event`] to a [`Reporter`] (the command-line program renders them);
+//! the parts, each a function of its own:
 //!
 //! 1. [`published::read`]: the release folder's manifest, its version and
 //!    the `build.json` that says how it was built.
@@ -20,16 +21,18 @@
 //! 5. [`attest::sign_and_attest`]: sign the rebuilt manifest and add it to
 //!    an attestation repository.
 //!
-//! Nothing here prints; long work reports through
-//! [`quorate_manifest::Progress`]. Temporary folders are [`tempfile`]
+//! Nothing here prints; steps are reported as [`Event`]s, long work
+//! through [`quorate_manifest::Progress`]. Temporary folders are [`tempfile`]
 //! folders, removed when dropped.
 
 pub mod attest;
 pub mod compare;
+pub mod event;
 pub mod fingerprint;
 pub mod foreign;
 pub mod gopack;
 pub mod goreleaser;
+pub mod pipeline;
 pub mod published;
 pub mod rebuild;
 pub mod recipe;
@@ -38,6 +41,7 @@ pub mod source;
 use std::path::{Path, PathBuf};
 
 pub use compare::{Artifact, CauseSummary, Counts, Outcome, Status};
+pub use event::{Event, Reporter};
 pub use published::Published;
 pub use rebuild::{Prepared, ToolchainChoice};
 pub use source::Checkout;
@@ -130,6 +134,27 @@ pub enum ReproduceError {
         /// The folder.
         path: PathBuf,
     },
+    /// The policy of quorate.toml at the checked-out commit cannot be
+    /// loaded.
+    #[error(transparent)]
+    PolicyAtTag(Box<quorate_attest::AttestError>),
+    /// A folder cannot be made or a file written.
+    #[error("{path}: cannot {action}")]
+    Fs {
+        /// The file or folder.
+        path: PathBuf,
+        /// What could not be done (`create`, `write`).
+        action: &'static str,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The recipe of a release quorate did not make cannot be read.
+    #[error(transparent)]
+    Recipe(Box<recipe::RecipeError>),
+    /// An attestation was asked of a release quorate did not make.
+    #[error("--attest is for releases quorate made (with build.json); this release has none")]
+    NotAttestable,
     /// The build.json of the release names something this quorate cannot
     /// build (an unknown target).
     #[error("{path}: {reason}")]
@@ -146,7 +171,17 @@ pub enum ReproduceError {
 impl quorate_manifest::Hint for ReproduceError {
     fn hint(&self) -> Option<String> {
         match self {
-            ReproduceError::Io { .. } => None,
+            ReproduceError::Io { .. }
+            | ReproduceError::Fs { .. }
+            | ReproduceError::NotAttestable => None,
+            ReproduceError::PolicyAtTag(e) => Some(
+                e.hint()
+                    .into_iter()
+                    .chain([POLICY_HINT.to_string()])
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            ReproduceError::Recipe(e) => e.hint(),
             ReproduceError::Release { hint, .. } | ReproduceError::BuildInfo { hint, .. } => {
                 hint.clone()
             }
@@ -167,6 +202,9 @@ impl quorate_manifest::Hint for ReproduceError {
         }
     }
 }
+
+/// What to do when quorate.toml at the tag gives no policy.
+const POLICY_HINT: &str = "pass --policy FILE (threshold and pinned signers), or --no-verify to rebuild without verifying";
 
 fn tags_note(tags: &[String]) -> String {
     if tags.is_empty() {
@@ -243,5 +281,27 @@ impl Workspace {
     /// Keeps the folder (it is not removed) and returns its path.
     pub fn keep(self) -> PathBuf {
         self.root.keep()
+    }
+}
+
+/// What the unit tests of several modules share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::Path;
+    use std::process::Command;
+
+    /// Commits everything in the folder `repo` (a new repository, no user
+    /// or system git config) and tags it v1.
+    pub fn commit_and_tag_v1(repo: &Path) {
+        let ok = Command::new("bash")
+            .arg("-ec")
+            .arg("git init -q . && git add . && git -c user.name=t -c user.email=t@t commit -q -m m && git tag v1")
+            .current_dir(repo)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
     }
 }

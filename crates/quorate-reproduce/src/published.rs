@@ -149,23 +149,42 @@ pub fn read(dir: &Path) -> Result<Published, ReproduceError> {
             hint: Some("give --release the folder of the downloaded release (its manifest, signatures, archives and build.json)".into()),
         });
     }
-    if let Some((manifest_path, version)) = goreleaser_release(dir) {
-        let bytes = read_capped(&manifest_path, MAX_MANIFEST_BYTES)?;
-        let manifest = Manifest::parse(&bytes, &manifest_path.display().to_string())?;
-        return Ok(Published {
-            dir: dir.to_path_buf(),
-            manifest_path,
-            manifest,
-            version,
-            build_info: None,
-            signatures: Vec::new(),
-            warnings: vec![format!(
-                "{}: a GoReleaser release (checksums file, no build.json): everything comes from the recipe the release shows, see `quorate recipe`",
-                dir.display()
-            )],
-        });
-    }
-    let files = find_release_files(dir).map_err(|e| match e.into_parts() {
+    let goreleaser = goreleaser_release(dir);
+    let is_goreleaser = goreleaser.is_some();
+    let (manifest_path, version, signatures) = match goreleaser {
+        Some((manifest, version)) => (manifest, version, Vec::new()),
+        None => {
+            let files = find_release_files(dir).map_err(release_files_error)?;
+            let signatures = files.signatures.into_iter().map(|(p, _)| p).collect();
+            (files.manifest, files.version, signatures)
+        }
+    };
+    let bytes = read_capped(&manifest_path, MAX_MANIFEST_BYTES)?;
+    let manifest = Manifest::parse(&bytes, &manifest_path.display().to_string())?;
+    let (build_info, warnings) = if is_goreleaser {
+        let w = format!(
+            "{}: a GoReleaser release (checksums file, no build.json): everything comes from the recipe the release shows, see `quorate recipe`",
+            dir.display()
+        );
+        (None, vec![w])
+    } else {
+        read_build_info(dir, &manifest_path, &version)?
+    };
+    Ok(Published {
+        dir: dir.to_path_buf(),
+        manifest_path,
+        manifest,
+        version,
+        build_info,
+        signatures,
+        warnings,
+    })
+}
+
+/// The error of a folder without its one quorate manifest, with what
+/// `reproduce` can do without it.
+fn release_files_error(e: quorate_attest::AttestError) -> ReproduceError {
+    match e.into_parts() {
         (quorate_attest::AttestError::Release { path, reason }, hint) => ReproduceError::Release {
             path,
             reason,
@@ -178,9 +197,17 @@ pub fn read(dir: &Path) -> Result<Published, ReproduceError> {
         },
         (e, Some(h)) => e.with_hint(h).into(),
         (e, None) => e.into(),
-    })?;
-    let bytes = read_capped(&files.manifest, MAX_MANIFEST_BYTES)?;
-    let manifest = Manifest::parse(&bytes, &files.manifest.display().to_string())?;
+    }
+}
+
+/// The release's `build.json` (checked, or `None` with a warning when it
+/// is missing or not quorate's) and the warnings about it; `manifest` and
+/// `version` are the manifest's path and the version its name gives.
+fn read_build_info(
+    dir: &Path,
+    manifest: &Path,
+    version: &str,
+) -> Result<(Option<BuildInfo>, Vec<String>), ReproduceError> {
     let mut warnings = Vec::new();
     let bj = dir.join("build.json");
     let build_info = if bj.is_file() {
@@ -204,26 +231,16 @@ pub fn read(dir: &Path) -> Result<Published, ReproduceError> {
     };
     if let Some(b) = &build_info {
         check_build_info(b, &bj)?;
+        if b.version != version {
+            warnings.push(format!(
+                "build.json says version {} but the manifest is {}; rebuilding {}",
+                b.version,
+                manifest.display(),
+                b.version
+            ));
+        }
     }
-    if let Some(b) = &build_info
-        && b.version != files.version
-    {
-        warnings.push(format!(
-            "build.json says version {} but the manifest is {}; rebuilding {}",
-            b.version,
-            files.manifest.display(),
-            b.version
-        ));
-    }
-    Ok(Published {
-        dir: dir.to_path_buf(),
-        manifest_path: files.manifest,
-        manifest,
-        version: files.version,
-        build_info,
-        signatures: files.signatures.into_iter().map(|(p, _)| p).collect(),
-        warnings,
-    })
+    Ok((build_info, warnings))
 }
 
 #[cfg(test)]

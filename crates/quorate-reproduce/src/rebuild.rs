@@ -177,7 +177,6 @@ mod tests {
     use super::*;
     use quorate_release::build::{BuildInfo, FlagsInfo, ToolchainInfo};
     use std::path::PathBuf;
-    use std::process::Command;
 
     /// The Go toolchain of `QUORATE_TEST_GOROOT`. Missing: the test fails
     /// under `CI=true` (the rule of the CLI tests' `util::need`), else it
@@ -208,16 +207,7 @@ mod tests {
             "[project]\nname = \"x\"\npackages = [\"./cmd/x\"]\ntargets = [\"linux-amd64\", \"windows-amd64\"]\n\n[go]\nversion = \"1.27.3\"\n",
         )
         .unwrap();
-        let ok = Command::new("bash")
-            .arg("-ec")
-            .arg("git init -q . && git add . && git -c user.name=t -c user.email=t@t commit -q -m m && git tag v1")
-            .current_dir(&repo)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
+        crate::test_support::commit_and_tag_v1(&repo);
         crate::source::checkout(repo.to_str().unwrap(), "v1", &d.join("clone")).unwrap()
     }
 

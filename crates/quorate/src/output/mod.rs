@@ -10,6 +10,7 @@ use crate::ui::{Ui, style};
 
 pub mod build;
 pub mod doctor;
+pub mod events;
 pub mod inspect;
 pub mod recipe;
 pub mod reproduce;

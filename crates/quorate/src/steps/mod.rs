@@ -3,7 +3,6 @@
 //! `demo`, trust resolution, HTML reports.
 
 pub mod explain;
-pub mod foreign;
 pub mod html;
 pub mod project;
 pub mod release;

@@ -1,28 +1,26 @@
-//! The reproduction `quorate reproduce` and `quorate demo` run: verify the
-//! published release, clone, rebuild with the one build plan, compare,
-//! explain, and attest behind the gate of `quorate_reproduce::attest`.
-//! Temporary folders are removed on Ctrl-C (`crate::interrupt`).
+//! The reproduction `quorate reproduce` and `quorate demo` run: the whole
+//! step is `quorate_reproduce::pipeline` (verify, clone, rebuild with the
+//! one build plan, compare, explain, attest behind its gate); this module
+//! turns the arguments into its request, renders its events
+//! (`crate::output::events`) and its outcome, and removes its temporary
+//! folder on Ctrl-C (`crate::interrupt`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
 
-use anyhow::{Context, bail};
-use quorate_attest::Policy;
-use quorate_attest::verify::{ReleaseReport, VerifyOptions, verify_release};
-use quorate_diff::DiffOptions;
-use quorate_release::build;
-use quorate_reproduce::attest::{Gate, SigningKey, gate, sign_and_attest};
-use quorate_reproduce::compare::{self, Inputs};
-use quorate_reproduce::{
-    Outcome, Prepared, Published, REPORT_FILE, ReproduceError, ToolchainChoice, Workspace,
-    published, rebuild, source,
-};
+use anyhow::bail;
+use quorate_attest::verify::ReleaseReport;
+use quorate_manifest::Progress;
+use quorate_reproduce::attest::SigningKey;
+use quorate_reproduce::pipeline::{self, Attestation, Done, Reproduction, Request};
+use quorate_reproduce::{Event, Outcome, REPORT_FILE, Reporter, Workspace};
 
 use crate::cli::ReproduceArgs;
-use crate::error::ResultExt;
 use crate::exit::ExitStatus;
 use crate::interrupt;
 use crate::output::json;
-use crate::output::reproduce::{render, summary, verification_line};
+use crate::output::reproduce::{render, render_foreign, summary, summary_foreign};
 use crate::output::verify::signature_lines;
 use crate::steps::html::write_html;
 use crate::steps::release::default_jobs;
@@ -37,357 +35,233 @@ pub enum Report {
     Quiet,
 }
 
-/// Refuses an `--out` that holds something other than an earlier
-/// reproduction; returns its (absolute) path.
-fn check_out(out: &Path) -> anyhow::Result<PathBuf> {
-    let out = std::path::absolute(out).with_context(|| out.display().to_string())?;
-    if out.exists() {
-        let empty = std::fs::read_dir(&out)
-            .map(|mut r| r.next().is_none())
-            .unwrap_or(false);
-        if !out.is_dir() || (!empty && !out.join(REPORT_FILE).is_file()) {
-            return Err(ReproduceError::OutNotEmpty { path: out }.into());
-        }
-    }
-    Ok(out)
+/// Renders the reproduction's events on the terminal and keeps its
+/// workspace registered for removal on Ctrl-C.
+struct Narrator<'a> {
+    ui: &'a Ui,
+    registered: Mutex<Option<interrupt::Registered>>,
 }
 
-fn load_policy(args: &ReproduceArgs, config: &Path) -> anyhow::Result<Policy> {
-    match &args.policy {
-        Some(p) => Ok(Policy::load(p)?),
-        None => Policy::load(config).hint(
-            "pass --policy FILE (threshold and pinned signers), or --no-verify to rebuild without verifying",
-        ),
+impl Narrator<'_> {
+    /// The workspace is no longer removed on Ctrl-C.
+    fn unregister(&self) {
+        drop(
+            self.registered
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take(),
+        );
     }
+}
+
+impl Progress for Narrator<'_> {
+    fn begin(&self, what: &str, total: u64) {
+        self.ui.begin(what, total);
+    }
+    fn begin_items(&self, what: &str, total: u64) {
+        self.ui.begin_items(what, total);
+    }
+    fn advance(&self, n: u64) {
+        self.ui.advance(n);
+    }
+    fn end(&self) {
+        self.ui.end();
+    }
+    fn note(&self, message: &str) {
+        self.ui.note(message);
+    }
+}
+
+impl Reporter for Narrator<'_> {
+    fn event(&self, event: Event<'_>) {
+        if let Event::Workspace { path } = event {
+            *self.registered.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(interrupt::Registered::new(path));
+        }
+        crate::output::events::reproduce(event, self.ui);
+    }
+}
+
+/// The library's request from the arguments (`--out` checked).
+fn request(args: &ReproduceArgs) -> anyhow::Result<Request> {
+    Ok(Request {
+        release: args.release.clone(),
+        source: args.source.clone(),
+        git_ref: args.git_ref.clone(),
+        config: args.config.clone(),
+        verify: !args.no_verify,
+        policy: args.policy.clone(),
+        out: args.out.as_deref().map(pipeline::check_out).transpose()?,
+        keep: args.keep,
+        jobs: args.jobs.unwrap_or_else(default_jobs).max(1),
+        toolchain: args.toolchain.clone(),
+        allow_patched: args.allow_patched,
+        diff_timeout: Duration::from_secs(args.diff_timeout),
+        attest: args.attest,
+    })
 }
 
 /// Runs the whole reproduction; returns the exit code and the outcome
-/// (absent when the published release did not verify).
+/// (absent when the published release did not verify, or was not made by
+/// quorate).
 pub fn reproduce(
     args: &ReproduceArgs,
     report: Report,
     ui: &Ui,
 ) -> anyhow::Result<(ExitStatus, Option<Outcome>)> {
     interrupt::install("quorate reproduce");
-    let jobs = args.jobs.unwrap_or_else(default_jobs).max(1);
     if args.attest && args.key.is_none() && args.ssh_key.is_none() {
         bail!(
             "--attest needs --key FILE (OpenPGP secret key) or --ssh-key FILE (OpenSSH private key)"
         );
     }
-    let out = args.out.as_deref().map(check_out).transpose()?;
-
-    let published = read_published(&args.release, ui)?;
-
-    let parent = match &out {
-        Some(o) => {
-            let p = o.parent().unwrap_or(Path::new("/")).to_path_buf();
-            std::fs::create_dir_all(&p)
-                .with_context(|| format!("{}: cannot create", p.display()))?;
-            Some(p)
-        }
-        None => None,
-    };
-    let ws = Workspace::new(parent.as_deref())?;
-    let registered = interrupt::Registered::new(ws.path());
-
-    let git_ref = args
-        .git_ref
-        .clone()
-        .unwrap_or_else(|| published.default_ref());
-    ui.step(format!(
-        "cloning {} at {git_ref} into a fresh temporary folder",
-        args.source
-    ));
-    let checkout = source::checkout(&args.source, &git_ref, &ws.src_dir())?;
-    ui.say(format!("    commit {}", checkout.commit));
-
-    let verification = match verify_published(args, &checkout, ui)? {
-        Verification::Skipped => None,
-        Verification::Verified(rep) => Some(*rep),
-        Verification::Refused => return Ok((ExitStatus::Failure, None)),
-    };
-
-    if crate::steps::foreign::is_foreign(&published, &checkout, &args.config) {
-        let ready = crate::steps::foreign::Ready {
-            published: &published,
-            checkout: &checkout,
-            verification,
-            out,
-        };
-        let code =
-            crate::steps::foreign::reproduce_foreign(args, ready, ws, registered, report, ui)?;
-        return Ok((code, None));
-    }
-    let prepared = prepare_rebuild(args, &checkout, &published, jobs, ui)?;
-    let built = rebuild::build(&prepared, &ws.work_dir(), jobs, ui)?;
-    let rebuilt_dir = place_rebuild(&built.out_dir, out.as_deref())?;
-
-    ui.step(format!(
-        "comparing {} published artifacts with the rebuild",
-        published.manifest.len()
-    ));
-    let mut outcome = compare::outcome(
-        Inputs {
-            published: &published,
-            checkout: &checkout,
-            prepared: &prepared,
-            rebuilt: &built.manifest,
-            rebuilt_build: &built.info,
-            rebuilt_dir: &rebuilt_dir,
-            verification,
-        },
-        &DiffOptions {
-            timeout: std::time::Duration::from_secs(args.diff_timeout.max(1)),
-            ..DiffOptions::default()
-        },
+    let req = request(args)?;
+    let narrator = Narrator {
         ui,
-    );
-    let kept = out.is_some() || args.keep;
-    if !kept {
-        outcome.rebuild_dir = None;
-    }
-    write_report(&outcome, &rebuilt_dir, report, args, ui, || {
-        render(&outcome, args.max_findings)
-    })?;
-    let mut code = ExitStatus::check(outcome.reproduced);
-    summary(&outcome, ui);
-
-    let mut attested = false;
-    if args.attest {
-        let c = attest_step(args, &outcome, &rebuilt_dir, ui)?;
-        attested = c == ExitStatus::Success;
-        code = code.max(c);
-    }
-    if let Some(file) = &args.html {
-        let matrix = if attested {
-            attestation_matrix(args, &checkout, &outcome.version, ui)
-        } else {
-            None
-        };
-        let page = quorate_html::reproduce_report(&outcome, matrix.as_ref(), &Default::default());
-        write_html(file, &page, ui)?;
-    }
-    closing(args, out.is_some(), ws, registered, &rebuilt_dir, ui);
-    Ok((code, Some(outcome)))
-}
-
-/// Puts the rebuild in `--out` when given; returns where it is.
-pub(crate) fn place_rebuild(built: &Path, out: Option<&Path>) -> anyhow::Result<PathBuf> {
-    match out {
-        Some(o) => {
-            build::publish(built, o).map_err(ReproduceError::from)?;
-            Ok(o.to_path_buf())
+        registered: Mutex::new(None),
+    };
+    match pipeline::reproduce(&req, &narrator)? {
+        Reproduction::Refused(rep) => {
+            refused(args, &rep, ui)?;
+            Ok((ExitStatus::Failure, None))
         }
-        None => Ok(built.to_path_buf()),
+        Reproduction::Foreign(done) => {
+            let done = *done;
+            print_report(&done.json, report, args, ui, || {
+                render_foreign(&done.outcome, args.max_findings)
+            });
+            if let Some(file) = &args.html {
+                let page = quorate_html::foreign_report(&done.outcome, &Default::default());
+                write_html(file, &page, ui)?;
+            }
+            summary_foreign(&done.outcome, ui);
+            let code = ExitStatus::check(done.outcome.reproduced);
+            closing(args, done.workspace, &done.rebuilt_dir, &narrator);
+            Ok((code, None))
+        }
+        Reproduction::Quorate(done) => {
+            let done = *done;
+            print_report(&done.json, report, args, ui, || {
+                render(&done.outcome, args.max_findings)
+            });
+            let mut code = ExitStatus::check(done.outcome.reproduced);
+            summary(&done.outcome, ui);
+            let mut attested = false;
+            if args.attest {
+                let c = attest_step(args, &done, &narrator)?;
+                attested = c == ExitStatus::Success;
+                code = code.max(c);
+            }
+            if let Some(file) = &args.html {
+                let matrix = if attested {
+                    attestation_matrix(args, &req, &done, ui)
+                } else {
+                    None
+                };
+                let page = quorate_html::reproduce_report(
+                    &done.outcome,
+                    matrix.as_ref(),
+                    &Default::default(),
+                );
+                write_html(file, &page, ui)?;
+            }
+            closing(args, done.workspace, &done.rebuilt_dir, &narrator);
+            Ok((code, Some(done.outcome)))
+        }
     }
 }
 
-/// Writes the outcome as reproduce.json into the rebuild, then prints the
-/// report on stdout: that JSON with `--json`, else `text()`.
-pub(crate) fn write_report<T: serde::Serialize>(
-    outcome: &T,
-    rebuilt_dir: &Path,
+/// Prints the report on stdout: reproduce.json (`json`) with `--json`,
+/// else `text()`.
+fn print_report(
+    json: &str,
     report: Report,
     args: &ReproduceArgs,
     ui: &Ui,
     text: impl FnOnce() -> String,
-) -> anyhow::Result<()> {
-    let json = serde_json::to_string_pretty(outcome)?;
-    let report_path = rebuilt_dir.join(REPORT_FILE);
-    quorate_manifest::fsutil::write_atomic(&report_path, format!("{json}\n").as_bytes())
-        .with_context(|| format!("{}: cannot write", report_path.display()))?;
+) {
     match report {
         Report::Print if args.json => ui.out(format!("{json}\n")),
         Report::Print => ui.out(text()),
         Report::Quiet => {}
     }
+}
+
+/// The report of a release that does not verify (text, `--json`,
+/// `--html`): it is not rebuilt.
+fn refused(args: &ReproduceArgs, rep: &ReleaseReport, ui: &Ui) -> anyhow::Result<()> {
+    for s in &rep.signatures {
+        ui.say(signature_lines(s).trim_end());
+    }
+    ui.say(format!(
+        "{}: the published release does not verify, so it is not rebuilt",
+        Ui::paint(style::BAD, "NOT REPRODUCED"),
+    ));
+    ui.hint(format!(
+        "`quorate verify {} --policy FILE` shows why; --no-verify rebuilds anyway",
+        args.release.display()
+    ));
+    if args.json {
+        ui.out(json(&serde_json::json!({
+            "reproduced": false,
+            "verification": rep,
+        }))?);
+    }
+    if let Some(file) = &args.html {
+        write_html(
+            file,
+            &quorate_html::verify_report(rep, &Default::default()),
+            ui,
+        )?;
+    }
     Ok(())
 }
 
 /// The closing lines: with `--keep`, the kept workspace (no longer removed
-/// on Ctrl-C); with `--out` (`out_given`), where the rebuild is.
-pub(crate) fn closing(
-    args: &ReproduceArgs,
-    out_given: bool,
-    ws: Workspace,
-    registered: interrupt::Registered,
-    rebuilt_dir: &Path,
-    ui: &Ui,
-) {
+/// on Ctrl-C); with `--out`, where the rebuild is.
+fn closing(args: &ReproduceArgs, ws: Workspace, rebuilt_dir: &Path, narrator: &Narrator<'_>) {
     if args.keep {
-        drop(registered);
+        narrator.unregister();
         let root = ws.keep();
-        ui.say(format!(
+        narrator.ui.say(format!(
             "kept {} (clone in src/, rebuild in work/out/)",
             root.display()
         ));
-    } else if out_given {
-        ui.say(format!(
+    } else if args.out.is_some() {
+        narrator.ui.say(format!(
             "the rebuild and {REPORT_FILE} are in {}",
             rebuilt_dir.display()
         ));
     }
 }
 
-/// What became of the verification of the published release.
-enum Verification {
-    /// `--no-verify`.
-    Skipped,
-    /// It verified.
-    Verified(Box<ReleaseReport>),
-    /// It did not verify (reported): nothing is rebuilt.
-    Refused,
-}
-
-/// Reads the published release folder and says what it holds.
-fn read_published(release: &Path, ui: &Ui) -> anyhow::Result<Published> {
-    ui.step(format!("reading the release in {}", release.display()));
-    let published = published::read(release)?;
-    for w in &published.warnings {
-        ui.warn(w);
-    }
-    ui.say(format!(
-        "    {} {}: {} artifacts, {} signature file(s){}",
-        published.manifest_path.display(),
-        published.version(),
-        published.manifest.len(),
-        published.signatures.len(),
-        published
-            .build_info
-            .as_ref()
-            .map(|b| format!(
-                ", built by quorate {} with Go {}",
-                b.quorate_version, b.toolchain.version
-            ))
-            .unwrap_or_default()
-    ));
-    Ok(published)
-}
-
-/// Verifies the published release against the policy (`--policy`, else
-/// quorate.toml at the tag); a release that does not verify is reported
-/// (text, `--json`, `--html`) and not rebuilt.
-fn verify_published(
-    args: &ReproduceArgs,
-    checkout: &source::Checkout,
-    ui: &Ui,
-) -> anyhow::Result<Verification> {
-    if args.no_verify {
-        ui.warn("--no-verify: the published release is NOT verified; its signatures and files are taken on trust");
-        return Ok(Verification::Skipped);
-    }
-    let config = checkout.dir.join(&args.config);
-    let policy = load_policy(args, &config)?;
-    ui.step(format!(
-        "verifying the published release against {} (threshold {})",
-        policy.source.display(),
-        policy.threshold
-    ));
-    let rep = verify_release(&args.release, &policy, VerifyOptions::default(), ui)?;
-    ui.say(format!("    {}", verification_line(&rep)));
-    if !rep.ok {
-        for s in &rep.signatures {
-            ui.say(signature_lines(s).trim_end());
-        }
-        ui.say(format!(
-            "{}: the published release does not verify, so it is not rebuilt",
-            Ui::paint(style::BAD, "NOT REPRODUCED"),
-        ));
-        ui.hint(format!(
-            "`quorate verify {} --policy FILE` shows why; --no-verify rebuilds anyway",
-            args.release.display()
-        ));
-        if args.json {
-            ui.out(json(&serde_json::json!({
-                "reproduced": false,
-                "verification": rep,
-            }))?);
-        }
-        if let Some(file) = &args.html {
-            write_html(
-                file,
-                &quorate_html::verify_report(&rep, &Default::default()),
-                ui,
-            )?;
-        }
-        return Ok(Verification::Refused);
-    }
-    Ok(Verification::Verified(Box::new(rep)))
-}
-
-/// The one build plan for the checkout, as the release's build.json says
-/// (with its warnings shown).
-fn prepare_rebuild(
-    args: &ReproduceArgs,
-    checkout: &source::Checkout,
-    published: &Published,
-    jobs: usize,
-    ui: &Ui,
-) -> anyhow::Result<Prepared> {
-    let choice = ToolchainChoice {
-        explicit: args.toolchain.clone(),
-        allow_patched: args.allow_patched,
-        gocache: None,
-    };
-    let prepared = rebuild::prepare(checkout, &args.config, published, &choice)?;
-    for w in &prepared.warnings {
-        ui.warn(w);
-    }
-    if !prepared.toolchain.is_official() {
-        ui.warn(format!(
-            "{} is a PATCHED toolchain ({} references to /nix/store): this rebuild is for investigation only and cannot reproduce an official release",
-            prepared.toolchain.goroot.display(),
-            prepared.toolchain.patched.len()
-        ));
-    }
-    let plan = &prepared.plan;
-    ui.step(format!(
-        "rebuilding {} {} for {} target{} with Go {} (SOURCE_DATE_EPOCH={}, {} at once)",
-        plan.name,
-        plan.release.version,
-        plan.targets.len(),
-        if plan.targets.len() == 1 { "" } else { "s" },
-        prepared.toolchain.version,
-        plan.release.source_date_epoch,
-        jobs
-    ));
-    Ok(prepared)
-}
-
-/// The attestation repository's matrix for `version` after attesting, under
-/// the policy of the verification (--policy, else quorate.toml at the tag);
-/// `None` (with a warning) when it cannot be read.
+/// The attestation repository's matrix after attesting; `None` (with a
+/// warning) when it cannot be read.
 fn attestation_matrix(
     args: &ReproduceArgs,
-    checkout: &source::Checkout,
-    version: &str,
+    req: &Request,
+    done: &Done<Outcome>,
     ui: &Ui,
 ) -> Option<quorate_attest::attest::AttestationReport> {
     let repo = args.repo.as_ref()?;
-    let result = load_policy(args, &checkout.dir.join(&args.config)).and_then(|policy| {
-        Ok(quorate_attest::attest::compare(
-            repo,
-            version,
-            &policy,
-            &[],
-            false,
-        )?)
-    });
-    match result {
+    match pipeline::attestation_matrix(req, done, repo) {
         Ok(r) => Some(r),
         Err(e) => {
-            ui.warn(format!("the HTML report has no attestation matrix: {e:#}"));
+            ui.warn(format!(
+                "the HTML report has no attestation matrix: {:#}",
+                anyhow::Error::from(e)
+            ));
             None
         }
     }
 }
 
+/// `--attest`: the signer and key from the arguments, then the library's
+/// gate, signature and commit.
 fn attest_step(
     args: &ReproduceArgs,
-    outcome: &Outcome,
-    rebuilt_dir: &Path,
-    ui: &Ui,
+    done: &Done<Outcome>,
+    narrator: &Narrator<'_>,
 ) -> anyhow::Result<ExitStatus> {
     let (Some(repo), Some(signer)) = (&args.repo, &args.signer) else {
         bail!("--attest needs --repo DIR and --signer NAME");
@@ -397,40 +271,16 @@ fn attest_step(
         (None, Some(k)) => SigningKey::Ssh(k.clone()),
         _ => bail!("--attest needs --key FILE (OpenPGP) or --ssh-key FILE (OpenSSH)"),
     };
-    match gate(outcome.toolchain.official, outcome.reproduced, args.force) {
-        Gate::Refused(why) => {
-            ui.warn(format!("not attesting: {why}"));
-            return Ok(ExitStatus::Failure);
-        }
-        Gate::Forced => {
-            ui.warn("--force: attesting a rebuild that differs from the published release")
-        }
-        Gate::Attest => {}
-    }
-    ui.step(format!(
-        "signing the rebuilt manifest as {signer} and adding it to {}",
-        repo.display()
-    ));
-    let manifest = rebuilt_dir.join(format!("manifest-{}.txt", outcome.version));
-    let pass = std::env::var("QUORATE_PASSPHRASE").ok();
-    let (sig, added) = sign_and_attest(
-        &manifest,
-        &outcome.version,
-        signer,
-        &key,
-        pass.as_deref(),
+    let attestation = Attestation {
         repo,
-    )?;
-    ui.say(format!(
-        "    wrote {}; committed {} ({})",
-        sig.display(),
-        added.files.join(", "),
-        &added.commit[..added.commit.len().min(12)]
-    ));
-    ui.say(format!(
-        "    compare everyone's attestations: quorate verify --attestations {} --version {} --policy POLICY",
-        repo.display(),
-        outcome.version
-    ));
-    Ok(ExitStatus::Success)
+        signer,
+        key,
+        force: args.force,
+        passphrase: std::env::var("QUORATE_PASSPHRASE").ok(),
+    };
+    Ok(ExitStatus::check(pipeline::attest(
+        done,
+        &attestation,
+        narrator,
+    )?))
 }

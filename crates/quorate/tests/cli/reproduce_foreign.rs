@@ -4,24 +4,17 @@
 //! with the host's GNU tar, gzip, Info-ZIP zip and sha256sum; quorate then
 //! reproduces every file byte for byte with none of them on PATH.
 
-use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{git, go_root, have, q, sh, sha256_hex, shared_cache, tmp};
+use crate::util::{bare_path, go_and, go_env, q, sh, sha256_hex, tagged_repo, tmp};
 
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/lndstyle")
-}
+/// The host tools the release script runs.
+const RELEASE_TOOLS: [&str; 6] = ["make", "tar", "gzip", "zip", "sha256sum", "git"];
 
 /// The test project as a repository tagged v0.1.0.
 fn repo(dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    sh(dir, &format!("cp -R {}/. .", fixture().display()));
-    git(
-        dir,
-        "init -q && git add . && git commit -q -m release && git tag v0.1.0",
-    );
+    tagged_repo(dir, "lndstyle");
 }
 
 /// Runs `make release VERSION_TAG=v0.1.0 EXTRA…` in `dir` with the host's
@@ -30,28 +23,12 @@ fn repo(dir: &Path) {
 /// cache is the one quorate's tests share (deps come from the Go module
 /// proxy once).
 fn release(dir: &Path, goroot: &Path, extra: &[&str]) -> PathBuf {
-    let cache = shared_cache();
     let mut c = Command::new("make");
     c.arg("release")
         .arg("VERSION_TAG=v0.1.0")
         .args(extra)
-        .current_dir(dir)
-        .env_clear()
-        .env(
-            "PATH",
-            format!(
-                "{}:/usr/local/bin:/usr/bin:/bin",
-                goroot.join("bin").display()
-            ),
-        )
-        .env("HOME", dir.with_extension("home"))
-        .env("GOENV", "off")
-        .env("GOPATH", cache.join("gopath"))
-        .env("GOCACHE", cache.join("go-build"))
-        .env("GOTOOLCHAIN", "local");
-    if let Ok(p) = std::env::var("GOPROXY") {
-        c.env("GOPROXY", p);
-    }
+        .current_dir(dir);
+    go_env(&mut c, goroot, &dir.with_extension("home"));
     let out = c.output().unwrap();
     assert!(
         out.status.success(),
@@ -62,33 +39,11 @@ fn release(dir: &Path, goroot: &Path, extra: &[&str]) -> PathBuf {
     dir.join("lndstyle-v0.1.0")
 }
 
-/// A folder holding only `go` and `git`: quorate runs with it as PATH, so
-/// no host tar, gzip or zip can take part.
-fn bare_path(dir: &Path, goroot: &Path) -> PathBuf {
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    symlink(goroot.join("bin/go"), bin.join("go")).unwrap();
-    let git = sh(dir, "command -v git");
-    symlink(git.trim(), bin.join("git")).unwrap();
-    for t in ["tar", "gzip", "zip", "sha256sum"] {
-        assert!(!bin.join(t).exists());
-    }
-    bin
-}
-
-fn peers() -> Option<PathBuf> {
-    let goroot = go_root()?;
-    for t in ["make", "tar", "gzip", "zip", "sha256sum", "git"] {
-        if !have(t) {
-            return None;
-        }
-    }
-    Some(goroot)
-}
-
 #[test]
 fn reproduces_an_lnd_style_release_without_host_archivers() {
-    let Some(goroot) = peers() else { return };
+    let Some(goroot) = go_and(&RELEASE_TOOLS) else {
+        return;
+    };
     let t = tmp();
     let src = t.path().join("lndstyle");
     repo(&src);
@@ -228,7 +183,9 @@ fn reproduces_an_lnd_style_release_without_host_archivers() {
 /// reproduce.
 #[test]
 fn another_x_value_is_different_and_explained() {
-    let Some(goroot) = peers() else { return };
+    let Some(goroot) = go_and(&RELEASE_TOOLS) else {
+        return;
+    };
     let t = tmp();
     let src = t.path().join("lndstyle");
     repo(&src);

@@ -6,52 +6,15 @@
 //! archive/zip, the checksums file); quorate then reproduces every file
 //! byte for byte with no host tar, gzip or zip on PATH.
 
-use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{git, go_root, have, q, sh, sha256_hex, shared_cache, tmp};
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
+use crate::util::{bare_path, data, go_and, go_env, q, sh, sha256_hex, tagged_repo, tmp};
 
 /// The test project as a repository tagged v0.1.0 (committed at
 /// 2025-11-20T10:00:00Z).
 fn repo(dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    sh(
-        dir,
-        &format!("cp -R {}/. .", data("goreleaserstyle").display()),
-    );
-    git(
-        dir,
-        "init -q && git add . && git commit -q -m release && git tag v0.1.0",
-    );
-}
-
-/// The environment of the release: `goroot`'s go and the host's git, no
-/// user go env, the module and build caches quorate's tests share.
-fn go_env(c: &mut Command, goroot: &Path, home: &Path) {
-    let cache = shared_cache();
-    c.env_clear()
-        .env(
-            "PATH",
-            format!(
-                "{}:/usr/local/bin:/usr/bin:/bin",
-                goroot.join("bin").display()
-            ),
-        )
-        .env("HOME", home)
-        .env("GOENV", "off")
-        .env("GOPATH", cache.join("gopath"))
-        .env("GOCACHE", cache.join("go-build"))
-        .env("GOTOOLCHAIN", "local");
-    if let Ok(p) = std::env::var("GOPROXY") {
-        c.env("GOPROXY", p);
-    }
+    tagged_repo(dir, "goreleaserstyle");
 }
 
 /// Builds the packer (standard library only) into `dir`.
@@ -95,27 +58,6 @@ fn release(src: &Path, goroot: &Path, packer: &Path, out: &Path, extra: &[&str])
     );
 }
 
-/// A folder holding only `go` and `git`, for PATH.
-fn bare_path(dir: &Path, goroot: &Path) -> PathBuf {
-    let bin = dir.join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    symlink(goroot.join("bin/go"), bin.join("go")).unwrap();
-    let git = sh(dir, "command -v git");
-    symlink(git.trim(), bin.join("git")).unwrap();
-    for t in ["tar", "gzip", "zip", "sha256sum"] {
-        assert!(!bin.join(t).exists());
-    }
-    bin
-}
-
-fn peers() -> Option<PathBuf> {
-    let goroot = go_root()?;
-    if !have("git") {
-        return None;
-    }
-    Some(goroot)
-}
-
 const ARCHIVES: [&str; 3] = [
     "grstyle_0.1.0_darwin_arm64.tar.gz",
     "grstyle_0.1.0_linux_amd64.tar.gz",
@@ -125,7 +67,9 @@ const CHECKSUMS: &str = "grstyle_0.1.0_checksums.txt";
 
 #[test]
 fn reproduces_a_goreleaser_style_release_without_host_archivers() {
-    let Some(goroot) = peers() else { return };
+    let Some(goroot) = go_and(&["git"]) else {
+        return;
+    };
     let t = tmp();
     let src = t.path().join("grstyle");
     repo(&src);
@@ -286,7 +230,9 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
 /// named, exit code 1.
 #[test]
 fn another_date_is_different() {
-    let Some(goroot) = peers() else { return };
+    let Some(goroot) = go_and(&["git"]) else {
+        return;
+    };
     let t = tmp();
     let src = t.path().join("grstyle");
     repo(&src);

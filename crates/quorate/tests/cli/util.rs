@@ -185,3 +185,66 @@ pub fn q(goroot: &Path) -> assert_cmd::Command {
     c.env("QUORATE_GO", goroot).env_remove("SOURCE_DATE_EPOCH");
     c
 }
+
+/// A folder of the test data (`tests/data/<name>`).
+pub fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// Copies the test project `tests/data/<project>` into `dir` and commits
+/// it (fixed date) tagged v0.1.0.
+pub fn tagged_repo(dir: &Path, project: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    sh(dir, &format!("cp -R {}/. .", data(project).display()));
+    git(
+        dir,
+        "init -q && git add . && git commit -q -m release && git tag v0.1.0",
+    );
+}
+
+/// The environment of a release made by a foreign tool: `goroot`'s go
+/// first on a system PATH, `home` as HOME, no user go env, the module and
+/// build caches quorate's tests share (deps come from the Go module proxy
+/// once).
+pub fn go_env(c: &mut Command, goroot: &Path, home: &Path) {
+    let cache = shared_cache();
+    c.env_clear()
+        .env(
+            "PATH",
+            format!(
+                "{}:/usr/local/bin:/usr/bin:/bin",
+                goroot.join("bin").display()
+            ),
+        )
+        .env("HOME", home)
+        .env("GOENV", "off")
+        .env("GOPATH", cache.join("gopath"))
+        .env("GOCACHE", cache.join("go-build"))
+        .env("GOTOOLCHAIN", "local");
+    if let Ok(p) = std::env::var("GOPROXY") {
+        c.env("GOPROXY", p);
+    }
+}
+
+/// A folder `dir/bin` holding only `go` and `git`: quorate runs with it as
+/// PATH, so no host tar, gzip or zip can take part.
+pub fn bare_path(dir: &Path, goroot: &Path) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(goroot.join("bin/go"), bin.join("go")).unwrap();
+    let git = sh(dir, "command -v git");
+    std::os::unix::fs::symlink(git.trim(), bin.join("git")).unwrap();
+    for t in ["tar", "gzip", "zip", "sha256sum"] {
+        assert!(!bin.join(t).exists());
+    }
+    bin
+}
+
+/// The Go toolchain when it and every one of `tools` are present
+/// ([`need`]'s rule for each).
+pub fn go_and(tools: &[&str]) -> Option<PathBuf> {
+    let goroot = go_root()?;
+    tools.iter().all(|t| have(t)).then_some(goroot)
+}

@@ -1,0 +1,125 @@
+//! The lines of a reproduction's progress on stderr: one function maps
+//! each [`Event`] that `quorate_reproduce` reports to what the user reads
+//! (`==> ` steps, indented facts, warnings).
+
+use quorate_reproduce::Event;
+
+use crate::output::reproduce::verification_line;
+use crate::ui::Ui;
+
+/// Prints the line (or lines) of `event`.
+pub fn reproduce(event: Event<'_>, ui: &Ui) {
+    match event {
+        Event::ReadingRelease { dir } => {
+            ui.step(format!("reading the release in {}", dir.display()));
+        }
+        Event::ReleaseRead { published: p } => ui.say(format!(
+            "    {} {}: {} artifacts, {} signature file(s){}",
+            p.manifest_path.display(),
+            p.version(),
+            p.manifest.len(),
+            p.signatures.len(),
+            p.build_info
+                .as_ref()
+                .map(|b| format!(
+                    ", built by quorate {} with Go {}",
+                    b.quorate_version, b.toolchain.version
+                ))
+                .unwrap_or_default()
+        )),
+        Event::Warning(w) => ui.warn(w),
+        Event::Workspace { .. } => {}
+        Event::Cloning { source, git_ref } => ui.step(format!(
+            "cloning {source} at {git_ref} into a fresh temporary folder"
+        )),
+        Event::CheckedOut { commit } => ui.say(format!("    commit {commit}")),
+        Event::NotVerifying => ui.warn(
+            "--no-verify: the published release is NOT verified; its signatures and files are taken on trust",
+        ),
+        Event::Verifying { policy } => ui.step(format!(
+            "verifying the published release against {} (threshold {})",
+            policy.source.display(),
+            policy.threshold
+        )),
+        Event::Verified { report } => ui.say(format!("    {}", verification_line(report))),
+        Event::PatchedToolchain {
+            toolchain: t,
+            from_recipe: false,
+        } => ui.warn(format!(
+            "{} is a PATCHED toolchain ({} references to /nix/store): this rebuild is for investigation only and cannot reproduce an official release",
+            t.goroot.display(),
+            t.patched.len()
+        )),
+        Event::PatchedToolchain {
+            toolchain: t,
+            from_recipe: true,
+        } => ui.warn(format!(
+            "{} is a PATCHED toolchain: this rebuild is for investigation only",
+            t.goroot.display()
+        )),
+        Event::Rebuilding { prepared, jobs } => {
+            let plan = &prepared.plan;
+            ui.step(format!(
+                "rebuilding {} {} for {} target{} with Go {} (SOURCE_DATE_EPOCH={}, {} at once)",
+                plan.name,
+                plan.release.version,
+                plan.targets.len(),
+                if plan.targets.len() == 1 { "" } else { "s" },
+                prepared.toolchain.version,
+                plan.release.source_date_epoch,
+                jobs
+            ));
+        }
+        Event::ReadingRecipe {
+            release,
+            config,
+            git_ref,
+        } => ui.step(format!(
+            "reading the recipe of {} from its programs and archives (no build.json, no {} at {git_ref})",
+            release.display(),
+            config.display(),
+        )),
+        Event::RecipeRead { recipe, release } => ui.say(format!(
+            "    {} archives, {} Go programs; `quorate recipe {}` shows the whole recipe",
+            recipe.archives.len(),
+            recipe.binaries.len(),
+            release.display()
+        )),
+        Event::XDefinition { definition: x } => {
+            ui.say(format!("    -X {} (from {})", x.definition, x.file));
+        }
+        Event::RebuildingRecipe { recipe, go } => ui.step(format!(
+            "rebuilding {} programs and {} archives with Go {go} (in-process tar, gzip and zip)",
+            recipe.binaries.len(),
+            recipe.archives.len(),
+        )),
+        Event::Comparing { artifacts } => ui.step(format!(
+            "comparing {artifacts} published artifacts with the rebuild"
+        )),
+        Event::NotAttesting { why } => ui.warn(format!("not attesting: {why}")),
+        Event::ForcedAttestation => {
+            ui.warn("--force: attesting a rebuild that differs from the published release");
+        }
+        Event::Signing { signer, repo } => ui.step(format!(
+            "signing the rebuilt manifest as {signer} and adding it to {}",
+            repo.display()
+        )),
+        Event::Attested {
+            signature,
+            added,
+            repo,
+            version,
+        } => {
+            ui.say(format!(
+                "    wrote {}; committed {} ({})",
+                signature.display(),
+                added.files.join(", "),
+                &added.commit[..added.commit.len().min(12)]
+            ));
+            ui.say(format!(
+                "    compare everyone's attestations: quorate verify --attestations {} --version {version} --policy POLICY",
+                repo.display(),
+            ));
+        }
+    }
+}
