@@ -10,6 +10,7 @@ use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::sigfixture::{fixture, gpg_in};
 use crate::util::{git, go_root, have, q, sh, sha256_hex, shared_cache, tmp};
 
 fn data(name: &str) -> PathBuf {
@@ -234,12 +235,34 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
         assert!(text.contains(line), "{line}:\n{text}");
     }
 
+    // The release signed as GoReleaser signs it (`gpg --output
+    // <checksums>.sig --detach-sign <checksums>`, binary) by a key the
+    // policy pins: reproduce verifies it first, with no --no-verify.
+    let Some(f) = fixture() else { return };
+    let fpr = f.fpr("alice");
+    let sig = rel.join(format!("{CHECKSUMS}.sig"));
+    let o = gpg_in(
+        &f.home,
+        &[
+            "--local-user",
+            &fpr,
+            "--output",
+            sig.to_str().unwrap(),
+            "--detach-sign",
+            rel.join(CHECKSUMS).to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let policy = f.policy(t.path(), 1, &["alice"]);
+
     // The reproduction, with only go and git on PATH.
     let bin = bare_path(t.path(), &goroot);
     let rebuilt = t.path().join("rebuilt");
     let out = q(&goroot)
         .env("PATH", &bin)
-        .args(["reproduce", "--no-verify", "--release"])
+        .args(["reproduce", "--policy"])
+        .arg(&policy)
+        .arg("--release")
         .arg(&rel)
         .arg("--source")
         .arg(&src)
@@ -263,6 +286,7 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
     }
     assert!(!stdout.contains("DIFFERENT"), "{stdout}");
     for x in [
+        "verifying the published release against",
         "-X main.version=0.1.0 (from .goreleaser.yaml)",
         "-X main.date=2025-11-20T10:00:00Z (from .goreleaser.yaml)",
         "-X main.builtBy=goreleaser (from .goreleaser.yaml)",
@@ -279,6 +303,48 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
     assert_eq!(report["reproduced"], true);
     assert_eq!(report["git_ref"], "v0.1.0");
     assert_eq!(report["counts"]["reproduced"], 3);
+    assert_eq!(report["verification"]["ok"], true, "{report:#}");
+    assert_eq!(
+        report["verification"]["signatures"][0]["signer"], "alice",
+        "{report:#}"
+    );
+
+    // A signature by a key the policy does not pin: not rebuilt.
+    let mallory = t.path().join("mallory.sig");
+    let o = gpg_in(
+        &f.home,
+        &[
+            "--local-user",
+            &f.fpr("mallory"),
+            "--output",
+            mallory.to_str().unwrap(),
+            "--detach-sign",
+            rel.join(CHECKSUMS).to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::copy(&mallory, &sig).unwrap();
+    let out = q(&goroot)
+        .env("PATH", &bin)
+        .args(["reproduce", "--policy"])
+        .arg(&policy)
+        .arg("--release")
+        .arg(&rel)
+        .arg("--source")
+        .arg(&src)
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("the published release does not verify, so it is not rebuilt"),
+        "{all}"
+    );
+    assert!(all.contains("UNKNOWN"), "{all}");
 }
 
 /// The release linked another `main.date` than the configuration at the
