@@ -407,3 +407,85 @@ fn another_date_is_different() {
         "{stderr}"
     );
 }
+
+/// GoReleaser's archives as often published: README and LICENSE with
+/// their own time, owner names and mode (`archives.files` with their own
+/// `info`), the program at the commit time (`mod_timestamp`). The recipe
+/// keeps each member's own metadata and the rebuild applies it: every
+/// archive REPRODUCED.
+#[test]
+fn reproduces_members_with_their_own_time_owner_and_mode() {
+    let Some(goroot) = peers() else { return };
+    let t = tmp();
+    let src = t.path().join("grstyle");
+    repo(&src);
+    let pack = packer(t.path(), &goroot);
+    let rel = t.path().join("release");
+    release(
+        &src,
+        &goroot,
+        &pack,
+        &rel,
+        &[
+            "-targets",
+            "linux/amd64,windows/amd64",
+            "-extra-mtime",
+            "2024-02-29T12:34:57Z",
+            "-extra-owner",
+            "root:wheel",
+            "-extra-mode",
+            "384", // 0600
+        ],
+    );
+    let out = q(&goroot)
+        .args(["recipe", "--json"])
+        .arg(&rel)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let archives = r["archives"].as_array().unwrap();
+    assert_eq!(archives.len(), 2);
+    for a in archives {
+        assert!(a["mtime"].is_null(), "{a}");
+        let m = a["members"].as_array().unwrap();
+        let times: Vec<i64> = m.iter().map(|m| m["mtime"].as_i64().unwrap()).collect();
+        assert_eq!(times, [1_709_210_097, 1_709_210_097, 1_763_632_800], "{a}");
+        let modes: Vec<u64> = m.iter().map(|m| m["mode"].as_u64().unwrap()).collect();
+        assert_eq!(modes, [0o600, 0o600, 0o755], "{a}");
+        if a["kind"] == "tar-gz" {
+            assert!(a["owner_names"].is_null(), "{a}");
+            assert_eq!(m[0]["owner_names"], serde_json::json!(["root", "wheel"]));
+            assert_ne!(m[2]["owner_names"], m[0]["owner_names"], "{a}");
+        }
+    }
+    let bin = bare_path(t.path(), &goroot);
+    let rebuilt = t.path().join("rebuilt");
+    let out = q(&goroot)
+        .env("PATH", &bin)
+        .args(["reproduce", "--no-verify", "--release"])
+        .arg(&rel)
+        .arg("--source")
+        .arg(&src)
+        .arg("--out")
+        .arg(&rebuilt)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    for p in [
+        "grstyle_0.1.0_linux_amd64.tar.gz",
+        "grstyle_0.1.0_windows_amd64.zip",
+    ] {
+        assert!(
+            stdout.contains(&format!("REPRODUCED  {p}\n")),
+            "{p}:\n{stdout}"
+        );
+        assert_eq!(
+            sha256_hex(&rel.join(p)),
+            sha256_hex(&rebuilt.join(p)),
+            "{p}"
+        );
+    }
+}
