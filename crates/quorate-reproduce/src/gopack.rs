@@ -10,7 +10,6 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use quorate_deflate::gogzip::{self, GoGzipOptions};
 use quorate_deflate::gozip::{GoTime, GoZipOptions, GoZipWriter};
 use quorate_manifest::Digest;
 use quorate_release::archive::gnu::GnuEntry;
@@ -185,36 +184,16 @@ fn go_tar(a: &ArchiveRecipe, entries: &[GnuEntry]) -> Result<Vec<u8>, String> {
 /// Writes `a` from the members staged in `stage` to `dest`, as Go wrote
 /// it, every member with its own published metadata; returns its digest.
 pub fn pack(a: &ArchiveRecipe, stage: &Path, dest: &Path) -> Result<Digest, String> {
-    let version = go_version_of_tool(&a.compressor.tool);
     let entries = entries(a, stage)?;
     let bytes = match a.kind {
         ArchiveKind::TarGz => {
             let g = a.gzip.as_ref().ok_or("no gzip header")?;
-            let (Some(version), Some(level)) = (version, a.compressor.level) else {
-                return Err(format!(
-                    "compressed by {} (only Go's compress/flate is rebuilt with Go's archive/tar)",
-                    a.compressor.tool
-                ));
-            };
-            if g.os != 255 || g.members != 1 {
-                return Err("not one gzip member as Go's compress/gzip writes it".into());
-            }
-            let tar = go_tar(a, &entries)?;
-            gogzip::compress(
-                &tar,
-                &GoGzipOptions {
-                    level: level as i32,
-                    version,
-                    name: g.name.as_ref().map(|n| n.as_bytes().to_vec()),
-                    comment: None,
-                    mtime: i64::from(g.mtime),
-                },
-            )
-            .map_err(|e| e.to_string())?
+            crate::regzip::compress(&go_tar(a, &entries)?, g, &a.compressor)?
         }
         ArchiveKind::Zip => {
             // A zip of folders only has no compressed member to tell the
             // level by; any level writes it.
+            let version = go_version_of_tool(&a.compressor.tool);
             let (version, level) = match (version, a.compressor.level) {
                 (Some(v), Some(l)) => (v, l as i32),
                 _ if a.compressor.tool == "go-archive-zip" => {
@@ -254,6 +233,7 @@ pub fn pack(a: &ArchiveRecipe, stage: &Path, dest: &Path) -> Result<Digest, Stri
 mod tests {
     use super::*;
     use quorate_deflate::goflate::GoVersion;
+    use quorate_deflate::gogzip::{self, GoGzipOptions};
     use quorate_release::archive::gotar::{self, GoTarOwner};
 
     #[test]

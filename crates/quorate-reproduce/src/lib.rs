@@ -33,6 +33,7 @@ pub mod goreleaser;
 pub mod published;
 pub mod rebuild;
 pub mod recipe;
+mod regzip;
 pub mod source;
 
 use std::path::{Path, PathBuf};

@@ -112,6 +112,8 @@ pub enum Order {
 /// The gzip header of a `.tar.gz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GzipHeader {
+    /// FLG (8: FNAME; 0: none).
+    pub flags: u8,
     /// MTIME (0 for `gzip -n`).
     pub mtime: u32,
     /// FNAME, when stored.

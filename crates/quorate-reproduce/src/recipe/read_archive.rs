@@ -99,6 +99,7 @@ pub(super) fn read_tar_gz(
     let g = gunzip_members(data, limit).map_err(|e| format!("not a readable gzip stream: {e}"))?;
     let m0 = g.members.first().ok_or("no gzip member")?;
     let gzip = GzipHeader {
+        flags: data.get(3).copied().unwrap_or(0),
         mtime: m0.header.mtime,
         name: m0
             .header
