@@ -385,8 +385,18 @@ mod tests {
     #[test]
     fn members_with_their_own_time_owner_and_mode_are_rebuilt() {
         let d = tempfile::tempdir().unwrap();
-        // (name, data, mode, mtime, uid, gid, uname, gname)
-        let files: [(&str, Vec<u8>, u32, i64, i64, i64, &str, &str); 3] = [
+        /// (name, data, mode, mtime, uid, gid, uname, gname)
+        type File = (
+            &'static str,
+            Vec<u8>,
+            u32,
+            i64,
+            i64,
+            i64,
+            &'static str,
+            &'static str,
+        );
+        let files: [File; 3] = [
             (
                 "LICENSE",
                 b"MIT\n".repeat(50),
