@@ -85,7 +85,7 @@ pub fn add(
     let mine: Vec<&PathBuf> = files
         .signatures
         .iter()
-        .filter(|(_, s)| s == signer)
+        .filter(|(_, s)| s.as_deref() == Some(signer))
         .map(|(p, _)| p)
         .collect();
     if mine.is_empty() {

@@ -13,6 +13,12 @@ use crate::policy::Policy;
 use crate::{AttestError, MAX_SIGNATURE_BYTES, openpgp, read_capped, ssh};
 
 pub use crate::verdict::{GpgStatus, Quorum, Scheme, SignatureReport, Verdict};
+pub use folder::{
+    ReleaseFiles, ReleaseKind, SIGNATURE_EXTENSIONS, find_release_files, goreleaser_checksums_name,
+    signer_from_file_name,
+};
+
+mod folder;
 
 /// Verdicts for a set of signatures: marks DUPLICATE (a second GOOD by the
 /// same key, where "the same key" is the public key material, across
@@ -237,105 +243,6 @@ pub fn verify_signature_file(
     }
 }
 
-/// The files of a release folder that matter for verification.
-#[derive(Debug, Clone)]
-pub struct ReleaseFiles {
-    /// `manifest-<version>.txt`.
-    pub manifest: PathBuf,
-    /// The version from the manifest's name.
-    pub version: String,
-    /// `(signature file, signer claimed by its name)`, sorted by name.
-    pub signatures: Vec<(PathBuf, String)>,
-    /// Names that look like signatures for another version (ignored).
-    pub ignored: Vec<String>,
-}
-
-/// The signature extensions quorate reads.
-pub const SIGNATURE_EXTENSIONS: [&str; 3] = [".sig", ".asc", ".sshsig"];
-
-/// The signer named by `manifest-<signer>-<version><ext>`.
-pub fn signer_from_file_name(name: &str, version: &str) -> Option<String> {
-    let rest = name.strip_prefix("manifest-")?;
-    for ext in SIGNATURE_EXTENSIONS {
-        if let Some(stem) = rest.strip_suffix(ext)
-            && let Some(signer) = stem.strip_suffix(version).and_then(|s| s.strip_suffix('-'))
-            && !signer.is_empty()
-        {
-            return Some(signer.to_string());
-        }
-    }
-    None
-}
-
-/// Finds the manifest and the signatures in a release folder: exactly one
-/// `manifest-<version>.txt`, and every `manifest-<signer>-<version>.sig`,
-/// `.asc` or `.sshsig`.
-pub fn find_release_files(dir: &Path) -> Result<ReleaseFiles, AttestError> {
-    let io = |source| AttestError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut names = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        // Regular files only: a link, folder or FIFO named like a manifest
-        // or signature is not one (it is walked and reported like any
-        // other entry).
-        if entry.file_type().map_err(io)?.is_file() {
-            names.push(entry.file_name().to_string_lossy().into_owned());
-        }
-    }
-    names.sort();
-    let manifests: Vec<&String> = names
-        .iter()
-        .filter(|n| {
-            n.starts_with("manifest-") && n.ends_with(".txt") && n.len() > "manifest-.txt".len()
-        })
-        .collect();
-    let manifest_name = match manifests.as_slice() {
-        [] => {
-            return Err(AttestError::Release {
-                path: dir.to_path_buf(),
-                reason: "no manifest-<version>.txt here".into(),
-            }
-            .with_hint("give the folder that holds the downloaded release and its manifest; for a SHA256SUMS file use `quorate verify SHA256SUMS --signatures SHA256SUMS.asc --keys-dir KEYS --threshold N`"));
-        }
-        [one] => (*one).clone(),
-        many => {
-            return Err(AttestError::Release {
-                path: dir.to_path_buf(),
-                reason: format!(
-                    "{} manifests ({}); a release folder holds exactly one",
-                    many.len(),
-                    many.iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }
-            .with_hint("move the other releases' manifests away"));
-        }
-    };
-    let version = manifest_name["manifest-".len()..manifest_name.len() - ".txt".len()].to_string();
-    let mut signatures = Vec::new();
-    let mut ignored = Vec::new();
-    for n in &names {
-        if !n.starts_with("manifest-") || !SIGNATURE_EXTENSIONS.iter().any(|e| n.ends_with(e)) {
-            continue;
-        }
-        match signer_from_file_name(n, &version) {
-            Some(s) => signatures.push((dir.join(n), s)),
-            None => ignored.push(n.clone()),
-        }
-    }
-    Ok(ReleaseFiles {
-        manifest: dir.join(&manifest_name),
-        version,
-        signatures,
-        ignored,
-    })
-}
-
 /// Options of [`verify_release`].
 #[derive(Debug, Clone, Default)]
 pub struct VerifyOptions {
@@ -468,17 +375,12 @@ pub fn verify_release(
     progress: &dyn Progress,
 ) -> Result<ReleaseReport, AttestError> {
     let files = find_release_files(dir)?;
-    let sigs: Vec<(PathBuf, Option<String>)> = files
-        .signatures
-        .iter()
-        .map(|(p, s)| (p.clone(), Some(s.clone())))
-        .collect();
     verify_document(
         true,
         dir,
         &files.manifest,
         files.version,
-        &sigs,
+        &files.signatures,
         files.ignored,
         policy,
         options,
@@ -724,25 +626,6 @@ fn looks_like_checksums(data: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn signer_names_from_file_names() {
-        assert_eq!(
-            signer_from_file_name("manifest-alice-v1.2.sig", "v1.2").as_deref(),
-            Some("alice")
-        );
-        assert_eq!(
-            signer_from_file_name("manifest-a-b-v1-rc1.asc", "v1-rc1").as_deref(),
-            Some("a-b")
-        );
-        assert_eq!(
-            signer_from_file_name("manifest-bob-v1.sshsig", "v1").as_deref(),
-            Some("bob")
-        );
-        assert_eq!(signer_from_file_name("manifest-v1.sig", "v1"), None);
-        assert_eq!(signer_from_file_name("manifest-bob-v2.sig", "v1"), None);
-        assert_eq!(signer_from_file_name("manifest-bob-v1.sig.ots", "v1"), None);
-    }
 
     #[test]
     fn wire_names() {

@@ -44,6 +44,48 @@ pub fn compress(data: &[u8], level: u32) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
+/// The header of a gzip member whose deflate data zlib makes: every field
+/// is given, as the published stream has it (Python's `gzip` writes OS
+/// 255, its XFL from the level and the time; zlib's own gzip wrapper,
+/// `deflateInit2` with `windowBits` 31, OS 3 and time 0; `tarfile` a
+/// file name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ZlibGzipOptions {
+    /// zlib's level 1-9.
+    pub level: u32,
+    /// FNAME (then FLG is 8, else 0), without its terminating NUL.
+    pub name: Option<Vec<u8>>,
+    /// MTIME.
+    pub mtime: u32,
+    /// XFL.
+    pub xfl: u8,
+    /// OS.
+    pub os: u8,
+}
+
+/// One gzip member (RFC 1952): the header of `opts`, zlib's raw deflate
+/// of `data` at `opts.level` ([`deflate_raw`]), CRC-32 and ISIZE (the
+/// length modulo 2^32).
+pub fn gzip(data: &[u8], opts: &ZlibGzipOptions) -> Result<Vec<u8>, Error> {
+    if opts.name.as_ref().is_some_and(|n| n.contains(&0)) {
+        return Err(Error::NameHasNul);
+    }
+    let body = deflate_raw(data, opts.level)?;
+    let name_len = opts.name.as_ref().map_or(0, |n| n.len() + 1);
+    let mut out = Vec::with_capacity(10 + name_len + body.len() + 8);
+    out.extend_from_slice(&[0x1f, 0x8b, 8, if opts.name.is_some() { 8 } else { 0 }]);
+    out.extend_from_slice(&opts.mtime.to_le_bytes());
+    out.extend_from_slice(&[opts.xfl, opts.os]);
+    if let Some(n) = &opts.name {
+        out.extend_from_slice(n);
+        out.push(0);
+    }
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&crate::crc32::crc32(data).to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    Ok(out)
+}
+
 /// The Adler-32 checksum of `data` (RFC 1950).
 pub fn adler32(data: &[u8]) -> u32 {
     const MOD: u32 = 65521;
@@ -66,6 +108,27 @@ mod tests {
     fn adler32_known_values() {
         assert_eq!(super::adler32(b""), 1);
         assert_eq!(super::adler32(b"Wikipedia"), 0x11e6_0398);
+    }
+
+    #[test]
+    fn gzip_framing() {
+        let opts = super::ZlibGzipOptions {
+            level: 6,
+            name: Some(b"a.tar".to_vec()),
+            mtime: 0x0102_0304,
+            xfl: 0,
+            os: 255,
+        };
+        let g = super::gzip(b"hello", &opts).unwrap();
+        assert_eq!(&g[..10], &[0x1f, 0x8b, 8, 8, 4, 3, 2, 1, 0, 255]);
+        assert_eq!(&g[10..16], b"a.tar\0");
+        assert_eq!(&g[g.len() - 4..], &5u32.to_le_bytes());
+        let mut bad = opts.clone();
+        bad.name = Some(b"a\0b".to_vec());
+        assert!(super::gzip(b"", &bad).is_err());
+        bad.name = None;
+        bad.level = 0;
+        assert!(super::gzip(b"", &bad).is_err());
     }
 
     #[test]

@@ -123,3 +123,87 @@ proptest! {
         prop_assert!(ours == python_zlib(&py, dir.path(), &data, level), "differs at level {} on {} bytes", level, size);
     }
 }
+
+/// Python's `gzip` on `data` at `level`, three ways: `gzip.compress` with
+/// a time (its own header, OS 255), with time 0 (zlib's gzip wrapper, OS
+/// 3), and `GzipFile` with a file name (FNAME, as `tarfile` writes).
+fn python_gzip(py: &Path, dir: &Path, data: &[u8], level: u32) -> [Vec<u8>; 3] {
+    let f = dir.join("input");
+    std::fs::write(&f, data).unwrap();
+    run(Command::new(py)
+        .arg("-c")
+        .arg(
+            "import sys, gzip, io\n\
+             d = open(sys.argv[1], 'rb').read()\n\
+             l = int(sys.argv[2])\n\
+             open(sys.argv[1] + '.0', 'wb').write(gzip.compress(d, l, mtime=1700000001))\n\
+             open(sys.argv[1] + '.1', 'wb').write(gzip.compress(d, l, mtime=0))\n\
+             b = io.BytesIO()\n\
+             with gzip.GzipFile('rel-1.0.tar', 'wb', l, b, 1234567890) as g:\n    g.write(d)\n\
+             open(sys.argv[1] + '.2', 'wb').write(b.getvalue())",
+        )
+        .arg(&f)
+        .arg(level.to_string()));
+    [0, 1, 2].map(|i| std::fs::read(dir.join(format!("input.{i}"))).unwrap())
+}
+
+/// The header fields of a published gzip member (FLG must be 0 or FNAME).
+fn header_of(gz: &[u8], level: u32) -> zlib::ZlibGzipOptions {
+    assert!(gz[3] == 0 || gz[3] == 8, "FLG {}", gz[3]);
+    let name = (gz[3] == 8).then(|| {
+        let end = gz[10..].iter().position(|&b| b == 0).unwrap();
+        gz[10..10 + end].to_vec()
+    });
+    zlib::ZlibGzipOptions {
+        level,
+        name,
+        mtime: u32::from_le_bytes([gz[4], gz[5], gz[6], gz[7]]),
+        xfl: gz[8],
+        os: gz[9],
+    }
+}
+
+/// zlib's deflate in gzip framing, with the header fields read from what
+/// Python's `gzip` wrote, gives Python's bytes: real files (this crate's
+/// sources, a program, a large text) and synthetic ones, every level.
+#[test]
+fn gzip_framing_matches_python_gzip() {
+    let Some(py) = tool("python3") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs: Vec<(String, Vec<u8>)> = vec![
+        ("empty".into(), Vec::new()),
+        ("one byte".into(), b"x".to_vec()),
+        ("repetitive".into(), synth(1, 300_000, 5)),
+        ("random".into(), synth(0, 70_000, 6)),
+        ("mixed 2 MiB".into(), synth(2, 2 << 20, 7)),
+    ];
+    let mut text = Vec::new();
+    for f in ["src/lz77.rs", "src/trees.rs", "src/zlib.rs", "src/gzip.rs"] {
+        text.extend(std::fs::read(f).unwrap());
+    }
+    inputs.push(("sources".into(), text));
+    let mut program = std::fs::read(std::fs::canonicalize(&py).unwrap()).unwrap();
+    program.truncate((1 << 20) + 17);
+    inputs.push(("python3 program (first MiB)".into(), program));
+    for (what, data) in &inputs {
+        let levels: &[u32] = if data.len() > 1 << 20 {
+            &[1, 6, 9]
+        } else {
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9]
+        };
+        for &level in levels {
+            for (way, theirs) in python_gzip(&py, dir.path(), data, level)
+                .into_iter()
+                .enumerate()
+            {
+                let ours = zlib::gzip(data, &header_of(&theirs, level)).unwrap();
+                assert!(
+                    ours == theirs,
+                    "{what} ({} bytes), level {level}, way {way}: first difference at {:?}",
+                    data.len(),
+                    ours.iter().zip(&theirs).position(|(a, b)| a != b)
+                );
+            }
+        }
+    }
+}

@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use quorate_deflate::gzip::{self, GzipOptions};
 use quorate_deflate::zip::{ZipOptions, ZipWriter};
 use quorate_manifest::{Digest, Manifest, Progress};
 use quorate_release::archive::gnu::{
@@ -578,25 +577,8 @@ fn pack(a: &ArchiveRecipe, mut entries: Vec<GnuEntry>, dest: &Path) -> Result<Di
                 ));
             }
             let g = a.gzip.as_ref().ok_or("no gzip header")?;
-            let level = match (a.compressor.tool.as_str(), a.compressor.level) {
-                ("gnu-gzip", Some(l)) if g.os == 3 && g.members == 1 => l,
-                _ => {
-                    return Err(format!(
-                        "compressed by {} (only GNU gzip is rebuilt)",
-                        a.compressor.tool
-                    ));
-                }
-            };
             let tar = gnu::gnu_tar(&entries, mtime.max(0) as u64).map_err(|e| e.to_string())?;
-            gzip::compress(
-                &tar,
-                &GzipOptions {
-                    level,
-                    name: g.name.as_ref().map(|n| n.as_bytes().to_vec()),
-                    mtime: g.mtime,
-                },
-            )
-            .map_err(|e| e.to_string())?
+            crate::regzip::compress(&tar, g, &a.compressor)?
         }
         ArchiveKind::Zip => {
             if a.format != "info-zip" {
@@ -722,6 +704,7 @@ pub fn published_view(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quorate_deflate::gzip::{self, GzipOptions};
 
     #[test]
     fn reads_x_definitions_from_a_makefile() {
@@ -854,28 +837,56 @@ mod tests {
         }
     }
 
-    /// A gzip stream zlib wrote is recognised as zlib and not rebuilt (no
-    /// zlib-compatible gzip writer here): the reason is given.
+    /// A gzip stream whose deflate data zlib made (here as Python's
+    /// `tarfile`/`gzip` frame it: FNAME, a time, OS 255) around a tar
+    /// layout quorate writes is recognised as zlib and rebuilt byte for
+    /// byte with the header fields read from it; a header field that is
+    /// not rebuilt (FCOMMENT) is named.
     #[test]
-    fn zlib_gzip_is_named_and_not_rebuilt() {
+    fn zlib_gzip_is_named_and_rebuilt() {
         let d = tempfile::tempdir().unwrap();
         tree(d.path(), "z");
-        let mut entries = gnu::find_entries(d.path(), "z").unwrap();
-        entries.reverse();
-        let tar = gnu::gnu_tar(&entries, 0).unwrap();
+        // The tar stream lnd's recipe makes, recompressed by zlib.
+        let gnu_gz = lnd_style(d.path(), "z", false, 9);
+        let tar = quorate_diff::archive::gunzip_members(&gnu_gz, 1 << 30)
+            .unwrap()
+            .data;
+        let entries = gnu::find_entries(d.path(), "z").unwrap();
         let raw =
             quorate_deflate::identify::deflate_raw(&tar, 6, quorate_deflate::Flavor::Zlib).unwrap();
-        let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
-        gz.extend_from_slice(&raw);
-        gz.extend_from_slice(&quorate_deflate::crc32::crc32(&tar).to_le_bytes());
-        gz.extend_from_slice(&(tar.len() as u32).to_le_bytes());
+        let frame = |flags: u8, field: &[u8]| {
+            let mut gz = vec![0x1f, 0x8b, 8, flags, 1, 2, 3, 4, 0, 255];
+            gz.extend_from_slice(field);
+            gz.extend_from_slice(&raw);
+            gz.extend_from_slice(&quorate_deflate::crc32::crc32(&tar).to_le_bytes());
+            gz.extend_from_slice(&(tar.len() as u32).to_le_bytes());
+            gz
+        };
+        let gz = frame(8, b"z.tar\0");
         let a =
             crate::recipe::archive_recipe("z.tar.gz", &gz, &Default::default(), &mut Vec::new())
                 .unwrap();
         assert_eq!(a.compressor.tool, "zlib");
         assert_eq!(a.compressor.level, Some(6));
-        let why = pack(&a, entries, &d.path().join("out.tar.gz")).unwrap_err();
-        assert!(why.contains("only GNU gzip is rebuilt"), "{why}");
+        let g = a.gzip.clone().unwrap();
+        assert_eq!((g.flags, g.mtime, g.xfl, g.os), (8, 0x0403_0201, 0, 255));
+        assert_eq!(g.name.as_deref(), Some("z.tar"));
+        let out = d.path().join("out.tar.gz");
+        pack(&a, entries.clone(), &out).unwrap();
+        assert!(std::fs::read(&out).unwrap() == gz);
+        // Another time in the header: other bytes.
+        let mut b = a.clone();
+        b.gzip.as_mut().unwrap().mtime = 0;
+        pack(&b, entries.clone(), &out).unwrap();
+        assert!(std::fs::read(&out).unwrap() != gz);
+        // A comment (FCOMMENT) is not rebuilt, and says so.
+        let gz = frame(0x10, b"made by hand\0");
+        let a =
+            crate::recipe::archive_recipe("z.tar.gz", &gz, &Default::default(), &mut Vec::new())
+                .unwrap();
+        assert_eq!(a.compressor.tool, "zlib");
+        let why = pack(&a, entries, &out).unwrap_err();
+        assert!(why.contains("FCOMMENT"), "{why}");
     }
 
     #[test]

@@ -3,18 +3,17 @@
 //! in a folder (the rebuilt programs at their member names, the other
 //! files copied from the source at the tag, as GoReleaser adds `README*`,
 //! `LICENSE*` and `CHANGELOG*` from the project root), then written in the
-//! published order with the published modes, owner and time through
+//! published order, each with its own published mode, owner and time, through
 //! `quorate_release::archive::gotar` + `quorate_deflate::gogzip`, or
 //! `quorate_deflate::gozip`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use quorate_deflate::gogzip::{self, GoGzipOptions};
 use quorate_deflate::gozip::{GoTime, GoZipOptions, GoZipWriter};
 use quorate_manifest::Digest;
 use quorate_release::archive::gnu::GnuEntry;
-use quorate_release::archive::gotar::{self, GoTarOwner};
+use quorate_release::archive::gotar::{GoTarHeader, GoTarWriter};
 
 use crate::fingerprint::go_version_of_tool;
 use crate::recipe::{ArchiveKind, ArchiveRecipe, Recipe};
@@ -135,51 +134,66 @@ fn entries(a: &ArchiveRecipe, stage: &Path) -> Result<Vec<GnuEntry>, String> {
     Ok(out)
 }
 
+/// The tar stream of `a`'s `entries` (one per member, in order) as Go's
+/// `archive/tar` wrote it, each member with its own published mode, time,
+/// owner and owner names (GoReleaser gives the programs the build's
+/// `mod_timestamp` and the other files their own time, owner and mode).
+fn go_tar(a: &ArchiveRecipe, entries: &[GnuEntry]) -> Result<Vec<u8>, String> {
+    let mut w = GoTarWriter::new();
+    for (e, m) in entries.iter().zip(&a.members) {
+        let (uid, gid) = m.owner.ok_or_else(|| format!("{}: no owner", m.name))?;
+        let (uname, gname) = m
+            .owner_names
+            .clone()
+            .ok_or_else(|| format!("{}: no owner names", m.name))?;
+        let id = |v: u64| i64::try_from(v).map_err(|e| format!("{}: {e}", m.name));
+        let mut h = GoTarHeader {
+            uid: id(uid)?,
+            gid: id(gid)?,
+            uname,
+            gname,
+            mtime: m.mtime,
+            mode: i64::from(m.mode),
+            ..GoTarHeader::default()
+        };
+        let data: &[u8] = match e {
+            GnuEntry::Dir { name, .. } => {
+                h.name = if name.ends_with('/') {
+                    name.clone()
+                } else {
+                    format!("{name}/")
+                };
+                h.typeflag = b'5';
+                &[]
+            }
+            GnuEntry::File { name, data, .. } => {
+                h.name = name.clone();
+                h.typeflag = b'0';
+                h.size = data.len() as i64;
+                data
+            }
+            GnuEntry::Symlink { name, .. } => {
+                return Err(format!("{name}: a symbolic link (not rebuilt)"));
+            }
+        };
+        w.add(&h, data).map_err(|e| e.to_string())?;
+    }
+    Ok(w.finish())
+}
+
 /// Writes `a` from the members staged in `stage` to `dest`, as Go wrote
-/// it; returns its digest.
+/// it, every member with its own published metadata; returns its digest.
 pub fn pack(a: &ArchiveRecipe, stage: &Path, dest: &Path) -> Result<Digest, String> {
-    let mtime = a.mtime.ok_or("its members have different times")?;
-    let version = go_version_of_tool(&a.compressor.tool);
     let entries = entries(a, stage)?;
     let bytes = match a.kind {
         ArchiveKind::TarGz => {
             let g = a.gzip.as_ref().ok_or("no gzip header")?;
-            let (Some(version), Some(level)) = (version, a.compressor.level) else {
-                return Err(format!(
-                    "compressed by {} (only Go's compress/flate is rebuilt with Go's archive/tar)",
-                    a.compressor.tool
-                ));
-            };
-            if g.os != 255 || g.members != 1 {
-                return Err("not one gzip member as Go's compress/gzip writes it".into());
-            }
-            let (uid, gid) = a.owner.ok_or("its members have different owners")?;
-            let (uname, gname) = a
-                .owner_names
-                .clone()
-                .ok_or("its members have different owner names")?;
-            let owner = GoTarOwner {
-                uid: i64::try_from(uid).map_err(|e| e.to_string())?,
-                gid: i64::try_from(gid).map_err(|e| e.to_string())?,
-                uname,
-                gname,
-            };
-            let tar = gotar::go_tar(&entries, &owner, mtime).map_err(|e| e.to_string())?;
-            gogzip::compress(
-                &tar,
-                &GoGzipOptions {
-                    level: level as i32,
-                    version,
-                    name: g.name.as_ref().map(|n| n.as_bytes().to_vec()),
-                    comment: None,
-                    mtime: i64::from(g.mtime),
-                },
-            )
-            .map_err(|e| e.to_string())?
+            crate::regzip::compress(&go_tar(a, &entries)?, g, &a.compressor)?
         }
         ArchiveKind::Zip => {
             // A zip of folders only has no compressed member to tell the
             // level by; any level writes it.
+            let version = go_version_of_tool(&a.compressor.tool);
             let (version, level) = match (version, a.compressor.level) {
                 (Some(v), Some(l)) => (v, l as i32),
                 _ if a.compressor.tool == "go-archive-zip" => {
@@ -192,13 +206,13 @@ pub fn pack(a: &ArchiveRecipe, stage: &Path, dest: &Path) -> Result<Digest, Stri
                     ));
                 }
             };
-            let t = GoTime {
-                unix: mtime,
-                utc_offset: a.zip_utc_offset.unwrap_or(0),
-            };
             let mut z = GoZipWriter::new(Vec::new(), GoZipOptions { level, version })
                 .map_err(|e| e.to_string())?;
-            for e in &entries {
+            for (e, m) in entries.iter().zip(&a.members) {
+                let t = GoTime {
+                    unix: m.mtime,
+                    utc_offset: a.zip_utc_offset.unwrap_or(0),
+                };
                 match e {
                     GnuEntry::File { name, mode, data } => z.add_file(name, data, *mode, t),
                     GnuEntry::Dir { name, mode } => z.add_directory(name, *mode, t),
@@ -219,6 +233,8 @@ pub fn pack(a: &ArchiveRecipe, stage: &Path, dest: &Path) -> Result<Digest, Stri
 mod tests {
     use super::*;
     use quorate_deflate::goflate::GoVersion;
+    use quorate_deflate::gogzip::{self, GoGzipOptions};
+    use quorate_release::archive::gotar::{self, GoTarOwner};
 
     #[test]
     fn member_names_stay_inside() {
@@ -356,6 +372,136 @@ mod tests {
                     "{file} {version:?}"
                 );
                 assert_eq!(digest, Digest::of_bytes(&published));
+                std::fs::remove_dir_all(&stage).unwrap();
+            }
+        }
+    }
+
+    /// GoReleaser's archives as often published: the program at the
+    /// commit time (`mod_timestamp`), README and LICENSE at another time,
+    /// with another owner and mode (`archives.files` with their own
+    /// `info`, or none). The recipe keeps each member's own, and the
+    /// rebuild gives the same bytes, tar.gz and zip.
+    #[test]
+    fn members_with_their_own_time_owner_and_mode_are_rebuilt() {
+        let d = tempfile::tempdir().unwrap();
+        /// (name, data, mode, mtime, uid, gid, uname, gname)
+        type File = (
+            &'static str,
+            Vec<u8>,
+            u32,
+            i64,
+            i64,
+            i64,
+            &'static str,
+            &'static str,
+        );
+        let files: [File; 3] = [
+            (
+                "LICENSE",
+                b"MIT\n".repeat(50),
+                0o600,
+                1_700_000_000,
+                0,
+                0,
+                "root",
+                "root",
+            ),
+            (
+                "README.md",
+                b"# t\n".repeat(40),
+                0o644,
+                1_600_000_001,
+                1001,
+                121,
+                "",
+                "",
+            ),
+            (
+                "tool",
+                b"\x7fELF tool".repeat(900),
+                0o755,
+                1_763_632_800,
+                1001,
+                121,
+                "runner",
+                "docker",
+            ),
+        ];
+        for version in [GoVersion::UpTo1_26, GoVersion::From1_27] {
+            for file in ["t_1.0.0_linux_amd64.tar.gz", "t_1.0.0_windows_amd64.zip"] {
+                let published = if file.ends_with(".zip") {
+                    let mut z =
+                        GoZipWriter::new(Vec::new(), GoZipOptions { level: 9, version }).unwrap();
+                    for (n, data, mode, mtime, ..) in &files {
+                        let t = GoTime {
+                            unix: *mtime,
+                            utc_offset: 0,
+                        };
+                        z.add_file(n, data, *mode, t).unwrap();
+                    }
+                    z.finish().unwrap()
+                } else {
+                    let mut w = GoTarWriter::new();
+                    for (n, data, mode, mtime, uid, gid, un, gn) in &files {
+                        let h = GoTarHeader {
+                            name: n.to_string(),
+                            typeflag: b'0',
+                            mode: i64::from(*mode),
+                            uid: *uid,
+                            gid: *gid,
+                            size: data.len() as i64,
+                            mtime: *mtime,
+                            uname: un.to_string(),
+                            gname: gn.to_string(),
+                            ..GoTarHeader::default()
+                        };
+                        w.add(&h, data).unwrap();
+                    }
+                    gogzip::compress(&w.finish(), &GoGzipOptions::new(9, version)).unwrap()
+                };
+                let a = crate::recipe::archive_recipe(
+                    file,
+                    &published,
+                    &Default::default(),
+                    &mut Vec::new(),
+                )
+                .unwrap();
+                assert!(is_go(&a), "{file}: {}", a.writer);
+                assert_eq!(a.mtime, None, "{file}");
+                let times: Vec<i64> = a.members.iter().map(|m| m.mtime).collect();
+                assert_eq!(times, [1_700_000_000, 1_600_000_001, 1_763_632_800]);
+                let modes: Vec<u32> = a.members.iter().map(|m| m.mode).collect();
+                assert_eq!(modes, [0o600, 0o644, 0o755]);
+                if file.ends_with(".tar.gz") {
+                    assert_eq!(a.owner, None);
+                    assert_eq!(a.owner_names, None);
+                    assert_eq!(a.members[1].owner, Some((1001, 121)));
+                    assert_eq!(
+                        a.members[0].owner_names,
+                        Some(("root".to_string(), "root".to_string()))
+                    );
+                }
+                let stage = d.path().join("stage");
+                let src = d.path().join("src");
+                std::fs::create_dir_all(&src).unwrap();
+                std::fs::create_dir_all(&stage).unwrap();
+                for (n, data, ..) in &files[..2] {
+                    std::fs::write(src.join(n), data).unwrap();
+                }
+                std::fs::write(stage.join("tool"), &files[2].1).unwrap();
+                stage_files(&a, &BTreeSet::from(["tool"]), &src, &stage).unwrap();
+                let out = d.path().join(file);
+                pack(&a, &stage, &out).unwrap();
+                assert!(
+                    std::fs::read(&out).unwrap() == published,
+                    "{file} {version:?}"
+                );
+                // One member's time changed in the recipe: other bytes.
+                let mut b = a.clone();
+                b.members[0].mtime += 2;
+                pack(&b, &stage, &out).unwrap();
+                assert!(std::fs::read(&out).unwrap() != published, "{file}");
                 std::fs::remove_dir_all(&stage).unwrap();
             }
         }

@@ -36,6 +36,7 @@ pub mod pipeline;
 pub mod published;
 pub mod rebuild;
 pub mod recipe;
+mod regzip;
 pub mod source;
 
 use std::path::{Path, PathBuf};

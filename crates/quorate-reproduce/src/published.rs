@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use quorate_attest::verify::find_release_files;
+use quorate_attest::verify::{ReleaseKind, find_release_files};
 use quorate_manifest::Manifest;
 use quorate_release::build::BuildInfo;
 use quorate_release::untrusted;
@@ -111,32 +111,8 @@ fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, ReproduceError> {
 }
 
 /// `(project, version)` of a GoReleaser checksums file name,
-/// `<project>_<version>_checksums.txt` (GoReleaser's default); `None` for
-/// other names or a version outside [`untrusted::file_version`].
-pub fn goreleaser_checksums_name(name: &str) -> Option<(&str, &str)> {
-    let stem = name.strip_suffix("_checksums.txt")?;
-    let (project, version) = stem.rsplit_once('_')?;
-    (!project.is_empty() && untrusted::file_version(version).is_ok()).then_some((project, version))
-}
-
-/// The one GoReleaser checksums file of `dir` when it has no
-/// `manifest-*.txt`: `(path, version)`.
-fn goreleaser_release(dir: &Path) -> Option<(PathBuf, String)> {
-    let mut manifests = 0;
-    let mut found = Vec::new();
-    for e in std::fs::read_dir(dir).ok()?.flatten() {
-        if !e.file_type().is_ok_and(|t| t.is_file()) {
-            continue;
-        }
-        let n = e.file_name().to_string_lossy().into_owned();
-        if n.starts_with("manifest-") && n.ends_with(".txt") {
-            manifests += 1;
-        } else if let Some((_, v)) = goreleaser_checksums_name(&n) {
-            found.push((dir.join(&n), v.to_string()));
-        }
-    }
-    (manifests == 0 && found.len() == 1).then(|| found.remove(0))
-}
+/// `<project>_<version>_checksums.txt` (GoReleaser's default).
+pub use quorate_attest::verify::goreleaser_checksums_name;
 
 /// Reads the release folder `dir`: exactly one `manifest-<version>.txt`
 /// (an error naming the folder otherwise), or, with none, GoReleaser's
@@ -149,18 +125,17 @@ pub fn read(dir: &Path) -> Result<Published, ReproduceError> {
             hint: Some("give --release the folder of the downloaded release (its manifest, signatures, archives and build.json)".into()),
         });
     }
-    let goreleaser = goreleaser_release(dir);
-    let is_goreleaser = goreleaser.is_some();
-    let (manifest_path, version, signatures) = match goreleaser {
-        Some((manifest, version)) => (manifest, version, Vec::new()),
-        None => {
-            let files = find_release_files(dir).map_err(release_files_error)?;
-            let signatures = files.signatures.into_iter().map(|(p, _)| p).collect();
-            (files.manifest, files.version, signatures)
-        }
-    };
-    let bytes = read_capped(&manifest_path, MAX_MANIFEST_BYTES)?;
-    let manifest = Manifest::parse(&bytes, &manifest_path.display().to_string())?;
+    let files = find_release_files(dir).map_err(release_files_error)?;
+    let is_goreleaser = matches!(files.kind, ReleaseKind::GoReleaser { .. });
+    if is_goreleaser && files.version.is_empty() {
+        return Err(ReproduceError::Release {
+            path: files.manifest,
+            reason: "a plain checksums.txt names no version, so the release to rebuild is unknown".into(),
+            hint: Some("rename it <project>_<version>_checksums.txt as GoReleaser does by default (its signature too), or verify it alone with `quorate verify`".into()),
+        });
+    }
+    let bytes = read_capped(&files.manifest, MAX_MANIFEST_BYTES)?;
+    let manifest = Manifest::parse(&bytes, &files.manifest.display().to_string())?;
     let (build_info, warnings) = if is_goreleaser {
         let w = format!(
             "{}: a GoReleaser release (checksums file, no build.json): everything comes from the recipe the release shows, see `quorate recipe`",
@@ -168,15 +143,15 @@ pub fn read(dir: &Path) -> Result<Published, ReproduceError> {
         );
         (None, vec![w])
     } else {
-        read_build_info(dir, &manifest_path, &version)?
+        read_build_info(dir, &files.manifest, &files.version)?
     };
     Ok(Published {
         dir: dir.to_path_buf(),
-        manifest_path,
+        manifest_path: files.manifest,
         manifest,
-        version,
+        version: files.version,
         build_info,
-        signatures,
+        signatures: files.signatures.into_iter().map(|(p, _)| p).collect(),
         warnings,
     })
 }
@@ -303,14 +278,23 @@ mod tests {
         assert_eq!(p.version, "1.2.3");
         assert_eq!(p.default_ref(), "v1.2.3");
         assert_eq!(p.manifest.len(), 1);
-        // A quorate manifest beside it wins.
+        // A quorate manifest beside it: which one is the release is
+        // ambiguous, so neither is taken.
         std::fs::write(
             d.path().join("manifest-v1.txt"),
             format!("{}  a\n", "0".repeat(64)),
         )
         .unwrap();
-        let p = read(d.path()).unwrap();
-        assert_eq!(p.version, "v1");
-        assert_eq!(p.default_ref(), "v1");
+        let e = read(d.path()).unwrap_err().to_string();
+        assert!(e.contains("ambiguous"), "{e}");
+        // A plain checksums.txt names no version to rebuild.
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join("checksums.txt"),
+            format!("{}  tool_1.2.3_linux_amd64.tar.gz\n", "0".repeat(64)),
+        )
+        .unwrap();
+        let e = read(d.path()).unwrap_err().to_string();
+        assert!(e.contains("names no version"), "{e}");
     }
 }

@@ -112,6 +112,8 @@ pub enum Order {
 /// The gzip header of a `.tar.gz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GzipHeader {
+    /// FLG (8: FNAME; 0: none).
+    pub flags: u8,
     /// MTIME (0 for `gzip -n`).
     pub mtime: u32,
     /// FNAME, when stored.
@@ -135,6 +137,16 @@ pub struct Member {
     pub mode: u32,
     /// Size in bytes.
     pub size: u64,
+    /// Its modification time, seconds since the epoch (tar: the header's,
+    /// or its PAX record's; zip: a Go zip's `UT` time, else the DOS time
+    /// read as UTC).
+    pub mtime: i64,
+    /// tar: its owner `(uid, gid)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<(u64, u64)>,
+    /// tar: its owner's names `(uname, gname)` (empty when numeric).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_names: Option<(String, String)>,
 }
 
 /// The modes an archive gives each kind of member (when uniform).
@@ -676,6 +688,9 @@ mod tests {
             kind,
             mode,
             size: 0,
+            mtime: 0,
+            owner: None,
+            owner_names: None,
         }
     }
 

@@ -33,44 +33,60 @@ pub(super) fn go_hint(binaries: &[BinaryRecipe], file: &str) -> Option<GoVersion
         .find_map(|b| GoVersion::of(&b.go_version))
 }
 
+/// The header of tar entry `e` as Go's `archive/tar` reads it: the main
+/// header's fields, each replaced by its PAX record when there is one.
+/// Never fails: a field that does not parse is 0 and a name that is not
+/// UTF-8 is read lossily, so a header that does not re-encode to the same
+/// bytes is caught by [`written_by_go`].
+pub(super) fn tar_header(tar: &[u8], e: &tarfmt::Entry) -> GoTarHeader {
+    let h = &tar[e.main.header..e.main.header + 512];
+    let num = |r: std::ops::Range<usize>| i64::try_from(field(h, r).unwrap_or(0)).unwrap_or(0);
+    // A PAX time may have a fraction (GNU tar writes one): its whole
+    // seconds.
+    let pax_num = |k: &str, r: std::ops::Range<usize>| {
+        e.pax(k)
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .and_then(|v| v.split('.').next()?.parse().ok())
+            .unwrap_or_else(|| num(r))
+    };
+    let pax_str = |k: &str, r: std::ops::Range<usize>| {
+        let v = e.pax(k).unwrap_or_else(|| tarfmt::cstr(&h[r]));
+        String::from_utf8_lossy(v).into_owned()
+    };
+    GoTarHeader {
+        name: String::from_utf8_lossy(&e.name).into_owned(),
+        typeflag: e.main.typeflag,
+        mode: num(100..108),
+        uid: pax_num("uid", 108..116),
+        gid: pax_num("gid", 116..124),
+        size: pax_num("size", 124..136),
+        mtime: pax_num("mtime", 136..148),
+        linkname: String::from_utf8_lossy(&e.link).into_owned(),
+        uname: pax_str("uname", 265..297),
+        gname: pax_str("gname", 297..329),
+        devmajor: num(329..337),
+        devminor: num(337..345),
+    }
+}
+
 /// Whether `tar` is, byte for byte, what Go's `archive/tar` writes for
 /// the headers listed in `l` (see `quorate_release::archive::gotar`).
 pub(super) fn written_by_go(tar: &[u8], l: &tarfmt::Listing) -> bool {
     let mut w = GoTarWriter::new();
     for e in &l.entries {
-        let h = &tar[e.main.header..e.main.header + 512];
-        let pax_num = |k: &str, r: std::ops::Range<usize>| -> Option<i64> {
-            match e.pax(k) {
-                Some(v) => std::str::from_utf8(v).ok()?.parse().ok(),
-                None => i64::try_from(field(h, r)?).ok(),
-            }
-        };
-        let pax_str = |k: &str, r: std::ops::Range<usize>| -> Option<String> {
-            let v = e.pax(k).unwrap_or_else(|| tarfmt::cstr(&h[r]));
-            String::from_utf8(v.to_vec()).ok()
-        };
-        let header = (|| {
-            Some(GoTarHeader {
-                name: String::from_utf8(e.name.clone()).ok()?,
-                typeflag: e.main.typeflag,
-                mode: i64::try_from(field(h, 100..108)?).ok()?,
-                uid: pax_num("uid", 108..116)?,
-                gid: pax_num("gid", 116..124)?,
-                size: pax_num("size", 124..136)?,
-                mtime: pax_num("mtime", 136..148)?,
-                linkname: String::from_utf8(e.link.clone()).ok()?,
-                uname: pax_str("uname", 265..297)?,
-                gname: pax_str("gname", 297..329)?,
-                devmajor: i64::try_from(field(h, 329..337)?).ok()?,
-                devminor: i64::try_from(field(h, 337..345)?).ok()?,
-            })
-        })();
-        let Some(header) = header else { return false };
-        if w.add(&header, &tar[e.main.data.clone()]).is_err() {
+        if w.add(&tar_header(tar, e), &tar[e.main.data.clone()])
+            .is_err()
+        {
             return false;
         }
     }
     w.finish() == tar
+}
+
+/// The one value every item has, if they all have the same.
+fn uniform<T: PartialEq>(mut items: impl Iterator<Item = T>) -> Option<T> {
+    let first = items.next()?;
+    items.all(|x| x == first).then_some(first)
 }
 
 pub(super) fn read_tar_gz(
@@ -83,6 +99,7 @@ pub(super) fn read_tar_gz(
     let g = gunzip_members(data, limit).map_err(|e| format!("not a readable gzip stream: {e}"))?;
     let m0 = g.members.first().ok_or("no gzip member")?;
     let gzip = GzipHeader {
+        flags: data.get(3).copied().unwrap_or(0),
         mtime: m0.header.mtime,
         name: m0
             .header
@@ -99,15 +116,11 @@ pub(super) fn read_tar_gz(
         return Err(format!("not a readable tar: {e}"));
     }
     let mut members = Vec::new();
-    let mut times = BTreeSet::new();
-    let mut owners = BTreeSet::new();
-    let mut names = BTreeSet::new();
-    let mut numeric = true;
     let mut magic = BTreeSet::new();
     let mut pax = false;
     for e in &l.entries {
         let h = &tar[e.main.header..e.main.header + 512];
-        let name = String::from_utf8_lossy(&e.name).into_owned();
+        let gh = tar_header(tar, e);
         let kind = match e.main.typeflag {
             b'0' | 0 | b'7' => "file",
             b'5' => "dir",
@@ -115,36 +128,22 @@ pub(super) fn read_tar_gz(
             b'1' => "hardlink",
             _ => "other",
         };
-        let mode = field(h, 100..108).unwrap_or(0) as u32 & 0o7777;
-        let size = (e.main.data.end - e.main.data.start) as u64;
-        let pax_num = |k: &str| {
-            e.pax(k)
-                .and_then(|v| std::str::from_utf8(v).ok()?.parse::<i64>().ok())
-        };
-        times.insert(pax_num("mtime").unwrap_or(field(h, 136..148).unwrap_or(0) as i64));
-        owners.insert((
-            field(h, 108..116).unwrap_or(0),
-            field(h, 116..124).unwrap_or(0),
-        ));
-        let uname = e.pax("uname").unwrap_or_else(|| tarfmt::cstr(&h[265..297]));
-        let gname = e.pax("gname").unwrap_or_else(|| tarfmt::cstr(&h[297..329]));
-        numeric &= uname.is_empty() && gname.is_empty();
-        names.insert((
-            String::from_utf8_lossy(uname).into_owned(),
-            String::from_utf8_lossy(gname).into_owned(),
-        ));
         magic.insert(h[257..265].to_vec());
         pax |= e.ext.iter().any(|b| matches!(b.typeflag, b'x' | b'g'));
         if kind == "file"
-            && let Some(b) = binary_of(name.clone(), file, &tar[e.main.data.clone()])
+            && let Some(b) = binary_of(gh.name.clone(), file, &tar[e.main.data.clone()])
         {
             binaries.push(b);
         }
+        let id = |v: i64| u64::try_from(v).unwrap_or(0);
         members.push(Member {
-            name,
+            name: gh.name,
             kind,
-            mode,
-            size,
+            mode: u32::try_from(gh.mode).unwrap_or(0) & 0o7777,
+            size: (e.main.data.end - e.main.data.start) as u64,
+            mtime: gh.mtime,
+            owner: Some((id(gh.uid), id(gh.gid))),
+            owner_names: Some((gh.uname, gh.gname)),
         });
     }
     let comp = if g.members.len() == 1 && g.end == data.len() {
@@ -193,10 +192,14 @@ pub(super) fn read_tar_gz(
         gzip: Some(gzip),
         compressor: comp,
         order: order_of(&members),
-        mtime: (times.len() == 1).then(|| *times.iter().next().unwrap_or(&0)),
-        owner: (owners.len() == 1).then(|| *owners.iter().next().unwrap_or(&(0, 0))),
-        numeric_owner: numeric,
-        owner_names: (names.len() == 1).then(|| names.into_iter().next().unwrap_or_default()),
+        mtime: uniform(members.iter().map(|m| m.mtime)),
+        owner: uniform(members.iter().filter_map(|m| m.owner)),
+        numeric_owner: members.iter().all(|m| {
+            m.owner_names
+                .as_ref()
+                .is_some_and(|(u, g)| u.is_empty() && g.is_empty())
+        }),
+        owner_names: uniform(members.iter().filter_map(|m| m.owner_names.clone())),
         zip_utc_offset: None,
         modes: modes_of(&members),
         dir_entries: members.iter().any(|m| m.kind == "dir"),
@@ -243,8 +246,6 @@ pub(super) fn read_zip(
         return Err(format!("not a readable zip: {e}"));
     }
     let mut members = Vec::new();
-    let mut times = BTreeSet::new();
-    let mut go_times = BTreeSet::new();
     let mut offsets = BTreeSet::new();
     let mut raws = Vec::new();
     let mut info_zip = true;
@@ -266,9 +267,7 @@ pub(super) fn read_zip(
             && data[local.extra.clone()] == *central_extra
             && (e.is_dir() || (e.flags & 0x8 != 0 && e.method == 8));
         let dos = dos_to_unix(e.dos_time.0, e.dos_time.1);
-        times.insert(dos);
         if let Some(t) = ut {
-            go_times.insert(i64::from(t));
             // The DOS time is the civil time in the zone Go was given, its
             // seconds halved downwards: zone offsets are even.
             let diff = dos - i64::from(t);
@@ -299,7 +298,11 @@ pub(super) fn read_zip(
                 kind,
                 mode: e.mode().unwrap_or(0) & 0o7777,
                 size: content.len() as u64,
+                mtime: dos,
+                owner: None,
+                owner_names: None,
             },
+            ut,
             content,
         ));
     }
@@ -308,14 +311,24 @@ pub(super) fn read_zip(
     let mut levels = BTreeSet::new();
     for (range, i, flags) in raws {
         let raw = &data[range];
-        let content = &members[i].1;
+        let content = &members[i].2;
         levels.insert(if go_zip {
             go_zip_level(raw, content, hint)
         } else {
             zip_level(raw, content, flags)
         });
     }
-    let members: Vec<Member> = members.into_iter().map(|(m, _)| m).collect();
+    // A Go zip's times are its `UT` fields (the DOS time is the civil
+    // time in a zone, rounded).
+    let members: Vec<Member> = members
+        .into_iter()
+        .map(|(mut m, ut, _)| {
+            if go_zip && let Some(t) = ut {
+                m.mtime = i64::from(t);
+            }
+            m
+        })
+        .collect();
     let unknown = || Compressor {
         tool: "unknown".into(),
         level: None,
@@ -339,7 +352,6 @@ pub(super) fn read_zip(
     } else {
         ("other", "unknown")
     };
-    let times = if go_zip { go_times } else { times };
     Ok(ArchiveRecipe {
         file: file.to_string(),
         kind: ArchiveKind::Zip,
@@ -351,7 +363,7 @@ pub(super) fn read_zip(
         gzip: None,
         compressor: comp,
         order: order_of(&members),
-        mtime: (times.len() == 1).then(|| *times.iter().next().unwrap_or(&0)),
+        mtime: uniform(members.iter().map(|m| m.mtime)),
         owner: None,
         numeric_owner: false,
         owner_names: None,

@@ -6,9 +6,11 @@ use std::path::PathBuf;
 #[derive(clap::Args, Debug)]
 #[command(after_help = "\
 Verifies a downloaded release folder: finds manifest-<VERSION>.txt and every
-manifest-<SIGNER>-<VERSION>.sig / .asc / .sshsig, gives each signature a
+manifest-<SIGNER>-<VERSION>.sig / .asc / .sshsig (or GoReleaser's
+<PROJECT>_<VERSION>_checksums.txt or checksums.txt and its .sig / .asc,
+whose names claim no signer: the key decides), gives each signature a
 verdict, counts the quorum, then checks the files present against the
-manifest.
+manifest. A folder holding both kinds, or two of either, is refused.
 
 Verdicts:
   GOOD       verifies, made by a pinned key that was valid when it signed

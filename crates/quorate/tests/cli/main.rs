@@ -26,3 +26,4 @@ mod snapshots;
 mod toolchain;
 mod verify_adversarial;
 mod verify_existing;
+mod verify_goreleaser;

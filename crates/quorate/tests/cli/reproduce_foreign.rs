@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{bare_path, go_and, go_env, q, sh, sha256_hex, tagged_repo, tmp};
+use crate::util::{bare_path, go_and, go_env, have, q, sh, sha256_hex, tagged_repo, tmp};
 
 /// The host tools the release script runs.
 const RELEASE_TOOLS: [&str; 6] = ["make", "tar", "gzip", "zip", "sha256sum", "git"];
@@ -245,4 +245,83 @@ fn another_x_value_is_different_and_explained() {
     ] {
         assert!(page.contains(want), "{want} not in the page:\n{page}");
     }
+}
+
+/// The linux tar.gz of the release recompressed by Python's `gzip` (what
+/// `tarfile` and many release scripts use: zlib's deflate, Python's own
+/// header with a file name, a time and OS 255) around the same GNU tar
+/// stream, the manifest updated: `quorate reproduce` recognises zlib,
+/// takes the header fields from the published stream and rebuilds it
+/// byte for byte, with no host gzip or Python on PATH.
+#[test]
+fn reproduces_a_tarball_python_gzip_compressed() {
+    let Some(goroot) = go_and(&RELEASE_TOOLS) else {
+        return;
+    };
+    if !have("python3") {
+        return;
+    }
+    let t = tmp();
+    let src = t.path().join("lndstyle");
+    repo(&src);
+    let rel = release(&src, &goroot, &[]);
+    let tgz = "lndstyle-linux-amd64-v0.1.0.tar.gz";
+    let old = sha256_hex(&rel.join(tgz));
+    sh(
+        &rel,
+        &format!(
+            "python3 -c 'import gzip, sys\n\
+             d = gzip.decompress(open(sys.argv[1], \"rb\").read())\n\
+             with open(sys.argv[1], \"wb\") as f:\n    \
+             with gzip.GzipFile(\"lndstyle-linux-amd64-v0.1.0.tar\", \"wb\", 6, f, 1700000001) as g:\n        g.write(d)' {tgz}"
+        ),
+    );
+    let new = sha256_hex(&rel.join(tgz));
+    assert_ne!(old, new);
+    let m = rel.join("manifest-v0.1.0.txt");
+    let text = std::fs::read_to_string(&m).unwrap().replace(&old, &new);
+    std::fs::write(&m, text).unwrap();
+
+    let out = q(&goroot)
+        .args(["recipe", "--json"])
+        .arg(&rel)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let a = r["archives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["file"] == tgz)
+        .unwrap();
+    assert_eq!(a["compressor"]["tool"], "zlib", "{a}");
+    assert_eq!(a["compressor"]["level"], 6, "{a}");
+    assert_eq!(a["writer"], "gnu-tar", "{a}");
+    assert_eq!(a["gzip"]["flags"], 8, "{a}");
+    assert_eq!(a["gzip"]["os"], 255, "{a}");
+    assert_eq!(a["gzip"]["mtime"], 1_700_000_001, "{a}");
+    assert_eq!(a["gzip"]["name"], "lndstyle-linux-amd64-v0.1.0.tar", "{a}");
+
+    let bin = bare_path(t.path(), &goroot);
+    let rebuilt = t.path().join("rebuilt");
+    let out = q(&goroot)
+        .env("PATH", &bin)
+        .args(["reproduce", "--no-verify", "--release"])
+        .arg(&rel)
+        .arg("--source")
+        .arg(&src)
+        .arg("--out")
+        .arg(&rebuilt)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains(&format!("REPRODUCED  {tgz}\n")), "{stdout}");
+    assert_eq!(sha256_hex(&rebuilt.join(tgz)), new);
+    assert!(
+        stderr.contains("REPRODUCED: all 8 published artifacts"),
+        "{stderr}"
+    );
 }

@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{bare_path, data, go_and, go_env, q, sh, sha256_hex, tagged_repo, tmp};
+use crate::sigfixture::{fixture, gpg_in};
+use crate::util::{bare_path, data, go_and, go_env, have, q, sh, sha256_hex, tagged_repo, tmp};
 
 /// The test project as a repository tagged v0.1.0 (committed at
 /// 2025-11-20T10:00:00Z).
@@ -178,12 +179,34 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
         assert!(text.contains(line), "{line}:\n{text}");
     }
 
+    // The release signed as GoReleaser signs it (`gpg --output
+    // <checksums>.sig --detach-sign <checksums>`, binary) by a key the
+    // policy pins: reproduce verifies it first, with no --no-verify.
+    let Some(f) = fixture() else { return };
+    let fpr = f.fpr("alice");
+    let sig = rel.join(format!("{CHECKSUMS}.sig"));
+    let o = gpg_in(
+        &f.home,
+        &[
+            "--local-user",
+            &fpr,
+            "--output",
+            sig.to_str().unwrap(),
+            "--detach-sign",
+            rel.join(CHECKSUMS).to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let policy = f.policy(t.path(), 1, &["alice"]);
+
     // The reproduction, with only go and git on PATH.
     let bin = bare_path(t.path(), &goroot);
     let rebuilt = t.path().join("rebuilt");
     let out = q(&goroot)
         .env("PATH", &bin)
-        .args(["reproduce", "--no-verify", "--release"])
+        .args(["reproduce", "--policy"])
+        .arg(&policy)
+        .arg("--release")
         .arg(&rel)
         .arg("--source")
         .arg(&src)
@@ -207,6 +230,7 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
     }
     assert!(!stdout.contains("DIFFERENT"), "{stdout}");
     for x in [
+        "verifying the published release against",
         "-X main.version=0.1.0 (from .goreleaser.yaml)",
         "-X main.date=2025-11-20T10:00:00Z (from .goreleaser.yaml)",
         "-X main.builtBy=goreleaser (from .goreleaser.yaml)",
@@ -223,6 +247,48 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
     assert_eq!(report["reproduced"], true);
     assert_eq!(report["git_ref"], "v0.1.0");
     assert_eq!(report["counts"]["reproduced"], 3);
+    assert_eq!(report["verification"]["ok"], true, "{report:#}");
+    assert_eq!(
+        report["verification"]["signatures"][0]["signer"], "alice",
+        "{report:#}"
+    );
+
+    // A signature by a key the policy does not pin: not rebuilt.
+    let mallory = t.path().join("mallory.sig");
+    let o = gpg_in(
+        &f.home,
+        &[
+            "--local-user",
+            &f.fpr("mallory"),
+            "--output",
+            mallory.to_str().unwrap(),
+            "--detach-sign",
+            rel.join(CHECKSUMS).to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::copy(&mallory, &sig).unwrap();
+    let out = q(&goroot)
+        .env("PATH", &bin)
+        .args(["reproduce", "--policy"])
+        .arg(&policy)
+        .arg("--release")
+        .arg(&rel)
+        .arg("--source")
+        .arg(&src)
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(
+        all.contains("the published release does not verify, so it is not rebuilt"),
+        "{all}"
+    );
+    assert!(all.contains("UNKNOWN"), "{all}");
 }
 
 /// The release linked another `main.date` than the configuration at the
@@ -286,4 +352,88 @@ fn another_date_is_different() {
         stderr.contains("NOT REPRODUCED: 0 reproduced, 2 different"),
         "{stderr}"
     );
+}
+
+/// GoReleaser's archives as often published: README and LICENSE with
+/// their own time, owner names and mode (`archives.files` with their own
+/// `info`), the program at the commit time (`mod_timestamp`). The recipe
+/// keeps each member's own metadata and the rebuild applies it: every
+/// archive REPRODUCED.
+#[test]
+fn reproduces_members_with_their_own_time_owner_and_mode() {
+    let Some(goroot) = go_and(&["git"]) else {
+        return;
+    };
+    let t = tmp();
+    let src = t.path().join("grstyle");
+    repo(&src);
+    let pack = packer(t.path(), &goroot);
+    let rel = t.path().join("release");
+    release(
+        &src,
+        &goroot,
+        &pack,
+        &rel,
+        &[
+            "-targets",
+            "linux/amd64,windows/amd64",
+            "-extra-mtime",
+            "2024-02-29T12:34:57Z",
+            "-extra-owner",
+            "root:wheel",
+            "-extra-mode",
+            "384", // 0600
+        ],
+    );
+    let out = q(&goroot)
+        .args(["recipe", "--json"])
+        .arg(&rel)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let archives = r["archives"].as_array().unwrap();
+    assert_eq!(archives.len(), 2);
+    for a in archives {
+        assert!(a["mtime"].is_null(), "{a}");
+        let m = a["members"].as_array().unwrap();
+        let times: Vec<i64> = m.iter().map(|m| m["mtime"].as_i64().unwrap()).collect();
+        assert_eq!(times, [1_709_210_097, 1_709_210_097, 1_763_632_800], "{a}");
+        let modes: Vec<u64> = m.iter().map(|m| m["mode"].as_u64().unwrap()).collect();
+        assert_eq!(modes, [0o600, 0o600, 0o755], "{a}");
+        if a["kind"] == "tar-gz" {
+            assert!(a["owner_names"].is_null(), "{a}");
+            assert_eq!(m[0]["owner_names"], serde_json::json!(["root", "wheel"]));
+            assert_ne!(m[2]["owner_names"], m[0]["owner_names"], "{a}");
+        }
+    }
+    let bin = bare_path(t.path(), &goroot);
+    let rebuilt = t.path().join("rebuilt");
+    let out = q(&goroot)
+        .env("PATH", &bin)
+        .args(["reproduce", "--no-verify", "--release"])
+        .arg(&rel)
+        .arg("--source")
+        .arg(&src)
+        .arg("--out")
+        .arg(&rebuilt)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
+    for p in [
+        "grstyle_0.1.0_linux_amd64.tar.gz",
+        "grstyle_0.1.0_windows_amd64.zip",
+    ] {
+        assert!(
+            stdout.contains(&format!("REPRODUCED  {p}\n")),
+            "{p}:\n{stdout}"
+        );
+        assert_eq!(
+            sha256_hex(&rel.join(p)),
+            sha256_hex(&rebuilt.join(p)),
+            "{p}"
+        );
+    }
 }

@@ -51,9 +51,10 @@ func git(args ...string) string {
 // file is GoReleaser's config.File: where it comes from, its name in the
 // archive, and the mode and time it is given (0 / zero: the file's own).
 type file struct {
-	src, dst string
-	mode     os.FileMode
-	mtime    time.Time
+	src, dst     string
+	mode         os.FileMode
+	mtime        time.Time
+	owner, group string
 }
 
 // addTar is GoReleaser's pkg/archive/tar Add.
@@ -68,6 +69,12 @@ func addTar(tw *tar.Writer, f file) {
 	}
 	if f.mode != 0 {
 		h.Mode = int64(f.mode)
+	}
+	if f.owner != "" {
+		h.Uname = f.owner
+	}
+	if f.group != "" {
+		h.Gname = f.group
 	}
 	must(tw.WriteHeader(h))
 	r, err := os.Open(f.src)
@@ -106,6 +113,11 @@ func main() {
 	out := flag.String("out", "", "folder for the archives and checksums")
 	date := flag.String("date", "", "main.date instead of the commit date")
 	targets := flag.String("targets", "linux/amd64,darwin/arm64,windows/amd64", "os/arch,...")
+	// `archives.files` with their own `info` (mtime, owner, group, mode):
+	// README and LICENSE then differ from the program in the archive.
+	extraMtime := flag.String("extra-mtime", "", "README/LICENSE time, RFC 3339 (default: the commit date)")
+	extraOwner := flag.String("extra-owner", "", "README/LICENSE owner:group names")
+	extraMode := flag.Uint("extra-mode", 0, "README/LICENSE mode (default: the file's own)")
 	flag.Parse()
 	version := strings.TrimPrefix(*tag, "v")
 	commit := git("rev-parse", "HEAD")
@@ -128,7 +140,15 @@ func main() {
 		m, err := filepath.Glob(glob)
 		must(err)
 		for _, p := range m {
-			extra = append(extra, file{src: p, dst: p, mtime: mtime})
+			f := file{src: p, dst: p, mtime: mtime, mode: os.FileMode(*extraMode)}
+			if *extraMtime != "" {
+				f.mtime, err = time.Parse(time.RFC3339Nano, *extraMtime)
+				must(err)
+			}
+			if *extraOwner != "" {
+				f.owner, f.group, _ = strings.Cut(*extraOwner, ":")
+			}
+			extra = append(extra, f)
 		}
 	}
 	sort.Slice(extra, func(i, j int) bool { return extra[i].dst < extra[j].dst })
