@@ -1,7 +1,9 @@
 //! Brainpool ECDSA verification on untrusted keys and signatures: never
 //! panics, whatever the point, digest and (r, s) (a random input verifying
 //! would be a forgery).
-#![no_main]
+// libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
+// the test harness does, so such a run ends instead of fuzzing forever.
+#![cfg_attr(not(test), no_main)]
 use libfuzzer_sys::fuzz_target;
 use quorate_attest::brainpool::{Brainpool, verify};
 

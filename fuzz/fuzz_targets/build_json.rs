@@ -1,6 +1,8 @@
 //! `build.json` from a release: what `verify` reads (the signed name and
 //! version) and what `reproduce` reads (the whole recipe).
-#![no_main]
+// libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
+// the test harness does, so such a run ends instead of fuzzing forever.
+#![cfg_attr(not(test), no_main)]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,9 @@
 //! quorate-deflate's encoders never panic, and flate2's decoder gives the
 //! input back: gzip (one-shot and streamed in fuzzer-chosen chunks) and
 //! zip members, at a fuzzer-chosen level.
-#![no_main]
+// libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
+// the test harness does, so such a run ends instead of fuzzing forever.
+#![cfg_attr(not(test), no_main)]
 use libfuzzer_sys::fuzz_target;
 use quorate_deflate::gzip::{self, GzEncoder, GzipOptions};
 use quorate_deflate::zip::{ZipOptions, ZipWriter};

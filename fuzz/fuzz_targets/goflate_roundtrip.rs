@@ -2,7 +2,9 @@
 //! decoder gives the input back: raw DEFLATE of both Go compressors at a
 //! fuzzer-chosen level (−2..=9), the same fed in fuzzer-chosen chunks
 //! (identical bytes), a gzip member and a zip member.
-#![no_main]
+// libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
+// the test harness does, so such a run ends instead of fuzzing forever.
+#![cfg_attr(not(test), no_main)]
 use libfuzzer_sys::fuzz_target;
 use quorate_deflate::goflate::{Deflater, GoVersion, deflate_raw};
 use quorate_deflate::gogzip::{self, GoGzipOptions};

@@ -1,5 +1,7 @@
 //! gzip header and bounded inflate.
-#![no_main]
+// libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
+// the test harness does, so such a run ends instead of fuzzing forever.
+#![cfg_attr(not(test), no_main)]
 use libfuzzer_sys::fuzz_target;
 use quorate_diff::archive;
 

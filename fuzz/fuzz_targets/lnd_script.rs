@@ -1,6 +1,8 @@
 //! The lnd `verify-install.sh` reader: never panics; what it accepts is
 //! consistent (threshold within the list, unique users and fingerprints).
-#![no_main]
+// libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
+// the test harness does, so such a run ends instead of fuzzing forever.
+#![cfg_attr(not(test), no_main)]
 use libfuzzer_sys::fuzz_target;
 use quorate_attest::lnd_import::parse_script;
 

@@ -1,6 +1,8 @@
 //! Key files (any bytes): parsing into key blocks, computing every block's
 //! state as gpg would, and verifying a signature made of the same bytes.
-#![no_main]
+// libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
+// the test harness does, so such a run ends instead of fuzzing forever.
+#![cfg_attr(not(test), no_main)]
 use libfuzzer_sys::fuzz_target;
 use quorate_attest::keyring::Keyring;
 use quorate_attest::{keystate, openpgp};

@@ -1,6 +1,8 @@
 //! A trust policy file (standalone, or quorate.toml's [trust] table): the
 //! whole loader, from a file, as `verify --policy` runs it.
-#![no_main]
+// libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
+// the test harness does, so such a run ends instead of fuzzing forever.
+#![cfg_attr(not(test), no_main)]
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;

@@ -5,7 +5,9 @@
 //! small limits; release-script and GoReleaser configuration text for
 //! `-X` definitions; a file name as a GoReleaser checksums name. Never
 //! panics; the recipe never lists more members than the limit.
-#![no_main]
+// libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
+// the test harness does, so such a run ends instead of fuzzing forever.
+#![cfg_attr(not(test), no_main)]
 use libfuzzer_sys::fuzz_target;
 use quorate_deflate::goflate::GoVersion;
 use quorate_deflate::gogzip::{self, GoGzipOptions};

@@ -4,7 +4,9 @@
 //! anything, and every value it proposes passes the grammar the config and
 //! the build check (tags, `-X` definitions, packages, git commands), and
 //! the quorate.toml `init` renders from it parses.
-#![no_main]
+// libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
+// the test harness does, so such a run ends instead of fuzzing forever.
+#![cfg_attr(not(test), no_main)]
 use libfuzzer_sys::fuzz_target;
 use quorate_release::config::Config;
 use quorate_release::init::{GoModule, render_init};
