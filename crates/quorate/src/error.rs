@@ -86,6 +86,7 @@ fn hint_of(e: &(dyn std::error::Error + 'static)) -> Option<String> {
         quorate_release::archive::ArchiveError,
         quorate_release::plan::PrepareError,
         quorate_reproduce::ReproduceError,
+        quorate_reproduce::recipe::RecipeError,
         quorate_attest::AttestError,
         quorate_manifest::ManifestError,
     );

@@ -502,6 +502,20 @@ fn diff_max_findings_and_max_depth() {
 
 /// `inspect` on a file that is no program says so (exit 0, no Go build
 /// info, no hazard); on a missing file it exits 2 naming it.
+/// `quorate recipe` on a folder that is not a release: exit 2, the cause
+/// first, then its hint (the recipe's errors carry the release's hint).
+#[test]
+fn recipe_of_a_folder_without_a_manifest_names_the_cause_then_the_hint() {
+    let t = tmp();
+    let o = quorate().arg("recipe").arg(t.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    let cause = err.find("error: ").expect(&err);
+    let hint = err.find("hint: ").expect(&err);
+    assert!(cause < hint, "{err}");
+    assert!(o.stdout.is_empty());
+}
+
 #[test]
 fn inspect_non_go_and_missing_files() {
     let t = tmp();
