@@ -94,7 +94,9 @@ pub struct ReproduceArgs {
     /// Keep the temporary folder (clone and rebuild) and print its path.
     #[arg(long)]
     pub keep: bool,
-    /// Targets built at once (default: the number of CPUs).
+    /// Targets built at once (default: the number of CPUs). A release
+    /// quorate did not make is rebuilt one program at a time (each `go
+    /// build` uses every CPU).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
     /// Print reproduce.json on stdout instead of the text report.
