@@ -622,7 +622,7 @@ fn binary_of(path: String, archive: &str, data: &[u8]) -> Option<BinaryRecipe> {
 
 impl Ord for Compressor {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        (&self.tool, self.level).cmp(&(&o.tool, o.level))
+        (&self.tool, self.level, &self.closest).cmp(&(&o.tool, o.level, &o.closest))
     }
 }
 

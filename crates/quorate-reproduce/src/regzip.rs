@@ -29,8 +29,12 @@ pub(crate) fn compress(tar: &[u8], g: &GzipHeader, c: &Compressor) -> Result<Vec
     let name = g.name.as_ref().map(|n| n.as_bytes().to_vec());
     let unknown = || {
         format!(
-            "compressed by {} (GNU gzip, zlib and Go's compress/flate are rebuilt)",
-            c.tool
+            "compressed by {}{} (GNU gzip, zlib and Go's compress/flate are rebuilt)",
+            c.tool,
+            c.closest
+                .as_ref()
+                .map(|x| format!("; {}", x.describe()))
+                .unwrap_or_default()
         )
     };
     let level = c.level.ok_or_else(unknown)?;
@@ -128,11 +132,13 @@ mod tests {
         let c = Compressor {
             tool: "gnu-gzip".into(),
             level: Some(9),
+            closest: None,
         };
         assert!(compress(&tar, &g, &c).unwrap() == published);
         let z = Compressor {
             tool: "zlib".into(),
             level: Some(9),
+            closest: None,
         };
         assert!(compress(&tar, &g, &z).unwrap() == published);
         // GNU gzip's own header goes through its writer: the same bytes.

@@ -155,10 +155,7 @@ pub(super) fn read_tar_gz(
             go_hint(binaries, file),
         )
     } else {
-        Compressor {
-            tool: "unknown".into(),
-            level: None,
-        }
+        Compressor::unknown()
     };
     let format = if pax {
         "pax"
@@ -329,16 +326,13 @@ pub(super) fn read_zip(
             m
         })
         .collect();
-    let unknown = || Compressor {
-        tool: "unknown".into(),
-        level: None,
-    };
+    let unknown = Compressor::unknown;
     let comp = if levels.len() == 1 {
         levels.into_iter().next().unwrap_or_else(unknown)
     } else if levels.is_empty() {
         Compressor {
             tool: if go_zip { "go-archive-zip" } else { "info-zip" }.into(),
-            level: None,
+            ..Compressor::unknown()
         }
     } else {
         unknown()

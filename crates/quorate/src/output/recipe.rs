@@ -28,7 +28,13 @@ fn compressor(a: &ArchiveRecipe) -> String {
                 "1.27 or later"
             }
         ),
-        _ => "not recognised (no GNU gzip, zlib, Info-ZIP or Go level gives these bytes)".into(),
+        _ => format!(
+            "not recognised (no GNU gzip, zlib, Info-ZIP or Go level gives these bytes){}",
+            c.closest
+                .as_ref()
+                .map(|x| format!("; {}", x.describe()))
+                .unwrap_or_default()
+        ),
     }
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::sigfixture::{fixture, gpg_in};
-use crate::util::{bare_path, data, go_and, go_env, have, q, sh, sha256_hex, tagged_repo, tmp};
+use crate::util::{bare_path, data, go_and, go_env, q, sh, sha256_hex, tagged_repo, tmp};
 
 /// The test project as a repository tagged v0.1.0 (committed at
 /// 2025-11-20T10:00:00Z).
