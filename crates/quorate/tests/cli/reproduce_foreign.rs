@@ -377,5 +377,5 @@ fn an_unknown_gzip_names_the_closest_implementation() {
             .len()
             - 18
     });
-    assert!(matched >= 1 && matched < 16, "{c}");
+    assert!((1..16).contains(&matched), "{c}");
 }
