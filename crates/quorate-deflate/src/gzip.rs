@@ -39,23 +39,64 @@ fn check(opts: &GzipOptions) -> Result<(), Error> {
     Ok(())
 }
 
-/// The 10-byte header, plus the name when there is one.
-fn header(opts: &GzipOptions) -> Vec<u8> {
-    let mut h = vec![0x1f, 0x8b, 8];
-    h.push(if opts.name.is_some() { 0x08 } else { 0 });
-    h.extend_from_slice(&opts.mtime.to_le_bytes());
-    // XFL: 2 = slowest algorithm (-9), 4 = fastest (-1).
-    h.push(match opts.level {
+/// The header fields of a gzip member with at most a file name: FLG is
+/// FNAME when there is a name, else 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemberHeader<'a> {
+    /// FNAME, without its terminating NUL.
+    pub name: Option<&'a [u8]>,
+    /// MTIME.
+    pub mtime: u32,
+    /// XFL.
+    pub xfl: u8,
+    /// OS.
+    pub os: u8,
+}
+
+/// The XFL GNU gzip writes at `level`: 2 = slowest algorithm (-9), 4 =
+/// fastest (-1), else 0.
+pub fn gnu_xfl(level: u32) -> u8 {
+    match level {
         9 => 2,
         1 => 4,
         _ => 0,
-    });
-    h.push(3); // OS: Unix
-    if let Some(name) = &opts.name {
-        h.extend_from_slice(name);
-        h.push(0);
     }
-    h
+}
+
+/// The 10-byte header of `h`, plus its name.
+fn header_bytes(h: &MemberHeader) -> Vec<u8> {
+    let mut out = vec![0x1f, 0x8b, 8, if h.name.is_some() { 0x08 } else { 0 }];
+    out.extend_from_slice(&h.mtime.to_le_bytes());
+    out.extend_from_slice(&[h.xfl, h.os]);
+    if let Some(name) = h.name {
+        out.extend_from_slice(name);
+        out.push(0);
+    }
+    out
+}
+
+/// One gzip member: the header `h`, `body` (the raw deflate data of
+/// `data`, made by any encoder), then CRC-32 and ISIZE of `data`.
+pub fn member(data: &[u8], body: &[u8], h: &MemberHeader) -> Result<Vec<u8>, Error> {
+    if h.name.is_some_and(|n| n.contains(&0)) {
+        return Err(Error::NameHasNul);
+    }
+    let mut out = header_bytes(h);
+    out.reserve(body.len() + 8);
+    out.extend_from_slice(body);
+    out.extend_from_slice(&crate::crc32::crc32(data).to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    Ok(out)
+}
+
+/// GNU gzip's header for `opts` (OS 3, Unix).
+fn header(opts: &GzipOptions) -> Vec<u8> {
+    header_bytes(&MemberHeader {
+        name: opts.name.as_deref(),
+        mtime: opts.mtime,
+        xfl: gnu_xfl(opts.level),
+        os: 3,
+    })
 }
 
 /// Compresses `data` into one gzip member, byte for byte what GNU gzip

@@ -67,23 +67,17 @@ pub struct ZlibGzipOptions {
 /// of `data` at `opts.level` ([`deflate_raw`]), CRC-32 and ISIZE (the
 /// length modulo 2^32).
 pub fn gzip(data: &[u8], opts: &ZlibGzipOptions) -> Result<Vec<u8>, Error> {
-    if opts.name.as_ref().is_some_and(|n| n.contains(&0)) {
-        return Err(Error::NameHasNul);
-    }
     let body = deflate_raw(data, opts.level)?;
-    let name_len = opts.name.as_ref().map_or(0, |n| n.len() + 1);
-    let mut out = Vec::with_capacity(10 + name_len + body.len() + 8);
-    out.extend_from_slice(&[0x1f, 0x8b, 8, if opts.name.is_some() { 8 } else { 0 }]);
-    out.extend_from_slice(&opts.mtime.to_le_bytes());
-    out.extend_from_slice(&[opts.xfl, opts.os]);
-    if let Some(n) = &opts.name {
-        out.extend_from_slice(n);
-        out.push(0);
-    }
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&crate::crc32::crc32(data).to_le_bytes());
-    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    Ok(out)
+    crate::gzip::member(
+        data,
+        &body,
+        &crate::gzip::MemberHeader {
+            name: opts.name.as_deref(),
+            mtime: opts.mtime,
+            xfl: opts.xfl,
+            os: opts.os,
+        },
+    )
 }
 
 /// The Adler-32 checksum of `data` (RFC 1950).

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use quorate_deflate::gozip::{GoTime, GoZipOptions, GoZipWriter};
 use quorate_manifest::Digest;
 use quorate_release::archive::gnu::GnuEntry;
-use quorate_release::archive::gotar::{GoTarHeader, GoTarWriter};
+use quorate_release::archive::gotar::{self, GoTarOwner};
 
 use crate::fingerprint::go_version_of_tool;
 use crate::recipe::{ArchiveKind, ArchiveRecipe, Recipe};
@@ -135,50 +135,30 @@ fn entries(a: &ArchiveRecipe, stage: &Path) -> Result<Vec<GnuEntry>, String> {
 }
 
 /// The tar stream of `a`'s `entries` (one per member, in order) as Go's
-/// `archive/tar` wrote it, each member with its own published mode, time,
-/// owner and owner names (GoReleaser gives the programs the build's
-/// `mod_timestamp` and the other files their own time, owner and mode).
+/// `archive/tar` wrote it, each member with its own published owner,
+/// owner names and time (the entries carry its mode).
 fn go_tar(a: &ArchiveRecipe, entries: &[GnuEntry]) -> Result<Vec<u8>, String> {
-    let mut w = GoTarWriter::new();
-    for (e, m) in entries.iter().zip(&a.members) {
+    let mut owners = Vec::with_capacity(a.members.len());
+    for m in &a.members {
         let (uid, gid) = m.owner.ok_or_else(|| format!("{}: no owner", m.name))?;
         let (uname, gname) = m
             .owner_names
             .clone()
             .ok_or_else(|| format!("{}: no owner names", m.name))?;
         let id = |v: u64| i64::try_from(v).map_err(|e| format!("{}: {e}", m.name));
-        let mut h = GoTarHeader {
+        owners.push(GoTarOwner {
             uid: id(uid)?,
             gid: id(gid)?,
             uname,
             gname,
-            mtime: m.mtime,
-            mode: i64::from(m.mode),
-            ..GoTarHeader::default()
-        };
-        let data: &[u8] = match e {
-            GnuEntry::Dir { name, .. } => {
-                h.name = if name.ends_with('/') {
-                    name.clone()
-                } else {
-                    format!("{name}/")
-                };
-                h.typeflag = b'5';
-                &[]
-            }
-            GnuEntry::File { name, data, .. } => {
-                h.name = name.clone();
-                h.typeflag = b'0';
-                h.size = data.len() as i64;
-                data
-            }
-            GnuEntry::Symlink { name, .. } => {
-                return Err(format!("{name}: a symbolic link (not rebuilt)"));
-            }
-        };
-        w.add(&h, data).map_err(|e| e.to_string())?;
+        });
     }
-    Ok(w.finish())
+    let members = entries
+        .iter()
+        .zip(&owners)
+        .zip(&a.members)
+        .map(|((e, o), m)| (e, o, m.mtime));
+    gotar::go_tar_members(members).map_err(|e| e.to_string())
 }
 
 /// Writes `a` from the members staged in `stage` to `dest`, as Go wrote
@@ -234,7 +214,7 @@ mod tests {
     use super::*;
     use quorate_deflate::goflate::GoVersion;
     use quorate_deflate::gogzip::{self, GoGzipOptions};
-    use quorate_release::archive::gotar::{self, GoTarOwner};
+    use quorate_release::archive::gotar::{GoTarHeader, GoTarWriter};
 
     #[test]
     fn member_names_stay_inside() {

@@ -40,7 +40,7 @@ pub(crate) fn compress(tar: &[u8], g: &GzipHeader, c: &Compressor) -> Result<Vec
     let level = c.level.ok_or_else(unknown)?;
     let bytes = match c.tool.as_str() {
         // GNU gzip's own header: its writer.
-        "gnu-gzip" if g.os == 3 && g.xfl == gnu_xfl(level) => gzip::compress(
+        "gnu-gzip" if g.os == 3 && g.xfl == gzip::gnu_xfl(level) => gzip::compress(
             tar,
             &GzipOptions {
                 level,
@@ -52,8 +52,8 @@ pub(crate) fn compress(tar: &[u8], g: &GzipHeader, c: &Compressor) -> Result<Vec
         // and GNU gzip make the same bytes, and Python's header says OS
         // 255): the published header, then the deflate data.
         "gnu-gzip" => quorate_deflate::identify::deflate_raw(tar, level, Flavor::GnuGzip)
-            .map(|body| framed(tar, g, &body))
-            .ok_or(quorate_deflate::Error::Level(level)),
+            .ok_or(quorate_deflate::Error::Level(level))
+            .and_then(|body| framed(tar, g, &body)),
         "zlib" => zlib::gzip(
             tar,
             &ZlibGzipOptions {
@@ -84,29 +84,19 @@ pub(crate) fn compress(tar: &[u8], g: &GzipHeader, c: &Compressor) -> Result<Vec
     bytes.map_err(|e| e.to_string())
 }
 
-/// The XFL GNU gzip writes at `level`.
-fn gnu_xfl(level: u32) -> u8 {
-    match level {
-        9 => 2,
-        1 => 4,
-        _ => 0,
-    }
-}
-
-/// One gzip member: the published header `g` (FLG, MTIME, XFL, OS, the
-/// name), the deflate data `body` of `tar`, CRC-32 and ISIZE.
-fn framed(tar: &[u8], g: &GzipHeader, body: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x1f, 0x8b, 8, g.flags];
-    out.extend_from_slice(&g.mtime.to_le_bytes());
-    out.extend_from_slice(&[g.xfl, g.os]);
-    if let Some(n) = &g.name {
-        out.extend_from_slice(n.as_bytes());
-        out.push(0);
-    }
-    out.extend_from_slice(body);
-    out.extend_from_slice(&quorate_deflate::crc32::crc32(tar).to_le_bytes());
-    out.extend_from_slice(&(tar.len() as u32).to_le_bytes());
-    out
+/// One gzip member under the published header `g` (FLG, MTIME, XFL, OS,
+/// the name), with the deflate data `body` of `tar`.
+fn framed(tar: &[u8], g: &GzipHeader, body: &[u8]) -> Result<Vec<u8>, quorate_deflate::Error> {
+    gzip::member(
+        tar,
+        body,
+        &gzip::MemberHeader {
+            name: g.name.as_deref().map(str::as_bytes),
+            mtime: g.mtime,
+            xfl: g.xfl,
+            os: g.os,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -128,7 +118,7 @@ mod tests {
             os: 255,
             members: 1,
         };
-        let published = framed(&tar, &g, &body);
+        let published = framed(&tar, &g, &body).unwrap();
         let c = Compressor {
             tool: "gnu-gzip".into(),
             level: Some(9),
@@ -154,7 +144,10 @@ mod tests {
             compress(&tar, &gnu, &c).unwrap(),
             gzip::compress(&tar, &GzipOptions::no_name(9)).unwrap()
         );
-        assert_eq!(compress(&tar, &gnu, &c).unwrap(), framed(&tar, &gnu, &body));
+        assert_eq!(
+            compress(&tar, &gnu, &c).unwrap(),
+            framed(&tar, &gnu, &body).unwrap()
+        );
         let mut bad = gnu.clone();
         bad.flags = 0x10;
         assert!(compress(&tar, &bad, &c).unwrap_err().contains("FCOMMENT"));

@@ -370,8 +370,16 @@ pub struct GoTarOwner {
 /// `owner`, `mtime`, its own mode, and its name as given (folders get a
 /// trailing `/`, as `tar.FileInfoHeader` names them).
 pub fn go_tar(entries: &[GnuEntry], owner: &GoTarOwner, mtime: i64) -> Result<Vec<u8>, GoTarError> {
+    go_tar_members(entries.iter().map(|e| (e, owner, mtime)))
+}
+
+/// [`go_tar`] with each member's own owner and time (GoReleaser gives the
+/// programs the build's `mod_timestamp` and the other files their own).
+pub fn go_tar_members<'a>(
+    members: impl IntoIterator<Item = (&'a GnuEntry, &'a GoTarOwner, i64)>,
+) -> Result<Vec<u8>, GoTarError> {
     let mut w = GoTarWriter::new();
-    for e in entries {
+    for (e, owner, mtime) in members {
         let mut h = GoTarHeader {
             uid: owner.uid,
             gid: owner.gid,

@@ -4,10 +4,13 @@
 //! with the host's GNU tar, gzip, Info-ZIP zip and sha256sum; quorate then
 //! reproduces every file byte for byte with none of them on PATH.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{bare_path, go_and, go_env, have, q, quorate, sh, sha256_hex, tagged_repo, tmp};
+use crate::util::{
+    bare_path, go_and, go_env, have, q, quorate, reproduce_bare, sh, sha256_hex, tagged_repo, tmp,
+};
 
 /// The host tools the release script runs.
 const RELEASE_TOOLS: [&str; 6] = ["make", "tar", "gzip", "zip", "sha256sum", "git"];
@@ -128,15 +131,17 @@ fn reproduces_an_lnd_style_release_without_host_archivers() {
     // The reproduction, with only go and git on PATH.
     let bin = bare_path(t.path(), &goroot);
     let rebuilt = t.path().join("rebuilt");
-    let mut cmd = q(&goroot);
-    cmd.env("PATH", &bin)
-        .args(["reproduce", "--no-verify", "--release"])
-        .arg(&rel)
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&rebuilt);
-    let out = cmd.output().unwrap();
+    let out = reproduce_bare(
+        &goroot,
+        &bin,
+        &rel,
+        &src,
+        &[
+            OsStr::new("--no-verify"),
+            OsStr::new("--out"),
+            rebuilt.as_ref(),
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
@@ -199,16 +204,17 @@ fn another_x_value_is_different_and_explained() {
     );
     let bin = bare_path(t.path(), &goroot);
     let html = t.path().join("reproduce.html");
-    let out = q(&goroot)
-        .env("PATH", &bin)
-        .args(["reproduce", "--no-verify", "--release"])
-        .arg(&rel)
-        .arg("--source")
-        .arg(&src)
-        .arg("--html")
-        .arg(&html)
-        .output()
-        .unwrap();
+    let out = reproduce_bare(
+        &goroot,
+        &bin,
+        &rel,
+        &src,
+        &[
+            OsStr::new("--no-verify"),
+            OsStr::new("--html"),
+            html.as_ref(),
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
@@ -305,16 +311,17 @@ fn reproduces_a_tarball_python_gzip_compressed() {
 
     let bin = bare_path(t.path(), &goroot);
     let rebuilt = t.path().join("rebuilt");
-    let out = q(&goroot)
-        .env("PATH", &bin)
-        .args(["reproduce", "--no-verify", "--release"])
-        .arg(&rel)
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&rebuilt)
-        .output()
-        .unwrap();
+    let out = reproduce_bare(
+        &goroot,
+        &bin,
+        &rel,
+        &src,
+        &[
+            OsStr::new("--no-verify"),
+            OsStr::new("--out"),
+            rebuilt.as_ref(),
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");

@@ -6,11 +6,14 @@
 //! archive/zip, the checksums file); quorate then reproduces every file
 //! byte for byte with no host tar, gzip or zip on PATH.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::sigfixture::{fixture, gpg_in};
-use crate::util::{bare_path, data, go_and, go_env, q, sh, sha256_hex, tagged_repo, tmp};
+use crate::util::{
+    bare_path, data, go_and, go_env, q, reproduce_bare, sh, sha256_hex, tagged_repo, tmp,
+};
 
 /// The test project as a repository tagged v0.1.0 (committed at
 /// 2025-11-20T10:00:00Z).
@@ -202,18 +205,18 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
     // The reproduction, with only go and git on PATH.
     let bin = bare_path(t.path(), &goroot);
     let rebuilt = t.path().join("rebuilt");
-    let out = q(&goroot)
-        .env("PATH", &bin)
-        .args(["reproduce", "--policy"])
-        .arg(&policy)
-        .arg("--release")
-        .arg(&rel)
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&rebuilt)
-        .output()
-        .unwrap();
+    let out = reproduce_bare(
+        &goroot,
+        &bin,
+        &rel,
+        &src,
+        &[
+            OsStr::new("--policy"),
+            policy.as_ref(),
+            OsStr::new("--out"),
+            rebuilt.as_ref(),
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
@@ -268,16 +271,13 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::copy(&mallory, &sig).unwrap();
-    let out = q(&goroot)
-        .env("PATH", &bin)
-        .args(["reproduce", "--policy"])
-        .arg(&policy)
-        .arg("--release")
-        .arg(&rel)
-        .arg("--source")
-        .arg(&src)
-        .output()
-        .unwrap();
+    let out = reproduce_bare(
+        &goroot,
+        &bin,
+        &rel,
+        &src,
+        &[OsStr::new("--policy"), policy.as_ref()],
+    );
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -317,14 +317,7 @@ fn another_date_is_different() {
         ],
     );
     let bin = bare_path(t.path(), &goroot);
-    let out = q(&goroot)
-        .env("PATH", &bin)
-        .args(["reproduce", "--no-verify", "--release"])
-        .arg(&rel)
-        .arg("--source")
-        .arg(&src)
-        .output()
-        .unwrap();
+    let out = reproduce_bare(&goroot, &bin, &rel, &src, &[OsStr::new("--no-verify")]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
@@ -409,16 +402,17 @@ fn reproduces_members_with_their_own_time_owner_and_mode() {
     }
     let bin = bare_path(t.path(), &goroot);
     let rebuilt = t.path().join("rebuilt");
-    let out = q(&goroot)
-        .env("PATH", &bin)
-        .args(["reproduce", "--no-verify", "--release"])
-        .arg(&rel)
-        .arg("--source")
-        .arg(&src)
-        .arg("--out")
-        .arg(&rebuilt)
-        .output()
-        .unwrap();
+    let out = reproduce_bare(
+        &goroot,
+        &bin,
+        &rel,
+        &src,
+        &[
+            OsStr::new("--no-verify"),
+            OsStr::new("--out"),
+            rebuilt.as_ref(),
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");

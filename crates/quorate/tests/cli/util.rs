@@ -242,6 +242,27 @@ pub fn bare_path(dir: &Path, goroot: &Path) -> PathBuf {
     bin
 }
 
+/// `quorate reproduce --release REL --source SRC ARGS…` with only `bin`
+/// (see [`bare_path`]) on PATH, so no host tar, gzip or zip can take part.
+pub fn reproduce_bare(
+    goroot: &Path,
+    bin: &Path,
+    rel: &Path,
+    src: &Path,
+    args: &[&std::ffi::OsStr],
+) -> std::process::Output {
+    q(goroot)
+        .env("PATH", bin)
+        .arg("reproduce")
+        .arg("--release")
+        .arg(rel)
+        .arg("--source")
+        .arg(src)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// The Go toolchain when it and every one of `tools` are present
 /// ([`need`]'s rule for each).
 pub fn go_and(tools: &[&str]) -> Option<PathBuf> {
