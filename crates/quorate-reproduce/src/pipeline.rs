@@ -27,8 +27,9 @@ use crate::rebuild::{self, Prepared, ToolchainChoice};
 use crate::source::{self, Checkout};
 use crate::{REPORT_FILE, ReproduceError, Workspace};
 
-/// What to reproduce, and how.
-#[derive(Debug, Clone, Default)]
+/// What to reproduce, and how. Its [`Default`] verifies the published
+/// release first (a library caller has to ask for no verification).
+#[derive(Debug, Clone)]
 pub struct Request {
     /// The published release folder.
     pub release: PathBuf,
@@ -59,6 +60,26 @@ pub struct Request {
     /// Whether the rebuild is to be attested (refused at once for a
     /// release quorate did not make).
     pub attest: bool,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            release: PathBuf::new(),
+            source: String::new(),
+            git_ref: None,
+            config: PathBuf::from("quorate.toml"),
+            verify: true,
+            policy: None,
+            out: None,
+            keep: false,
+            jobs: 1,
+            toolchain: None,
+            allow_patched: false,
+            diff_timeout: Duration::from_secs(60),
+            attest: false,
+        }
+    }
 }
 
 /// How a reproduction ended.
@@ -457,6 +478,7 @@ mod tests {
     fn a_release_that_does_not_verify_is_not_rebuilt() {
         let d = tempfile::tempdir().unwrap();
         let mut req = release_and_source(d.path());
+        assert!(req.verify, "verifying is the default");
         let policy = d.path().join("policy.toml");
         std::fs::write(
             &policy,
@@ -494,6 +516,7 @@ mod tests {
     fn attesting_a_foreign_release_is_refused_before_its_recipe() {
         let d = tempfile::tempdir().unwrap();
         let mut req = release_and_source(d.path());
+        req.verify = false;
         req.attest = true;
         let log = Log::default();
         let e = reproduce(&req, &log).unwrap_err();
