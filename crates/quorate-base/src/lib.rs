@@ -8,7 +8,8 @@
 //! - [`hint`]: what the user can do about an error, kept apart from its
 //!   message (library errors implement [`Hint`]; the CLI renders it);
 //! - [`progress`]: how long-running library work reports progress without
-//!   printing.
+//!   printing;
+//! - [`text`]: wording shared by messages (counts with their noun).
 //!
 //! Library code here never prints.
 
@@ -16,6 +17,7 @@ pub mod fsutil;
 pub mod git;
 pub mod hint;
 pub mod progress;
+pub mod text;
 pub mod time;
 
 pub use hint::Hint;

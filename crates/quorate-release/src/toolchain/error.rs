@@ -206,8 +206,8 @@ impl ToolchainError {
                     .map(|f| format!(" (first: {f})"))
                     .unwrap_or_default();
                 format!(
-                    "patched: {} reference(s) to /nix/store{first}",
-                    findings.len()
+                    "patched: {} to /nix/store{first}",
+                    quorate_base::text::count(findings.len(), "reference")
                 )
             }
             ToolchainError::NotAToolchain { reason, .. } => reason.clone(),

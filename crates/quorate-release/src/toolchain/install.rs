@@ -128,9 +128,9 @@ pub fn install(
     let findings = patch_findings(&root)?;
     if let Some(first) = findings.first() {
         return Err(bad(format!(
-            "it holds a patched toolchain ({} reference(s) to /nix/store, first {first}): \
+            "it holds a patched toolchain ({} to /nix/store, first {first}): \
              quorate installs official toolchains only",
-            findings.len()
+            quorate_base::text::count(findings.len(), "reference")
         )));
     }
     let ran = super::go_env(&root, "GOVERSION").map_err(|e| {

@@ -12,7 +12,8 @@ a grown string reads as one insertion). Every difference gets a cause from the
 catalogue (patched-toolchain, post-link-strip, go-version, go-build-setting,
 vcs-stamping, build-path, embedded-string, go-build-id, archive-mtime/owner/
 mode/order, gzip-header, zip-extra-fields, recompression, file-set,
-unexplained), with its evidence and the fix.
+unexplained), with its evidence and the fix. The summary line counts
+entries: every file of either side and every member of an archive inside.
 
 Examples:
   quorate diff linux/tapd darwin-built/tapd

@@ -148,10 +148,10 @@ fn toolchain_checks(config: &crate::steps::project::ConfigGo, checks: &mut Vec<C
                 "toolchain",
                 Status::Warn,
                 format!(
-                    "Go {} at {} (from {via}): PATCHED, {} reference(s) to /nix/store, first {}",
+                    "Go {} at {} (from {via}): PATCHED, {} to /nix/store, first {}",
                     t.version,
                     root.display(),
-                    t.patched.len(),
+                    quorate_base::text::count(t.patched.len(), "reference"),
                     t.patched[0]
                 ),
                 Some(format!(

@@ -107,9 +107,10 @@ pub fn run(args: SignArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
     if !bad.is_empty() {
         return Err(hinted(
             format!(
-                "{}: {} file(s) beside the manifest do not match it; refusing to sign\n{}",
+                "{}: {} beside the manifest {} not match it; refusing to sign\n{}",
                 args.manifest.display(),
-                bad.len(),
+                quorate_base::text::count(bad.len(), "file"),
+                if bad.len() == 1 { "does" } else { "do" },
                 bad.join("\n")
             ),
             "rebuild, or regenerate the manifest with `quorate manifest`",

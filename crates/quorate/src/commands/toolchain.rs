@@ -170,11 +170,11 @@ fn check(a: CheckArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
         ));
     } else {
         ui.out(format!(
-            "{} Go {} at {}: {} reference(s) to /nix/store\n",
+            "{} Go {} at {}: {} to /nix/store\n",
             Ui::paint(style::BAD, "PATCHED"),
             t.version,
             t.goroot.display(),
-            t.patched.len()
+            quorate_base::text::count(t.patched.len(), "reference")
         ));
         for f in &t.patched {
             ui.out(format!("  {f}\n"));

@@ -14,11 +14,11 @@ pub fn reproduce(event: Event<'_>, ui: &Ui) {
             ui.step(format!("reading the release in {}", dir.display()));
         }
         Event::ReleaseRead { published: p } => ui.say(format!(
-            "    {} {}: {} artifacts, {} signature file(s){}",
+            "    {} {}: {} artifacts, {}{}",
             p.manifest_path.display(),
             p.version(),
             p.manifest.len(),
-            p.signatures.len(),
+            quorate_base::text::count(p.signatures.len(), "signature file"),
             p.build_info
                 .as_ref()
                 .map(|b| format!(

@@ -129,7 +129,8 @@ pub fn resolve_policy(
         }
         if t != policy.threshold {
             ui.warn(format!(
-                "THRESHOLD OVERRIDDEN: counting {t} signature(s) where {} requires {}",
+                "THRESHOLD OVERRIDDEN: counting {} where {} requires {}",
+                quorate_base::text::count(t, "signature"),
                 policy.source.display(),
                 policy.threshold
             ));

@@ -548,7 +548,7 @@ fn step_patched(d: &mut Demo) -> anyhow::Result<()> {
             d.code = ExitStatus::Failure;
         }
         Err(e) => {
-            for line in e.to_string().lines().take(4) {
+            for line in e.to_string().lines() {
                 d.ui.say(Ui::paint(style::DIM, format!("    {line}")));
             }
         }
