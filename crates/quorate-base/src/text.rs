@@ -1,4 +1,4 @@
-//! Wording shared by every message: counts with their noun.
+//! Wording shared by every message: counts with their noun, bytes in hex.
 
 /// `n` and `noun`, with the noun in the plural unless `n` is one:
 /// `count(1, "file")` is `1 file`, `count(3, "signature file")` is
@@ -11,9 +11,25 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
+/// Every byte of `bytes` as two lowercase hex digits.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::{count, hex};
+
+    #[test]
+    fn hex_digits() {
+        assert_eq!(hex(&[0x00, 0xab, 0x7f]), "00ab7f");
+        assert_eq!(hex(&[]), "");
+    }
 
     #[test]
     fn singular_and_plural() {

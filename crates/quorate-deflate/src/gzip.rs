@@ -39,8 +39,8 @@ fn check(opts: &GzipOptions) -> Result<(), Error> {
     Ok(())
 }
 
-/// The header fields of a gzip member with at most a file name: FLG is
-/// FNAME when there is a name, else 0.
+/// The header fields of a gzip member (RFC 1952): FLG says which of the
+/// optional fields follow (FEXTRA, FNAME, FCOMMENT, FHCRC, in that order).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MemberHeader<'a> {
     /// FNAME, without its terminating NUL.
@@ -51,7 +51,22 @@ pub struct MemberHeader<'a> {
     pub xfl: u8,
     /// OS.
     pub os: u8,
+    /// FEXTRA's data (at most 65,535 bytes), without its length.
+    pub extra: Option<&'a [u8]>,
+    /// FCOMMENT, without its terminating NUL.
+    pub comment: Option<&'a [u8]>,
+    /// FHCRC: the 16-bit value that ends the header. RFC 1952 makes it the
+    /// low 16 bits of the CRC-32 of the header before it
+    /// ([`header_crc16`]); Perl's IO::Compress::Gzip writes only the low 8
+    /// of them, so a rebuild writes the published value.
+    pub header_crc: Option<u16>,
 }
+
+/// FLG bits (RFC 1952).
+const FHCRC: u8 = 0x02;
+const FEXTRA: u8 = 0x04;
+const FNAME: u8 = 0x08;
+const FCOMMENT: u8 = 0x10;
 
 /// The XFL GNU gzip writes at `level`: 2 = slowest algorithm (-9), 4 =
 /// fastest (-1), else 0.
@@ -63,24 +78,63 @@ pub fn gnu_xfl(level: u32) -> u8 {
     }
 }
 
-/// The 10-byte header of `h`, plus its name.
+/// The header of `h`: the 10 fixed bytes, then the optional fields it has.
+/// The caller has checked the fields ([`check_header`]).
 fn header_bytes(h: &MemberHeader) -> Vec<u8> {
-    let mut out = vec![0x1f, 0x8b, 8, if h.name.is_some() { 0x08 } else { 0 }];
+    let flg = [
+        (h.header_crc.is_some(), FHCRC),
+        (h.extra.is_some(), FEXTRA),
+        (h.name.is_some(), FNAME),
+        (h.comment.is_some(), FCOMMENT),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .fold(0, |f, (_, bit)| f | bit);
+    let mut out = vec![0x1f, 0x8b, 8, flg];
     out.extend_from_slice(&h.mtime.to_le_bytes());
     out.extend_from_slice(&[h.xfl, h.os]);
-    if let Some(name) = h.name {
-        out.extend_from_slice(name);
+    if let Some(extra) = h.extra {
+        out.extend_from_slice(&(extra.len() as u16).to_le_bytes());
+        out.extend_from_slice(extra);
+    }
+    for text in [h.name, h.comment].into_iter().flatten() {
+        out.extend_from_slice(text);
         out.push(0);
     }
+    if let Some(crc) = h.header_crc {
+        out.extend_from_slice(&crc.to_le_bytes());
+    }
     out
+}
+
+/// RFC 1952's FHCRC of a header: the low 16 bits of the CRC-32 of every
+/// header byte before it.
+pub fn header_crc16(header_before: &[u8]) -> u16 {
+    crate::crc32::crc32(header_before) as u16
+}
+
+/// Refuses header fields a gzip header cannot hold: a NUL inside the
+/// name or comment, more than 65,535 bytes of extra data.
+fn check_header(h: &MemberHeader) -> Result<(), Error> {
+    if [h.name, h.comment]
+        .into_iter()
+        .flatten()
+        .any(|t| t.contains(&0))
+    {
+        return Err(Error::NameHasNul);
+    }
+    if let Some(extra) = h.extra
+        && extra.len() > usize::from(u16::MAX)
+    {
+        return Err(Error::ExtraTooLong(extra.len()));
+    }
+    Ok(())
 }
 
 /// One gzip member: the header `h`, `body` (the raw deflate data of
 /// `data`, made by any encoder), then CRC-32 and ISIZE of `data`.
 pub fn member(data: &[u8], body: &[u8], h: &MemberHeader) -> Result<Vec<u8>, Error> {
-    if h.name.is_some_and(|n| n.contains(&0)) {
-        return Err(Error::NameHasNul);
-    }
+    check_header(h)?;
     let mut out = header_bytes(h);
     out.reserve(body.len() + 8);
     out.extend_from_slice(body);
@@ -96,6 +150,7 @@ fn header(opts: &GzipOptions) -> Vec<u8> {
         mtime: opts.mtime,
         xfl: gnu_xfl(opts.level),
         os: 3,
+        ..MemberHeader::default()
     })
 }
 

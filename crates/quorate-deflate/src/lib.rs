@@ -61,9 +61,12 @@ pub enum Error {
     /// The level is outside Go's −2..=9.
     #[error("Go compression level {0} is out of range (-2..=9)")]
     GoLevel(i32),
-    /// A gzip file name cannot contain a NUL byte.
-    #[error("a gzip file name cannot contain a NUL byte")]
+    /// A gzip file name or comment cannot contain a NUL byte.
+    #[error("a gzip file name or comment cannot contain a NUL byte")]
     NameHasNul,
+    /// A gzip header's extra field holds at most 65,535 bytes.
+    #[error("a gzip extra field of {0} bytes (at most 65,535 fit)")]
+    ExtraTooLong(usize),
     /// A zip member name is empty, too long or not valid for zip.
     #[error("bad zip member name {0:?}")]
     ZipName(String),

@@ -76,6 +76,7 @@ pub fn gzip(data: &[u8], opts: &ZlibGzipOptions) -> Result<Vec<u8>, Error> {
             mtime: opts.mtime,
             xfl: opts.xfl,
             os: opts.os,
+            ..Default::default()
         },
     )
 }

@@ -207,3 +207,85 @@ fn gzip_framing_matches_python_gzip() {
         }
     }
 }
+
+/// Every optional gzip header field (FEXTRA with a subfield, FNAME,
+/// FCOMMENT, FHCRC) written as Perl's IO::Compress::Gzip writes it (the
+/// gzip writer of Perl's core modules, on the system zlib): our member
+/// around Perl's own deflate data is Perl's file byte for byte. (Perl
+/// deflates with memLevel 9, so its deflate data is taken as given; the
+/// header and trailer are ours.)
+#[test]
+fn optional_header_fields_as_perl_writes_them() {
+    let Some(perl) = tool("perl") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let out = dir.path().join("out.gz");
+    let data: Vec<u8> = (0..200_000u32)
+        .map(|i| (i * 7 % 251) as u8 ^ (i >> 9) as u8)
+        .collect();
+    std::fs::write(&input, &data).unwrap();
+    run(Command::new(&perl)
+        .arg("-MIO::Compress::Gzip=gzip,$GzipError")
+        .arg("-e")
+        .arg(
+            "gzip $ARGV[0] => $ARGV[1], -Level => 9, -Minimal => 0, -Name => 'x.tar', \
+             -Time => 1700000000, -Comment => 'a comment', \
+             -ExtraField => [['AB', 'xyz']], -HeaderCRC => 1 or die $GzipError",
+        )
+        .arg(&input)
+        .arg(&out));
+    let theirs = std::fs::read(&out).unwrap();
+    // 10 fixed bytes, XLEN and the subfield (2 + 2 + 2 + 3), the name and
+    // the comment with their NULs, the header CRC.
+    let header_len = 10 + 2 + 7 + 6 + 10 + 2;
+    let body = &theirs[header_len..theirs.len() - 8];
+    let ours = quorate_deflate::gzip::member(
+        &data,
+        body,
+        &quorate_deflate::gzip::MemberHeader {
+            name: Some(b"x.tar"),
+            mtime: 1_700_000_000,
+            xfl: theirs[8],
+            os: theirs[9],
+            extra: Some(b"AB\x03\x00xyz"),
+            comment: Some(b"a comment"),
+            header_crc: Some(u16::from_le_bytes([theirs[35], theirs[36]])),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        theirs[3], 0x1e,
+        "Perl wrote FHCRC, FEXTRA, FNAME and FCOMMENT"
+    );
+    // RFC 1952's value is the CRC-32's low 16 bits; Perl writes its low 8
+    // (`crc32($out) & 0x00FF`): either way a rebuild writes what it read.
+    let rfc = quorate_deflate::gzip::header_crc16(&theirs[..35]);
+    let perl = u16::from_le_bytes([theirs[35], theirs[36]]);
+    assert!(
+        perl == rfc || perl == rfc & 0xff,
+        "{perl:#06x} vs {rfc:#06x}"
+    );
+    assert!(
+        ours == theirs,
+        "first difference at {:?}",
+        ours.iter().zip(&theirs).position(|(a, b)| a != b)
+    );
+    // A NUL in the comment and an extra field too long for XLEN are refused.
+    let bad = quorate_deflate::gzip::MemberHeader {
+        comment: Some(b"a\0b"),
+        ..Default::default()
+    };
+    assert_eq!(
+        quorate_deflate::gzip::member(&data, body, &bad),
+        Err(quorate_deflate::Error::NameHasNul)
+    );
+    let long = vec![0u8; 65_536];
+    let bad = quorate_deflate::gzip::MemberHeader {
+        extra: Some(&long),
+        ..Default::default()
+    };
+    assert_eq!(
+        quorate_deflate::gzip::member(&data, body, &bad),
+        Err(quorate_deflate::Error::ExtraTooLong(65_536))
+    );
+}

@@ -15,6 +15,10 @@ pub struct GzipHeader {
     pub name: Option<Vec<u8>>,
     /// FCOMMENT, if present.
     pub comment: Option<Vec<u8>>,
+    /// FEXTRA's data (without its length), if present.
+    pub extra: Option<Vec<u8>>,
+    /// FHCRC: the 16-bit value that ends the header, if present.
+    pub header_crc: Option<u16>,
     /// XFL byte (2 = best compression, 4 = fastest).
     pub xfl: u8,
     /// OS byte.
@@ -38,7 +42,8 @@ pub fn gzip_header(d: &[u8]) -> Option<GzipHeader> {
     let mut p = 10usize;
     if flg & 4 != 0 {
         let xlen = usize::from(u16::from_le_bytes([*d.get(p)?, *d.get(p + 1)?]));
-        p = p.checked_add(2 + xlen)?;
+        h.extra = Some(d.get(p + 2..p + 2 + xlen)?.to_vec());
+        p += 2 + xlen;
     }
     let zstr = |p: &mut usize| -> Option<Vec<u8>> {
         let rest = d.get(*p..)?;
@@ -54,6 +59,7 @@ pub fn gzip_header(d: &[u8]) -> Option<GzipHeader> {
         h.comment = Some(zstr(&mut p)?);
     }
     if flg & 2 != 0 {
+        h.header_crc = Some(u16::from_le_bytes([*d.get(p)?, *d.get(p + 1)?]));
         p += 2;
     }
     if p > d.len() {

@@ -840,8 +840,8 @@ mod tests {
     /// A gzip stream whose deflate data zlib made (here as Python's
     /// `tarfile`/`gzip` frame it: FNAME, a time, OS 255) around a tar
     /// layout quorate writes is recognised as zlib and rebuilt byte for
-    /// byte with the header fields read from it; a header field that is
-    /// not rebuilt (FCOMMENT) is named.
+    /// byte with the header fields read from it (also FEXTRA, FCOMMENT and
+    /// FHCRC); a header flag that is not rebuilt (FTEXT) is named.
     #[test]
     fn zlib_gzip_is_named_and_rebuilt() {
         let d = tempfile::tempdir().unwrap();
@@ -879,14 +879,28 @@ mod tests {
         b.gzip.as_mut().unwrap().mtime = 0;
         pack(&b, entries.clone(), &out).unwrap();
         assert!(std::fs::read(&out).unwrap() != gz);
-        // A comment (FCOMMENT) is not rebuilt, and says so.
-        let gz = frame(0x10, b"made by hand\0");
+        // An extra field, a name, a comment and a header CRC (Perl's
+        // IO::Compress::Gzip writes all four, its CRC cut to the low
+        // byte): read from the header and rebuilt byte for byte.
+        let fields = b"\x07\x00AB\x03\x00xyzz.tar\0made by hand\0\x5c\x00";
+        let gz = frame(0x1e, fields);
         let a =
             crate::recipe::archive_recipe("z.tar.gz", &gz, &Default::default(), &mut Vec::new())
                 .unwrap();
         assert_eq!(a.compressor.tool, "zlib");
+        let g = a.gzip.clone().unwrap();
+        assert_eq!(g.comment.as_deref(), Some("made by hand"));
+        assert_eq!(g.extra.as_deref(), Some(&b"AB\x03\x00xyz"[..]));
+        assert_eq!(g.header_crc, Some(0x005c));
+        pack(&a, entries.clone(), &out).unwrap();
+        assert!(std::fs::read(&out).unwrap() == gz);
+        // FTEXT is not rebuilt, and says so.
+        let gz = frame(0x01, b"");
+        let a =
+            crate::recipe::archive_recipe("z.tar.gz", &gz, &Default::default(), &mut Vec::new())
+                .unwrap();
         let why = pack(&a, entries, &out).unwrap_err();
-        assert!(why.contains("FCOMMENT"), "{why}");
+        assert!(why.contains("FTEXT"), "{why}");
     }
 
     #[test]

@@ -124,6 +124,23 @@ pub struct GzipHeader {
     pub os: u8,
     /// Members in the stream (GNU gzip writes one).
     pub members: usize,
+    /// FCOMMENT, when stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// FEXTRA's data, when stored (in hex in JSON).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "hex_bytes")]
+    pub extra: Option<Vec<u8>>,
+    /// FHCRC: the 16-bit value that ends the header, when stored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_crc: Option<u16>,
+}
+
+/// `bytes` as a hex string.
+fn hex_bytes<S: serde::Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+    match bytes {
+        Some(b) => s.serialize_str(&quorate_base::text::hex(b)),
+        None => s.serialize_none(),
+    }
 }
 
 /// One member of an archive.

@@ -109,6 +109,13 @@ pub(super) fn read_tar_gz(
         xfl: m0.header.xfl,
         os: m0.header.os,
         members: g.members.len(),
+        comment: m0
+            .header
+            .comment
+            .as_ref()
+            .map(|c| String::from_utf8_lossy(c).into_owned()),
+        extra: m0.header.extra.clone(),
+        header_crc: m0.header.header_crc,
     };
     let tar = &g.data;
     let l = tarfmt::list(tar, limits.max_members);
