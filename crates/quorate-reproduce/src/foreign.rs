@@ -3,8 +3,9 @@
 //! lnd's `scripts/release.sh` invokes `go build`), each archive packed
 //! in-process as the recipe says (GNU tar stream + GNU gzip, or Info-ZIP
 //! zip, through `quorate-release` and `quorate-deflate`: no host `tar`,
-//! `gzip` or `zip`), `go mod vendor` and `git archive` repacked, and the
-//! manifest in sha256sum's format.
+//! `gzip` or `zip`), `go mod vendor` and `git archive` repacked (or, for
+//! an archive `git archive` wrote itself, run again: [`crate::gitarchive`]),
+//! and the manifest in sha256sum's format.
 //!
 //! `-X` definitions are not in the build info of a `-trimpath` build;
 //! [`source_x_definitions`] reads them from the source's `Makefile` and
@@ -376,6 +377,13 @@ pub fn rebuild(
     }
 
     for a in &r.archives {
+        if a.writer == "git-archive" {
+            match crate::gitarchive::pack(a, checkout, &out_dir.join(&a.file)) {
+                Ok(digest) => manifest.insert(a.file.clone(), digest)?,
+                Err(why) => warnings.push(format!("{}: not rebuilt: {why}", a.file)),
+            }
+            continue;
+        }
         if crate::gopack::is_go(a) {
             let stage = crate::gopack::stage_dir(work, r, &a.file);
             std::fs::create_dir_all(&stage).map_err(io(&stage))?;

@@ -30,6 +30,7 @@ pub mod compare;
 pub mod event;
 pub mod fingerprint;
 pub mod foreign;
+mod gitarchive;
 pub mod gopack;
 pub mod goreleaser;
 pub mod pipeline;

@@ -198,8 +198,13 @@ pub struct ArchiveRecipe {
     /// The program that wrote the archive, when its bytes show it:
     /// `gnu-tar` (GNU format, 10240-byte records), `go-archive-tar` (every
     /// header and the end exactly as Go's `archive/tar` writes them),
-    /// `info-zip`, `go-archive-zip`; `unknown` otherwise.
+    /// `info-zip`, `go-archive-zip`, `git-archive` (a pax global header
+    /// naming a commit, 10240-byte records: `git archive`'s tar); `unknown`
+    /// otherwise.
     pub writer: String,
+    /// `git archive`: the commit its pax global header names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git_commit: Option<String>,
     /// tar: the stream is padded to GNU tar's 10240-byte records.
     pub record_padding: bool,
     /// The gzip header (tar.gz).

@@ -83,6 +83,20 @@ pub(super) fn written_by_go(tar: &[u8], l: &tarfmt::Listing) -> bool {
     w.finish() == tar
 }
 
+/// The commit `git archive` names in the pax global header its tar stream
+/// starts with (`comment=<full hash>`), when there is one.
+fn git_archive_commit(l: &tarfmt::Listing) -> Option<String> {
+    let e = l.entries.first()?;
+    if e.main.typeflag != b'g' {
+        return None;
+    }
+    let c = std::str::from_utf8(e.pax("comment")?).ok()?;
+    let hex = c
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    (matches!(c.len(), 40 | 64) && hex).then(|| c.to_string())
+}
+
 /// The one value every item has, if they all have the same.
 fn uniform<T: PartialEq>(mut items: impl Iterator<Item = T>) -> Option<T> {
     let first = items.next()?;
@@ -125,7 +139,9 @@ pub(super) fn read_tar_gz(
     let mut members = Vec::new();
     let mut magic = BTreeSet::new();
     let mut pax = false;
-    for e in &l.entries {
+    let git_commit = git_archive_commit(&l);
+    // `git archive`'s global header is not a member.
+    for e in l.entries.iter().skip(usize::from(git_commit.is_some())) {
         let h = &tar[e.main.header..e.main.header + 512];
         let gh = tar_header(tar, e);
         let kind = match e.main.typeflag {
@@ -178,6 +194,8 @@ pub(super) fn read_tar_gz(
     let record_padding = tar.len() % 10240 == 0;
     let writer = if format == "gnu" && record_padding {
         "gnu-tar"
+    } else if git_commit.is_some() && record_padding {
+        "git-archive"
     } else if format != "gnu" && written_by_go(tar, &l) {
         "go-archive-tar"
     } else {
@@ -192,6 +210,7 @@ pub(super) fn read_tar_gz(
         top_dir: top,
         format: format.into(),
         writer: writer.into(),
+        git_commit,
         record_padding,
         gzip: Some(gzip),
         compressor: comp,
@@ -360,6 +379,7 @@ pub(super) fn read_zip(
         top_dir: top,
         format: format.into(),
         writer: writer.into(),
+        git_commit: None,
         record_padding: false,
         gzip: None,
         compressor: comp,

@@ -78,9 +78,9 @@ pub fn run(args: ManifestArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
     } else {
         manifest.write(&output)?;
         ui.say(format!(
-            "wrote {} ({} files)",
+            "wrote {} ({})",
             output.display(),
-            manifest.len()
+            quorate_base::text::count(manifest.len(), "file")
         ));
     }
     Ok(ExitStatus::Success)

@@ -2,6 +2,7 @@
 //! each [`Event`] that `quorate_reproduce` reports to what the user reads
 //! (`==> ` steps, indented facts, warnings).
 
+use quorate_base::text::count;
 use quorate_reproduce::Event;
 
 use crate::output::reproduce::verification_line;
@@ -14,11 +15,11 @@ pub fn reproduce(event: Event<'_>, ui: &Ui) {
             ui.step(format!("reading the release in {}", dir.display()));
         }
         Event::ReleaseRead { published: p } => ui.say(format!(
-            "    {} {}: {} artifacts, {}{}",
+            "    {} {}: {}, {}{}",
             p.manifest_path.display(),
             p.version(),
-            p.manifest.len(),
-            quorate_base::text::count(p.signatures.len(), "signature file"),
+            count(p.manifest.len(), "artifact"),
+            count(p.signatures.len(), "signature file"),
             p.build_info
                 .as_ref()
                 .map(|b| format!(
@@ -80,18 +81,18 @@ pub fn reproduce(event: Event<'_>, ui: &Ui) {
             config.display(),
         )),
         Event::RecipeRead { recipe, release } => ui.say(format!(
-            "    {} archives, {} Go programs; `quorate recipe {}` shows the whole recipe",
-            recipe.archives.len(),
-            recipe.binaries.len(),
+            "    {}, {}; `quorate recipe {}` shows the whole recipe",
+            count(recipe.archives.len(), "archive"),
+            count(recipe.binaries.len(), "Go program"),
             release.display()
         )),
         Event::XDefinition { definition: x } => {
             ui.say(format!("    -X {} (from {})", x.definition, x.file));
         }
         Event::RebuildingRecipe { recipe, go } => ui.step(format!(
-            "rebuilding {} programs and {} archives with Go {go} (in-process tar, gzip and zip)",
-            recipe.binaries.len(),
-            recipe.archives.len(),
+            "rebuilding {} and {} with Go {go} (in-process tar, gzip and zip)",
+            count(recipe.binaries.len(), "program"),
+            count(recipe.archives.len(), "archive"),
         )),
         Event::Comparing { artifacts } => ui.step(format!(
             "comparing {artifacts} published artifacts with the rebuild"

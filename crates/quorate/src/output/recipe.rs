@@ -58,24 +58,39 @@ fn archive(a: &ArchiveRecipe) -> String {
     };
     s.push_str(&format!("    format      {kind}\n"));
     let writer = match a.writer.as_str() {
-        "gnu-tar" => "GNU tar",
-        "go-archive-tar" => "Go archive/tar (GoReleaser)",
-        "info-zip" => "Info-ZIP zip",
-        "go-archive-zip" => "Go archive/zip (GoReleaser)",
-        _ => "not recognised",
+        "gnu-tar" => "GNU tar".to_string(),
+        "go-archive-tar" => "Go archive/tar (GoReleaser)".into(),
+        "info-zip" => "Info-ZIP zip".into(),
+        "go-archive-zip" => "Go archive/zip (GoReleaser)".into(),
+        "git-archive" => format!(
+            "git archive of commit {}",
+            a.git_commit.as_deref().unwrap_or("?")
+        ),
+        _ => "not recognised".into(),
     };
     s.push_str(&format!("    writer      {writer}\n"));
     s.push_str(&format!("    compressor  {}\n", compressor(a)));
     if let Some(g) = &a.gzip {
         s.push_str(&format!(
-            "    gzip header mtime {}, {}, XFL {}, OS {}\n",
+            "    gzip header mtime {}, {}, XFL {}, OS {}{}{}{}\n",
             g.mtime,
             g.name
                 .as_deref()
                 .map(|n| format!("name {n:?}"))
                 .unwrap_or_else(|| "no name".into()),
             g.xfl,
-            g.os
+            g.os,
+            g.comment
+                .as_deref()
+                .map(|c| format!(", comment {c:?}"))
+                .unwrap_or_default(),
+            g.extra
+                .as_ref()
+                .map(|x| format!(", extra field of {} bytes", x.len()))
+                .unwrap_or_default(),
+            g.header_crc
+                .map(|c| format!(", header CRC {c:#06x}"))
+                .unwrap_or_default()
         ));
     }
     s.push_str(&format!(
@@ -167,14 +182,14 @@ pub fn render(r: &Recipe) -> String {
         r.release.display()
     );
     s.push_str(&format!(
-        "manifest {}{}: {} entries ({} inside archives), {}{}\n\n",
+        "manifest {}{}: {} ({} inside archives), {}{}\n\n",
         r.manifest.file,
         if r.manifest.kind == "goreleaser-checksums" {
             " (GoReleaser's checksums)"
         } else {
             ""
         },
-        r.manifest.entries,
+        quorate_base::text::count(r.manifest.entries, "entry"),
         r.manifest.inside_archives,
         if r.manifest.style == "sha256sum" {
             "sha256sum format"

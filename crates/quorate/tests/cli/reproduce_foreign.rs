@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::util::{
-    bare_path, go_and, go_env, have, q, quorate, reproduce_bare, sh, sha256_hex, tagged_repo, tmp,
+    bare_path, git, go_and, go_env, have, q, quorate, reproduce_bare, sh, sha256_hex, tagged_repo,
+    tmp,
 };
 
 /// The host tools the release script runs.
@@ -259,6 +260,8 @@ fn another_x_value_is_different_and_explained() {
 /// stream, the manifest updated: `quorate reproduce` recognises zlib,
 /// takes the header fields from the published stream and rebuilds it
 /// byte for byte, with no host gzip or Python on PATH.
+/// A tar.gz recompressed by Python's gzip, and a source archive `git
+/// archive` made, beside lnd's recipe: both recognised and REPRODUCED.
 #[test]
 fn reproduces_a_tarball_python_gzip_compressed() {
     let Some(goroot) = go_and(&RELEASE_TOOLS) else {
@@ -284,9 +287,23 @@ fn reproduces_a_tarball_python_gzip_compressed() {
     );
     let new = sha256_hex(&rel.join(tgz));
     assert_ne!(old, new);
+    // And a source archive the way GitHub and GoReleaser make one: `git
+    // archive` (git's own tar layout and gzip), listed in the manifest.
+    let src_tgz = "lndstyle-v0.1.0-git.tar.gz";
+    git(
+        &src,
+        &format!("archive --format=tar.gz --prefix=lndstyle-v0.1.0/ v0.1.0 > ../{src_tgz}"),
+    );
+    std::fs::rename(t.path().join(src_tgz), rel.join(src_tgz)).unwrap();
+    let commit = git(&src, "rev-parse v0.1.0^{commit}").trim().to_string();
     let m = rel.join("manifest-v0.1.0.txt");
-    let text = std::fs::read_to_string(&m).unwrap().replace(&old, &new);
+    let text = std::fs::read_to_string(&m).unwrap().replace(&old, &new)
+        + &format!("{}  {src_tgz}\n", sha256_hex(&rel.join(src_tgz)));
     std::fs::write(&m, text).unwrap();
+    sh(
+        &rel,
+        "LC_ALL=C sort -k2 -o manifest-v0.1.0.txt manifest-v0.1.0.txt",
+    );
 
     let out = q(&goroot)
         .args(["recipe", "--json"])
@@ -308,6 +325,15 @@ fn reproduces_a_tarball_python_gzip_compressed() {
     assert_eq!(a["gzip"]["os"], 255, "{a}");
     assert_eq!(a["gzip"]["mtime"], 1_700_000_001, "{a}");
     assert_eq!(a["gzip"]["name"], "lndstyle-linux-amd64-v0.1.0.tar", "{a}");
+    let g = r["archives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["file"] == src_tgz)
+        .unwrap();
+    assert_eq!(g["writer"], "git-archive", "{g}");
+    assert_eq!(g["git_commit"], commit.as_str(), "{g}");
+    assert_eq!(g["top_dir"], "lndstyle-v0.1.0", "{g}");
 
     let bin = bare_path(t.path(), &goroot);
     let rebuilt = t.path().join("rebuilt");
@@ -326,9 +352,13 @@ fn reproduces_a_tarball_python_gzip_compressed() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains(&format!("REPRODUCED  {tgz}\n")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("REPRODUCED  {src_tgz}\n")),
+        "{stdout}"
+    );
     assert_eq!(sha256_hex(&rebuilt.join(tgz)), new);
     assert!(
-        stderr.contains("REPRODUCED: all 8 published artifacts"),
+        stderr.contains("REPRODUCED: all 9 published artifacts"),
         "{stderr}"
     );
 }

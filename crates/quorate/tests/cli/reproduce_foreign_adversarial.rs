@@ -131,7 +131,7 @@ fn a_hostile_release_and_source_run_nothing_and_write_nothing_outside() {
     let version = version.trim().trim_start_matches("go");
     assert!(
         text.contains(&format!(
-            "rebuilding 1 programs and 1 archives with Go {version}"
+            "rebuilding 1 program and 1 archive with Go {version}"
         )),
         "{text}"
     );
