@@ -8,7 +8,9 @@
 //! - [`hint`]: what the user can do about an error, kept apart from its
 //!   message (library errors implement [`Hint`]; the CLI renders it);
 //! - [`progress`]: how long-running library work reports progress without
-//!   printing.
+//!   printing;
+//! - `testing` (feature `test-support`, for other crates' unit tests):
+//!   helpers those tests share.
 //!
 //! Library code here never prints.
 
@@ -16,6 +18,8 @@ pub mod fsutil;
 pub mod git;
 pub mod hint;
 pub mod progress;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod time;
 
 pub use hint::Hint;

@@ -863,9 +863,7 @@ mod tests {
             gz
         };
         let gz = frame(8, b"z.tar\0");
-        let a =
-            crate::recipe::archive_recipe("z.tar.gz", &gz, &Default::default(), &mut Vec::new())
-                .unwrap();
+        let a = crate::recipe::recipe_of("z.tar.gz", &gz);
         assert_eq!(a.compressor.tool, "zlib");
         assert_eq!(a.compressor.level, Some(6));
         let g = a.gzip.clone().unwrap();
@@ -881,9 +879,7 @@ mod tests {
         assert!(std::fs::read(&out).unwrap() != gz);
         // A comment (FCOMMENT) is not rebuilt, and says so.
         let gz = frame(0x10, b"made by hand\0");
-        let a =
-            crate::recipe::archive_recipe("z.tar.gz", &gz, &Default::default(), &mut Vec::new())
-                .unwrap();
+        let a = crate::recipe::recipe_of("z.tar.gz", &gz);
         assert_eq!(a.compressor.tool, "zlib");
         let why = pack(&a, entries, &out).unwrap_err();
         assert!(why.contains("FCOMMENT"), "{why}");
@@ -1010,13 +1006,7 @@ mod tests {
         );
         for file in ["n-windows-amd64-v1.zip", "n-linux-amd64-v1.tar.gz"] {
             let published = std::fs::read(d.path().join(file)).unwrap();
-            let a = crate::recipe::archive_recipe(
-                file,
-                &published,
-                &Default::default(),
-                &mut Vec::new(),
-            )
-            .unwrap();
+            let a = crate::recipe::recipe_of(file, &published);
             assert_eq!(a.order, Order::ReverseSorted, "{file}");
             let top = a.top_dir.clone().unwrap();
             let entries = gnu::find_entries(d.path(), &top).unwrap();
