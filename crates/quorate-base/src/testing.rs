@@ -19,3 +19,20 @@ pub fn sh(dir: &Path, script: &str) {
         .success();
     assert!(ok, "{script}");
 }
+
+/// `n` bytes of text-like runs (letters from `abcdefgh`) mixed with
+/// pseudo-random bytes, the same for every call: large enough inputs make
+/// compression levels and implementations give different bytes.
+pub fn mixed_bytes(n: usize) -> Vec<u8> {
+    let mut x = 1u32;
+    (0..n)
+        .map(|i| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            if i % 7 < 4 {
+                b"abcdefgh"[(x >> 16) as usize % 8]
+            } else {
+                (x >> 24) as u8
+            }
+        })
+        .collect()
+}

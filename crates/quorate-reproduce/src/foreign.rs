@@ -734,17 +734,7 @@ mod tests {
         std::fs::create_dir_all(root.join("doc")).unwrap();
         // Text-like and random bytes mixed, large enough for levels and
         // implementations to give different bytes.
-        let mut x = 1u32;
-        let prog: Vec<u8> = (0..400_000)
-            .map(|i| {
-                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                if i % 7 < 4 {
-                    b"abcdefgh"[(x >> 16) as usize % 8]
-                } else {
-                    (x >> 24) as u8
-                }
-            })
-            .collect();
+        let prog = quorate_base::testing::mixed_bytes(400_000);
         std::fs::write(root.join("prog"), prog).unwrap();
         std::fs::set_permissions(root.join("prog"), std::fs::Permissions::from_mode(0o775))
             .unwrap();
