@@ -398,6 +398,18 @@ fn stricter(gpg: GpgStatus, why: impl std::fmt::Display) -> String {
     format!("gpg accepts this signature ({gpg}); quorate refuses it because {why}")
 }
 
+/// A pinned certificate that holds a key the signature names as its
+/// issuer, with that key.
+type Candidate<'k, 'a> = (
+    &'k PinnedCert<'a>,
+    &'k KeyBlock,
+    Key<PublicParts, UnspecifiedRole>,
+);
+
+/// Judges one signature over `data` (see [`verify_detached`]), in steps:
+/// who may have made it ([`candidates`]), whether its bytes verify and
+/// which certificate binds the key ([`choose`]), then the key's state and
+/// the signature's dates by gpg's rules and quorate's ([`judge`]).
 fn check_one(
     sig: &Signature,
     data: &[u8],
@@ -412,19 +424,61 @@ fn check_one(
     if issuers.is_empty() {
         return r.bad("the signature names no issuer key");
     }
-    let shown_issuer = issuers
-        .iter()
-        .find(|h| matches!(h, pgp::KeyHandle::Fingerprint(_)))
-        .unwrap_or(&issuers[0])
-        .to_hex();
-    // Every pinned certificate holding the issuer key is a candidate.
-    let mut candidates: Vec<(
-        &PinnedCert<'_>,
-        &KeyBlock,
-        Key<PublicParts, UnspecifiedRole>,
-    )> = Vec::new();
+    let (candidates, unpinned) = candidates(&issuers, keys);
+    if candidates.is_empty() {
+        return unknown_issuer(r, &issuers, unpinned);
+    }
+    // Text-mode signatures (`gpg --textmode`) hash the data with CRLF line
+    // ends (RFC 9580 §5.2.1.2).
+    let text_data;
+    let data = if sig.typ() == SignatureType::Text {
+        text_data = to_crlf(data);
+        &text_data[..]
+    } else {
+        data
+    };
+    if let Some(t) = created
+        && let Some((pinned, _, key)) = candidates.iter().find(|c| t < c.2.creation_time())
+    {
+        describe(&mut r, pinned, key);
+        return r.bad(format!(
+            "signature dated {}, before its key was created ({})",
+            rfc3339(t),
+            rfc3339(key.creation_time())
+        ));
+    }
+    let (pinned, key, state) = match choose(sig, data, &candidates, keys, now, &mut r) {
+        Ok(chosen) => chosen,
+        Err(last_err) => {
+            let (pinned, _, key) = &candidates[0];
+            describe(&mut r, pinned, key);
+            r.gpg = Some(GpgStatus::Badsig);
+            return r.bad(format!(
+                "does not verify: the signature is not over this file, or it was altered ({last_err})"
+            ));
+        }
+    };
+    describe(&mut r, pinned, key);
+    r.user_ids = state.user_ids.clone();
+    let Some(ks) = state.key(&key.fingerprint()) else {
+        return r.bad("the signing key is not part of its certificate");
+    };
+    let Some(t) = created else {
+        return r.bad("the signature has no creation time");
+    };
+    judge(r, sig, key, ks, t, now)
+}
+
+/// Every pinned certificate holding a key the signature names as its
+/// issuer (once each), and whether a certificate of the key files held
+/// one without being pinned.
+fn candidates<'k, 'a>(
+    issuers: &'k [pgp::KeyHandle],
+    keys: &'k TrustedKeys<'a>,
+) -> (Vec<Candidate<'k, 'a>>, bool) {
+    let mut candidates: Vec<Candidate<'k, 'a>> = Vec::new();
     let mut unpinned = false;
-    for h in &issuers {
+    for h in issuers {
         for block in keys.ring.holding(h) {
             let Some(pinned) = keys
                 .pinned
@@ -455,63 +509,81 @@ fn check_one(
             candidates.push((pinned, block, key));
         }
     }
-    if candidates.is_empty() {
-        r.fingerprint = Some(shown_issuer.clone());
-        r.verdict = Verdict::Unknown;
-        r.gpg = Some(GpgStatus::NoPubkey);
-        r.reason = Some(if unpinned {
-            format!(
-                "made by key {shown_issuer}, which is in the key files but pinned by no signer of the policy"
-            )
-        } else {
-            format!("made by key {shown_issuer}, which no signer of the policy pins")
-        });
-        return r;
-    }
-    let describe = |r: &mut SignatureReport,
-                    pinned: &PinnedCert<'_>,
-                    key: &Key<PublicParts, UnspecifiedRole>| {
-        r.signer = Some(pinned.name.to_string());
-        r.fingerprint = Some(pinned.fingerprint.to_string());
-        r.key_id = Some(format!("openpgp:{}", pinned.fingerprint));
-        if pinned.pin != pinned.fingerprint {
-            r.pin = Some(pinned.pin.to_string());
-        }
-        let kf = key.fingerprint().to_hex();
-        if kf != pinned.fingerprint {
-            r.signing_key = Some(kf);
-        }
-    };
-    // Text-mode signatures (`gpg --textmode`) hash the data with CRLF line
-    // ends (RFC 9580 §5.2.1.2).
-    let text_data;
-    let data = if sig.typ() == SignatureType::Text {
-        text_data = to_crlf(data);
-        &text_data[..]
+    (candidates, unpinned)
+}
+
+/// The report of a signature no pinned certificate can have made: UNKNOWN,
+/// naming the issuer (its fingerprint when the signature gives one).
+fn unknown_issuer(
+    mut r: SignatureReport,
+    issuers: &[pgp::KeyHandle],
+    unpinned: bool,
+) -> SignatureReport {
+    let shown_issuer = issuers
+        .iter()
+        .find(|h| matches!(h, pgp::KeyHandle::Fingerprint(_)))
+        .unwrap_or(&issuers[0])
+        .to_hex();
+    r.fingerprint = Some(shown_issuer.clone());
+    r.verdict = Verdict::Unknown;
+    r.gpg = Some(GpgStatus::NoPubkey);
+    r.reason = Some(if unpinned {
+        format!(
+            "made by key {shown_issuer}, which is in the key files but pinned by no signer of the policy"
+        )
     } else {
-        data
-    };
-    if let Some(t) = created
-        && let Some((pinned, _, key)) = candidates.iter().find(|c| t < c.2.creation_time())
-    {
-        describe(&mut r, pinned, key);
-        return r.bad(format!(
-            "signature dated {}, before its key was created ({})",
-            rfc3339(t),
-            rfc3339(key.creation_time())
-        ));
+        format!("made by key {shown_issuer}, which no signer of the policy pins")
+    });
+    r
+}
+
+/// Names the signer, the certificate and the signing key in the report.
+fn describe(
+    r: &mut SignatureReport,
+    pinned: &PinnedCert<'_>,
+    key: &Key<PublicParts, UnspecifiedRole>,
+) {
+    r.signer = Some(pinned.name.to_string());
+    r.fingerprint = Some(pinned.fingerprint.to_string());
+    r.key_id = Some(format!("openpgp:{}", pinned.fingerprint));
+    if pinned.pin != pinned.fingerprint {
+        r.pin = Some(pinned.pin.to_string());
     }
+    let kf = key.fingerprint().to_hex();
+    if kf != pinned.fingerprint {
+        r.signing_key = Some(kf);
+    }
+}
+
+/// Verifies the signature's bytes with each candidate's key; among those
+/// it verifies with, the first certificate where the key is validly bound
+/// decides (a copy of someone's subkey pasted into another certificate,
+/// unbound, must not take the signature), else the first. Returns that
+/// certificate, its key and its state now (noting in `r` when several
+/// verify), or the last verification error when none verifies.
+fn choose<'k, 'a>(
+    sig: &Signature,
+    data: &[u8],
+    candidates: &'k [Candidate<'k, 'a>],
+    keys: &TrustedKeys<'_>,
+    now: SystemTime,
+    r: &mut SignatureReport,
+) -> Result<
+    (
+        &'k PinnedCert<'a>,
+        &'k Key<PublicParts, UnspecifiedRole>,
+        keystate::CertState,
+    ),
+    String,
+> {
     let mut verified = Vec::new();
     let mut last_err = String::new();
-    for c in &candidates {
+    for c in candidates {
         match pkverify::verify(sig, &c.2, Over::Data(data)) {
             Ok(()) => verified.push(c),
             Err(e) => last_err = e,
         }
     }
-    // Among the certificates the signature verifies with, the first where
-    // the key is validly bound decides (a copy of someone's subkey pasted
-    // into another certificate, unbound, must not take the signature).
     let mut states: Vec<_> = verified
         .iter()
         .map(|c| keystate::cert_state(c.1, keys.ring, now))
@@ -524,15 +596,8 @@ fn check_one(
         })
         .or((!verified.is_empty()).then_some(0));
     let Some(chosen) = chosen else {
-        let (pinned, _, key) = &candidates[0];
-        describe(&mut r, pinned, key);
-        r.gpg = Some(GpgStatus::Badsig);
-        return r.bad(format!(
-            "does not verify: the signature is not over this file, or it was altered ({last_err})"
-        ));
+        return Err(last_err);
     };
-    let &(pinned, _, ref key) = verified[chosen];
-    describe(&mut r, pinned, key);
     if verified.len() > 1 {
         r.notes.push(format!(
             "the signing key is in {} pinned certificates ({}); attributed to the one that binds it",
@@ -544,14 +609,22 @@ fn check_one(
                 .join(", ")
         ));
     }
-    let state = states.swap_remove(chosen);
-    r.user_ids = state.user_ids.clone();
-    let Some(ks) = state.key(&key.fingerprint()) else {
-        return r.bad("the signing key is not part of its certificate");
-    };
-    let Some(t) = created else {
-        return r.bad("the signature has no creation time");
-    };
+    let (pinned, _, key) = verified[chosen];
+    Ok((pinned, key, states.swap_remove(chosen)))
+}
+
+/// The verdict on a signature that verifies with `key`, made at `t`:
+/// what gpg checks, in its order, then quorate's own rules on top
+/// (`docs/signing.md`), then the signature's and the key's expiry and
+/// revocation ([`dated_verdict`]).
+fn judge(
+    mut r: SignatureReport,
+    sig: &Signature,
+    key: &Key<PublicParts, UnspecifiedRole>,
+    ks: &keystate::KeyState,
+    t: SystemTime,
+    now: SystemTime,
+) -> SignatureReport {
     // What gpg checks, in its order.
     #[allow(deprecated)]
     if matches!(sig.hash_algo(), HashAlgorithm::MD5) {
@@ -611,6 +684,19 @@ fn check_one(
         ));
         return r;
     }
+    dated_verdict(r, ks, key_expired, t)
+}
+
+/// The verdict on a signature by a usable key, from the key's revocation
+/// and expiry against the signature's date `t`: a hard revocation never
+/// counts, a soft one or an expiry only from its date on (noted when
+/// later).
+fn dated_verdict(
+    mut r: SignatureReport,
+    ks: &keystate::KeyState,
+    key_expired: Option<SystemTime>,
+    t: SystemTime,
+) -> SignatureReport {
     if let Some(rev) = &ks.revoked {
         let text = revocation_text(rev);
         let whose = if ks.primary { "key" } else { "signing subkey" };

@@ -9,7 +9,9 @@
 //!   message (library errors implement [`Hint`]; the CLI renders it);
 //! - [`progress`]: how long-running library work reports progress without
 //!   printing;
-//! - [`text`]: wording shared by messages (counts with their noun).
+//! - [`text`]: wording shared by messages (counts with their noun);
+//! - `testing` (feature `test-support`, for other crates' unit tests):
+//!   helpers those tests share.
 //!
 //! Library code here never prints.
 
@@ -17,6 +19,8 @@ pub mod fsutil;
 pub mod git;
 pub mod hint;
 pub mod progress;
+#[cfg(feature = "test-support")]
+pub mod testing;
 pub mod text;
 pub mod time;
 

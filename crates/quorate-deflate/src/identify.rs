@@ -165,19 +165,7 @@ pub fn identify(stream: &[u8], data: &[u8], flavors: &[Flavor]) -> Option<(Flavo
 mod tests {
     use super::*;
 
-    fn sample(n: usize) -> Vec<u8> {
-        let mut x = 1u32;
-        (0..n)
-            .map(|i| {
-                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                if i % 7 < 4 {
-                    b"abcdefgh"[(x >> 16) as usize % 8]
-                } else {
-                    (x >> 24) as u8
-                }
-            })
-            .collect()
-    }
+    use quorate_base::testing::mixed_bytes as sample;
 
     #[test]
     fn finds_the_level_and_flavor() {

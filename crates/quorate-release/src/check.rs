@@ -9,9 +9,20 @@
 //! faked without faketime; the second build simply runs later. Since quorate
 //! builds from a from-scratch environment, the environment variations test
 //! that it really scrubs it.
+//!
+//! [`varied_rebuild`] runs that second build as a child process (umask,
+//! environment and working folder are a process's own) and compares it;
+//! the child calls [`build_varied`].
 
-use quorate_manifest::{Digest, Manifest};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use quorate_manifest::{Digest, Manifest, ManifestError, Progress};
 use serde::Serialize;
+
+use crate::build::{self, BuildError, BuildOptions, ToolchainFacts};
+use crate::plan::Prepared;
+use crate::toolchain;
 
 /// One artifact that differs between two builds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -159,6 +170,193 @@ pub const VARIATIONS: &[&str] = &[
     "environment noise: GOFLAGS, GOOS, GOARCH, CGO_ENABLED, GOPATH, CC, …",
     "the time (it runs later; the clock itself is not faked)",
 ];
+
+/// Why the varied build of `--check` could not be run or compared.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// The varied build's temporary folder cannot be made.
+    #[error("cannot create a temporary folder for the varied build")]
+    TempDir(#[source] std::io::Error),
+    /// A folder of the varied build cannot be made.
+    #[error("{}: cannot create", path.display())]
+    CreateDir {
+        /// The folder.
+        path: PathBuf,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The child process cannot be started.
+    #[error("cannot start the varied build")]
+    Spawn(#[source] std::io::Error),
+    /// The varied build failed; `stderr` is its own output.
+    #[error("the varied build (the second build of --check) failed:\n{stderr}")]
+    Failed {
+        /// The child's stderr, trimmed at the end.
+        stderr: String,
+    },
+    /// The varied build's manifest cannot be read.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+}
+
+impl quorate_manifest::Hint for CheckError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            CheckError::Failed { .. } => {
+                Some("the first build succeeded; the output above is the second build's".into())
+            }
+            CheckError::Manifest(e) => e.hint(),
+            _ => None,
+        }
+    }
+}
+
+/// The outcome of `--check`.
+#[derive(Debug, Serialize)]
+pub struct CheckOutcome {
+    /// True when both manifests are identical.
+    pub reproducible: bool,
+    /// The artifacts that differ.
+    pub differences: Vec<ArtifactDiff>,
+    /// What the second build varied.
+    pub variations: Vec<&'static str>,
+    /// The second build's folder (kept when it differs).
+    pub second: Option<PathBuf>,
+}
+
+/// Rebuilds `p`'s release in a child process under varied conditions
+/// ([`noise_env`], [`VARIED_UMASK`], another path and file order, other
+/// file times, a fresh Go cache or [`separate_gocache`]'s) and compares its
+/// manifest with `first`. When the builds differ the second build is kept
+/// (in a temporary folder named by [`CheckOutcome::second`]) for `quorate
+/// diff`.
+///
+/// `program` is a quorate executable (the running one): it is run as
+/// `program build --config C --version V --toolchain GOROOT -j N
+/// --internal-out OUT --internal-work-dir WORK --internal-gocache CACHE
+/// [--allow-dirty] [--allow-patched]`, under `sh -c 'umask …'`, and must
+/// plan the same release and call [`build_varied`].
+pub fn varied_rebuild(
+    p: &Prepared,
+    first: &Manifest,
+    jobs: usize,
+    program: &Path,
+) -> Result<CheckOutcome, CheckError> {
+    let root = tempfile::Builder::new()
+        .prefix("quorate-check-")
+        .tempdir()
+        .map_err(CheckError::TempDir)?;
+    let home = root.path().join("home");
+    let work = root
+        .path()
+        .join("a-longer-path/for-the-second-build/so-that-any-leaked-path/shows-up");
+    let out = root.path().join("second");
+    let gocache = separate_gocache().unwrap_or_else(|| root.path().join("fresh-go-build-cache"));
+    for d in [&home, &work, &gocache] {
+        std::fs::create_dir_all(d).map_err(|source| CheckError::CreateDir {
+            path: d.clone(),
+            source,
+        })?;
+    }
+    let output = child(p, jobs, program, &home, &work, &out, &gocache)
+        .output()
+        .map_err(CheckError::Spawn)?;
+    if !output.status.success() {
+        return Err(CheckError::Failed {
+            stderr: String::from_utf8_lossy(&output.stderr)
+                .trim_end()
+                .to_string(),
+        });
+    }
+    let second = Manifest::read(&out.join(&p.plan.manifest))?;
+    let differences = compare_manifests(first, &second);
+    let reproducible = differences.is_empty();
+    let kept = (!reproducible).then(|| root.keep().join("second"));
+    Ok(CheckOutcome {
+        reproducible,
+        differences,
+        variations: variations(separate_gocache().is_some()),
+        second: kept,
+    })
+}
+
+/// The varied build's command: `program build …` under the varied umask,
+/// in `home`, with [`noise_env`].
+fn child(
+    p: &Prepared,
+    jobs: usize,
+    program: &Path,
+    home: &Path,
+    work: &Path,
+    out: &Path,
+    gocache: &Path,
+) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("umask {VARIED_UMASK} && exec \"$0\" \"$@\""))
+        .arg(program)
+        .arg("build")
+        .arg("--config")
+        .arg(&p.config_path)
+        .arg("--version")
+        .arg(&p.plan.release.version)
+        .arg("--toolchain")
+        .arg(&p.toolchain.goroot)
+        .arg("-j")
+        .arg(jobs.to_string())
+        .arg("--internal-out")
+        .arg(out)
+        .arg("--internal-work-dir")
+        .arg(work)
+        .arg("--internal-gocache")
+        .arg(gocache);
+    if p.plan.release.dirty {
+        cmd.arg("--allow-dirty");
+    }
+    if !p.toolchain.patched.is_empty() {
+        cmd.arg("--allow-patched");
+    }
+    cmd.current_dir(home)
+        .envs(noise_env(home))
+        .env(
+            "SOURCE_DATE_EPOCH",
+            p.plan.release.source_date_epoch.to_string(),
+        )
+        .env("QUORATE_CACHE", toolchain::cache_dir())
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// The varied build itself (the child of [`varied_rebuild`]): executes
+/// `p` in `work` with the tracked files copied in reverse order and dated
+/// [`VARIED_MTIME`], and publishes the release in `out`.
+pub fn build_varied(
+    p: &Prepared,
+    work: &Path,
+    out: &Path,
+    jobs: usize,
+    progress: &dyn Progress,
+) -> Result<(), BuildError> {
+    std::fs::create_dir_all(&p.gocache).map_err(|source| BuildError::Io {
+        path: p.gocache.clone(),
+        source,
+    })?;
+    let built = build::execute(
+        &p.plan,
+        &p.state,
+        &ToolchainFacts::of(&p.toolchain),
+        &BuildOptions {
+            jobs,
+            work_dir: work.to_path_buf(),
+            reverse_copy: true,
+            copy_mtime: Some(std::time::UNIX_EPOCH + std::time::Duration::from_secs(VARIED_MTIME)),
+        },
+        progress,
+    )?;
+    build::publish(&built.out_dir, out)?;
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {

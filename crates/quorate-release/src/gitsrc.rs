@@ -217,18 +217,7 @@ impl quorate_manifest::Hint for GitError {
 mod tests {
     use super::*;
 
-    fn sh(dir: &Path, script: &str) {
-        let ok = std::process::Command::new("bash")
-            .arg("-ec")
-            .arg(script)
-            .current_dir(dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "{script}");
-    }
+    use quorate_base::testing::sh;
 
     #[test]
     fn reads_tag_commit_files_and_dirtiness() {

@@ -6,7 +6,10 @@
 //! - [`config`] reads `quorate.toml`.
 //! - [`plan`] and [`build`] say what a release build does, and do it;
 //!   [`gitsrc`] reads the tag, commit and tracked files it is built from;
-//!   [`check`] compares two builds (`quorate build --check`).
+//!   [`check`] rebuilds under varied conditions and compares two builds
+//!   (`quorate build --check`).
+//! - [`pipeline`] runs the whole `quorate build` step (plan, build,
+//!   publish, check) and reports each step as an [`event::Event`].
 //! - [`recipe_source`] reads what a project's Makefile and release scripts
 //!   say about its release build (never running them).
 //! - [`untrusted`] is the grammar of every value taken from a release or a
@@ -16,8 +19,10 @@ pub mod archive;
 pub mod build;
 pub mod check;
 pub mod config;
+pub mod event;
 pub mod gitsrc;
 pub mod init;
+pub mod pipeline;
 pub mod plan;
 pub mod recipe_source;
 pub mod toolchain;

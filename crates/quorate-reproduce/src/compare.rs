@@ -351,45 +351,7 @@ pub fn compare(
     opts: &DiffOptions,
     progress: &dyn Progress,
 ) -> (Vec<Artifact>, Counts, Vec<CauseSummary>) {
-    let mut artifacts = Vec::new();
-    for e in published.manifest.entries() {
-        let (status, rebuilt_hex) = match rebuilt.get(&e.path) {
-            Some(d) if *d == e.digest => (Status::Reproduced, Some(d.to_hex())),
-            Some(d) => (Status::Different, Some(d.to_hex())),
-            None => (Status::Missing, None),
-        };
-        artifacts.push(Artifact {
-            path: e.path.clone(),
-            status,
-            published: Some(e.digest.to_hex()),
-            rebuilt: rebuilt_hex,
-            causes: Vec::new(),
-            explanation: None,
-            unexplained: None,
-            store_paths: None,
-        });
-    }
-    for e in rebuilt.entries() {
-        if published.manifest.get(&e.path).is_none() {
-            artifacts.push(Artifact {
-                path: e.path.clone(),
-                status: Status::Extra,
-                published: None,
-                rebuilt: Some(e.digest.to_hex()),
-                causes: vec![Cause::FileSet.wire().to_string()],
-                explanation: None,
-                unexplained: None,
-                store_paths: None,
-            });
-        }
-    }
-    for a in &mut artifacts {
-        if a.status == Status::Missing {
-            a.causes = vec![Cause::FileSet.wire().to_string()];
-        }
-    }
-    artifacts.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
-
+    let mut artifacts = statuses(&published.manifest, rebuilt);
     let different = artifacts
         .iter()
         .filter(|a| a.status == Status::Different)
@@ -399,41 +361,115 @@ pub fn compare(
         .iter_mut()
         .filter(|a| a.status == Status::Different)
     {
-        let pa = published.dir.join(&a.path);
-        let pb = rebuilt_dir.join(&a.path);
-        if !pa.is_file() {
-            a.unexplained = Some(format!(
-                "{} is not in the release folder, so its bytes cannot be compared (only its digest)",
-                pa.display()
-            ));
-        } else {
-            match quorate_diff::diff_paths(&pa, &pb, opts) {
-                Ok(r) => {
-                    a.causes = causes_of(&a.path, &r, quorate_differs);
-                    let sp = toolchain_store_paths(&r, &pa, &pb, &a.path);
-                    if sp.differ() {
-                        let pt = Cause::PatchedToolchain.wire().to_string();
-                        a.causes.retain(|c| *c != pt);
-                        a.causes.insert(0, pt);
-                        a.store_paths = Some(sp);
-                    }
-                    if r.identical {
-                        a.unexplained = Some(format!(
-                            "{} matches the rebuild byte for byte, but not the published manifest: the release folder was changed after it was published",
-                            pa.display()
-                        ));
-                    }
-                    a.explanation = Some(r);
-                }
-                Err(e) => a.unexplained = Some(format!("cannot compare: {e}")),
-            }
-        }
+        explain(a, &published.dir, rebuilt_dir, quorate_differs, opts);
         progress.advance(1);
     }
     progress.end();
+    let counts = count(&artifacts);
+    let published_version = published
+        .build_info
+        .as_ref()
+        .map(|b| b.quorate_version.as_str());
+    let causes = summarise(&artifacts, published_version);
+    (artifacts, counts, causes)
+}
 
+/// Every artifact of either manifest with its status, sorted by path: a
+/// missing or extra one is caused by the file set; the causes of a
+/// different one are left to [`explain`].
+fn statuses(published: &Manifest, rebuilt: &Manifest) -> Vec<Artifact> {
+    let artifact = |path: &str, status, published: Option<String>, rebuilt: Option<String>| {
+        let causes = match status {
+            Status::Missing | Status::Extra => vec![Cause::FileSet.wire().to_string()],
+            Status::Reproduced | Status::Different => Vec::new(),
+        };
+        Artifact {
+            path: path.to_string(),
+            status,
+            published,
+            rebuilt,
+            causes,
+            explanation: None,
+            unexplained: None,
+            store_paths: None,
+        }
+    };
+    let mut artifacts = Vec::new();
+    for e in published.entries() {
+        let (status, rebuilt_hex) = match rebuilt.get(&e.path) {
+            Some(d) if *d == e.digest => (Status::Reproduced, Some(d.to_hex())),
+            Some(d) => (Status::Different, Some(d.to_hex())),
+            None => (Status::Missing, None),
+        };
+        artifacts.push(artifact(
+            &e.path,
+            status,
+            Some(e.digest.to_hex()),
+            rebuilt_hex,
+        ));
+    }
+    for e in rebuilt.entries() {
+        if published.get(&e.path).is_none() {
+            artifacts.push(artifact(
+                &e.path,
+                Status::Extra,
+                None,
+                Some(e.digest.to_hex()),
+            ));
+        }
+    }
+    artifacts.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
+    artifacts
+}
+
+/// Explains one DIFFERENT artifact with the diff engine: its causes (a
+/// patched toolchain first, with the store paths that show it), the
+/// engine's report, or why it cannot be explained (not in the release
+/// folder, identical bytes under a different digest, unreadable).
+fn explain(
+    a: &mut Artifact,
+    published_dir: &Path,
+    rebuilt_dir: &Path,
+    quorate_differs: bool,
+    opts: &DiffOptions,
+) {
+    let pa = published_dir.join(&a.path);
+    let pb = rebuilt_dir.join(&a.path);
+    if !pa.is_file() {
+        a.unexplained = Some(format!(
+            "{} is not in the release folder, so its bytes cannot be compared (only its digest)",
+            pa.display()
+        ));
+        return;
+    }
+    let r = match quorate_diff::diff_paths(&pa, &pb, opts) {
+        Ok(r) => r,
+        Err(e) => {
+            a.unexplained = Some(format!("cannot compare: {e}"));
+            return;
+        }
+    };
+    a.causes = causes_of(&a.path, &r, quorate_differs);
+    let sp = toolchain_store_paths(&r, &pa, &pb, &a.path);
+    if sp.differ() {
+        let pt = Cause::PatchedToolchain.wire().to_string();
+        a.causes.retain(|c| *c != pt);
+        a.causes.insert(0, pt);
+        a.store_paths = Some(sp);
+    }
+    if r.identical {
+        a.unexplained = Some(format!(
+            "{} matches the rebuild byte for byte, but not the published manifest: the release folder was changed after it was published",
+            pa.display()
+        ));
+    }
+    a.explanation = Some(r);
+}
+
+/// How many artifacts have each status.
+fn count(artifacts: &[Artifact]) -> Counts {
     let mut counts = Counts::default();
-    for a in &artifacts {
+    for a in artifacts {
         match a.status {
             Status::Reproduced => counts.reproduced += 1,
             Status::Different => counts.different += 1,
@@ -441,12 +477,14 @@ pub fn compare(
             Status::Extra => counts.extra += 1,
         }
     }
-    let published_version = published
-        .build_info
-        .as_ref()
-        .map(|b| b.quorate_version.as_str());
+    counts
+}
+
+/// One summary per cause (its title, fix, artifacts and evidence), the
+/// most telling first.
+fn summarise(artifacts: &[Artifact], published_version: Option<&str>) -> Vec<CauseSummary> {
     let mut by_cause: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for a in &artifacts {
+    for a in artifacts {
         for c in &a.causes {
             by_cause.entry(c.clone()).or_default().push(a.path.clone());
         }
@@ -455,7 +493,7 @@ pub fn compare(
         .into_iter()
         .map(|(cause, paths)| {
             let (title, fix) = title_fix(&cause, published_version);
-            let evidence = evidence_of(&cause, &artifacts, published_version);
+            let evidence = evidence_of(&cause, artifacts, published_version);
             CauseSummary {
                 cause,
                 title,
@@ -466,7 +504,7 @@ pub fn compare(
         })
         .collect();
     causes.sort_by_key(|c| rank(&c.cause));
-    (artifacts, counts, causes)
+    causes
 }
 
 /// Everything [`outcome`] puts together.

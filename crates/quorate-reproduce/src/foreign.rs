@@ -742,17 +742,7 @@ mod tests {
         std::fs::create_dir_all(root.join("doc")).unwrap();
         // Text-like and random bytes mixed, large enough for levels and
         // implementations to give different bytes.
-        let mut x = 1u32;
-        let prog: Vec<u8> = (0..400_000)
-            .map(|i| {
-                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                if i % 7 < 4 {
-                    b"abcdefgh"[(x >> 16) as usize % 8]
-                } else {
-                    (x >> 24) as u8
-                }
-            })
-            .collect();
+        let prog = quorate_base::testing::mixed_bytes(400_000);
         std::fs::write(root.join("prog"), prog).unwrap();
         std::fs::set_permissions(root.join("prog"), std::fs::Permissions::from_mode(0o775))
             .unwrap();
@@ -871,9 +861,7 @@ mod tests {
             gz
         };
         let gz = frame(8, b"z.tar\0");
-        let a =
-            crate::recipe::archive_recipe("z.tar.gz", &gz, &Default::default(), &mut Vec::new())
-                .unwrap();
+        let a = crate::recipe::recipe_of("z.tar.gz", &gz);
         assert_eq!(a.compressor.tool, "zlib");
         assert_eq!(a.compressor.level, Some(6));
         let g = a.gzip.clone().unwrap();
@@ -892,9 +880,7 @@ mod tests {
         // byte): read from the header and rebuilt byte for byte.
         let fields = b"\x07\x00AB\x03\x00xyzz.tar\0made by hand\0\x5c\x00";
         let gz = frame(0x1e, fields);
-        let a =
-            crate::recipe::archive_recipe("z.tar.gz", &gz, &Default::default(), &mut Vec::new())
-                .unwrap();
+        let a = crate::recipe::recipe_of("z.tar.gz", &gz);
         assert_eq!(a.compressor.tool, "zlib");
         let g = a.gzip.clone().unwrap();
         assert_eq!(g.comment.as_deref(), Some("made by hand"));
@@ -904,9 +890,7 @@ mod tests {
         assert!(std::fs::read(&out).unwrap() == gz);
         // FTEXT is not rebuilt, and says so.
         let gz = frame(0x01, b"");
-        let a =
-            crate::recipe::archive_recipe("z.tar.gz", &gz, &Default::default(), &mut Vec::new())
-                .unwrap();
+        let a = crate::recipe::recipe_of("z.tar.gz", &gz);
         let why = pack(&a, entries, &out).unwrap_err();
         assert!(why.contains("FTEXT"), "{why}");
     }
@@ -1032,13 +1016,7 @@ mod tests {
         );
         for file in ["n-windows-amd64-v1.zip", "n-linux-amd64-v1.tar.gz"] {
             let published = std::fs::read(d.path().join(file)).unwrap();
-            let a = crate::recipe::archive_recipe(
-                file,
-                &published,
-                &Default::default(),
-                &mut Vec::new(),
-            )
-            .unwrap();
+            let a = crate::recipe::recipe_of(file, &published);
             assert_eq!(a.order, Order::ReverseSorted, "{file}");
             let top = a.top_dir.clone().unwrap();
             let entries = gnu::find_entries(d.path(), &top).unwrap();

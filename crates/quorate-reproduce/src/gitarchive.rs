@@ -151,13 +151,7 @@ mod tests {
                     "HEAD",
                 ],
             );
-            let a = crate::recipe::archive_recipe(
-                "r-1.0.tar.gz",
-                &published,
-                &Default::default(),
-                &mut Vec::new(),
-            )
-            .unwrap();
+            let a = crate::recipe::recipe_of("r-1.0.tar.gz", &published);
             assert_eq!(a.writer, "git-archive", "{umask}");
             assert_eq!(a.git_commit.as_deref(), Some(checkout.commit.as_str()));
             assert_eq!(a.top_dir.as_deref(), Some("r-1.0"));
@@ -169,13 +163,7 @@ mod tests {
             assert_eq!(digest, Digest::of_bytes(&published));
         }
         let published = git(&checkout.dir, &["archive", "--format=tar.gz", "HEAD"]);
-        let mut a = crate::recipe::archive_recipe(
-            "r.tar.gz",
-            &published,
-            &Default::default(),
-            &mut Vec::new(),
-        )
-        .unwrap();
+        let mut a = crate::recipe::recipe_of("r.tar.gz", &published);
         // No prefix: the tree's own folders at the top.
         assert_eq!(a.top_dir, None);
         let dest = d.path().join("x.tar.gz");

@@ -311,13 +311,7 @@ mod tests {
                     let tar = gotar::go_tar(&entries, &owner, mtime).unwrap();
                     gogzip::compress(&tar, &GoGzipOptions::new(9, version)).unwrap()
                 };
-                let a = crate::recipe::archive_recipe(
-                    file,
-                    &published,
-                    &Default::default(),
-                    &mut Vec::new(),
-                )
-                .unwrap();
+                let a = crate::recipe::recipe_of(file, &published);
                 assert!(is_go(&a), "{file}: {}", a.writer);
                 assert_eq!(a.mtime, Some(mtime), "{file}");
                 assert_eq!(a.compressor.level, Some(9), "{file}");
@@ -440,13 +434,7 @@ mod tests {
                     }
                     gogzip::compress(&w.finish(), &GoGzipOptions::new(9, version)).unwrap()
                 };
-                let a = crate::recipe::archive_recipe(
-                    file,
-                    &published,
-                    &Default::default(),
-                    &mut Vec::new(),
-                )
-                .unwrap();
+                let a = crate::recipe::recipe_of(file, &published);
                 assert!(is_go(&a), "{file}: {}", a.writer);
                 assert_eq!(a.mtime, None, "{file}");
                 let times: Vec<i64> = a.members.iter().map(|m| m.mtime).collect();
@@ -497,9 +485,7 @@ mod tests {
         }];
         let tar = quorate_release::archive::gnu::gnu_tar(&entries, 0).unwrap();
         let gz = gogzip::compress(&tar, &GoGzipOptions::new(9, GoVersion::From1_27)).unwrap();
-        let a =
-            crate::recipe::archive_recipe("d.tar.gz", &gz, &Default::default(), &mut Vec::new())
-                .unwrap();
+        let a = crate::recipe::recipe_of("d.tar.gz", &gz);
         assert_eq!(a.writer, "gnu-tar");
         assert_eq!(a.compressor.tool, "go-flate-1.27");
         assert!(!is_go(&a));

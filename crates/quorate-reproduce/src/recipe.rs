@@ -487,6 +487,14 @@ pub fn from_published(p: &Published, limits: &Limits) -> Result<Recipe, RecipeEr
     Ok(r)
 }
 
+/// For tests: the recipe of an archive with no Go programs kept, within
+/// the default limits; panics when it cannot be read.
+#[cfg(test)]
+pub(crate) fn recipe_of(file: &str, data: &[u8]) -> ArchiveRecipe {
+    archive_recipe(file, data, &Limits::default(), &mut Vec::new())
+        .unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
 /// The recipe of one archive's bytes (`file` is its name, which says tar.gz
 /// or zip), with the Go programs found in it appended to `binaries`.
 /// Within `limits`; never panics, whatever the bytes.

@@ -143,18 +143,7 @@ fn no_such_ref(repo: &str, git_ref: &str, clone: &Path) -> ReproduceError {
 mod tests {
     use super::*;
 
-    fn sh(dir: &Path, script: &str) {
-        let ok = Command::new("bash")
-            .arg("-ec")
-            .arg(script)
-            .current_dir(dir)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "{script}");
-    }
+    use quorate_base::testing::sh;
 
     #[test]
     fn clones_at_the_tag_and_leaves_the_source_alone() {

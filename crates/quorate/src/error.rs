@@ -85,6 +85,8 @@ fn hint_of(e: &(dyn std::error::Error + 'static)) -> Option<String> {
         quorate_release::build::BuildError,
         quorate_release::archive::ArchiveError,
         quorate_release::plan::PrepareError,
+        quorate_release::pipeline::Error,
+        quorate_release::check::CheckError,
         quorate_reproduce::ReproduceError,
         quorate_reproduce::recipe::RecipeError,
         quorate_attest::AttestError,

@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use quorate_release::check::ArtifactDiff;
-
 /// Where the trust came from (printed, and in the JSON).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Trust {
@@ -40,17 +38,4 @@ impl Trust {
             None => String::new(),
         }
     }
-}
-
-/// The outcome of `--check`.
-#[derive(Debug, serde::Serialize)]
-pub struct CheckOutcome {
-    /// True when both manifests are identical.
-    pub reproducible: bool,
-    /// The artifacts that differ.
-    pub differences: Vec<ArtifactDiff>,
-    /// What the second build varied.
-    pub variations: Vec<&'static str>,
-    /// The second build's folder (kept when it differs).
-    pub second: Option<PathBuf>,
 }

@@ -1,13 +1,58 @@
-//! `quorate build`'s messages: the `--check` comparison.
+//! `quorate build`'s text: the progress lines of a build (one per
+//! [`Event`] of `quorate_release::pipeline`), the `--check` comparison,
+//! the plan (`--dry-run`) and the JSON result.
 
-use quorate_release::check::ArtifactDiff;
+use quorate_release::check::{ArtifactDiff, CheckOutcome};
+use quorate_release::event::{Event, Reporter};
+use quorate_release::pipeline::Done;
 use quorate_release::plan::Prepared;
+use quorate_release::toolchain::Toolchain;
 
-use crate::report::CheckOutcome;
+use crate::output::json;
 use crate::ui::{Ui, style};
 
-/// Prints the comparison (stderr).
+/// The terminal renders a build's events.
+impl Reporter for Ui {
+    fn event(&self, e: Event<'_>) {
+        event(e, self);
+    }
+}
+
+/// Prints the line (or lines) of `event` (stderr).
+pub fn event(event: Event<'_>, ui: &Ui) {
+    match event {
+        Event::PatchedToolchain { toolchain } => ui.warn(patched_warning(toolchain)),
+        Event::DirtyTree => ui.warn(DIRTY_WARNING),
+        Event::Building { prepared, jobs } => ui.step(building_line(prepared, jobs)),
+        Event::Published { release, manifest } => {
+            if release.replaced {
+                ui.say(format!(
+                    "replaced the earlier build in {}",
+                    release.dest.display()
+                ));
+            }
+            ui.say(format!(
+                "wrote {} ({} artifacts listed in {manifest})",
+                release.dest.display(),
+                release.built.manifest.len(),
+            ));
+        }
+        Event::Checking { variations } => {
+            ui.step("rebuilding under varied conditions to check reproducibility");
+            for v in variations {
+                ui.say(format!("    varied: {v}"));
+            }
+        }
+        Event::Checked { outcome, artifacts } => check_outcome(outcome, artifacts, ui),
+    }
+}
+
+/// Prints where the second build is kept (when it differs), then the
+/// comparison (stderr).
 pub fn check_outcome(outcome: &CheckOutcome, total: usize, ui: &Ui) {
+    if let Some(kept) = &outcome.second {
+        ui.say(format!("the second build is kept in {}", kept.display()));
+    }
     if outcome.reproducible {
         ui.say(format!(
             "{}: all {total} artifacts are byte-identical in both builds",
@@ -30,25 +75,18 @@ pub fn check_outcome(outcome: &CheckOutcome, total: usize, ui: &Ui) {
     }
 }
 
-/// Warnings about what a plan is built from (a patched toolchain, a dirty
-/// tree).
-pub fn prepared_warnings(p: &Prepared) -> Vec<String> {
-    let mut w = Vec::new();
-    if !p.toolchain.patched.is_empty() {
-        w.push(format!(
-            "{} is a patched toolchain ({} references to /nix/store): this build is for investigation, not for release",
-            p.toolchain.goroot.display(),
-            p.toolchain.patched.len()
-        ));
-    }
-    if p.state.dirty {
-        w.push("building from a dirty tree (--allow-dirty); build.json records it".into());
-    }
-    w
+const DIRTY_WARNING: &str = "building from a dirty tree (--allow-dirty); build.json records it";
+
+fn patched_warning(t: &Toolchain) -> String {
+    format!(
+        "{} is a patched toolchain ({} references to /nix/store): this build is for investigation, not for release",
+        t.goroot.display(),
+        t.patched.len()
+    )
 }
 
 /// `building NAME VERSION for N targets with Go V (J at once)`.
-pub fn building_line(p: &Prepared, jobs: usize) -> String {
+fn building_line(p: &Prepared, jobs: usize) -> String {
     format!(
         "building {} {} for {} target{} with Go {} ({} at once)",
         p.plan.name,
@@ -58,4 +96,28 @@ pub fn building_line(p: &Prepared, jobs: usize) -> String {
         p.toolchain.version,
         jobs
     )
+}
+
+/// The plan of `--dry-run` (stdout): its text, or JSON.
+pub fn plan(p: &Prepared, as_json: bool, ui: &Ui) -> anyhow::Result<()> {
+    if as_json {
+        ui.out(json(&p.plan)?);
+    } else {
+        ui.out(p.plan.to_text());
+    }
+    Ok(())
+}
+
+/// The result of a build as JSON (`--json`): where it went, its
+/// artifacts, `build.json` and the `--check` outcome.
+pub fn done_json(done: &Done) -> anyhow::Result<String> {
+    let dest = &done.release.dest;
+    let built = &done.release.built;
+    json(&serde_json::json!({
+        "dist": dest,
+        "manifest": dest.join(&done.prepared.plan.manifest),
+        "artifacts": built.manifest.entries(),
+        "build": built.info,
+        "check": done.check,
+    }))
 }

@@ -10,7 +10,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::sigfixture::{fixture, gpg_in};
+use crate::sigfixture::{fixture, sign_detached};
 use crate::util::{
     bare_path, data, go_and, go_env, q, reproduce_bare, sh, sha256_hex, tagged_repo, tmp,
 };
@@ -188,18 +188,7 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
     let Some(f) = fixture() else { return };
     let fpr = f.fpr("alice");
     let sig = rel.join(format!("{CHECKSUMS}.sig"));
-    let o = gpg_in(
-        &f.home,
-        &[
-            "--local-user",
-            &fpr,
-            "--output",
-            sig.to_str().unwrap(),
-            "--detach-sign",
-            rel.join(CHECKSUMS).to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    sign_detached(&f.home, &fpr, &rel.join(CHECKSUMS), &sig, &[]);
     let policy = f.policy(t.path(), 1, &["alice"]);
 
     // The reproduction, with only go and git on PATH.
@@ -258,18 +247,13 @@ fn reproduces_a_goreleaser_style_release_without_host_archivers() {
 
     // A signature by a key the policy does not pin: not rebuilt.
     let mallory = t.path().join("mallory.sig");
-    let o = gpg_in(
+    sign_detached(
         &f.home,
-        &[
-            "--local-user",
-            &f.fpr("mallory"),
-            "--output",
-            mallory.to_str().unwrap(),
-            "--detach-sign",
-            rel.join(CHECKSUMS).to_str().unwrap(),
-        ],
+        &f.fpr("mallory"),
+        &rel.join(CHECKSUMS),
+        &mallory,
+        &[],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::copy(&mallory, &sig).unwrap();
     let out = reproduce_bare(
         &goroot,

@@ -106,23 +106,24 @@ const KEYS: &[(&str, &str, &str, &str, Option<&str>)] = &[
 
 /// Signs the template manifest as `name`, writing `<sigs>/<out>`.
 fn sign(f: &Fixture, name: &str, out: &str, extra: &[&str]) {
-    let fpr = fpr_in(&f.home, name);
-    let o = f.sigs.join(out);
     let m = f.template.join(format!("manifest-{VERSION}.txt"));
-    let mut args: Vec<&str> = extra.to_vec();
-    let (o_s, m_s) = (
-        o.to_str().unwrap().to_string(),
-        m.to_str().unwrap().to_string(),
+    sign_detached(
+        &f.home,
+        &fpr_in(&f.home, name),
+        &m,
+        &f.sigs.join(out),
+        extra,
     );
-    args.extend([
-        "--detach-sign",
-        "--local-user",
-        &fpr,
-        "--output",
-        &o_s,
-        &m_s,
-    ]);
-    gpg_ok(&f.home, &args);
+}
+
+/// `gpg --detach-sign` (binary unless `extra` says `--armor`) by the key
+/// `fpr` of `data` into `out`, with the options in `extra` first
+/// (`--textmode`, `--digest-algo`, a faked time…); panics when gpg fails.
+pub fn sign_detached(home: &Path, fpr: &str, data: &Path, out: &Path, extra: &[&str]) {
+    let (out, data) = (out.to_str().unwrap(), data.to_str().unwrap());
+    let mut args: Vec<&str> = extra.to_vec();
+    args.extend(["--detach-sign", "--local-user", fpr, "--output", out, data]);
+    gpg_ok(home, &args);
 }
 
 /// Generates a revocation certificate for `name` with `reason` (gpg's

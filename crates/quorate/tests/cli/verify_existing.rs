@@ -9,7 +9,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::sigfixture::{Fixture, VERSION, copy_dir, fixture, fpr_in, gpg_in, verdicts};
+use crate::sigfixture::{
+    Fixture, VERSION, copy_dir, fixture, fpr_in, gpg_in, sign_detached, verdicts,
+};
 use crate::util::{quorate, tmp};
 
 /// gpg's verdict on one detached signature, in a fresh GNUPGHOME holding
@@ -373,19 +375,7 @@ fn combined_sha256sums_asc_with_garbage_in_the_middle() {
 
 /// Signs `data` with gpg as `who`, armored, to `out`.
 fn gpg_sign_armored(f: &Fixture, who: &str, data: &Path, out: &Path) {
-    let o = gpg_in(
-        &f.home,
-        &[
-            "--armor",
-            "--detach-sign",
-            "--local-user",
-            &f.fpr(who),
-            "--output",
-            out.to_str().unwrap(),
-            data.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    sign_detached(&f.home, &f.fpr(who), data, out, &["--armor"]);
 }
 
 #[test]

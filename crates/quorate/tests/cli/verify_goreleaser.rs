@@ -8,7 +8,7 @@
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
-use crate::sigfixture::{Fixture, fixture, gpg_in, verdicts, verify_json};
+use crate::sigfixture::{Fixture, fixture, sign_detached, verdicts, verify_json};
 use crate::util::{sha256_hex, tmp};
 
 const SUMS: &str = "t_1.0.0_checksums.txt";
@@ -42,21 +42,8 @@ fn release(dir: &Path) -> PathBuf {
 /// `gpg --detach-sign` (binary, GoReleaser's default) or with `--armor`,
 /// by fixture key `who`, of `data` into `out`.
 fn gpg_sign(f: &Fixture, who: &str, data: &Path, out: &Path, armor: bool) {
-    let fpr = f.fpr(who);
-    let mut args = vec!["--local-user", &fpr, "--output"];
-    let out_s = out.to_str().unwrap();
-    let data_s = data.to_str().unwrap();
-    args.push(out_s);
-    if armor {
-        args.push("--armor");
-    }
-    args.extend(["--detach-sign", data_s]);
-    let o = gpg_in(&f.home, &args);
-    assert!(
-        o.status.success(),
-        "gpg: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let extra: &[&str] = if armor { &["--armor"] } else { &[] };
+    sign_detached(&f.home, &f.fpr(who), data, out, extra);
 }
 
 fn sig_path(dir: &Path, ext: &str) -> PathBuf {

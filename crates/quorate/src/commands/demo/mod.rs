@@ -21,7 +21,7 @@ use crate::error::{ResultExt, hinted};
 use crate::output::verify::signature_lines;
 use crate::output::{self, quorum_line};
 use crate::steps::explain::explain_release_difference;
-use crate::steps::release::{default_jobs, prepare, varied_rebuild};
+use crate::steps::release::{default_jobs, own_program, prepare};
 use crate::ui::{Ui, style};
 
 mod second_builder;
@@ -507,7 +507,7 @@ fn step_check(d: &mut Demo) -> anyhow::Result<()> {
         d.ui.say(format!("    - {v}"));
     }
     d.ui.say("  building again (the fresh Go cache makes this the slow step)…");
-    let outcome = varied_rebuild(p, &built.manifest, d.jobs, d.ui)?;
+    let outcome = check::varied_rebuild(p, &built.manifest, d.jobs, &own_program()?)?;
     output::build::check_outcome(&outcome, built.manifest.len(), d.ui);
     if !outcome.reproducible {
         d.code = ExitStatus::Failure;
