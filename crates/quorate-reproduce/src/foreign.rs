@@ -284,182 +284,213 @@ pub fn rebuild(
     // in quorate's own releases, so that each can be compared), and the
     // archives are packed from those folders.
     let out_dir = work.join("out");
-    let pack_dir = out_dir.clone();
     std::fs::create_dir_all(&out_dir).map_err(io(&out_dir))?;
-    let env = go_env(t, gocache);
-    let mut manifest = Manifest::new();
-    let mut commands = Vec::new();
-    let mut warnings = Vec::new();
-
+    let cx = Context {
+        r,
+        checkout,
+        t,
+        env: go_env(t, gocache),
+        xdefs,
+        work,
+        out_dir: out_dir.clone(),
+    };
+    let mut out = Rebuilt {
+        out_dir,
+        manifest: Manifest::new(),
+        commands: Vec::new(),
+        warnings: Vec::new(),
+    };
     progress.begin_items("building", r.binaries.len() as u64);
     for b in &r.binaries {
-        let ldflags = ldflags_for(b, xdefs);
-        check_binary(b, &ldflags)?;
-        let (folder, name) = b.path.rsplit_once('/').unwrap_or(("", &b.path));
-        // In an archive a Go program wrote (GoReleaser), the program is
-        // at its member name, built into that archive's staging folder.
-        let go_archive = r.archive(&b.archive).is_some_and(crate::gopack::is_go);
-        if go_archive {
-            crate::gopack::check_member_name(&b.path).map_err(|e| refuse(&b.path, e))?;
-        } else if name != program_name(b) || folder.is_empty() || folder.contains('/') {
-            return Err(refuse(
-                &b.path,
-                format!(
-                    "{} is not where `go build {}` puts its program ({}/{})",
-                    b.path,
-                    b.main_package,
-                    folder,
-                    program_name(b)
-                ),
-            ));
-        }
-        let dest = if go_archive {
-            crate::gopack::stage_dir(work, r, &b.archive).join(folder)
-        } else {
-            untrusted::file_version(folder).map_err(|e| refuse(&b.path, e))?;
-            pack_dir.join(folder)
-        };
-        std::fs::create_dir_all(&dest).map_err(io(&dest))?;
-        let mut args: Vec<String> = vec!["build".into()];
-        if b.trimpath {
-            args.push("-trimpath".into());
-        }
-        if b.vcs_revision.is_none() {
-            args.push("-buildvcs=false".into());
-        }
-        args.push(format!("-ldflags={ldflags}"));
-        args.push(format!("-tags={}", b.tags.as_deref().unwrap_or("")));
-        args.push("-o".into());
-        args.push(dest.join(name).to_string_lossy().into_owned());
-        args.push("--".into());
-        args.push(b.main_package.clone());
-        let mut env = env.clone();
-        env.retain(|(k, _)| k != "CGO_ENABLED");
-        env.push(("CGO_ENABLED".into(), "0".into()));
-        env.push(("GOOS".into(), b.goos.clone()));
-        env.push(("GOARCH".into(), b.goarch.clone()));
-        for (k, v) in &b.goarch_level {
-            env.push((k.clone(), v.clone()));
-        }
-        commands.push(format!(
-            "env CGO_ENABLED=0 GOOS={} GOARCH={}{} go {}",
-            b.goos,
-            b.goarch,
-            b.goarch_level
-                .iter()
-                .map(|(k, v)| format!(" {k}={v}"))
-                .collect::<String>(),
-            args.iter()
-                .map(|a| quorate_release::plan::shell_quote(a))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ));
-        // The build info records whether the tree had changes (tracked or
-        // not): give the clone the same state.
-        let marker = checkout.dir.join(DIRTY_MARKER);
-        if b.vcs_modified == Some(true) {
-            std::fs::write(&marker, b"").map_err(io(&marker))?;
-        } else if marker.exists() {
-            std::fs::remove_file(&marker).map_err(io(&marker))?;
-        }
-        run_go(t, &env, &checkout.dir, &args)?;
-        if b.listed || !go_archive {
-            let bytes = std::fs::read(dest.join(name)).map_err(io(&dest.join(name)))?;
-            manifest.insert(b.path.clone(), Digest::of_bytes(&bytes))?;
-        }
+        build_program(&cx, b, &mut out)?;
         progress.advance(1);
     }
     progress.end();
     let marker = checkout.dir.join(DIRTY_MARKER);
     if marker.exists() {
         std::fs::remove_file(&marker).map_err(io(&marker))?;
-        warnings.push("the release's programs were built from a modified tree (vcs.modified=true): the rebuild added an untracked file to the clone to match; what was modified is unknown".into());
+        out.warnings.push("the release's programs were built from a modified tree (vcs.modified=true): the rebuild added an untracked file to the clone to match; what was modified is unknown".into());
     }
-
     for a in &r.archives {
-        if a.writer == "git-archive" {
-            match crate::gitarchive::pack(a, checkout, &out_dir.join(&a.file)) {
-                Ok(digest) => manifest.insert(a.file.clone(), digest)?,
-                Err(why) => warnings.push(format!("{}: not rebuilt: {why}", a.file)),
-            }
-            continue;
+        pack_archive(&cx, a, &mut out)?;
+    }
+    let mpath = out.out_dir.join(&r.manifest.file);
+    out.manifest.write(&mpath)?;
+    Ok(out)
+}
+
+/// What every step of a foreign rebuild works with.
+struct Context<'a> {
+    r: &'a Recipe,
+    checkout: &'a Checkout,
+    t: &'a Toolchain,
+    /// The Go environment of every `go` run.
+    env: Vec<(String, String)>,
+    xdefs: &'a [String],
+    work: &'a Path,
+    /// `work/out`: the programs' folders and the archives.
+    out_dir: PathBuf,
+}
+
+/// Builds program `b` as its build info says, into its folder in `out/`
+/// (or its Go archive's staging folder), and lists it when the manifest
+/// does.
+fn build_program(cx: &Context, b: &BinaryRecipe, out: &mut Rebuilt) -> Result<(), ReproduceError> {
+    let ldflags = ldflags_for(b, cx.xdefs);
+    check_binary(b, &ldflags)?;
+    let (folder, name) = b.path.rsplit_once('/').unwrap_or(("", &b.path));
+    // In an archive a Go program wrote (GoReleaser), the program is
+    // at its member name, built into that archive's staging folder.
+    let go_archive = cx.r.archive(&b.archive).is_some_and(crate::gopack::is_go);
+    if go_archive {
+        crate::gopack::check_member_name(&b.path).map_err(|e| refuse(&b.path, e))?;
+    } else if name != program_name(b) || folder.is_empty() || folder.contains('/') {
+        return Err(refuse(
+            &b.path,
+            format!(
+                "{} is not where `go build {}` puts its program ({}/{})",
+                b.path,
+                b.main_package,
+                folder,
+                program_name(b)
+            ),
+        ));
+    }
+    let dest = if go_archive {
+        crate::gopack::stage_dir(cx.work, cx.r, &b.archive).join(folder)
+    } else {
+        untrusted::file_version(folder).map_err(|e| refuse(&b.path, e))?;
+        cx.out_dir.join(folder)
+    };
+    std::fs::create_dir_all(&dest).map_err(io(&dest))?;
+    let mut args: Vec<String> = vec!["build".into()];
+    if b.trimpath {
+        args.push("-trimpath".into());
+    }
+    if b.vcs_revision.is_none() {
+        args.push("-buildvcs=false".into());
+    }
+    args.push(format!("-ldflags={ldflags}"));
+    args.push(format!("-tags={}", b.tags.as_deref().unwrap_or("")));
+    args.push("-o".into());
+    args.push(dest.join(name).to_string_lossy().into_owned());
+    args.push("--".into());
+    args.push(b.main_package.clone());
+    let mut env = cx.env.clone();
+    env.retain(|(k, _)| k != "CGO_ENABLED");
+    env.push(("CGO_ENABLED".into(), "0".into()));
+    env.push(("GOOS".into(), b.goos.clone()));
+    env.push(("GOARCH".into(), b.goarch.clone()));
+    for (k, v) in &b.goarch_level {
+        env.push((k.clone(), v.clone()));
+    }
+    out.commands.push(format!(
+        "env CGO_ENABLED=0 GOOS={} GOARCH={}{} go {}",
+        b.goos,
+        b.goarch,
+        b.goarch_level
+            .iter()
+            .map(|(k, v)| format!(" {k}={v}"))
+            .collect::<String>(),
+        args.iter()
+            .map(|a| quorate_release::plan::shell_quote(a))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
+    // The build info records whether the tree had changes (tracked or
+    // not): give the clone the same state.
+    let marker = cx.checkout.dir.join(DIRTY_MARKER);
+    if b.vcs_modified == Some(true) {
+        std::fs::write(&marker, b"").map_err(io(&marker))?;
+    } else if marker.exists() {
+        std::fs::remove_file(&marker).map_err(io(&marker))?;
+    }
+    run_go(cx.t, &env, &cx.checkout.dir, &args)?;
+    if b.listed || !go_archive {
+        let bytes = std::fs::read(dest.join(name)).map_err(io(&dest.join(name)))?;
+        out.manifest
+            .insert(b.path.clone(), Digest::of_bytes(&bytes))?;
+    }
+    Ok(())
+}
+
+/// Packs archive `a` from what was rebuilt; an archive that cannot be is
+/// a warning, not an error.
+fn pack_archive(cx: &Context, a: &ArchiveRecipe, out: &mut Rebuilt) -> Result<(), ReproduceError> {
+    if a.writer == "git-archive" {
+        match crate::gitarchive::pack(a, cx.checkout, &cx.out_dir.join(&a.file)) {
+            Ok(digest) => out.manifest.insert(a.file.clone(), digest)?,
+            Err(why) => out.warnings.push(format!("{}: not rebuilt: {why}", a.file)),
         }
-        if crate::gopack::is_go(a) {
-            let stage = crate::gopack::stage_dir(work, r, &a.file);
-            std::fs::create_dir_all(&stage).map_err(io(&stage))?;
-            let programs: std::collections::BTreeSet<&str> = r
-                .binaries
+        return Ok(());
+    }
+    if crate::gopack::is_go(a) {
+        let stage = crate::gopack::stage_dir(cx.work, cx.r, &a.file);
+        std::fs::create_dir_all(&stage).map_err(io(&stage))?;
+        let programs: std::collections::BTreeSet<&str> =
+            cx.r.binaries
                 .iter()
                 .filter(|b| b.archive == a.file)
                 .map(|b| b.path.as_str())
                 .collect();
-            let packed = crate::gopack::stage_files(a, &programs, &checkout.dir, &stage)
-                .and_then(|()| crate::gopack::pack(a, &stage, &out_dir.join(&a.file)));
-            match packed {
-                Ok(digest) => manifest.insert(a.file.clone(), digest)?,
-                Err(why) => warnings.push(format!("{}: not rebuilt: {why}", a.file)),
-            }
-            continue;
+        let packed = crate::gopack::stage_files(a, &programs, &cx.checkout.dir, &stage)
+            .and_then(|()| crate::gopack::pack(a, &stage, &cx.out_dir.join(&a.file)));
+        match packed {
+            Ok(digest) => out.manifest.insert(a.file.clone(), digest)?,
+            Err(why) => out.warnings.push(format!("{}: not rebuilt: {why}", a.file)),
         }
-        let top = match &a.top_dir {
-            Some(t) => t.clone(),
-            None => {
-                warnings.push(format!(
-                    "{}: its members are not under one folder; not rebuilt",
-                    a.file
-                ));
-                continue;
-            }
-        };
-        untrusted::file_version(&top).map_err(|e| refuse(&a.file, e))?;
-        let parent = match a.role {
-            Role::Binaries => pack_dir.clone(),
-            Role::Vendor => {
-                vendor(t, &env, checkout)?;
-                checkout.dir.clone()
-            }
-            Role::Source => {
-                let p = work.join("source");
-                source_tree(checkout, &p, &top)?;
-                p
-            }
-            Role::Other => {
-                warnings.push(format!(
-                    "{}: quorate does not know how it was made; not rebuilt",
-                    a.file
-                ));
-                continue;
-            }
-        };
-        let entries = gnu::find_entries(&parent, &top).map_err(|e| {
-            ReproduceError::Build(Box::new(quorate_release::build::BuildError::from(e)))
-        });
-        let entries = match entries {
-            Ok(e) => e,
-            Err(e) => {
-                if a.role == Role::Vendor {
-                    let _ = std::fs::remove_dir_all(checkout.dir.join("vendor"));
-                }
-                return Err(e);
-            }
-        };
-        if a.role == Role::Vendor {
-            let v = checkout.dir.join("vendor");
-            std::fs::remove_dir_all(&v).map_err(io(&v))?;
-        }
-        match pack(a, entries, &out_dir.join(&a.file)) {
-            Ok(digest) => manifest.insert(a.file.clone(), digest)?,
-            Err(why) => warnings.push(format!("{}: not rebuilt: {why}", a.file)),
-        }
+        return Ok(());
     }
-    let mpath = out_dir.join(&r.manifest.file);
-    manifest.write(&mpath)?;
-    Ok(Rebuilt {
-        out_dir,
-        manifest,
-        commands,
-        warnings,
-    })
+    let top = match &a.top_dir {
+        Some(t) => t.clone(),
+        None => {
+            out.warnings.push(format!(
+                "{}: its members are not under one folder; not rebuilt",
+                a.file
+            ));
+            return Ok(());
+        }
+    };
+    untrusted::file_version(&top).map_err(|e| refuse(&a.file, e))?;
+    let parent = match a.role {
+        Role::Binaries => cx.out_dir.clone(),
+        Role::Vendor => {
+            vendor(cx.t, &cx.env, cx.checkout)?;
+            cx.checkout.dir.clone()
+        }
+        Role::Source => {
+            let p = cx.work.join("source");
+            source_tree(cx.checkout, &p, &top)?;
+            p
+        }
+        Role::Other => {
+            out.warnings.push(format!(
+                "{}: quorate does not know how it was made; not rebuilt",
+                a.file
+            ));
+            return Ok(());
+        }
+    };
+    let entries = gnu::find_entries(&parent, &top)
+        .map_err(|e| ReproduceError::Build(Box::new(quorate_release::build::BuildError::from(e))));
+    let entries = match entries {
+        Ok(e) => e,
+        Err(e) => {
+            if a.role == Role::Vendor {
+                let _ = std::fs::remove_dir_all(cx.checkout.dir.join("vendor"));
+            }
+            return Err(e);
+        }
+    };
+    if a.role == Role::Vendor {
+        let v = cx.checkout.dir.join("vendor");
+        std::fs::remove_dir_all(&v).map_err(io(&v))?;
+    }
+    match pack(a, entries, &cx.out_dir.join(&a.file)) {
+        Ok(digest) => out.manifest.insert(a.file.clone(), digest)?,
+        Err(why) => out.warnings.push(format!("{}: not rebuilt: {why}", a.file)),
+    }
+    Ok(())
 }
 
 /// `go mod vendor` in the clone (the vendor folder is removed once packed).
