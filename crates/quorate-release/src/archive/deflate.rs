@@ -2,13 +2,16 @@
 //! gzip framing around it.
 //!
 //! The input stream is cut into blocks of exactly [`BLOCK`] bytes (the last
-//! one shorter). Each block is compressed on its own, by a fresh
-//! `miniz_oxide` compressor (through `flate2`), and ends with a sync flush so
-//! the pieces concatenate into one valid deflate stream; the last block ends
-//! the stream instead. Block boundaries depend only on byte offsets, never on
-//! the number of threads or how the input arrived, so the output is the same
-//! on every machine and for any `RAYON_NUM_THREADS`. The CRC-32 of each block
-//! is computed beside it and combined in order.
+//! one shorter). Each block is compressed on its own, as the [`Packer`]
+//! says (packer 1: a fresh `miniz_oxide` compressor through `flate2`;
+//! packer 2: `quorate_deflate::blocks` with the 32 KiB of input before the
+//! block as dictionary), and ends with a sync flush so the pieces
+//! concatenate into one valid deflate stream; the last block ends the
+//! stream instead. Block boundaries and dictionaries depend only on byte
+//! offsets and input, never on the number of threads, the order jobs run
+//! in or how the input arrived, so the output is the same on every machine
+//! and for any `RAYON_NUM_THREADS`. The CRC-32 of each block is computed
+//! beside it and combined in order.
 
 use std::collections::VecDeque;
 use std::fmt;
