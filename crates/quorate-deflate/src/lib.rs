@@ -11,12 +11,15 @@
 //!   `compress/gzip` and `archive/zip` (Go 1.7-1.26 and Go 1.27+), as
 //!   GoReleaser packs releases.
 //! - [`identify`]: which of these, at which level, made a given stream.
+//! - [`blocks`]: not a reproduction: one block of a stream compressed on
+//!   its own with a dictionary, for quorate's own parallel packer.
 //!
 //! Written from RFC 1951/1952, the zip APPNOTE and the tools' observed
 //! output; `docs/deflate.md` says how each is checked against the real
 //! tool.
 
 mod bits;
+pub mod blocks;
 pub mod crc32;
 mod go127;
 mod go127_block;

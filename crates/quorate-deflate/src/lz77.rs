@@ -137,6 +137,14 @@ pub(crate) struct Lz77 {
     /// zlib: hash a string only when three input bytes remain, and never
     /// hash strings past the last three bytes of a match near the end.
     zlib: bool,
+    /// Bytes at the start of the input that are only a dictionary: hashed,
+    /// so matches may refer to them, but never written ([`crate::blocks`]).
+    pub(crate) dictionary: usize,
+    /// End with a sync flush (an empty stored block) instead of the last
+    /// block, so that another stream's blocks may follow.
+    pub(crate) sync_end: bool,
+    /// Keep [`Lz77::crc`] (off where the caller sums the input itself).
+    pub(crate) checksum: bool,
     pub(crate) trees: Trees,
     /// CRC-32 and length of everything read so far.
     pub(crate) crc: crate::crc32::Crc32,
@@ -169,6 +177,9 @@ impl Lz77 {
             cfg: CONFIG[level as usize],
             nice_clamp: zip || zlib,
             zlib,
+            dictionary: 0,
+            sync_end: false,
+            checksum: true,
             trees: Trees::new(level, capacity, zip, zlib),
             crc: crate::crc32::Crc32::new(),
             bytes_in: 0,
@@ -190,7 +201,9 @@ impl Lz77 {
         let n = avail.min(more);
         let src = &inp.data[inp.pos..inp.pos + n];
         self.window[at..at + n].copy_from_slice(src);
-        self.crc.update(src);
+        if self.checksum {
+            self.crc.update(src);
+        }
         self.bytes_in += n as u64;
         inp.pos += n;
         Some(n)
@@ -228,12 +241,21 @@ impl Lz77 {
                     self.ins_h = ((self.ins_h << H_SHIFT) ^ self.window[j] as usize) & HASH_MASK;
                 }
             }
+            if self.dictionary > 0 {
+                self.skip_dictionary();
+                continue;
+            }
             if self.lookahead == 0 {
                 if self.level > 3 && self.match_available {
                     let c = self.window[self.strstart - 1] as usize;
                     self.tally(0, c);
                 }
-                self.flush_block(true);
+                if self.sync_end {
+                    self.flush_block(false);
+                    self.trees.sync();
+                } else {
+                    self.flush_block(true);
+                }
                 self.done = true;
                 return true;
             }
@@ -243,6 +265,23 @@ impl Lz77 {
                 self.deflate_lazy();
             }
         }
+    }
+
+    /// Hashes the dictionary's strings as the window fills, writing
+    /// nothing; the first block starts after it.
+    fn skip_dictionary(&mut self) {
+        while self.dictionary > 0
+            && (self.lookahead >= MIN_LOOKAHEAD || (self.eofile && self.lookahead != 0))
+        {
+            self.insert_head();
+            self.strstart += 1;
+            self.lookahead -= 1;
+            self.dictionary -= 1;
+        }
+        if self.lookahead == 0 {
+            self.dictionary = 0;
+        }
+        self.block_start = self.strstart as i64;
     }
 
     fn fill_window(&mut self, inp: &mut Input) -> bool {

@@ -111,6 +111,9 @@ pub(crate) struct Trees {
     /// zlib: no early end of mostly-literal blocks; a block holds at most
     /// 16 383 symbols (memLevel 8).
     zlib: bool,
+    /// zlib: the symbols that end a block (16 383 as zlib's memLevel 8;
+    /// [`crate::blocks`] takes up to [`LIT_BUFSIZE`] − 1).
+    pub(crate) zlib_block_symbols: usize,
 }
 
 impl Trees {
@@ -138,6 +141,7 @@ impl Trees {
             zip,
             stored_file: false,
             zlib,
+            zlib_block_symbols: ZLIB_LIT_BUFSIZE - 1,
         };
         t.init_block();
         t
@@ -176,7 +180,7 @@ impl Trees {
         }
         let last_lit = self.l_buf.len();
         if self.zlib {
-            return last_lit == ZLIB_LIT_BUFSIZE - 1;
+            return last_lit == self.zlib_block_symbols;
         }
         if self.level > 2 && last_lit & 0xfff == 0 {
             // Stop the block early if it compresses well and is mostly
@@ -277,6 +281,13 @@ impl Trees {
             self.compressed_len = (self.compressed_len + 3 + 7) & !7;
             self.copy_block(&[], true);
         }
+    }
+
+    /// An empty stored block, as zlib's `Z_SYNC_FLUSH` ends its output:
+    /// the stream is byte-aligned and goes on (`00 00 ff ff`).
+    pub(crate) fn sync(&mut self) {
+        self.bits.send(0, 3);
+        self.copy_block(&[], true);
     }
 
     fn copy_block(&mut self, buf: &[u8], header: bool) {

@@ -178,6 +178,20 @@ pub struct BuildInfo {
     pub packages: Vec<String>,
     /// Where vendor.tar.gz came from: `committed`, `go-mod-vendor` or `none`.
     pub vendor: String,
+    /// The compressor scheme of the archives (`archive::Packer`): `"1"`
+    /// when absent (releases made before it was recorded) and then not
+    /// written, so such a release's build.json rebuilds byte for byte. Kept
+    /// as text: an unknown value is refused where it is used, by name.
+    #[serde(default = "packer_v1", skip_serializing_if = "is_packer_v1")]
+    pub packer: String,
+}
+
+fn packer_v1() -> String {
+    archive::Packer::V1.as_str().to_string()
+}
+
+fn is_packer_v1(p: &str) -> bool {
+    p == archive::Packer::V1.as_str()
 }
 
 /// The toolchain part of `build.json`: what it is, never where it is on
@@ -349,6 +363,7 @@ pub fn execute(
         format: Format::TarGz,
         mtime,
         prefix: Some(prefix),
+        packer: plan.packer,
     };
     archive::pack_files(
         &src,
@@ -448,6 +463,7 @@ fn build_info(plan: &Plan, tool: &ToolchainFacts, vendor: &str) -> Result<BuildI
         targets: plan.targets.iter().map(|t| t.target.to_string()).collect(),
         packages: plan.packages.clone(),
         vendor: vendor.to_string(),
+        packer: plan.packer.as_str().to_string(),
     })
 }
 
@@ -693,6 +709,7 @@ fn build_one(plan: &Plan, t: &TargetPlan, work: &Path) -> Result<(), BuildError>
             format: t.format,
             mtime: plan.release.source_date_epoch,
             prefix: Some(t.folder.clone()),
+            packer: plan.packer,
         },
     )?;
     Ok(())

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::archive::Format;
+use crate::archive::{Format, Packer};
 use crate::config::{Config, ConfigError, Target, VendorMode, binary_name};
 use crate::gitsrc::{self, GitError, SourceState};
 use crate::toolchain::{self, FindOptions, Toolchain, ToolchainError};
@@ -142,6 +142,14 @@ pub struct Plan {
     pub manifest: String,
     /// `build.json` (how it was built; listed in the manifest, so signed).
     pub build_info: String,
+    /// The compressor scheme of every archive: [`Packer::CURRENT`] for a
+    /// new release, the recorded one when rebuilding a release.
+    #[serde(serialize_with = "ser_packer")]
+    pub packer: Packer,
+}
+
+fn ser_packer<S: serde::Serializer>(p: &Packer, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(p.as_str())
 }
 
 /// Which Go toolchain a build uses.
@@ -457,6 +465,7 @@ impl Plan {
             source_archive: format!("{}.tar.gz", source_prefix(name, version)),
             manifest: format!("manifest-{version}.txt"),
             build_info: "build.json".into(),
+            packer: Packer::CURRENT,
         }
     }
 

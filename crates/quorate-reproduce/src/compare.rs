@@ -682,6 +682,7 @@ mod tests {
                     format: Format::TarGz,
                     mtime,
                     prefix: Some("hello-v1".into()),
+                    packer: quorate_release::archive::Packer::CURRENT,
                 },
             )
             .unwrap();

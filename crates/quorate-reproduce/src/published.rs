@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use quorate_attest::verify::{ReleaseKind, find_release_files};
 use quorate_manifest::Manifest;
+use quorate_release::archive::Packer;
 use quorate_release::build::BuildInfo;
 use quorate_release::untrusted;
 
@@ -91,7 +92,22 @@ pub fn check_build_info(b: &BuildInfo, path: &Path) -> Result<(), ReproduceError
     for t in &b.flags.tags {
         untrusted::tag(t).map_err(bad)?;
     }
+    packer_of(b, path)?;
     Ok(())
+}
+
+/// The compressor scheme the release's archives were packed with, which
+/// the rebuild must use: `build.json`'s `packer` (absent: 1). An unknown
+/// value is refused by name, never replaced by a guess.
+pub fn packer_of(b: &BuildInfo, path: &Path) -> Result<Packer, ReproduceError> {
+    b.packer.parse::<Packer>().map_err(|e| ReproduceError::BuildInfo {
+        path: path.to_path_buf(),
+        reason: format!("refusing to rebuild: {e}"),
+        hint: Some(format!(
+            "the release was packed by a quorate this one does not know ({}); reproduce it with that version or a newer one",
+            b.quorate_version.chars().take(64).collect::<String>()
+        )),
+    })
 }
 
 /// Regular files only (a FIFO would hang, a device never end), at most

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use quorate_manifest::Progress;
+use quorate_release::archive::Packer;
 use quorate_release::build::{self, Built};
 use quorate_release::config::{Config, Target};
 use quorate_release::gitsrc;
@@ -158,6 +159,12 @@ pub fn prepare(
     }
     let mut prepared = prepared;
     prepared.warnings.extend(warnings);
+    // Pack as the release was packed: a release without build.json
+    // predates packer 2 (every release packed by 2 records it).
+    prepared.plan.packer = match info {
+        Some(b) => crate::published::packer_of(b, &published.build_json_path())?,
+        None => Packer::V1,
+    };
     Ok(prepared)
 }
 
@@ -236,6 +243,7 @@ mod tests {
             targets: targets.iter().map(|s| s.to_string()).collect(),
             packages: vec!["./cmd/x".into()],
             vendor: "none".into(),
+            packer: "1".into(),
         }
     }
 
@@ -275,11 +283,40 @@ mod tests {
         let w = p.warnings.join("\n");
         assert!(w.contains("built from commit 0000"), "{w}");
         assert!(w.contains("lists the targets linux-amd64"), "{w}");
+        assert_eq!(p.plan.packer, Packer::V1);
+
+        // The packer build.json records: absent (an old release) is 1, a
+        // known one is used, an unknown one is refused by name.
+        let mut old: serde_json::Value =
+            serde_json::to_value(info(&["linux-amd64"], &c.commit)).unwrap();
+        assert!(old.get("packer").is_none(), "packer 1 is not written");
+        old.as_object_mut().unwrap().remove("packer");
+        let old: BuildInfo = serde_json::from_value(old).unwrap();
+        let p = prepare(
+            &c,
+            Path::new("quorate.toml"),
+            &published(Some(old)),
+            &choice,
+        )
+        .unwrap();
+        assert_eq!(p.plan.packer, Packer::V1);
+        for known in Packer::ALL {
+            let mut b = info(&["linux-amd64"], &c.commit);
+            b.packer = known.as_str().into();
+            let p = prepare(&c, Path::new("quorate.toml"), &published(Some(b)), &choice).unwrap();
+            assert_eq!(p.plan.packer, known);
+        }
+        let mut b = info(&["linux-amd64"], &c.commit);
+        b.packer = "9".into();
+        let e = prepare(&c, Path::new("quorate.toml"), &published(Some(b)), &choice).unwrap_err();
+        assert!(matches!(e, ReproduceError::BuildInfo { .. }), "{e}");
+        assert!(e.to_string().contains("unknown packer \"9\""), "{e}");
 
         // Without build.json: quorate.toml's targets, the commit's time.
         let p = prepare(&c, Path::new("quorate.toml"), &published(None), &choice).unwrap();
         assert_eq!(p.plan.targets.len(), 2);
         assert_eq!(p.plan.release.source_date_epoch, p.state.commit_time);
+        assert_eq!(p.plan.packer, Packer::V1, "no build.json: an old release");
 
         let e = prepare(
             &c,

@@ -19,9 +19,14 @@
 //!   blocks;
 //! - gzip: fixed header `1f 8b 08 00 00000000 00 03` (no name, mtime 0,
 //!   XFL 0, OS 3 = Unix as `gzip -n` writes on Linux); the body is raw
-//!   deflate from `miniz_oxide` (pure Rust, pinned by Cargo.lock), compressed
-//!   in parallel in fixed 1 MiB blocks so the bytes never depend on the
-//!   thread count;
+//!   deflate compressed in parallel in fixed 1 MiB blocks, so the bytes
+//!   never depend on the thread count, by the [`Packer`] the options name:
+//!   packer 1 `miniz_oxide` level 5 on independent blocks (pure Rust,
+//!   pinned by Cargo.lock), packer 2 (new archives) `quorate_deflate`'s
+//!   zlib-compatible matcher at level 6, each block with the 32 KiB of
+//!   input before it as dictionary. A release records its packer in
+//!   `build.json` and a rebuild packs with it: a packer's bytes never
+//!   change (golden hashes per packer), a better compressor is a new one;
 //! - zip: no extra fields, the DOS date/time of the mtime in UTC (clamped to
 //!   1980–2107, even seconds), Unix permissions and "made by Unix", deflate
 //!   with the same compressor; no Zip64 (archives needing it are refused).
@@ -48,6 +53,7 @@ use std::str::FromStr;
 use quorate_manifest::tree::{Kind, TreeError, walk};
 use quorate_manifest::{NoProgress, Progress, fsutil};
 
+pub use self::deflate::{Packer, UnknownPacker};
 use self::tar::{TarWriter, TypeFlag};
 use self::zip::{ZipFail, ZipWriter};
 
@@ -99,6 +105,9 @@ pub struct PackOptions {
     /// A top-level folder every entry is put under, e.g.
     /// `hello-linux-amd64-v1.0.0`; `None` puts the entries at the top.
     pub prefix: Option<String>,
+    /// The compressor scheme ([`Packer::CURRENT`] for new archives; a
+    /// rebuild uses the one its release records).
+    pub packer: Packer,
 }
 
 /// Why an archive could not be written. Every variant names the file.
@@ -455,8 +464,8 @@ fn write_archive(
         .sum();
     progress.begin("packing", total);
     let r = write_out(out, |file| match opts.format {
-        Format::TarGz => write_tar_gz(&items, file, opts.mtime, progress),
-        Format::Zip => write_zip(&items, file, opts.mtime, progress, out),
+        Format::TarGz => write_tar_gz(&items, file, opts, progress),
+        Format::Zip => write_zip(&items, file, opts, progress, out),
     });
     progress.end();
     r
@@ -494,11 +503,11 @@ fn write_out(
 fn write_tar_gz(
     items: &[(String, Source)],
     file: &mut File,
-    mtime: u64,
+    opts: &PackOptions,
     progress: &dyn Progress,
 ) -> Result<(), FillError> {
-    let gz = deflate::GzWriter::new(BufWriter::with_capacity(1 << 20, file), deflate::LEVEL)?;
-    let mut tar = TarWriter::new(gz, mtime);
+    let gz = deflate::GzWriter::new(BufWriter::with_capacity(1 << 20, file), opts.packer)?;
+    let mut tar = TarWriter::new(gz, opts.mtime);
     for (name, src) in items {
         let mode = mode_of(src);
         match src {
@@ -520,7 +529,7 @@ fn write_tar_gz(
 fn write_zip(
     items: &[(String, Source)],
     file: &mut File,
-    mtime: u64,
+    opts: &PackOptions,
     progress: &dyn Progress,
     out: &Path,
 ) -> Result<(), FillError> {
@@ -532,7 +541,11 @@ fn write_zip(
             what,
         }),
     };
-    let mut zip = ZipWriter::new(BufWriter::with_capacity(1 << 20, file), mtime);
+    let mut zip = ZipWriter::new(
+        BufWriter::with_capacity(1 << 20, file),
+        opts.mtime,
+        opts.packer,
+    );
     for (name, src) in items {
         let mode = mode_of(src);
         match src {
@@ -612,7 +625,7 @@ pub fn pack_dir_gnu(dir: &Path, out: &Path, opts: &PackOptions) -> Result<(), Ar
     }
     let items = gnu_items(dir, prefix)?;
     write_out(out, |file| {
-        let gz = deflate::GzWriter::new(BufWriter::with_capacity(1 << 20, file), deflate::LEVEL)?;
+        let gz = deflate::GzWriter::new(BufWriter::with_capacity(1 << 20, file), opts.packer)?;
         let mut buf = write_gnu_tar(&items, gz, opts.mtime)?.finish()?;
         buf.flush()?;
         Ok(())
@@ -631,6 +644,7 @@ pub fn write_gnu_tar_stream(
         format: Format::TarGz,
         mtime,
         prefix: Some(prefix.to_string()),
+        packer: Packer::CURRENT,
     };
     check_prefix(&opts)?;
     let items = gnu_items(dir, prefix)?;

@@ -44,6 +44,7 @@ fn opts(format: Format) -> PackOptions {
         format,
         mtime: 1_700_000_000,
         prefix: Some("golden-v1.0.0".into()),
+        packer: Packer::CURRENT,
     }
 }
 
@@ -54,24 +55,57 @@ fn opts(format: Format) -> PackOptions {
 /// gzip (header, CRC, size) and Info-ZIP (each member's CRC, size, mode and
 /// date) by the CLI test
 /// `package::golden_tree_bytes_agree_with_gnu_tar_gzip_and_info_zip`.
-const GOLDEN_TAR_GZ: &str = "732249eee426e8d597da40f3ca36a669e68254a3714226113c046d0bf0486d21";
-const GOLDEN_ZIP: &str = "58f86c205c841ae9434f9922af844fe4e4af23b62f17ee355d4aa41891a14442";
+///
+/// One pair per packer: a packer's bytes never change once releases were
+/// made with it (old releases must rebuild byte for byte).
+const GOLDEN: [(Packer, &str, &str); 2] = [
+    (
+        Packer::V1,
+        "732249eee426e8d597da40f3ca36a669e68254a3714226113c046d0bf0486d21",
+        "58f86c205c841ae9434f9922af844fe4e4af23b62f17ee355d4aa41891a14442",
+    ),
+    (
+        Packer::V2,
+        "8b44f6c93d2b105c9a9292a21d7ac719fc863465435af3471426952eb7cc68b2",
+        "9b7e40866e5c998af45a59b81c6676fb64f432271afb7a68b8cf2c050046cbab",
+    ),
+];
 
 #[test]
 fn golden_hashes() {
     let d = tempfile::tempdir().unwrap();
     let tree = d.path().join("tree");
     golden_tree(&tree);
-    let tgz = d.path().join("a.tar.gz");
-    let zip = d.path().join("a.zip");
-    pack_dir(&tree, &tgz, &opts(Format::TarGz)).unwrap();
-    pack_dir(&tree, &zip, &opts(Format::Zip)).unwrap();
-    let got = (sha256_hex(&tgz), sha256_hex(&zip));
-    assert_eq!(
-        (got.0.as_str(), got.1.as_str()),
-        (GOLDEN_TAR_GZ, GOLDEN_ZIP),
-        "golden hashes (tar.gz, zip)"
-    );
+    assert_eq!(GOLDEN.map(|g| g.0), Packer::ALL, "a golden pair per packer");
+    for (packer, tar_gz, zip) in GOLDEN {
+        let tgz = d.path().join(format!("a{packer}.tar.gz"));
+        let z = d.path().join(format!("a{packer}.zip"));
+        let o = |format| PackOptions {
+            packer,
+            ..opts(format)
+        };
+        pack_dir(&tree, &tgz, &o(Format::TarGz)).unwrap();
+        pack_dir(&tree, &z, &o(Format::Zip)).unwrap();
+        let got = (sha256_hex(&tgz), sha256_hex(&z));
+        assert_eq!(
+            (got.0.as_str(), got.1.as_str()),
+            (tar_gz, zip),
+            "golden hashes of packer {packer} (tar.gz, zip)"
+        );
+    }
+}
+
+#[test]
+fn packer_names_parse_and_unknown_ones_are_refused() {
+    for p in Packer::ALL {
+        assert_eq!(p.as_str().parse::<Packer>(), Ok(p));
+    }
+    assert_eq!(Packer::default(), Packer::V1);
+    for bad in ["", "0", "01", " 1", "v1", "99", &"9".repeat(1000)] {
+        let e = bad.parse::<Packer>().unwrap_err();
+        assert!(e.name.len() <= 64, "{bad}");
+        assert!(e.to_string().starts_with("unknown packer"), "{e}");
+    }
 }
 
 #[test]

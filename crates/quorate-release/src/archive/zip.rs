@@ -11,7 +11,7 @@
 
 use std::io::{self, Seek, SeekFrom, Write};
 
-use super::deflate::{LEVEL, ParDeflate};
+use super::deflate::{Packer, ParDeflate};
 
 const LIMIT32: u64 = 0xFFFF_FFFE;
 const MADE_BY: u16 = (3 << 8) | 30;
@@ -70,17 +70,19 @@ pub(crate) struct ZipWriter<W: Write + Seek> {
     pos: u64,
     time: u16,
     date: u16,
+    packer: Packer,
     entries: Vec<Central>,
 }
 
 impl<W: Write + Seek> ZipWriter<W> {
-    pub(crate) fn new(out: W, mtime: u64) -> Self {
+    pub(crate) fn new(out: W, mtime: u64, packer: Packer) -> Self {
         let (time, date) = dos_time(mtime);
         Self {
             out,
             pos: 0,
             time,
             date,
+            packer,
             entries: Vec::new(),
         }
     }
@@ -167,7 +169,7 @@ impl<W: Write + Seek> ZipWriter<W> {
         let mut e = self.begin(name, 8, unix_mode << 16)?;
         let header_at = self.pos;
         self.local_header(&e)?;
-        let mut z = ParDeflate::new(&mut self.out, LEVEL);
+        let mut z = ParDeflate::new(&mut self.out, self.packer);
         fill(&mut z).map_err(ZipFail::Fill)?;
         let (_, s) = z.finish()?;
         if s.out_len > LIMIT32 || self.pos + s.out_len > LIMIT32 {

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use quorate_release::archive::{ArchiveError, Format};
+use quorate_release::archive::{ArchiveError, Format, Packer};
 
 /// Flags of `quorate package`.
 #[derive(clap::Args, Debug)]
@@ -12,9 +12,10 @@ path bytes (folders included), every mtime set to --mtime, owner and group
 0 without names, mode 0755 for folders and executables and 0644 for other
 files, symbolic links kept as links (links leaving the folder are refused),
 no extended attributes or extra fields, a fixed gzip header, and a pure-Rust
-compressor pinned by quorate's version (parallel, with the same bytes for
-any number of threads). The archive is written to a temporary file beside
-OUT and renamed; on error nothing is left behind.
+compressor named by --packer (parallel, with the same bytes for any number
+of threads and on every CPU; a packer's bytes never change). The archive is
+written to a temporary file beside OUT and renamed; on error nothing is
+left behind.
 
 --style gnu writes, inside quorate's gzip, the tar stream GNU tar writes for
 the lnd / taproot-assets recipe (`tar --sort=name --format=gnu --mtime=@EPOCH
@@ -50,6 +51,16 @@ pub struct PackageArgs {
     /// Where to write the archive (must be outside DIR).
     #[arg(short, long, value_name = "OUT")]
     pub output: PathBuf,
+    /// The compressor scheme: the newest by default; an older one gives the
+    /// bytes of archives made by older quorate versions (the `packer` of a
+    /// release's build.json; absent there means 1).
+    #[arg(long, value_name = "N", default_value_t = Packer::CURRENT, value_parser = parse_packer)]
+    pub packer: Packer,
+}
+
+fn parse_packer(s: &str) -> Result<Packer, String> {
+    s.parse()
+        .map_err(|e: quorate_release::archive::UnknownPacker| e.to_string())
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {

@@ -32,6 +32,7 @@ pub fn run(args: PackageArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
         format: args.format,
         mtime,
         prefix: args.prefix.clone(),
+        packer: args.packer,
     };
     let result = if args.style == "gnu" {
         pack_dir_gnu(&args.dir, &args.output, &opts)

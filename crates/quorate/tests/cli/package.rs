@@ -798,3 +798,56 @@ fn zip_members(report: &str) -> Vec<[String; 5]> {
         })
         .collect()
 }
+
+/// `--packer` picks the compressor scheme: the default is the newest, `1`
+/// gives the bytes of archives made before packer 2 (what `reproduce`
+/// packs an old release with). The hashes are the golden pairs of the
+/// unit test (crates/quorate-release, `archive::tests::GOLDEN`), on the
+/// same tree; every output unpacks with GNU tar and gzip to the same
+/// files. An unknown packer is refused by name.
+#[test]
+fn packer_flag_selects_the_scheme_and_refuses_unknown_ones() {
+    if !have("tar") || !have("gzip") {
+        return;
+    }
+    let t = tmp();
+    let tree = make(t.path(), GOLDEN);
+    let pack = |packer: Option<&str>, out: &Path| {
+        let mut c = quorate();
+        c.arg("package").arg(&tree).args([
+            "--format",
+            "tar.gz",
+            "--mtime",
+            MTIME,
+            "--prefix",
+            "golden-v1.0.0",
+            "-o",
+        ]);
+        c.arg(out);
+        if let Some(p) = packer {
+            c.args(["--packer", p]);
+        }
+        c.assert()
+    };
+    let v1 = "732249eee426e8d597da40f3ca36a669e68254a3714226113c046d0bf0486d21";
+    let v2 = "8b44f6c93d2b105c9a9292a21d7ac719fc863465435af3471426952eb7cc68b2";
+    for (packer, want) in [(None, v2), (Some("2"), v2), (Some("1"), v1)] {
+        let out = t
+            .path()
+            .join(format!("p{}.tar.gz", packer.unwrap_or("default")));
+        pack(packer, &out).success();
+        assert_eq!(crate::util::sha256_hex(&out), want, "--packer {packer:?}");
+        sh(
+            t.path(),
+            &format!(
+                "gzip -t {0} && mkdir x && tar -xzf {0} -C x && diff -r x/golden-v1.0.0 tree && rm -r x",
+                out.display()
+            ),
+        );
+    }
+    let out = t.path().join("bad.tar.gz");
+    pack(Some("9"), &out)
+        .code(2)
+        .stderr(predicates::str::contains("unknown packer \"9\""));
+    assert!(!out.exists());
+}
