@@ -73,13 +73,49 @@ impl Engine<'_> {
         f: &Entry,
         depth: usize,
     ) {
-        let hdr = |d: &'_ [u8], bl: &Block| -> [u8; 512] {
-            let mut h = [0u8; 512];
-            h.copy_from_slice(&d[bl.header..bl.header + 512]);
-            h
-        };
-        let (ha, hb) = (hdr(a, &e.main), hdr(b, &f.main));
-        let mut explained: BTreeSet<&str> = BTreeSet::new();
+        let (ha, hb) = (header_block(a, &e.main), header_block(b, &f.main));
+        let mut explained = self.tar_member_fields(path, p, (e, &ha), (f, &hb));
+        let records_reported = self.tar_pax_records(path, p, e, f, &explained);
+        self.tar_ext_headers(path, p, (a, e), (b, f), records_reported);
+        // The member's own header block.
+        if e.main.data.len() != f.main.data.len() {
+            explained.insert("size");
+        }
+        if e.name != f.name {
+            explained.insert("name");
+        }
+        let mut ev = p.to_vec();
+        ev.push("tar header".into());
+        self.ustar_fields(
+            path,
+            &ev,
+            &ha,
+            &hb,
+            e.main.header,
+            f.main.header,
+            &mut explained,
+            false,
+        );
+        // Data and padding.
+        let (da, db) = (&a[e.main.data.clone()], &b[f.main.data.clone()]);
+        if e.main.typeflag == b'g' {
+            // Records: compared above.
+        } else {
+            self.compare(p, da, db, depth + 1);
+        }
+        self.padding(path, p, a, b, &e.main, &f.main);
+    }
+
+    /// mtime, owner, mode, link target and type of a member pair, each a
+    /// finding when it differs; returns the header fields so explained.
+    fn tar_member_fields(
+        &mut self,
+        path: &[String],
+        p: &[String],
+        (e, ha): (&Entry, &[u8; 512]),
+        (f, hb): (&Entry, &[u8; 512]),
+    ) -> BTreeSet<&'static str> {
+        let mut explained: BTreeSet<&'static str> = BTreeSet::new();
         let num = |h: &[u8; 512], r: std::ops::Range<usize>| tarfmt::number(&h[r]);
         let text = |v: Option<&[u8]>| v.map(|v| String::from_utf8_lossy(v).into_owned());
         let owner = |x: &Entry, h: &[u8; 512]| {
@@ -120,16 +156,16 @@ impl Engine<'_> {
             self,
             Cause::ArchiveMtime,
             "mtime",
-            mtime(e, &ha),
-            mtime(f, &hb),
+            mtime(e, ha),
+            mtime(f, hb),
             &["mtime"],
         );
         field(
             self,
             Cause::ArchiveOwner,
             "owner",
-            owner(e, &ha),
-            owner(f, &hb),
+            owner(e, ha),
+            owner(f, hb),
             &["uid", "gid", "uname", "gname"],
         );
         let mode = |h: &[u8; 512]| {
@@ -141,8 +177,8 @@ impl Engine<'_> {
             self,
             Cause::ArchiveMode,
             "mode",
-            mode(&ha),
-            mode(&hb),
+            mode(ha),
+            mode(hb),
             &["mode"],
         );
         field(
@@ -162,7 +198,19 @@ impl Engine<'_> {
             ky.into(),
             &["typeflag"],
         );
-        // PAX records, key by key.
+        explained
+    }
+
+    /// The PAX records of a member pair, key by key; returns whether any
+    /// difference in them was reported.
+    fn tar_pax_records(
+        &mut self,
+        path: &[String],
+        p: &[String],
+        e: &Entry,
+        f: &Entry,
+        explained: &BTreeSet<&'static str>,
+    ) -> bool {
         let effective = [
             "path", "linkpath", "size", "mtime", "uid", "gid", "uname", "gname",
         ];
@@ -236,7 +284,19 @@ impl Engine<'_> {
             );
             records_reported = true;
         }
-        // Extension headers: their type sequence, then each one's fields and data.
+        records_reported
+    }
+
+    /// The extension headers before a member pair: their type sequence,
+    /// then each one's fields and data.
+    fn tar_ext_headers(
+        &mut self,
+        path: &[String],
+        p: &[String],
+        (a, e): (&[u8], &Entry),
+        (b, f): (&[u8], &Entry),
+        records_reported: bool,
+    ) {
         let seq = |x: &Entry| {
             x.ext
                 .iter()
@@ -259,7 +319,7 @@ impl Engine<'_> {
             for (x, y) in ox.iter().zip(&oy) {
                 let mut ev = p.to_vec();
                 ev.push(format!("extension header '{}'", x.typeflag as char));
-                let (hx, hy) = (hdr(a, x), hdr(b, y));
+                let (hx, hy) = (header_block(a, x), header_block(b, y));
                 let mut ex: BTreeSet<&str> = BTreeSet::new();
                 if a[x.data.clone()] != b[y.data.clone()] {
                     self.ext_data(path, &ev, (a, x), (b, y));
@@ -284,7 +344,7 @@ impl Engine<'_> {
             );
         } else {
             for (x, y) in e.ext.iter().zip(&f.ext) {
-                let (hx, hy) = (hdr(a, x), hdr(b, y));
+                let (hx, hy) = (header_block(a, x), header_block(b, y));
                 let data_differs = a[x.data.clone()] != b[y.data.clone()];
                 let data_explained = match x.typeflag {
                     b'x' => records_reported,
@@ -304,33 +364,6 @@ impl Engine<'_> {
                 self.padding(path, &ev, a, b, x, y);
             }
         }
-        // The member's own header block.
-        if e.main.data.len() != f.main.data.len() {
-            explained.insert("size");
-        }
-        if e.name != f.name {
-            explained.insert("name");
-        }
-        let mut ev = p.to_vec();
-        ev.push("tar header".into());
-        self.ustar_fields(
-            path,
-            &ev,
-            &ha,
-            &hb,
-            e.main.header,
-            f.main.header,
-            &mut explained,
-            false,
-        );
-        // Data and padding.
-        let (da, db) = (&a[e.main.data.clone()], &b[f.main.data.clone()]);
-        if e.main.typeflag == b'g' {
-            // Records: compared above.
-        } else {
-            self.compare(p, da, db, depth + 1);
-        }
-        self.padding(path, p, a, b, &e.main, &f.main);
     }
 
     /// Padding after data: zeros are canonical; anything else is reported.
@@ -461,4 +494,11 @@ impl Engine<'_> {
             );
         }
     }
+}
+
+/// The 512-byte header block of `bl` in `d`.
+fn header_block(d: &[u8], bl: &Block) -> [u8; 512] {
+    let mut h = [0u8; 512];
+    h.copy_from_slice(&d[bl.header..bl.header + 512]);
+    h
 }
