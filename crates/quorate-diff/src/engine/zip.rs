@@ -254,9 +254,39 @@ impl Engine<'_> {
         depth: usize,
         budget: &mut u64,
     ) {
-        let mut ex: BTreeSet<&str> = BTreeSet::new();
+        let mut ex = self.zip_entry_fields(path, p, (a, e), (b, f));
+        self.zip_member_data(path, p, (a, e), (b, f), depth, budget, &mut ex);
+        let (xa, xb) = (zip_residual(a, e, &ex), zip_residual(b, f, &ex));
+        if xa != xb {
+            let mut ev = p.to_vec();
+            ev.push("zip headers".into());
+            self.obs(
+                Cause::Unexplained,
+                Confidence::Medium,
+                Some("zip header bytes".into()),
+                path,
+                ev,
+                off(Some(e.central.start), Some(f.central.start)),
+                "central or local header bytes no field explains",
+                Some(format!("0x{}", archive::hex(&xa))),
+                Some(format!("0x{}", archive::hex(&xb))),
+            );
+        }
+    }
+
+    /// mtime, mode, extra fields, format fields, comment and the local
+    /// header against the central directory of an entry pair; returns the
+    /// header fields so explained.
+    fn zip_entry_fields(
+        &mut self,
+        path: &[String],
+        p: &[String],
+        (a, e): (&[u8], &zipfmt::Entry),
+        (b, f): (&[u8], &zipfmt::Entry),
+    ) -> BTreeSet<&'static str> {
+        let mut ex: BTreeSet<&'static str> = BTreeSet::new();
         let field = |s: &mut Self,
-                     ex: &mut BTreeSet<&str>,
+                     ex: &mut BTreeSet<&'static str>,
                      cause: Cause,
                      what: &str,
                      x: String,
@@ -364,7 +394,23 @@ impl Engine<'_> {
             ex.insert("raw");
             ex.insert("method");
         }
-        // Data.
+        ex
+    }
+
+    /// An entry pair's data: equal, recompressed, compared one level down
+    /// once inflated (within `budget`), or not decompressed; what it
+    /// explains goes into `ex`.
+    #[allow(clippy::too_many_arguments)]
+    fn zip_member_data(
+        &mut self,
+        path: &[String],
+        p: &[String],
+        (a, e): (&[u8], &zipfmt::Entry),
+        (b, f): (&[u8], &zipfmt::Entry),
+        depth: usize,
+        budget: &mut u64,
+        ex: &mut BTreeSet<&'static str>,
+    ) {
         match (&e.local, &f.local) {
             (Some(x), Some(y)) => {
                 let (ra, rb) = (&a[x.data.clone()], &b[y.data.clone()]);
@@ -429,22 +475,6 @@ impl Engine<'_> {
                 ex.insert("content");
                 ex.insert("raw");
             }
-        }
-        let (xa, xb) = (zip_residual(a, e, &ex), zip_residual(b, f, &ex));
-        if xa != xb {
-            let mut ev = p.to_vec();
-            ev.push("zip headers".into());
-            self.obs(
-                Cause::Unexplained,
-                Confidence::Medium,
-                Some("zip header bytes".into()),
-                path,
-                ev,
-                off(Some(e.central.start), Some(f.central.start)),
-                "central or local header bytes no field explains",
-                Some(format!("0x{}", archive::hex(&xa))),
-                Some(format!("0x{}", archive::hex(&xb))),
-            );
         }
     }
 }
