@@ -36,57 +36,67 @@ impl Engine<'_> {
         let outer = self.buffer.replace(Vec::new());
         let sa = sections(&fa, a);
         let sb = sections(&fb, b);
-        // Go build info.
-        let bia = gobuild::read(a, buildinfo_hint(&sa));
-        let bib = gobuild::read(b, buildinfo_hint(&sb));
-        let trimmed = |b: &Option<Result<BuildInfo, gobuild::BuildInfoError>>| matches!(b, Some(Ok(bi)) if bi.setting("-trimpath") == Some("true"));
-        let trimpath_both = trimmed(&bia) && trimmed(&bib);
-        let mut buildinfo_causes = false;
         self.buildinfo_differs = false;
-        // A truncated executable: sections run past the end of the file.
-        let cut = |secs: &[SecInfo], f: &object::File, d: &[u8]| {
-            f.sections()
-                .filter_map(|s| s.file_range())
-                .find(|r| r.0.saturating_add(r.1) > d.len() as u64)
-                .map(|r| {
-                    format!(
-                        "{} bytes; a section ends at {:#x}, past the end",
-                        d.len(),
-                        r.0.saturating_add(r.1)
-                    )
-                })
-                .or_else(|| {
-                    (secs.is_empty() && !d.is_empty())
-                        .then(|| format!("{} bytes, no sections", d.len()))
-                })
-        };
-        let (ta, tb) = (cut(&sa, &fa, a), cut(&sb, &fb, b));
+        let (ta, tb) = (truncation(&sa, &fa, a), truncation(&sb, &fb, b));
         if ta.is_some() || tb.is_some() {
-            let ok = |d: &[u8]| format!("{} bytes, complete", d.len());
-            let va = ta.clone().unwrap_or_else(|| ok(a));
-            let vb = tb.clone().unwrap_or_else(|| ok(b));
-            self.obs(
-                Cause::Unexplained,
-                Confidence::Medium,
-                Some("truncated or malformed executable".into()),
-                path,
-                path.to_vec(),
-                (None, None),
-                "truncated or malformed executable",
-                Some(va),
-                Some(vb),
-            );
-            self.note(
-                "skipped",
-                path,
-                "a truncated or malformed executable: its sections were not compared one by one",
-            );
+            self.exe_truncated(path, (a, ta), (b, tb));
             let outer_local = std::mem::replace(&mut self.buffer, outer).unwrap_or_default();
             for o in outer_local {
                 self.observe(o);
             }
             return;
         }
+        // Go build info.
+        let bia = gobuild::read(a, buildinfo_hint(&sa));
+        let bib = gobuild::read(b, buildinfo_hint(&sb));
+        let trimmed = |b: &Option<Result<BuildInfo, gobuild::BuildInfoError>>| matches!(b, Some(Ok(bi)) if bi.setting("-trimpath") == Some("true"));
+        let trimpath_both = trimmed(&bia) && trimmed(&bib);
+        let buildinfo_causes = self.exe_buildinfo(path, a, bia, bib);
+        let strip = self.exe_section_sets(path, (a, &sa, &fa), (b, &sb, &fb));
+        self.exe_sections(path, (a, &sa), (b, &sb), strip, buildinfo_causes);
+        self.exe_finish(path, outer, trimpath_both, buildinfo_causes);
+    }
+
+    /// A truncated or malformed executable on one side at least: one
+    /// finding with what each side is, and a note; its sections are not
+    /// compared.
+    fn exe_truncated(
+        &mut self,
+        path: &[String],
+        (a, ta): (&[u8], Option<String>),
+        (b, tb): (&[u8], Option<String>),
+    ) {
+        let ok = |d: &[u8]| format!("{} bytes, complete", d.len());
+        let va = ta.unwrap_or_else(|| ok(a));
+        let vb = tb.unwrap_or_else(|| ok(b));
+        self.obs(
+            Cause::Unexplained,
+            Confidence::Medium,
+            Some("truncated or malformed executable".into()),
+            path,
+            path.to_vec(),
+            (None, None),
+            "truncated or malformed executable",
+            Some(va),
+            Some(vb),
+        );
+        self.note(
+            "skipped",
+            path,
+            "a truncated or malformed executable: its sections were not compared one by one",
+        );
+    }
+
+    /// The Go build info of both sides, compared field by field (or
+    /// present on one side only); whether it gave a build-level cause.
+    fn exe_buildinfo(
+        &mut self,
+        path: &[String],
+        a: &[u8],
+        bia: Option<Result<BuildInfo, gobuild::BuildInfoError>>,
+        bib: Option<Result<BuildInfo, gobuild::BuildInfoError>>,
+    ) -> bool {
+        let mut buildinfo_causes = false;
         match (bia, bib) {
             (Some(Ok(x)), Some(Ok(y))) => {
                 let before = self.observed;
@@ -118,7 +128,17 @@ impl Engine<'_> {
             }
             _ => {}
         }
-        // Section sets and the post-link strip rule.
+        buildinfo_causes
+    }
+
+    /// The section sets: sections on one side only, or the post-link
+    /// strip rule when they fit it; whether they do.
+    fn exe_section_sets(
+        &mut self,
+        path: &[String],
+        (a, sa, fa): (&[u8], &[SecInfo], &object::File),
+        (b, sb, fb): (&[u8], &[SecInfo], &object::File),
+    ) -> bool {
         let na: BTreeMap<&str, &SecInfo> = sa.iter().map(|s| (s.name.as_str(), s)).collect();
         let nb: BTreeMap<&str, &SecInfo> = sb.iter().map(|s| (s.name.as_str(), s)).collect();
         let alloc_set = |m: &BTreeMap<&str, &SecInfo>| {
@@ -142,7 +162,7 @@ impl Engine<'_> {
             .filter(|k| !na.contains_key(*k))
             .copied()
             .collect();
-        let strip_evidence = self.strip_evidence(path, a, b, &sa, &sb, &only_a, &only_b, &fa, &fb);
+        let strip_evidence = self.strip_evidence(path, a, b, sa, sb, &only_a, &only_b, fa, fb);
         let strip = !strip_evidence.is_empty();
         if strip {
             let conf = if alloc_equal {
@@ -188,13 +208,26 @@ impl Engine<'_> {
                 }
             }
         }
-        // Each common section's bytes.
+        strip
+    }
+
+    /// Each common section's bytes (with a strip, only the allocated
+    /// ones), then the bytes after the last section.
+    fn exe_sections(
+        &mut self,
+        path: &[String],
+        (a, sa): (&[u8], &[SecInfo]),
+        (b, sb): (&[u8], &[SecInfo]),
+        strip: bool,
+        buildinfo_causes: bool,
+    ) {
+        let nb: BTreeMap<&str, &SecInfo> = sb.iter().map(|s| (s.name.as_str(), s)).collect();
         let bi_off = |s: &[SecInfo]| {
             s.iter()
                 .find(|s| is_buildinfo_section(&s.name))
                 .map(|s| s.name.clone())
         };
-        let bi_sec = bi_off(&sa).or_else(|| bi_off(&sb));
+        let bi_sec = bi_off(sa).or_else(|| bi_off(sb));
         // Data moved when the file or a common section changed size: its
         // pointers and offsets are then displaced, not strings.
         self.displaced = a.len() != b.len()
@@ -202,7 +235,7 @@ impl Engine<'_> {
                 nb.get(s.name.as_str())
                     .is_some_and(|t| t.data.len() != s.data.len())
             });
-        for s in &sa {
+        for s in sa {
             let Some(t) = nb.get(s.name.as_str()) else {
                 continue;
             };
@@ -238,7 +271,7 @@ impl Engine<'_> {
                 .unwrap_or(0)
                 .min(d.len() as u64) as usize
         };
-        let (ea, eb) = (end(&sa, a), end(&sb, b));
+        let (ea, eb) = (end(sa, a), end(sb, b));
         if a[ea..] != b[eb..] && !self.timed_out {
             let mut p = path.to_vec();
             p.push("(after the last section)".into());
@@ -253,6 +286,18 @@ impl Engine<'_> {
                 }
             }
         }
+    }
+
+    /// The executable's findings, gathered in a buffer of their own:
+    /// `-X` values folded, knock-on regions split off and counted under
+    /// the first-ranked cause, then handed to the outer buffer.
+    fn exe_finish(
+        &mut self,
+        path: &[String],
+        outer: Option<Vec<crate::Observation>>,
+        trimpath_both: bool,
+        buildinfo_causes: bool,
+    ) {
         let mut local = std::mem::replace(&mut self.buffer, outer).unwrap_or_default();
         crate::causes::embedded_string::fold_into_x_values(&mut local);
         let known = knock_on::Known {
@@ -421,3 +466,21 @@ impl Engine<'_> {
 
 /// One piece of strip evidence: what, A, B, and the section concerned.
 type StripEvidence = (String, Option<String>, Option<String>, Option<String>);
+
+/// What makes an executable truncated or malformed: a section running
+/// past the end of the file, or no sections in a non-empty file.
+fn truncation(secs: &[SecInfo], f: &object::File, d: &[u8]) -> Option<String> {
+    f.sections()
+        .filter_map(|s| s.file_range())
+        .find(|r| r.0.saturating_add(r.1) > d.len() as u64)
+        .map(|r| {
+            format!(
+                "{} bytes; a section ends at {:#x}, past the end",
+                d.len(),
+                r.0.saturating_add(r.1)
+            )
+        })
+        .or_else(|| {
+            (secs.is_empty() && !d.is_empty()).then(|| format!("{} bytes, no sections", d.len()))
+        })
+}
