@@ -34,6 +34,22 @@ impl Engine<'_> {
             );
             found = true;
         }
+        found |= self.buildinfo_settings(path, &p, x, y);
+        found |= self.buildinfo_main(path, &p, x, y);
+        found |= self.buildinfo_deps(path, &p, x, y);
+        found
+    }
+
+    /// The build settings, key by key (`-ldflags` by its parts); whether
+    /// one gave a build-level cause.
+    fn buildinfo_settings(
+        &mut self,
+        path: &[String],
+        p: &[String],
+        x: &BuildInfo,
+        y: &BuildInfo,
+    ) -> bool {
+        let mut found = false;
         let sx: BTreeMap<&str, &str> = x
             .settings
             .iter()
@@ -55,66 +71,7 @@ impl Engine<'_> {
                 continue; // each Go version has its own defaults
             }
             if k == "-ldflags" {
-                let (xa, ra) = split_x(vx.unwrap_or(""));
-                let (xb, rb) = split_x(vy.unwrap_or(""));
-                if xa != xb {
-                    let vars: BTreeSet<&str> = xa.keys().chain(xb.keys()).copied().collect();
-                    for var in vars {
-                        if xa.get(var) != xb.get(var) {
-                            self.obs(
-                                Cause::EmbeddedString,
-                                Confidence::High,
-                                Some(format!("-X {var}")),
-                                path,
-                                p.clone(),
-                                (None, None),
-                                "-X value",
-                                xa.get(var).map(|s| s.to_string()),
-                                xb.get(var).map(|s| s.to_string()),
-                            );
-                        }
-                    }
-                }
-                let bid = |r: &[&str]| {
-                    r.iter()
-                        .filter(|t| t.starts_with("-buildid"))
-                        .map(|t| t.to_string())
-                        .collect::<Vec<_>>()
-                };
-                let rest = |r: &[&str]| {
-                    r.iter()
-                        .filter(|t| !t.starts_with("-buildid"))
-                        .map(|t| t.to_string())
-                        .collect::<Vec<_>>()
-                };
-                if bid(&ra) != bid(&rb) {
-                    self.obs(
-                        Cause::GoBuildId,
-                        Confidence::High,
-                        Some("-buildid in -ldflags".into()),
-                        path,
-                        p.clone(),
-                        (None, None),
-                        "-buildid in -ldflags",
-                        Some(bid(&ra).join(" ")).filter(|s| !s.is_empty()),
-                        Some(bid(&rb).join(" ")).filter(|s| !s.is_empty()),
-                    );
-                    self.buildinfo_differs = true;
-                }
-                if rest(&ra) != rest(&rb) {
-                    self.obs(
-                        Cause::GoBuildSetting,
-                        Confidence::High,
-                        Some("-ldflags".into()),
-                        path,
-                        p.clone(),
-                        (None, None),
-                        "build setting -ldflags",
-                        own(vx),
-                        own(vy),
-                    );
-                    found = true;
-                }
+                found |= self.buildinfo_ldflags(path, p, vx, vy);
             } else {
                 // vcs.* settings are VCS stamping; every other one a build setting.
                 let cause = if k.starts_with("vcs.") {
@@ -127,7 +84,7 @@ impl Engine<'_> {
                     Confidence::High,
                     Some(k.into()),
                     path,
-                    p.clone(),
+                    p.to_vec(),
                     (None, None),
                     &format!("build setting {k}"),
                     own(vx),
@@ -136,6 +93,93 @@ impl Engine<'_> {
                 found = true;
             }
         }
+        found
+    }
+
+    /// `-ldflags` by its parts: each `-X` value, `-buildid`, the rest;
+    /// whether the rest differs (a build-level cause).
+    fn buildinfo_ldflags(
+        &mut self,
+        path: &[String],
+        p: &[String],
+        vx: Option<&str>,
+        vy: Option<&str>,
+    ) -> bool {
+        let own = |v: Option<&str>| v.map(str::to_string);
+        let mut found = false;
+        let (xa, ra) = split_x(vx.unwrap_or(""));
+        let (xb, rb) = split_x(vy.unwrap_or(""));
+        if xa != xb {
+            let vars: BTreeSet<&str> = xa.keys().chain(xb.keys()).copied().collect();
+            for var in vars {
+                if xa.get(var) != xb.get(var) {
+                    self.obs(
+                        Cause::EmbeddedString,
+                        Confidence::High,
+                        Some(format!("-X {var}")),
+                        path,
+                        p.to_vec(),
+                        (None, None),
+                        "-X value",
+                        xa.get(var).map(|s| s.to_string()),
+                        xb.get(var).map(|s| s.to_string()),
+                    );
+                }
+            }
+        }
+        let bid = |r: &[&str]| {
+            r.iter()
+                .filter(|t| t.starts_with("-buildid"))
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+        };
+        let rest = |r: &[&str]| {
+            r.iter()
+                .filter(|t| !t.starts_with("-buildid"))
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+        };
+        if bid(&ra) != bid(&rb) {
+            self.obs(
+                Cause::GoBuildId,
+                Confidence::High,
+                Some("-buildid in -ldflags".into()),
+                path,
+                p.to_vec(),
+                (None, None),
+                "-buildid in -ldflags",
+                Some(bid(&ra).join(" ")).filter(|s| !s.is_empty()),
+                Some(bid(&rb).join(" ")).filter(|s| !s.is_empty()),
+            );
+            self.buildinfo_differs = true;
+        }
+        if rest(&ra) != rest(&rb) {
+            self.obs(
+                Cause::GoBuildSetting,
+                Confidence::High,
+                Some("-ldflags".into()),
+                path,
+                p.to_vec(),
+                (None, None),
+                "build setting -ldflags",
+                own(vx),
+                own(vy),
+            );
+            found = true;
+        }
+        found
+    }
+
+    /// The main package and module: a VCS-stamped version, or another
+    /// module; whether that is a build-level cause.
+    fn buildinfo_main(
+        &mut self,
+        path: &[String],
+        p: &[String],
+        x: &BuildInfo,
+        y: &BuildInfo,
+    ) -> bool {
+        let mut found = false;
         let vcs = x
             .settings
             .iter()
@@ -152,7 +196,7 @@ impl Engine<'_> {
                 Confidence::High,
                 Some("main module version".into()),
                 path,
-                p.clone(),
+                p.to_vec(),
                 (None, None),
                 "main module version (from VCS)",
                 v(&x.main),
@@ -164,7 +208,7 @@ impl Engine<'_> {
                 Confidence::Medium,
                 Some("main module".into()),
                 path,
-                p.clone(),
+                p.to_vec(),
                 (None, None),
                 "main package / module",
                 Some(format!(
@@ -186,6 +230,18 @@ impl Engine<'_> {
             );
             found = true;
         }
+        found
+    }
+
+    /// The dependencies, module by module; whether one differs.
+    fn buildinfo_deps(
+        &mut self,
+        path: &[String],
+        p: &[String],
+        x: &BuildInfo,
+        y: &BuildInfo,
+    ) -> bool {
+        let mut found = false;
         let dx: BTreeMap<&str, &gobuild::Module> =
             x.deps.iter().map(|d| (d.path.as_str(), d)).collect();
         let dy: BTreeMap<&str, &gobuild::Module> =
@@ -201,7 +257,7 @@ impl Engine<'_> {
                     Confidence::Medium,
                     Some(format!("dependency {d}")),
                     path,
-                    p.clone(),
+                    p.to_vec(),
                     (None, None),
                     &format!("dependency {d}"),
                     v(mx),

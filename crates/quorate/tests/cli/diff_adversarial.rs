@@ -374,11 +374,14 @@ fn appended_data_after_gzip_zip_and_tar() {
         assert_eq!(ev["a"], "(none)");
         assert_eq!(ev["b"], shown);
         assert_eq!(ba["findings"][0]["evidence"][0]["a"], shown);
+        // Relative paths: the temporary folder's random name could hold
+        // "-X" itself.
         let text = String::from_utf8(
             quorate()
+                .current_dir(d.path())
                 .arg("diff")
-                .arg(d.path().join(a))
-                .arg(d.path().join(b))
+                .arg(a)
+                .arg(b)
                 .output()
                 .unwrap()
                 .stdout,
