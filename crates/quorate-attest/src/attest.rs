@@ -425,7 +425,7 @@ impl SignerCx<'_> {
         vdirs: &[PathBuf],
         name: &String,
     ) -> Result<(SignerAttestation, Option<Attested>), AttestError> {
-        let (version, policy) = (self.version, self.policy);
+        let version = self.version;
         let dirs: Vec<PathBuf> = vdirs
             .iter()
             .map(|d| d.join(name))
@@ -510,70 +510,11 @@ impl SignerCx<'_> {
                 problems.push(format!("{doc_name} has no signature ({doc_name}.asc)"));
                 every_doc_good = false;
             }
-            let mut doc_good = false;
-            for p in &doc.signatures {
-                let mut reports = verify_signature_file(p, &data, policy, self.now);
-                if self.reject_expired {
-                    crate::verify::apply_reject_expired(&mut reports);
-                }
-                for mut r in reports {
-                    r.file = format!("{name}/{}", r.file);
-                    r.claimed_signer = Some(name.clone());
-                    if r.verdict == Verdict::Good {
-                        // The vote is the key's, whatever the folder is
-                        // called (builders rename their folders): the
-                        // report names both, and the key counts once.
-                        if let Some(s) = &r.signer
-                            && !policy.names_signer(s, name)
-                        {
-                            r.notes.push(format!(
-                                "in {name:?}'s folder, made by the key pinned for {s:?}; it votes once, as {s:?}"
-                            ));
-                        }
-                        let id = r
-                            .signer
-                            .as_deref()
-                            .and_then(|n| crate::identity::class_of(policy, &self.classes, n))
-                            .or_else(|| r.key_id.clone());
-                        if let Some(other) = self
-                            .seen_keys
-                            .iter()
-                            .find(|(k, n)| Some(k) == id.as_ref() && n != name)
-                        {
-                            r.verdict = Verdict::Duplicate;
-                            r.reason = Some(format!(
-                                "the same key already counted for {}; one key votes once",
-                                other.1
-                            ));
-                        } else {
-                            doc_good = true;
-                            folder_key = id;
-                        }
-                    }
-                    att.signatures.push(r);
-                }
-            }
+            let doc_good = self.judge_signatures(name, doc, &data, &mut att, &mut folder_key);
             every_doc_good &= doc_good;
         }
-        if let Some(bj) = digests.get("build.json") {
-            match read_capped(&dir.join("build.json"), crate::verify::MAX_BUILD_JSON_BYTES) {
-                Ok(bytes) if bj.len() == 1 && Digest::of_bytes(&bytes) == bj[0].0 => {
-                    match crate::verify::parse_signed_release(&bytes) {
-                        Ok(r) => {
-                            if let Some(v) = r.version
-                                && v != version
-                            {
-                                problems.push(format!(
-                                    "its signed build.json says version {v}, not {version}: an attestation of another release (rollback?)"
-                                ));
-                            }
-                        }
-                        Err(e) => problems.push(format!("build.json: {e}")),
-                    }
-                }
-                Ok(_) => problems.push("build.json differs from the one its manifest lists".into()),
-                Err(e) => problems.push(e.to_string()),
-            }
+        if let Some(problem) = signed_build_json_problem(&dir, &digests, version) {
+            problems.push(problem);
         }
         if every_doc_good && problems.is_empty() {
             att.counts = true;
@@ -606,6 +547,66 @@ impl SignerCx<'_> {
         }
         att.problem = (!problems.is_empty()).then(|| problems.join("; "));
         Ok((att, None))
+    }
+
+    /// Judges every signature of `doc` (made over `data`) in `name`'s
+    /// folder into `att`: a GOOD one by a key already counted for another
+    /// folder is a DUPLICATE (one key votes once, whatever the folder is
+    /// called); `folder_key` becomes the key of the last one that counts.
+    /// Whether one counts.
+    fn judge_signatures(
+        &mut self,
+        name: &String,
+        doc: &Document,
+        data: &[u8],
+        att: &mut SignerAttestation,
+        folder_key: &mut Option<String>,
+    ) -> bool {
+        let policy = self.policy;
+        let mut doc_good = false;
+        for p in &doc.signatures {
+            let mut reports = verify_signature_file(p, data, policy, self.now);
+            if self.reject_expired {
+                crate::verify::apply_reject_expired(&mut reports);
+            }
+            for mut r in reports {
+                r.file = format!("{name}/{}", r.file);
+                r.claimed_signer = Some(name.clone());
+                if r.verdict == Verdict::Good {
+                    // The vote is the key's, whatever the folder is
+                    // called (builders rename their folders): the
+                    // report names both, and the key counts once.
+                    if let Some(s) = &r.signer
+                        && !policy.names_signer(s, name)
+                    {
+                        r.notes.push(format!(
+                            "in {name:?}'s folder, made by the key pinned for {s:?}; it votes once, as {s:?}"
+                        ));
+                    }
+                    let id = r
+                        .signer
+                        .as_deref()
+                        .and_then(|n| crate::identity::class_of(policy, &self.classes, n))
+                        .or_else(|| r.key_id.clone());
+                    if let Some(other) = self
+                        .seen_keys
+                        .iter()
+                        .find(|(k, n)| Some(k) == id.as_ref() && n != name)
+                    {
+                        r.verdict = Verdict::Duplicate;
+                        r.reason = Some(format!(
+                            "the same key already counted for {}; one key votes once",
+                            other.1
+                        ));
+                    } else {
+                        doc_good = true;
+                        *folder_key = id;
+                    }
+                }
+                att.signatures.push(r);
+            }
+        }
+        doc_good
     }
 }
 
@@ -666,4 +667,26 @@ fn agreement(counting: &[(String, &Attested)], threshold: usize) -> Vec<Artifact
         });
     }
     artifacts
+}
+
+/// Why the signer's `build.json` does not back their attestation, when it
+/// is listed in what they signed: another file than the one listed, or a
+/// signed version other than `version` (an attestation of another
+/// release).
+fn signed_build_json_problem(dir: &Path, digests: &Attested, version: &str) -> Option<String> {
+    let bj = digests.get("build.json")?;
+    match read_capped(&dir.join("build.json"), crate::verify::MAX_BUILD_JSON_BYTES) {
+        Ok(bytes) if bj.len() == 1 && Digest::of_bytes(&bytes) == bj[0].0 => {
+            match crate::verify::parse_signed_release(&bytes) {
+                Ok(r) => r.version.filter(|v| v != version).map(|v| {
+                    format!(
+                        "its signed build.json says version {v}, not {version}: an attestation of another release (rollback?)"
+                    )
+                }),
+                Err(e) => Some(format!("build.json: {e}")),
+            }
+        }
+        Ok(_) => Some("build.json differs from the one its manifest lists".into()),
+        Err(e) => Some(e.to_string()),
+    }
 }
