@@ -81,15 +81,11 @@ pub fn gnu_xfl(level: u32) -> u8 {
 /// The header of `h`: the 10 fixed bytes, then the optional fields it has.
 /// The caller has checked the fields ([`check_header`]).
 fn header_bytes(h: &MemberHeader) -> Vec<u8> {
-    let flg = [
-        (h.header_crc.is_some(), FHCRC),
-        (h.extra.is_some(), FEXTRA),
-        (h.name.is_some(), FNAME),
-        (h.comment.is_some(), FCOMMENT),
-    ]
-    .iter()
-    .filter(|(on, _)| *on)
-    .fold(0, |f, (_, bit)| f | bit);
+    let bit = |on: bool, b: u8| if on { b } else { 0 };
+    let flg = bit(h.header_crc.is_some(), FHCRC)
+        | bit(h.extra.is_some(), FEXTRA)
+        | bit(h.name.is_some(), FNAME)
+        | bit(h.comment.is_some(), FCOMMENT);
     let mut out = vec![0x1f, 0x8b, 8, flg];
     out.extend_from_slice(&h.mtime.to_le_bytes());
     out.extend_from_slice(&[h.xfl, h.os]);

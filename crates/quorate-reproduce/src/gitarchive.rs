@@ -175,5 +175,15 @@ mod tests {
         a.git_commit = Some("0".repeat(40));
         let why = pack(&a, &checkout, &d.path().join("x.tar.gz")).unwrap_err();
         assert!(why.contains("made from commit 0000"), "{why}");
+        // A hostile release: its folder name is never an option or a way
+        // out of the archive, and nothing is written.
+        a.git_commit = Some(checkout.commit.clone());
+        for top in ["../escape", "--output=/tmp/quorate-pwned", "a/b"] {
+            a.top_dir = Some(top.into());
+            let dest = d.path().join("hostile.tar.gz");
+            let why = pack(&a, &checkout, &dest).unwrap_err();
+            assert!(why.contains("its folder"), "{top}: {why}");
+            assert!(!dest.exists() && !Path::new("/tmp/quorate-pwned").exists());
+        }
     }
 }
