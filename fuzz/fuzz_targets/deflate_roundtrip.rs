@@ -1,10 +1,12 @@
 //! quorate-deflate's encoders never panic, and flate2's decoder gives the
-//! input back: gzip (one-shot and streamed in fuzzer-chosen chunks) and
-//! zip members, at a fuzzer-chosen level.
+//! input back: gzip (one-shot and streamed in fuzzer-chosen chunks), zip
+//! members, and blocks with a dictionary cut at a fuzzer-chosen place
+//! (packers 2 and 3: each matcher), at a fuzzer-chosen level.
 // libFuzzer brings `main`; compiled as a test (`cargo test --all-targets`)
 // the test harness does, so such a run ends instead of fuzzing forever.
 #![cfg_attr(not(test), no_main)]
 use libfuzzer_sys::fuzz_target;
+use quorate_deflate::blocks::{self, Matcher};
 use quorate_deflate::gzip::{self, GzEncoder, GzipOptions};
 use quorate_deflate::zip::{ZipOptions, ZipWriter};
 use std::io::{Read, Write};
@@ -52,4 +54,23 @@ fuzz_target!(|input: &[u8]| {
         back.extend_from_slice(body);
     }
     assert_eq!(back, data);
+
+    // Two blocks, the first the second's dictionary, as the packer cuts a
+    // stream; they concatenate into one stream that inflates to the input.
+    let cut = if data.is_empty() {
+        0
+    } else {
+        (ctl as usize * 131) % (data.len() + 1)
+    };
+    for m in [Matcher::Zlib, Matcher::Multiplicative] {
+        let mut z = blocks::deflate_block(&[], &data[..cut], level, false, m).expect("valid level");
+        z.extend(
+            blocks::deflate_block(&data[..cut], &data[cut..], level, true, m).expect("valid level"),
+        );
+        let mut back = Vec::new();
+        flate2::read::DeflateDecoder::new(&z[..])
+            .read_to_end(&mut back)
+            .expect("decodes");
+        assert_eq!(back, data, "{m:?}");
+    }
 });

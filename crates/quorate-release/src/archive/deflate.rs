@@ -4,8 +4,9 @@
 //! The input stream is cut into blocks of exactly [`BLOCK`] bytes (the last
 //! one shorter). Each block is compressed on its own, as the [`Packer`]
 //! says (packer 1: a fresh `miniz_oxide` compressor through `flate2`;
-//! packer 2: `quorate_deflate::blocks` with the 32 KiB of input before the
-//! block as dictionary), and ends with a sync flush so the pieces
+//! packers 2 and 3: `quorate_deflate::blocks` with the 32 KiB of input
+//! before the block as dictionary, zlib's hash or a multiplicative one),
+//! and ends with a sync flush so the pieces
 //! concatenate into one valid deflate stream; the last block ends the
 //! stream instead. Block boundaries and dictionaries depend only on byte
 //! offsets and input, never on the number of threads, the order jobs run
@@ -21,6 +22,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use flate2::{Compress, Compression, Crc, FlushCompress, Status};
+use quorate_deflate::blocks::{self, Matcher};
 
 /// Size of one independently compressed block of input.
 pub(crate) const BLOCK: usize = 1 << 20;
@@ -30,11 +32,11 @@ pub(crate) const BLOCK: usize = 1 << 20;
 /// compressing several times faster (see docs/benchmarks.md).
 pub(crate) const LEVEL: u32 = 5;
 
-/// Packer 2's deflate level (zlib's scale, 1–9), chosen by the sweep in
-/// docs/benchmarks.md.
+/// Packers 2 and 3's deflate level (zlib's scale, 1–9), chosen by the
+/// sweep in docs/benchmarks.md.
 pub(crate) const LEVEL_2: u32 = 6;
 
-/// Packer 2's dictionary: the 32 KiB of input before each block.
+/// Packers 2 and 3's dictionary: the 32 KiB of input before each block.
 const DICTIONARY: usize = quorate_deflate::blocks::MAX_DICTIONARY;
 
 /// Which compressor scheme packs an archive's deflate data. Every scheme
@@ -49,21 +51,25 @@ pub enum Packer {
     V1,
     /// quorate-deflate's zlib-compatible matcher at zlib level 6 on 1 MiB
     /// blocks, each with the 32 KiB of input before it as dictionary
-    /// ([`quorate_deflate::blocks`]).
+    /// ([`quorate_deflate::blocks`], [`Matcher::Zlib`]).
     V2,
+    /// Packer 2 with the multiplicative hash ([`Matcher::Multiplicative`]):
+    /// smaller and faster on executables.
+    V3,
 }
 
 impl Packer {
     /// The packer new archives are made with.
-    pub const CURRENT: Packer = Packer::V2;
+    pub const CURRENT: Packer = Packer::V3;
     /// Every packer this quorate knows, oldest first.
-    pub const ALL: [Packer; 2] = [Packer::V1, Packer::V2];
+    pub const ALL: [Packer; 3] = [Packer::V1, Packer::V2, Packer::V3];
 
     /// The name recorded in `build.json`: `1`, `2`, ….
     pub fn as_str(self) -> &'static str {
         match self {
             Packer::V1 => "1",
             Packer::V2 => "2",
+            Packer::V3 => "3",
         }
     }
 }
@@ -124,7 +130,7 @@ pub(crate) struct ParDeflate<W: Write> {
     out: W,
     packer: Packer,
     cur: Vec<u8>,
-    /// The last [`DICTIONARY`] bytes before `cur` (packer 2's dictionary).
+    /// The last [`DICTIONARY`] bytes before `cur` (packers 2 and 3's dictionary).
     tail: Vec<u8>,
     in_flight: VecDeque<mpsc::Receiver<Done>>,
     depth: usize,
@@ -164,7 +170,7 @@ impl<W: Write> ParDeflate<W> {
         let dict = match self.packer {
             Packer::V1 => Vec::new(),
             // Every block but the last is longer than the dictionary.
-            Packer::V2 => std::mem::replace(
+            Packer::V2 | Packer::V3 => std::mem::replace(
                 &mut self.tail,
                 block[block.len().saturating_sub(DICTIONARY)..].to_vec(),
             ),
@@ -227,7 +233,9 @@ fn job(packer: Packer, dict: &[u8], block: &[u8], last: bool) -> Done {
     crc.update(block);
     let bytes = match packer {
         Packer::V1 => deflate_block(block, LEVEL, last)?,
-        Packer::V2 => quorate_deflate::blocks::deflate_block(dict, block, LEVEL_2, last)
+        Packer::V2 => blocks::deflate_block(dict, block, LEVEL_2, last, Matcher::Zlib)
+            .map_err(io::Error::other)?,
+        Packer::V3 => blocks::deflate_block(dict, block, LEVEL_2, last, Matcher::Multiplicative)
             .map_err(io::Error::other)?,
     };
     Ok((bytes, crc))
@@ -435,23 +443,33 @@ mod tests {
                 Packer::V2,
                 "4b6f50caa39c45195d38818e78e508402e9f669c0381c1357126fc15e8499cd9",
             ),
+            (
+                Packer::V3,
+                "c5160dbb4c62cdc1b2956e158aad569783debd4500aea9c9645dbacdfb26360e",
+            ),
         ] {
             assert_eq!(hex(&gz(&data, 100_000, packer)), want, "packer {packer}");
         }
     }
 
-    /// Packer 2 carries a dictionary across blocks: matches reaching back
-    /// over a block boundary inflate to the input, and cost less than the
-    /// same stream with the repeat moved out of the window.
+    /// Packers 2 and 3 carry a dictionary across blocks: matches reaching
+    /// back over a block boundary inflate to the input, and cost less than
+    /// the same stream with the repeat moved out of the window.
     #[test]
-    fn packer_2_matches_across_block_boundaries() {
+    fn packers_2_and_3_match_across_block_boundaries() {
+        for packer in [Packer::V2, Packer::V3] {
+            matches_across_block_boundaries(packer);
+        }
+    }
+
+    fn matches_across_block_boundaries(packer: Packer) {
         let half = sample(BLOCK / 2);
         // Block 2 starts with what block 1 ends with.
         let mut data = sample(BLOCK - 20_000);
         data.extend_from_slice(&half[..20_000]);
         data.extend_from_slice(&half[..20_000]);
         data.extend_from_slice(&sample(BLOCK));
-        let v2 = gz(&data, 1 << 16, Packer::V2);
+        let v2 = gz(&data, 1 << 16, packer);
         let mut back = Vec::new();
         flate2::read::GzDecoder::new(&v2[..])
             .read_to_end(&mut back)
@@ -460,7 +478,7 @@ mod tests {
         // The same bytes, but block 2's start repeats nothing within 32 KiB.
         let mut far = data.clone();
         far[BLOCK..BLOCK + 20_000].copy_from_slice(&sample(BLOCK + 20_000)[BLOCK..]);
-        let v2_far = gz(&far, 1 << 16, Packer::V2);
+        let v2_far = gz(&far, 1 << 16, packer);
         assert!(
             v2.len() + 5_000 < v2_far.len(),
             "{} {}",

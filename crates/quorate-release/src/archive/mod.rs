@@ -22,9 +22,10 @@
 //!   deflate compressed in parallel in fixed 1 MiB blocks, so the bytes
 //!   never depend on the thread count, by the [`Packer`] the options name:
 //!   packer 1 `miniz_oxide` level 5 on independent blocks (pure Rust,
-//!   pinned by Cargo.lock), packer 2 (new archives) `quorate_deflate`'s
-//!   zlib-compatible matcher at level 6, each block with the 32 KiB of
-//!   input before it as dictionary. A release records its packer in
+//!   pinned by Cargo.lock), packer 2 `quorate_deflate`'s zlib-compatible
+//!   matcher at level 6, each block with the 32 KiB of input before it as
+//!   dictionary, packer 3 (new archives) the same with a multiplicative
+//!   hash. A release records its packer in
 //!   `build.json` and a rebuild packs with it: a packer's bytes never
 //!   change (golden hashes per packer), a better compressor is a new one;
 //! - zip: no extra fields, the DOS date/time of the mtime in UTC (clamped to
