@@ -1205,3 +1205,108 @@ fn missing_extra_keep_and_forced_ssh_attestation() {
     assert!(git(&sigs, "log --oneline").contains("dave"));
     assert!(leftovers(&tmpd).is_empty(), "{:?}", leftovers(&tmpd));
 }
+
+/// A release whose archives an older packer compressed reproduces: the
+/// rebuild packs with the packer its build.json names (none: packer 1, as
+/// every release made before packer 2 has it), not with the newest. Each
+/// archive of the fixture is unpacked with GNU tar or unzip and packed
+/// again by `quorate package --packer N` with the release's prefix and
+/// time; the manifest gets the new digests (the signatures no longer
+/// cover it, so `--no-verify`). A rebuild with the newest packer would
+/// give other bytes for every archive, which the test checks first.
+#[test]
+fn releases_packed_by_older_packers_reproduce() {
+    let Some(f) = fixture() else { return };
+    if !have("tar") || !have("unzip") {
+        return;
+    }
+    let info: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(f.release.join("build.json")).unwrap()).unwrap();
+    assert_eq!(
+        info["packer"], "3",
+        "the fixture is packed by the newest packer"
+    );
+    let epoch = info["source_date_epoch"].as_u64().unwrap().to_string();
+    let archives: Vec<String> = manifest_paths(&f.release)
+        .into_iter()
+        .filter(|p| p.ends_with(".tar.gz") || p.ends_with(".zip"))
+        .collect();
+    assert!(archives.len() >= 3, "{archives:?}");
+    for packer in ["1", "2"] {
+        let t = tmp();
+        let rel = t.path().join("release");
+        sigfixture::copy_dir(&f.release, &rel);
+        let m = rel.join(format!("manifest-{VERSION}.txt"));
+        let mut manifest = std::fs::read_to_string(&m).unwrap();
+        let mut changed = Vec::new();
+        for a in &archives {
+            let (format, unpack) = if a.ends_with(".zip") {
+                ("zip", "unzip -q")
+            } else {
+                ("tar.gz", "tar -xzf")
+            };
+            let x = t.path().join("x");
+            std::fs::create_dir_all(&x).unwrap();
+            sh(&x, &format!("{unpack} {}", rel.join(a).display()));
+            let top: Vec<_> = std::fs::read_dir(&x).unwrap().flatten().collect();
+            assert_eq!(top.len(), 1, "{a}: one folder at the top");
+            let prefix = top[0].file_name().to_string_lossy().into_owned();
+            let old = util::sha256_hex(&rel.join(a));
+            std::fs::remove_file(rel.join(a)).unwrap();
+            quorate()
+                .arg("package")
+                .arg(x.join(&prefix))
+                .args(["--format", format, "--mtime", &epoch, "--prefix", &prefix])
+                .args(["--packer", packer, "-o"])
+                .arg(rel.join(a))
+                .assert()
+                .success();
+            std::fs::remove_dir_all(&x).unwrap();
+            let new = util::sha256_hex(&rel.join(a));
+            if old != new {
+                changed.push(a.clone());
+            }
+            manifest = manifest.replace(&old, &new);
+        }
+        // Packer 1 changes every archive; 2 at least those holding
+        // binaries (on a small source tarball 2 and 3 find the same
+        // matches).
+        let binaries = archives.iter().filter(|a| a.contains("-amd64-")).count();
+        assert!(
+            changed.len() == archives.len() || (packer == "2" && changed.len() >= binaries),
+            "packer {packer} changed only {changed:?}"
+        );
+        // build.json as that quorate wrote it: packer 1 is not written.
+        let bj = rel.join("build.json");
+        let text = std::fs::read_to_string(&bj).unwrap();
+        let line = ",\n  \"packer\": \"3\"";
+        assert!(text.contains(line), "{text}");
+        let older = match packer {
+            "1" => String::new(),
+            n => line.replace('3', n),
+        };
+        let old = util::sha256_hex(&bj);
+        std::fs::write(&bj, text.replace(line, &older)).unwrap();
+        manifest = manifest.replace(&old, &util::sha256_hex(&bj));
+        std::fs::write(&m, manifest).unwrap();
+        let out = reproduce_cmd(f, &rel, &f.repo)
+            .args(["--no-verify", "--json"])
+            .output()
+            .unwrap();
+        let v = json(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "packer {packer}: {}",
+            stderr(&out)
+        );
+        let st = statuses(&v);
+        assert!(
+            st.iter().all(|(_, s)| s == "REPRODUCED"),
+            "packer {packer}: {st:?}"
+        );
+        for a in &archives {
+            assert!(st.contains(&(a.clone(), "REPRODUCED".into())), "{a}");
+        }
+    }
+}
