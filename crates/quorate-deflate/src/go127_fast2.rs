@@ -136,6 +136,14 @@ impl Dual {
         }
     }
 
+    /// Levels 5 and 6 of Go's fast encoder over the current history.
+    ///
+    /// Kept as one function of Go's shape on purpose: it mirrors
+    /// Go's level 5 and 6 encoders statement for statement (the bytes must be
+    /// Go's, and a reader checks them side by side), and it is the hot loop
+    /// whose locals the compiler keeps in registers; cutting it at its
+    /// `break`s and `continue`s would hide the correspondence and cost
+    /// speed (checked by scripts/bench-goflate).
     fn encode56(&mut self, dst: &mut Tokens, mut s: i32) {
         let six = self.level == 6;
         let (src, cur) = (&self.h.hist, self.h.cur);
