@@ -6,18 +6,22 @@ use std::process::Command;
 
 /// Runs `script` with `bash -ec` in `dir`, with git's system and global
 /// configuration ignored (a test's commits do not depend on the machine's
-/// settings); panics naming the script when it fails.
+/// settings); panics naming the script and showing its error output when
+/// it fails.
 pub fn sh(dir: &Path, script: &str) {
-    let ok = Command::new("bash")
+    let out = Command::new("bash")
         .arg("-ec")
         .arg(script)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run bash: {e}"))
-        .success();
-    assert!(ok, "{script}");
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run bash: {e}"));
+    assert!(
+        out.status.success(),
+        "{script}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `n` bytes of text-like runs (letters from `abcdefgh`) mixed with

@@ -1034,17 +1034,7 @@ mod tests {
             find $d | LC_ALL=C sort -r | zip -q -o -X -r -@ $d.zip
             d=n-linux-amd64-v1
             find $d -print0 | LC_ALL=C sort -r -z | tar --mtime='2020-01-01 00:00:00' --no-recursion --null --mode=u+rw,go+r-w,a+X --owner=0 --group=0 --numeric-owner -c -T - | gzip -9n > $d.tar.gz";
-        let out = std::process::Command::new("bash")
-            .arg("-ec")
-            .arg(script)
-            .current_dir(d.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        quorate_base::testing::sh(d.path(), script);
         for file in ["n-windows-amd64-v1.zip", "n-linux-amd64-v1.tar.gz"] {
             let published = std::fs::read(d.path().join(file)).unwrap();
             let a = crate::recipe::recipe_of(file, &published);
