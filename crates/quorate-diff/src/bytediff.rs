@@ -72,15 +72,7 @@ pub fn diff_regions(
     deadline: Instant,
     max_regions: usize,
 ) -> (Vec<Region>, bool) {
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let max_suffix = a.len().min(b.len()) - prefix;
-    let suffix = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take(max_suffix)
-        .take_while(|(x, y)| x == y)
-        .count();
+    let (prefix, suffix) = common_ends(a, b);
     let am = &a[prefix..a.len() - suffix];
     let bm = &b[prefix..b.len() - suffix];
     if am.is_empty() && bm.is_empty() {
@@ -96,83 +88,46 @@ pub fn diff_regions(
     } else if am.len() <= REFINE_LIMIT && bm.len() <= REFINE_LIMIT {
         refine(am, bm, 0, 0, deadline, &mut raw);
     } else {
-        let ca = chunks(am);
-        let cb = chunks(bm);
-        let offs = |c: &[&[u8]]| {
-            let mut v = Vec::with_capacity(c.len() + 1);
-            let mut o = 0;
-            v.push(0);
-            for x in c {
-                o += x.len();
-                v.push(o);
-            }
-            v
+        let middle = Middle {
+            a: am,
+            b: bm,
+            deadline,
+            cap: max_regions.saturating_mul(4),
         };
-        let (oa, ob) = (offs(&ca), offs(&cb));
-        let mut input: InternedInput<&[u8]> = InternedInput::default();
-        input.update_before(ca.iter().copied());
-        input.update_after(cb.iter().copied());
-        let mut hunks = Vec::new();
-        diff(
-            Algorithm::Histogram,
-            &input,
-            |x: Range<u32>, y: Range<u32>| {
-                hunks.push((
-                    oa[x.start as usize]..oa[x.end as usize],
-                    ob[y.start as usize]..ob[y.end as usize],
-                ));
-            },
-        );
-        for (ra, rb) in hunks {
-            if raw.len() >= max_regions.saturating_mul(4) || Instant::now() > deadline {
-                complete = false;
-                raw.push(Region {
-                    a: ra.start..am.len(),
-                    b: rb.start..bm.len(),
-                });
-                break;
-            }
-            if ra.is_empty() || rb.is_empty() {
-                raw.push(Region { a: ra, b: rb });
-            } else if ra.len() <= REFINE_LIMIT && rb.len() <= REFINE_LIMIT {
-                refine(
-                    &am[ra.clone()],
-                    &bm[rb.clone()],
-                    ra.start,
-                    rb.start,
-                    deadline,
-                    &mut raw,
-                );
-            } else if ra.len() == rb.len() {
-                // Same size, too big to align: compare position by position.
-                let (sa, sb) = (&am[ra.clone()], &bm[rb.clone()]);
-                let mut i = 0;
-                while i < sa.len() {
-                    if sa[i] != sb[i] {
-                        let s = i;
-                        while i < sa.len() && sa[i] != sb[i] {
-                            i += 1;
-                        }
-                        raw.push(Region {
-                            a: ra.start + s..ra.start + i,
-                            b: rb.start + s..rb.start + i,
-                        });
-                        if raw.len() >= max_regions.saturating_mul(4) {
-                            raw.push(Region {
-                                a: ra.start + i..ra.end,
-                                b: rb.start + i..rb.end,
-                            });
-                            break;
-                        }
-                    }
-                    i += 1;
-                }
-            } else {
-                raw.push(Region { a: ra, b: rb });
-            }
-        }
+        complete = middle.by_chunks(&mut raw);
     }
-    // Merge close regions, shift by the common prefix.
+    let mut out = merge_close(raw, prefix);
+    if out.len() > max_regions {
+        complete = false;
+        let tail_a = out[max_regions - 1].a.start..a.len() - suffix;
+        let tail_b = out[max_regions - 1].b.start..b.len() - suffix;
+        out.truncate(max_regions - 1);
+        out.push(Region {
+            a: tail_a,
+            b: tail_b,
+        });
+    }
+    (out, complete)
+}
+
+/// The lengths of the common prefix and of the common suffix (which does
+/// not overlap the prefix) of `a` and `b`.
+fn common_ends(a: &[u8], b: &[u8]) -> (usize, usize) {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let max_suffix = a.len().min(b.len()) - prefix;
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(max_suffix)
+        .take_while(|(x, y)| x == y)
+        .count();
+    (prefix, suffix)
+}
+
+/// Shifts the regions by the common prefix and merges those closer than
+/// [`MERGE_GAP`] on both sides.
+fn merge_close(raw: Vec<Region>, prefix: usize) -> Vec<Region> {
     let mut out: Vec<Region> = Vec::new();
     for r in raw {
         let r = Region {
@@ -189,17 +144,120 @@ pub fn diff_regions(
         }
         out.push(r);
     }
-    if out.len() > max_regions {
-        complete = false;
-        let tail_a = out[max_regions - 1].a.start..a.len() - suffix;
-        let tail_b = out[max_regions - 1].b.start..b.len() - suffix;
-        out.truncate(max_regions - 1);
-        out.push(Region {
-            a: tail_a,
-            b: tail_b,
-        });
+    out
+}
+
+/// The differing middles of two inputs (too big to refine at once) and
+/// the limits on describing their differences.
+struct Middle<'a> {
+    a: &'a [u8],
+    b: &'a [u8],
+    deadline: Instant,
+    /// Raw regions to collect at most (before merging).
+    cap: usize,
+}
+
+impl Middle<'_> {
+    /// Aligns the middles chunk by chunk and describes each differing
+    /// hunk; false when the cap or the deadline stopped it (the last
+    /// region then runs to the end).
+    fn by_chunks(&self, raw: &mut Vec<Region>) -> bool {
+        for (ra, rb) in self.chunk_hunks() {
+            if raw.len() >= self.cap || Instant::now() > self.deadline {
+                raw.push(Region {
+                    a: ra.start..self.a.len(),
+                    b: rb.start..self.b.len(),
+                });
+                return false;
+            }
+            self.hunk(ra, rb, raw);
+        }
+        true
     }
-    (out, complete)
+
+    /// The differing hunks of a histogram diff of the content-defined
+    /// chunks, as byte ranges of each side.
+    fn chunk_hunks(&self) -> Vec<(Range<usize>, Range<usize>)> {
+        let ca = chunks(self.a);
+        let cb = chunks(self.b);
+        let (oa, ob) = (chunk_offsets(&ca), chunk_offsets(&cb));
+        let mut input: InternedInput<&[u8]> = InternedInput::default();
+        input.update_before(ca.iter().copied());
+        input.update_after(cb.iter().copied());
+        let mut hunks = Vec::new();
+        diff(
+            Algorithm::Histogram,
+            &input,
+            |x: Range<u32>, y: Range<u32>| {
+                hunks.push((
+                    oa[x.start as usize]..oa[x.end as usize],
+                    ob[y.start as usize]..ob[y.end as usize],
+                ));
+            },
+        );
+        hunks
+    }
+
+    /// Describes one hunk: refined when small, position by position when
+    /// both sides are the same size, else as one region.
+    fn hunk(&self, ra: Range<usize>, rb: Range<usize>, raw: &mut Vec<Region>) {
+        if ra.is_empty() || rb.is_empty() {
+            raw.push(Region { a: ra, b: rb });
+        } else if ra.len() <= REFINE_LIMIT && rb.len() <= REFINE_LIMIT {
+            refine(
+                &self.a[ra.clone()],
+                &self.b[rb.clone()],
+                ra.start,
+                rb.start,
+                self.deadline,
+                raw,
+            );
+        } else if ra.len() == rb.len() {
+            // Same size, too big to align: compare position by position.
+            self.position_by_position(ra, rb, raw);
+        } else {
+            raw.push(Region { a: ra, b: rb });
+        }
+    }
+
+    /// The runs of differing bytes of two same-size hunks; past the cap,
+    /// one last region covers the rest of the hunk.
+    fn position_by_position(&self, ra: Range<usize>, rb: Range<usize>, raw: &mut Vec<Region>) {
+        let (sa, sb) = (&self.a[ra.clone()], &self.b[rb.clone()]);
+        let mut i = 0;
+        while i < sa.len() {
+            if sa[i] != sb[i] {
+                let s = i;
+                while i < sa.len() && sa[i] != sb[i] {
+                    i += 1;
+                }
+                raw.push(Region {
+                    a: ra.start + s..ra.start + i,
+                    b: rb.start + s..rb.start + i,
+                });
+                if raw.len() >= self.cap {
+                    raw.push(Region {
+                        a: ra.start + i..ra.end,
+                        b: rb.start + i..rb.end,
+                    });
+                    return;
+                }
+            }
+            i += 1;
+        }
+    }
+}
+
+/// The offset where each chunk starts, and the total length last.
+fn chunk_offsets(c: &[&[u8]]) -> Vec<usize> {
+    let mut v = Vec::with_capacity(c.len() + 1);
+    let mut o = 0;
+    v.push(0);
+    for x in c {
+        o += x.len();
+        v.push(o);
+    }
+    v
 }
 
 fn refine(

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::archive;
 use crate::detect::{Kind, describe_bytes};
-use crate::executable::{buildinfo_hint, is_strip_section, sections};
+use crate::executable::{SecInfo, buildinfo_hint, is_strip_section, sections};
 use crate::gobuild::{self, BuildInfo};
 use crate::nixstore::{StoreKind, store_kind, store_paths};
 use crate::{DiffError, DiffOptions, map_file};
@@ -93,169 +93,187 @@ pub fn inspect_path(path: &Path, opts: &DiffOptions) -> Result<Inspection, DiffE
 
 /// Inspects bytes named `name`.
 pub fn inspect_bytes(name: &str, data: &[u8], opts: &DiffOptions) -> Inspection {
-    let mut budget = (data.len() as u64)
+    let budget = (data.len() as u64)
         .saturating_mul(opts.max_ratio)
         .min(opts.max_decompressed);
-    inspect_rec(name, data, opts, 0, &mut budget)
+    Inspector { opts, budget }.inspect(name, data, 0)
 }
 
-fn inspect_rec(
-    name: &str,
-    data: &[u8],
-    opts: &DiffOptions,
-    depth: usize,
-    budget: &mut u64,
-) -> Inspection {
-    let kind = Kind::of(data);
-    let mut ins = Inspection {
-        path: name.to_string(),
-        format: kind.name().to_string(),
-        size: data.len() as u64,
-        go: None,
-        hazards: Vec::new(),
-        members: Vec::new(),
-        member_count: None,
-        notes: Vec::new(),
-    };
-    if kind.is_container() && depth >= opts.max_depth {
-        ins.notes.push(format!(
-            "nested deeper than {} containers: not opened",
-            opts.max_depth
+/// One inspection: the options and what is left of the decompression
+/// budget, shared by every container it opens.
+struct Inspector<'o> {
+    opts: &'o DiffOptions,
+    budget: u64,
+}
+
+impl Inspector<'_> {
+    /// Inspects `data` named `name`, found `depth` containers down.
+    fn inspect(&mut self, name: &str, data: &[u8], depth: usize) -> Inspection {
+        let kind = Kind::of(data);
+        let mut ins = Inspection {
+            path: name.to_string(),
+            format: kind.name().to_string(),
+            size: data.len() as u64,
+            go: None,
+            hazards: Vec::new(),
+            members: Vec::new(),
+            member_count: None,
+            notes: Vec::new(),
+        };
+        if kind.is_container() && depth >= self.opts.max_depth {
+            ins.notes.push(format!(
+                "nested deeper than {} containers: not opened",
+                self.opts.max_depth
+            ));
+            return ins;
+        }
+        match kind {
+            Kind::Elf | Kind::MachO | Kind::Pe => exe(&mut ins, data),
+            Kind::Gzip => self.gzip(&mut ins, name, data, depth),
+            Kind::Tar | Kind::Zip => self.archive(&mut ins, kind, data, depth),
+            Kind::Bytes => {
+                ins.format = describe_bytes(data).to_string();
+                nix_paths(&mut ins, data, false);
+            }
+        }
+        ins
+    }
+
+    /// A gzip: its header, the bytes after its stream, and what it
+    /// inflates to (within the budget), inspected in its place.
+    fn gzip(&mut self, ins: &mut Inspection, name: &str, data: &[u8], depth: usize) {
+        gzip_header_hazard(ins, data);
+        let limit = (data.len() as u64)
+            .saturating_mul(self.opts.max_ratio)
+            .min(self.budget);
+        match archive::gunzip_members(data, limit) {
+            Ok(g) => {
+                appended(ins, &data[g.end..], "the gzip stream");
+                let inner = g.data;
+                self.budget = self.budget.saturating_sub(inner.len() as u64);
+                let sub = self.inspect(name, &inner, depth + 1);
+                ins.format = format!("gzip ({})", sub.format);
+                ins.hazards.extend(sub.hazards);
+                ins.members = sub.members;
+                ins.member_count = sub.member_count;
+                ins.go = sub.go;
+                ins.notes.extend(sub.notes);
+            }
+            Err(archive::Inflate::TooBig(l)) => ins
+                .notes
+                .push(format!("inflates past {l} bytes: not decompressed")),
+            Err(archive::Inflate::OutOfMemory(n)) => ins.notes.push(format!(
+                "out of memory while inflating (after {n} bytes): not decompressed"
+            )),
+            Err(archive::Inflate::Corrupt(e)) => ins.notes.push(format!("corrupt gzip: {e}")),
+        }
+    }
+
+    /// A tar or zip: the hazards of its members, and the executables and
+    /// containers among them, inspected in turn.
+    fn archive(&mut self, ins: &mut Inspection, kind: Kind, data: &[u8], depth: usize) {
+        let (members, err) = if kind == Kind::Tar {
+            archive::tar_members(data, self.opts.max_members)
+        } else {
+            archive::zip_members(data, self.opts.max_members, &mut self.budget)
+        };
+        if let Some(e) = err {
+            ins.notes.push(e);
+        }
+        ins.member_count = Some(members.len());
+        container_hazards(ins, kind, data, &members, self.opts);
+        member_field_hazards(ins, kind, &members);
+        for m in &members {
+            if archive::unsafe_name(&m.name) {
+                ins.hazards.push(hz(
+                    "unsafe-name",
+                    format!(
+                        "member name {:?} escapes the extraction folder",
+                        archive::escape_text(&m.name)
+                    ),
+                    "never ship such names",
+                ));
+            }
+            let Some(d) = m.data.bytes() else { continue };
+            let k = Kind::of(d);
+            if k.is_exe() || k.is_container() {
+                let sub = self.inspect(&archive::escape_text(&m.name), d, depth + 1);
+                ins.members.push(sub);
+            }
+        }
+    }
+}
+
+/// A gzip header that records an mtime or a file name: a hazard.
+fn gzip_header_hazard(ins: &mut Inspection, data: &[u8]) {
+    if let Some(h) = archive::gzip_header(data) {
+        if h.mtime != 0 || h.name.is_some() {
+            ins.hazards.push(hz(
+                "gzip-header",
+                format!(
+                    "gzip header records mtime {} and name {:?}",
+                    h.mtime,
+                    h.name
+                        .as_ref()
+                        .map(|n| String::from_utf8_lossy(n).into_owned())
+                ),
+                "compress with `gzip -n`",
+            ));
+        }
+    }
+}
+
+/// Member fields that vary between builds: distinct tar mtimes, an owner
+/// other than root, zip extra fields, members not sorted by name.
+fn member_field_hazards(ins: &mut Inspection, kind: Kind, members: &[archive::Member<'_>]) {
+    let mtimes: std::collections::BTreeSet<&str> =
+        members.iter().filter_map(|m| m.mtime.as_deref()).collect();
+    if kind == Kind::Tar && mtimes.len() > 1 {
+        ins.hazards.push(hz(
+            "archive-mtime",
+            format!("{} distinct member mtimes", mtimes.len()),
+            "set every mtime to SOURCE_DATE_EPOCH (GNU tar `--mtime=@$SOURCE_DATE_EPOCH`)",
         ));
-        return ins;
     }
-    match kind {
-        Kind::Elf | Kind::MachO | Kind::Pe => exe(&mut ins, data),
-        Kind::Gzip => {
-            if let Some(h) = archive::gzip_header(data) {
-                if h.mtime != 0 || h.name.is_some() {
-                    ins.hazards.push(hz(
-                        "gzip-header",
-                        format!(
-                            "gzip header records mtime {} and name {:?}",
-                            h.mtime,
-                            h.name
-                                .as_ref()
-                                .map(|n| String::from_utf8_lossy(n).into_owned())
-                        ),
-                        "compress with `gzip -n`",
-                    ));
-                }
-            }
-            let limit = (data.len() as u64)
-                .saturating_mul(opts.max_ratio)
-                .min(*budget);
-            match archive::gunzip_members(data, limit) {
-                Ok(g) => {
-                    appended(&mut ins, &data[g.end..], "the gzip stream");
-                    let inner = g.data;
-                    *budget = budget.saturating_sub(inner.len() as u64);
-                    let sub = inspect_rec(name, &inner, opts, depth + 1, budget);
-                    ins.format = format!("gzip ({})", sub.format);
-                    ins.hazards.extend(sub.hazards);
-                    ins.members = sub.members;
-                    ins.member_count = sub.member_count;
-                    ins.go = sub.go;
-                    ins.notes.extend(sub.notes);
-                }
-                Err(archive::Inflate::TooBig(l)) => ins
-                    .notes
-                    .push(format!("inflates past {l} bytes: not decompressed")),
-                Err(archive::Inflate::OutOfMemory(n)) => ins.notes.push(format!(
-                    "out of memory while inflating (after {n} bytes): not decompressed"
-                )),
-                Err(archive::Inflate::Corrupt(e)) => ins.notes.push(format!("corrupt gzip: {e}")),
-            }
-        }
-        Kind::Tar | Kind::Zip => {
-            let (members, err) = if kind == Kind::Tar {
-                archive::tar_members(data, opts.max_members)
-            } else {
-                archive::zip_members(data, opts.max_members, budget)
-            };
-            if let Some(e) = err {
-                ins.notes.push(e);
-            }
-            ins.member_count = Some(members.len());
-            container_hazards(&mut ins, kind, data, &members, opts);
-            let mtimes: std::collections::BTreeSet<&str> =
-                members.iter().filter_map(|m| m.mtime.as_deref()).collect();
-            if kind == Kind::Tar && mtimes.len() > 1 {
-                ins.hazards.push(hz(
-                    "archive-mtime",
-                    format!("{} distinct member mtimes", mtimes.len()),
-                    "set every mtime to SOURCE_DATE_EPOCH (GNU tar `--mtime=@$SOURCE_DATE_EPOCH`)",
-                ));
-            }
-            if let Some(m) = members.iter().find(|m| {
-                m.owner
-                    .as_deref()
-                    .is_some_and(|o| !o.starts_with("0:0 (:)"))
-            }) {
-                ins.hazards.push(hz(
-                    "archive-owner",
-                    format!(
-                        "member {} owned by {}",
-                        archive::escape_text(&m.name),
-                        m.owner.as_deref().unwrap_or("")
-                    ),
-                    "GNU tar `--owner=0 --group=0 --numeric-owner`",
-                ));
-            }
-            if let Some(m) = members
-                .iter()
-                .find(|m| m.extra.as_deref().is_some_and(|e| e != "(none)"))
-            {
-                ins.hazards.push(hz(
-                    "zip-extra-fields",
-                    format!(
-                        "member {} has extra fields {}",
-                        archive::escape_text(&m.name),
-                        m.extra.as_deref().unwrap_or("")
-                    ),
-                    "`zip -X`",
-                ));
-            }
-            let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
-            let mut sorted = names.clone();
-            sorted.sort();
-            if names != sorted {
-                ins.hazards.push(hz(
-                    "archive-order",
-                    "members are not sorted by name",
-                    "GNU tar `--sort=name`",
-                ));
-            }
-            for m in &members {
-                if archive::unsafe_name(&m.name) {
-                    ins.hazards.push(hz(
-                        "unsafe-name",
-                        format!(
-                            "member name {:?} escapes the extraction folder",
-                            archive::escape_text(&m.name)
-                        ),
-                        "never ship such names",
-                    ));
-                }
-                let Some(d) = m.data.bytes() else { continue };
-                let k = Kind::of(d);
-                if k.is_exe() || k.is_container() {
-                    ins.members.push(inspect_rec(
-                        &archive::escape_text(&m.name),
-                        d,
-                        opts,
-                        depth + 1,
-                        budget,
-                    ));
-                }
-            }
-        }
-        Kind::Bytes => {
-            ins.format = describe_bytes(data).to_string();
-            nix_paths(&mut ins, data, false);
-        }
+    if let Some(m) = members.iter().find(|m| {
+        m.owner
+            .as_deref()
+            .is_some_and(|o| !o.starts_with("0:0 (:)"))
+    }) {
+        ins.hazards.push(hz(
+            "archive-owner",
+            format!(
+                "member {} owned by {}",
+                archive::escape_text(&m.name),
+                m.owner.as_deref().unwrap_or("")
+            ),
+            "GNU tar `--owner=0 --group=0 --numeric-owner`",
+        ));
     }
-    ins
+    if let Some(m) = members
+        .iter()
+        .find(|m| m.extra.as_deref().is_some_and(|e| e != "(none)"))
+    {
+        ins.hazards.push(hz(
+            "zip-extra-fields",
+            format!(
+                "member {} has extra fields {}",
+                archive::escape_text(&m.name),
+                m.extra.as_deref().unwrap_or("")
+            ),
+            "`zip -X`",
+        ));
+    }
+    let names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    if names != sorted {
+        ins.hazards.push(hz(
+            "archive-order",
+            "members are not sorted by name",
+            "GNU tar `--sort=name`",
+        ));
+    }
 }
 
 /// Bytes after the end of a container: a hazard.
@@ -418,6 +436,8 @@ fn find(h: &[u8], n: &[u8]) -> Option<usize> {
     None
 }
 
+/// An executable: its architecture, Go build info and the hazards it
+/// shows (build paths, VCS stamp, cgo, build ID, DWARF, symbols, store paths).
 fn exe(ins: &mut Inspection, data: &[u8]) {
     let f = match object::File::parse(data) {
         Ok(f) => f,
@@ -434,70 +454,79 @@ fn exe(ins: &mut Inspection, data: &[u8]) {
         ins.format.push_str(", not a Go program (no Go build info)");
     }
     match bi {
-        Some(Ok(bi)) => {
-            if bi.setting("-trimpath") != Some("true") {
-                ins.hazards.push(hz(
-                    "build-path",
-                    "built without -trimpath: absolute paths of the build machine are embedded",
-                    "build with `-trimpath`",
-                ));
-            }
-            if let Some(v) = bi
-                .settings
-                .iter()
-                .filter(|(k, _)| k.starts_with("vcs."))
-                .map(|(k, v)| format!("{k}={v}"))
-                .reduce(|a, b| format!("{a}, {b}"))
-            {
-                ins.hazards.push(hz(
-                    "vcs-stamp",
-                    v,
-                    "build with `-buildvcs=false`, or always from a clean checkout of the tag",
-                ));
-            }
-            if bi.setting("CGO_ENABLED") == Some("1") {
-                ins.hazards.push(hz(
-                    "cgo",
-                    "CGO_ENABLED=1: the C toolchain and libc of the host enter the binary",
-                    "build with `CGO_ENABLED=0`",
-                ));
-            }
-            ins.go = Some(bi);
-        }
+        Some(Ok(bi)) => go_settings_hazards(ins, bi),
         Some(Err(e)) => ins.notes.push(e.to_string()),
         None => {}
     }
-    // Go build ID: ELF note or the string at the start of the text.
-    let mut build_id = None;
-    if let Some(s) = secs.iter().find(|s| s.name == ".note.go.buildid") {
-        // namesz(4) descsz(4) type(4) "Go\0\0" then the ID.
-        let id = s.data.get(16..).unwrap_or(&[]);
-        let id: String = id
-            .iter()
-            .take_while(|&&c| c != 0)
-            .map(|&c| c as char)
-            .collect();
-        if !id.is_empty() {
-            build_id = Some(id);
-        }
-    } else if let Some(p) = find(&data[..data.len().min(1 << 20)], b"\xff Go build ID: \"") {
-        let rest = &data[p + 16..data.len().min(p + 16 + 200)];
-        let id: String = rest
-            .iter()
-            .take_while(|&&c| c != b'"')
-            .map(|&c| c as char)
-            .collect();
-        if !id.is_empty() {
-            build_id = Some(id);
-        }
-    }
-    if let Some(id) = build_id {
+    if let Some(id) = go_build_id(&secs, data) {
         ins.hazards.push(hz(
             "go-build-id",
             format!("Go build ID {id:?}"),
             "link with `-ldflags=-buildid=`",
         ));
     }
+    strip_hazards(ins, &f, &secs, go);
+    nix_paths(ins, data, go);
+}
+
+/// The hazards a Go program's build settings show (no `-trimpath`, VCS
+/// stamp, cgo); keeps the build info.
+fn go_settings_hazards(ins: &mut Inspection, bi: BuildInfo) {
+    if bi.setting("-trimpath") != Some("true") {
+        ins.hazards.push(hz(
+            "build-path",
+            "built without -trimpath: absolute paths of the build machine are embedded",
+            "build with `-trimpath`",
+        ));
+    }
+    if let Some(v) = bi
+        .settings
+        .iter()
+        .filter(|(k, _)| k.starts_with("vcs."))
+        .map(|(k, v)| format!("{k}={v}"))
+        .reduce(|a, b| format!("{a}, {b}"))
+    {
+        ins.hazards.push(hz(
+            "vcs-stamp",
+            v,
+            "build with `-buildvcs=false`, or always from a clean checkout of the tag",
+        ));
+    }
+    if bi.setting("CGO_ENABLED") == Some("1") {
+        ins.hazards.push(hz(
+            "cgo",
+            "CGO_ENABLED=1: the C toolchain and libc of the host enter the binary",
+            "build with `CGO_ENABLED=0`",
+        ));
+    }
+    ins.go = Some(bi);
+}
+
+/// The Go build ID: from the ELF note, else the string at the start of
+/// the text (looked for in the first MiB).
+fn go_build_id(secs: &[SecInfo<'_>], data: &[u8]) -> Option<String> {
+    let id: String = if let Some(s) = secs.iter().find(|s| s.name == ".note.go.buildid") {
+        // namesz(4) descsz(4) type(4) "Go\0\0" then the ID.
+        let id = s.data.get(16..).unwrap_or(&[]);
+        id.iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as char)
+            .collect()
+    } else if let Some(p) = find(&data[..data.len().min(1 << 20)], b"\xff Go build ID: \"") {
+        let rest = &data[p + 16..data.len().min(p + 16 + 200)];
+        rest.iter()
+            .take_while(|&&c| c != b'"')
+            .map(|&c| c as char)
+            .collect()
+    } else {
+        return None;
+    };
+    (!id.is_empty()).then_some(id)
+}
+
+/// DWARF sections and symbols left in an executable: hazards, with the
+/// fix for a Go program (`go`) or for any other.
+fn strip_hazards(ins: &mut Inspection, f: &object::File<'_>, secs: &[SecInfo<'_>], go: bool) {
     let dwarf: Vec<&str> = secs
         .iter()
         // `.gnu_debuglink` names a separate debug file: no DWARF in this one.
@@ -525,5 +554,4 @@ fn exe(ins: &mut Inspection, data: &[u8]) {
         ins.hazards
             .push(hz("symbols", format!("{nsyms} symbols left in"), strip_fix));
     }
-    nix_paths(ins, data, go);
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Cause, Confidence, Report};
+use crate::model::{Cause, Confidence, Finding, Report};
 
 /// How much of a report the text shows.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +51,31 @@ pub fn render_text_with(r: &Report, o: &TextOptions) -> String {
         );
         return s;
     }
+    write_headline(&mut s, r);
+    let shown = r.findings.iter().take(max_findings.max(1));
+    for (i, f) in shown.enumerate() {
+        write_finding(&mut s, i, f, o);
+    }
+    if r.findings.len() > max_findings.max(1) {
+        let rest: Vec<String> = r.findings[max_findings.max(1)..]
+            .iter()
+            .map(|f| format!("{} ({})", f.cause.wire(), f.evidence_total))
+            .collect();
+        let _ = writeln!(s, "… {} more finding(s): {}\n", rest.len(), rest.join(", "));
+    }
+    write_notes(&mut s, r, o);
+    if r.findings.iter().all(|f| f.cause == Cause::Unexplained) && !r.findings.is_empty() {
+        let _ = writeln!(
+            s,
+            "no rule of the catalogue explains these differences; the regions above are located as precisely as possible"
+        );
+    }
+    s
+}
+
+/// The first lines of a report that differs: what differs, how much, and
+/// whether the time limit cut it short; then a blank line.
+fn write_headline(s: &mut String, r: &Report) {
     let _ = writeln!(
         s,
         "{} and {} differ: {} finding{} ({} of {} entries differ, {} ms)",
@@ -69,80 +94,79 @@ pub fn render_text_with(r: &Report, o: &TextOptions) -> String {
         );
     }
     let _ = writeln!(s);
-    let shown = r.findings.iter().take(max_findings.max(1));
-    for (i, f) in shown.enumerate() {
-        let conf = match f.confidence {
-            Confidence::High => "high",
-            Confidence::Medium => "medium",
-            Confidence::Low => "low",
-        };
-        let subjects = if f.subjects.is_empty() {
-            String::new()
-        } else {
-            let mut v: Vec<&str> = f.subjects.iter().map(String::as_str).take(8).collect();
-            if f.subjects.len() > 8 {
-                v.push("…");
-            }
-            format!(": {}", v.join(", "))
-        };
+}
+
+/// Finding number `i` (from 0): its title, subjects, cause, confidence,
+/// fix, files, knock-on count and evidence.
+fn write_finding(s: &mut String, i: usize, f: &Finding, o: &TextOptions) {
+    let conf = match f.confidence {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+    };
+    let subjects = if f.subjects.is_empty() {
+        String::new()
+    } else {
+        let mut v: Vec<&str> = f.subjects.iter().map(String::as_str).take(8).collect();
+        if f.subjects.len() > 8 {
+            v.push("…");
+        }
+        format!(": {}", v.join(", "))
+    };
+    let _ = writeln!(
+        s,
+        "{}. {}{} [{}; confidence {}]",
+        i + 1,
+        f.title,
+        subjects,
+        f.cause.wire(),
+        conf
+    );
+    if let Some(fix) = &f.fix {
+        let _ = writeln!(s, "   fix: {fix}");
+    }
+    let files = if f.files.len() > 3 {
+        format!("{} and {} more", f.files[..3].join(", "), f.files.len() - 3)
+    } else {
+        f.files.join(", ")
+    };
+    let _ = writeln!(s, "   in: {files}");
+    if f.knock_on > 0 {
         let _ = writeln!(
             s,
-            "{}. {}{} [{}; confidence {}]",
-            i + 1,
-            f.title,
-            subjects,
-            f.cause.wire(),
-            conf
+            "   and {} differing region{} that follow from it (displaced pointers, offsets, lengths, code): not listed",
+            f.knock_on,
+            if f.knock_on == 1 { "" } else { "s" }
         );
-        if let Some(fix) = &f.fix {
-            let _ = writeln!(s, "   fix: {fix}");
-        }
-        let files = if f.files.len() > 3 {
-            format!("{} and {} more", f.files[..3].join(", "), f.files.len() - 3)
-        } else {
-            f.files.join(", ")
-        };
-        let _ = writeln!(s, "   in: {files}");
-        if f.knock_on > 0 {
-            let _ = writeln!(
-                s,
-                "   and {} differing region{} that follow from it (displaced pointers, offsets, lengths, code): not listed",
-                f.knock_on,
-                if f.knock_on == 1 { "" } else { "s" }
-            );
-        }
-        if o.max_evidence == 0 {
-            let _ = writeln!(s);
-            continue;
-        }
-        let _ = writeln!(
-            s,
-            "   evidence ({} item{}):",
-            f.evidence_total,
-            if f.evidence_total == 1 { "" } else { "s" }
-        );
-        for e in f.evidence.iter().take(o.max_evidence) {
-            let _ = writeln!(s, "     {}  [{}]", e.location(), e.what);
-            let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "(absent)".into());
-            let _ = writeln!(s, "       A: {}", clip(&v(&e.a)));
-            let _ = writeln!(s, "       B: {}", clip(&v(&e.b)));
-        }
-        if f.evidence_total > o.max_evidence {
-            let _ = writeln!(
-                s,
-                "     … and {} more (see --json)",
-                f.evidence_total - o.max_evidence
-            );
-        }
-        let _ = writeln!(s);
     }
-    if r.findings.len() > max_findings.max(1) {
-        let rest: Vec<String> = r.findings[max_findings.max(1)..]
-            .iter()
-            .map(|f| format!("{} ({})", f.cause.wire(), f.evidence_total))
-            .collect();
-        let _ = writeln!(s, "… {} more finding(s): {}\n", rest.len(), rest.join(", "));
+    if o.max_evidence > 0 {
+        write_evidence(s, f, o.max_evidence);
     }
+    let _ = writeln!(s);
+}
+
+/// A finding's evidence, at most `max` items (the rest counted).
+fn write_evidence(s: &mut String, f: &Finding, max: usize) {
+    let _ = writeln!(
+        s,
+        "   evidence ({} item{}):",
+        f.evidence_total,
+        if f.evidence_total == 1 { "" } else { "s" }
+    );
+    for e in f.evidence.iter().take(max) {
+        let _ = writeln!(s, "     {}  [{}]", e.location(), e.what);
+        let v = |x: &Option<String>| x.clone().unwrap_or_else(|| "(absent)".into());
+        let _ = writeln!(s, "       A: {}", clip(&v(&e.a)));
+        let _ = writeln!(s, "       B: {}", clip(&v(&e.b)));
+    }
+    if f.evidence_total > max {
+        let _ = writeln!(s, "     … and {} more (see --json)", f.evidence_total - max);
+    }
+}
+
+/// The notes (limits reached, knock-on effects, skipped parts), at most
+/// `o.max_notes` of them, else a one-line count.
+fn write_notes(s: &mut String, r: &Report, o: &TextOptions) {
     if !r.notes.is_empty() && o.max_notes > 0 {
         let _ = writeln!(s, "notes:");
         for n in r.notes.iter().take(o.max_notes) {
@@ -162,13 +186,6 @@ pub fn render_text_with(r: &Report, o: &TextOptions) -> String {
             r.notes.len()
         );
     }
-    if r.findings.iter().all(|f| f.cause == Cause::Unexplained) && !r.findings.is_empty() {
-        let _ = writeln!(
-            s,
-            "no rule of the catalogue explains these differences; the regions above are located as precisely as possible"
-        );
-    }
-    s
 }
 
 fn clip(v: &str) -> String {

@@ -4,7 +4,7 @@
 //! zero blocks and whatever follows them. Checked arithmetic throughout;
 //! nothing is copied but names and PAX records (bounded by the input).
 
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 /// Field layout of a ustar header block: (name, byte range).
 pub const FIELDS: [(&str, Range<usize>); 17] = [
@@ -190,184 +190,245 @@ pub fn pax_records(d: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
 
 /// Lists a tar archive, at most `max` members.
 pub fn list(d: &[u8], max: usize) -> Listing {
-    let mut l = Listing::default();
-    let mut pos = 0usize;
-    let mut ext: Vec<Block> = Vec::new();
-    let mut long_name: Option<Vec<u8>> = None;
-    let mut long_link: Option<Vec<u8>> = None;
-    let mut pax: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut global: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut applied = 0usize;
-    let mut malformed = false;
-    let fail = |l: &mut Listing, at: usize, why: String| {
-        l.end = at;
-        l.error = Some(why);
-    };
-    loop {
-        if pos == d.len() {
-            l.end = pos;
-            if !ext.is_empty() {
-                let at = ext[0].header;
-                fail(
-                    &mut l,
-                    at,
-                    "extension header with no member after it".into(),
-                );
-            }
-            break;
+    let mut r = Reader::new(d, max);
+    while r.step().is_continue() {}
+    r.listing
+}
+
+/// Why a tar stops when extension headers are not followed by a member.
+const NO_MEMBER: &str = "extension header with no member after it";
+
+/// One pass over a tar archive: where it is, what it listed so far, and
+/// the extension headers and PAX records waiting for the next member.
+struct Reader<'a> {
+    d: &'a [u8],
+    max: usize,
+    listing: Listing,
+    pos: usize,
+    ext: Vec<Block>,
+    long_name: Option<Vec<u8>>,
+    long_link: Option<Vec<u8>>,
+    pax: Vec<(String, Vec<u8>)>,
+    global: Vec<(String, Vec<u8>)>,
+    /// Bytes of global records copied into members so far.
+    applied: usize,
+    malformed: bool,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `d` that lists at most `max` members.
+    fn new(d: &'a [u8], max: usize) -> Self {
+        Reader {
+            d,
+            max,
+            listing: Listing::default(),
+            pos: 0,
+            ext: Vec::new(),
+            long_name: None,
+            long_link: None,
+            pax: Vec::new(),
+            global: Vec::new(),
+            applied: 0,
+            malformed: false,
         }
-        if l.entries.len() >= max {
-            fail(
-                &mut l,
+    }
+
+    /// Stops reading: the members end at `at`, for the reason `why`.
+    fn fail(&mut self, at: usize, why: String) -> ControlFlow<()> {
+        self.listing.end = at;
+        self.listing.error = Some(why);
+        ControlFlow::Break(())
+    }
+
+    /// Where the member being read starts: its first extension header, else `pos`.
+    fn member_start(&self) -> usize {
+        self.ext.first().map(|b| b.header).unwrap_or(self.pos)
+    }
+
+    /// The first pending extension header, if any.
+    fn dangling_ext(&self) -> Option<usize> {
+        self.ext.first().map(|b| b.header)
+    }
+
+    /// Reads one header block and what it carries; Break when reading stops.
+    fn step(&mut self) -> ControlFlow<()> {
+        let (d, pos) = (self.d, self.pos);
+        if pos == d.len() {
+            self.listing.end = pos;
+            if let Some(at) = self.dangling_ext() {
+                return self.fail(at, NO_MEMBER.into());
+            }
+            return ControlFlow::Break(());
+        }
+        if self.listing.entries.len() >= self.max {
+            let max = self.max;
+            return self.fail(
                 pos,
                 format!("more than {max} members; the rest is not compared"),
             );
-            break;
         }
         let Some(h) = d.get(pos..pos.saturating_add(512)) else {
-            fail(&mut l, pos, format!("truncated header block at {pos:#x}"));
-            break;
+            return self.fail(pos, format!("truncated header block at {pos:#x}"));
         };
         if h.iter().all(|&b| b == 0) {
-            if !ext.is_empty() {
-                let at = ext[0].header;
-                fail(
-                    &mut l,
-                    at,
-                    "extension header with no member after it".into(),
-                );
-            } else {
-                l.end = pos;
-                l.eoa = true;
+            if let Some(at) = self.dangling_ext() {
+                return self.fail(at, NO_MEMBER.into());
             }
-            break;
+            self.listing.end = pos;
+            self.listing.eoa = true;
+            return ControlFlow::Break(());
         }
         if !checksum_ok(h) {
-            let at = ext.first().map(|b| b.header).unwrap_or(pos);
-            fail(&mut l, at, format!("bad header checksum at {pos:#x}"));
-            break;
+            return self.fail(
+                self.member_start(),
+                format!("bad header checksum at {pos:#x}"),
+            );
         }
         let typeflag = h[156];
-        let pax_size = if matches!(typeflag, b'x' | b'g' | b'L' | b'K') {
-            None
-        } else {
-            pax.iter()
-                .rev()
-                .chain(global.iter().rev())
-                .find(|(k, _)| k == "size")
-                .and_then(|(_, v)| std::str::from_utf8(v).ok()?.parse::<u64>().ok())
+        let Some(size) = self.pax_size(typeflag).or_else(|| number(&h[124..136])) else {
+            return self.fail(self.member_start(), format!("bad size field at {pos:#x}"));
         };
-        let Some(size) = pax_size.or_else(|| number(&h[124..136])) else {
-            let at = ext.first().map(|b| b.header).unwrap_or(pos);
-            fail(&mut l, at, format!("bad size field at {pos:#x}"));
-            break;
-        };
-        let start = pos + 512;
+        let block = self.block(typeflag, size)?;
+        self.pos = block.pad.end;
+        let body = &d[block.data.clone()];
+        self.take_block(h, block, body)
+    }
+
+    /// The size a PAX `size` record (the member's own, else a global one)
+    /// gives a member header; None for extension and global headers.
+    fn pax_size(&self, typeflag: u8) -> Option<u64> {
+        if matches!(typeflag, b'x' | b'g' | b'L' | b'K') {
+            return None;
+        }
+        self.pax
+            .iter()
+            .rev()
+            .chain(self.global.iter().rev())
+            .find(|(k, _)| k == "size")
+            .and_then(|(_, v)| std::str::from_utf8(v).ok()?.parse::<u64>().ok())
+    }
+
+    /// The block whose header is at `pos` and whose data is `size` bytes;
+    /// Break when the data runs past the end of the archive.
+    fn block(&mut self, typeflag: u8, size: u64) -> ControlFlow<(), Block> {
+        let d = self.d;
+        let start = self.pos + 512;
         let end = usize::try_from(size)
             .ok()
             .and_then(|s| start.checked_add(s))
             .filter(|&e| e <= d.len());
         let Some(end) = end else {
-            let at = ext.first().map(|b| b.header).unwrap_or(pos);
-            fail(
-                &mut l,
-                at,
-                format!(
-                    "member data at {start:#x} runs past the end of the archive ({size} bytes)"
-                ),
+            let why = format!(
+                "member data at {start:#x} runs past the end of the archive ({size} bytes)"
             );
-            break;
+            self.fail(self.member_start(), why)?;
+            return ControlFlow::Break(());
         };
         let padded = end.saturating_add((512 - end % 512) % 512).min(d.len());
-        let block = Block {
-            header: pos,
+        ControlFlow::Continue(Block {
+            header: self.pos,
             typeflag,
             data: start..end,
             pad: end..padded,
-        };
-        pos = padded;
-        let body = &d[start..end];
-        match typeflag {
+        })
+    }
+
+    /// Takes one block: an extension header waits for the member after
+    /// it; any other block is a member (or a global header).
+    fn take_block(&mut self, h: &[u8], block: Block, body: &[u8]) -> ControlFlow<()> {
+        match block.typeflag {
             b'x' => {
                 match pax_records(body) {
-                    Some(r) => pax.extend(r),
-                    None => malformed = true,
+                    Some(r) => self.pax.extend(r),
+                    None => self.malformed = true,
                 }
-                ext.push(block);
+                self.ext.push(block);
             }
             b'L' => {
-                long_name = Some(cstr(body).to_vec());
-                ext.push(block);
+                self.long_name = Some(cstr(body).to_vec());
+                self.ext.push(block);
             }
             b'K' => {
-                long_link = Some(cstr(body).to_vec());
-                ext.push(block);
+                self.long_link = Some(cstr(body).to_vec());
+                self.ext.push(block);
             }
-            _ => {
-                let mut e = Entry {
-                    ext: std::mem::take(&mut ext),
-                    main: block,
-                    name: Vec::new(),
-                    link: Vec::new(),
-                    pax: std::mem::take(&mut pax),
-                    pax_malformed: std::mem::take(&mut malformed),
-                };
-                if typeflag == b'g' {
-                    match pax_records(body) {
-                        Some(r) => {
-                            global.extend(r.iter().cloned());
-                            e.pax.extend(r);
-                        }
-                        None => e.pax_malformed = true,
-                    }
-                    e.name = b"(PAX global header)".to_vec();
-                } else {
-                    // Global records apply to every later member; its own override them.
-                    if !global.is_empty() {
-                        // Copies stay within a few times the input.
-                        let size: usize = global.iter().map(|(k, v)| k.len() + v.len()).sum();
-                        applied = applied.saturating_add(size);
-                        if applied > d.len().saturating_mul(4).max(1 << 20) {
-                            fail(
-                                &mut l,
-                                e.start(),
-                                "PAX global records too large to apply to every member".into(),
-                            );
-                            break;
-                        }
-                        let own = std::mem::take(&mut e.pax);
-                        e.pax = global.iter().cloned().chain(own).collect();
-                    }
-                    let ustar_name = {
-                        let n = cstr(&h[0..100]);
-                        let prefix = cstr(&h[345..500]);
-                        if &h[257..263] == b"ustar\0" && !prefix.is_empty() {
-                            let mut v = prefix.to_vec();
-                            v.push(b'/');
-                            v.extend_from_slice(n);
-                            v
-                        } else {
-                            n.to_vec()
-                        }
-                    };
-                    e.name = e
-                        .pax("path")
-                        .map(<[u8]>::to_vec)
-                        .or(long_name.take())
-                        .unwrap_or(ustar_name);
-                    e.link = e
-                        .pax("linkpath")
-                        .map(<[u8]>::to_vec)
-                        .or(long_link.take())
-                        .unwrap_or_else(|| cstr(&h[157..257]).to_vec());
-                }
-                long_name = None;
-                long_link = None;
-                l.entries.push(e);
-            }
+            _ => return self.member(h, block, body),
         }
+        ControlFlow::Continue(())
     }
-    l
+
+    /// Lists a member (or a global header) with the extension headers
+    /// and PAX records that came before it.
+    fn member(&mut self, h: &[u8], block: Block, body: &[u8]) -> ControlFlow<()> {
+        let typeflag = block.typeflag;
+        let mut e = Entry {
+            ext: std::mem::take(&mut self.ext),
+            main: block,
+            name: Vec::new(),
+            link: Vec::new(),
+            pax: std::mem::take(&mut self.pax),
+            pax_malformed: std::mem::take(&mut self.malformed),
+        };
+        if typeflag == b'g' {
+            match pax_records(body) {
+                Some(r) => {
+                    self.global.extend(r.iter().cloned());
+                    e.pax.extend(r);
+                }
+                None => e.pax_malformed = true,
+            }
+            e.name = b"(PAX global header)".to_vec();
+        } else {
+            self.apply_global(&mut e)?;
+            e.name = e
+                .pax("path")
+                .map(<[u8]>::to_vec)
+                .or(self.long_name.take())
+                .unwrap_or_else(|| ustar_name(h));
+            e.link = e
+                .pax("linkpath")
+                .map(<[u8]>::to_vec)
+                .or(self.long_link.take())
+                .unwrap_or_else(|| cstr(&h[157..257]).to_vec());
+        }
+        self.long_name = None;
+        self.long_link = None;
+        self.listing.entries.push(e);
+        ControlFlow::Continue(())
+    }
+
+    /// Puts the global PAX records before the member's own (which override
+    /// them); Break when the copies would pass a few times the input.
+    fn apply_global(&mut self, e: &mut Entry) -> ControlFlow<()> {
+        if self.global.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        let size: usize = self.global.iter().map(|(k, v)| k.len() + v.len()).sum();
+        self.applied = self.applied.saturating_add(size);
+        if self.applied > self.d.len().saturating_mul(4).max(1 << 20) {
+            return self.fail(
+                e.start(),
+                "PAX global records too large to apply to every member".into(),
+            );
+        }
+        let own = std::mem::take(&mut e.pax);
+        e.pax = self.global.iter().cloned().chain(own).collect();
+        ControlFlow::Continue(())
+    }
+}
+
+/// The name a ustar header gives: prefix/name when the prefix is set.
+fn ustar_name(h: &[u8]) -> Vec<u8> {
+    let n = cstr(&h[0..100]);
+    let prefix = cstr(&h[345..500]);
+    if &h[257..263] == b"ustar\0" && !prefix.is_empty() {
+        let mut v = prefix.to_vec();
+        v.push(b'/');
+        v.extend_from_slice(n);
+        v
+    } else {
+        n.to_vec()
+    }
 }
 
 /// The kind of a member from its type flag.

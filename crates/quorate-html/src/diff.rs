@@ -26,7 +26,7 @@ use quorate_diff::{Confidence, Contents, Evidence, Report};
 use crate::page::{esc, page};
 
 mod views;
-use views::{build_info, render_region, sec_of, svg_map};
+use views::{RegionView, build_info, render_region, sec_of, svg_map};
 #[cfg(test)]
 use views::{hex, strings};
 
@@ -706,7 +706,14 @@ fn render_file(
         );
     }
     for (k, &ri) in order.iter().enumerate() {
-        render_region(s, i, ri, &ff.regions[ri], fv, ff, linked.get(&ri), o, k < 6);
+        let v = RegionView {
+            i,
+            ri,
+            r: &ff.regions[ri],
+            linked: linked.get(&ri),
+            open: k < 6,
+        };
+        render_region(s, &v, fv, ff, o);
     }
     if ff.regions.len() > order.len() {
         let msg = format!(

@@ -366,13 +366,7 @@ fn render(
 
     if !r.warnings.is_empty() {
         toc.push(("warnings", "Warnings".into()));
-        body.push_str(
-            "<section aria-labelledby=\"warnings\"><h2 id=\"warnings\">Warnings</h2><ul>",
-        );
-        for w in r.warnings {
-            let _ = write!(body, "<li class=\"note\">{}</li>", esc(w));
-        }
-        body.push_str("</ul></section>\n");
+        warnings(&mut body, r.warnings);
     }
     if let Some(v) = r.verification {
         toc.push(("quorum", "Published release: quorum".into()));
@@ -395,39 +389,67 @@ fn render(
     }
     if let Some(att) = attestations {
         toc.push(("attestations", "Attestations".into()));
-        let _ = writeln!(
-            body,
-            "<section aria-labelledby=\"attestations\"><h2 id=\"attestations\">Attestations</h2><p><span class=\"verdict {}\">{}</span> {} signer folder{} in <code>{}</code>; quorum {} of {} {}</p></section>",
-            if att.ok { "ok" } else { "bad" },
-            if att.ok { "AGREED" } else { "NOT AGREED" },
-            att.signers.len(),
-            plural(att.signers.len()),
-            esc(&att.repo.display().to_string()),
-            att.quorum.count,
-            att.quorum.threshold,
-            if att.quorum.met { "met" } else { "not met" }
-        );
-        let vo = VerifyHtmlOptions {
-            max_files: o.max_artifacts,
-            ..VerifyHtmlOptions::default()
-        };
-        matrix(&mut body, att, &vo, &|p| {
-            links.get(p).map(|k| format!("#{}", anchor(*k)))
-        });
-        body.push_str("<p class=\"muted\">A disagreeing artifact that this rebuild also found DIFFERENT links to its explanation above.</p></section>\n");
+        attestations_section(&mut body, att, &links, o);
     }
 
     if !extra.is_empty() {
         toc.push(("recipe", "Recipe".into()));
         body.push_str(&extra);
     }
-    let tc = r.toolchain;
     let title = format!("quorate reproduce: {} {}", r.source, r.version);
     let heading = format!(
         "quorate reproduce: <code>{}</code> from <code>{}</code>",
         esc(r.version),
         esc(r.source)
     );
+    page(&title, &heading, &summary(r), &toc, &body)
+}
+
+/// The warnings section.
+fn warnings(body: &mut String, warnings: &[String]) {
+    body.push_str("<section aria-labelledby=\"warnings\"><h2 id=\"warnings\">Warnings</h2><ul>");
+    for w in warnings {
+        let _ = write!(body, "<li class=\"note\">{}</li>", esc(w));
+    }
+    body.push_str("</ul></section>\n");
+}
+
+/// The attestations section: their verdict and quorum, then the
+/// artifact × signer matrix, each disagreeing artifact this rebuild found
+/// DIFFERENT linked (`links`) to its explanation.
+fn attestations_section(
+    body: &mut String,
+    att: &AttestationReport,
+    links: &BTreeMap<&str, usize>,
+    o: &ReproduceHtmlOptions,
+) {
+    let _ = writeln!(
+        body,
+        "<section aria-labelledby=\"attestations\"><h2 id=\"attestations\">Attestations</h2><p><span class=\"verdict {}\">{}</span> {} signer folder{} in <code>{}</code>; quorum {} of {} {}</p></section>",
+        if att.ok { "ok" } else { "bad" },
+        if att.ok { "AGREED" } else { "NOT AGREED" },
+        att.signers.len(),
+        plural(att.signers.len()),
+        esc(&att.repo.display().to_string()),
+        att.quorum.count,
+        att.quorum.threshold,
+        if att.quorum.met { "met" } else { "not met" }
+    );
+    let vo = VerifyHtmlOptions {
+        max_files: o.max_artifacts,
+        ..VerifyHtmlOptions::default()
+    };
+    matrix(body, att, &vo, &|p| {
+        links.get(p).map(|k| format!("#{}", anchor(*k)))
+    });
+    body.push_str("<p class=\"muted\">A disagreeing artifact that this rebuild also found DIFFERENT links to its explanation above.</p></section>\n");
+}
+
+/// The summary under the heading: the verdict, what was rebuilt from
+/// what with which toolchain (a patched one flagged), the release and
+/// who packed and rebuilt it.
+fn summary(r: &Common) -> String {
+    let tc = r.toolchain;
     let mut summary = format!(
         "<p><span class=\"verdict {}\">{}</span> {} of {} published artifact{} rebuilt byte for byte from {} (commit <code>{}</code>) with Go {}{}</p>",
         if r.reproduced { "ok" } else { "bad" },
@@ -468,7 +490,7 @@ fn render(
             ""
         }
     );
-    page(&title, &heading, &summary, &toc, &body)
+    summary
 }
 
 #[cfg(test)]

@@ -162,7 +162,20 @@ impl Engine<'_> {
             .filter(|k| !na.contains_key(*k))
             .copied()
             .collect();
-        let strip_evidence = self.strip_evidence(path, a, b, sa, sb, &only_a, &only_b, fa, fb);
+        let strip_evidence = strip_evidence(
+            StripSide {
+                d: a,
+                secs: sa,
+                only: &only_a,
+                f: fa,
+            },
+            StripSide {
+                d: b,
+                secs: sb,
+                only: &only_b,
+                f: fb,
+            },
+        );
         let strip = !strip_evidence.is_empty();
         if strip {
             let conf = if alloc_equal {
@@ -188,27 +201,32 @@ impl Engine<'_> {
                 );
             }
         } else {
-            for (names, in_a) in [(&only_a, true), (&only_b, false)] {
-                for n in names.iter() {
-                    let mut p = path.to_vec();
-                    p.push((*n).to_string());
-                    let v = Some("present".to_string());
-                    let (x, y) = if in_a { (v, None) } else { (None, v) };
-                    self.obs(
-                        Cause::Unexplained,
-                        Confidence::Low,
-                        None,
-                        path,
-                        p,
-                        (None, None),
-                        "section on one side only",
-                        x,
-                        y,
-                    );
-                }
-            }
+            self.exe_one_sided_sections(path, &only_a, &only_b);
         }
         strip
+    }
+
+    /// Sections on one side only, when no strip explains them.
+    fn exe_one_sided_sections(&mut self, path: &[String], only_a: &[&str], only_b: &[&str]) {
+        for (names, in_a) in [(only_a, true), (only_b, false)] {
+            for n in names.iter() {
+                let mut p = path.to_vec();
+                p.push((*n).to_string());
+                let v = Some("present".to_string());
+                let (x, y) = if in_a { (v, None) } else { (None, v) };
+                self.obs(
+                    Cause::Unexplained,
+                    Confidence::Low,
+                    None,
+                    path,
+                    p,
+                    (None, None),
+                    "section on one side only",
+                    x,
+                    y,
+                );
+            }
+        }
     }
 
     /// Each common section's bytes (with a strip, only the allocated
@@ -321,151 +339,189 @@ impl Engine<'_> {
             self.note("knock-on", path, n);
         }
     }
-
-    #[allow(clippy::too_many_arguments)]
-    fn strip_evidence<'x, 'd>(
-        &mut self,
-        _path: &[String],
-        a: &[u8],
-        b: &[u8],
-        sa: &'x [SecInfo<'d>],
-        sb: &'x [SecInfo<'d>],
-        only_a: &[&str],
-        only_b: &[&str],
-        fa: &object::File,
-        fb: &object::File,
-    ) -> Vec<StripEvidence> {
-        let mut ev = Vec::new();
-        let meta = |n: &str| is_strip_section(n);
-        let oa: Vec<&str> = only_a.iter().filter(|n| meta(n)).copied().collect();
-        let ob: Vec<&str> = only_b.iter().filter(|n| meta(n)).copied().collect();
-        let alloc_same_set = only_a.iter().chain(only_b).all(|n| meta(n));
-        if !alloc_same_set {
-            return ev;
-        }
-        let mut structural = false;
-        if !oa.is_empty() || !ob.is_empty() {
-            ev.push((
-                "symbol/debug sections on one side only".into(),
-                Some(oa.join(", ")),
-                Some(ob.join(", ")),
-                None,
-            ));
-            structural = true;
-        }
-        let syms = |f: &object::File| f.symbols().count();
-        let (ya, yb) = (syms(fa), syms(fb));
-        if (ya == 0) != (yb == 0) {
-            ev.push((
-                "symbol table entries".into(),
-                Some(ya.to_string()),
-                Some(yb.to_string()),
-                None,
-            ));
-            structural = true;
-        }
-        if let (Some(ha), Some(hb)) = (elf_sh(a), elf_sh(b)) {
-            let order = |s: &[SecInfo]| s.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
-            let (oa_, ob_) = (order(sa), order(sb));
-            let shstr = |s: &'x [SecInfo<'d>]| -> Option<(u64, &'d [u8])> {
-                s.iter()
-                    .find(|s| s.name == ".shstrtab")
-                    .map(|s| (s.file_off, s.data))
-            };
-            let (xa, xb) = (shstr(sa), shstr(sb));
-            let alloc_equal = sa
-                .iter()
-                .filter(|s| s.alloc)
-                .all(|s| sb.iter().any(|t| t.name == s.name && t.data == s.data));
-            let shstr_differs = xa.map(|x| x.1) != xb.map(|x| x.1);
-            let table_moved = ha != hb;
-            // Only structural rewrites count, or layout changes with every
-            // loaded section equal.
-            if oa_ != ob_ || shstr_differs || (alloc_equal && table_moved) || structural {
-                if ha != hb {
-                    ev.push((
-                        "section header table".into(),
-                        Some(format!("{} headers at {:#x}", ha.1, ha.0)),
-                        Some(format!("{} headers at {:#x}", hb.1, hb.0)),
-                        None,
-                    ));
-                }
-                if let (Some(x), Some(y)) = (xa, xb)
-                    && (x.0 != y.0 || x.1.len() != y.1.len() || shstr_differs)
-                {
-                    ev.push((
-                        ".shstrtab offset and size".into(),
-                        Some(format!("offset {:#x}, size {:#x}", x.0, x.1.len())),
-                        Some(format!("offset {:#x}, size {:#x}", y.0, y.1.len())),
-                        Some(".shstrtab".into()),
-                    ));
-                    if shstr_differs {
-                        let show = |d: &[u8]| {
-                            d.iter()
-                                .map(|&c| {
-                                    if c == 0 {
-                                        ' '
-                                    } else if c.is_ascii_graphic() {
-                                        c as char
-                                    } else {
-                                        '.'
-                                    }
-                                })
-                                .collect::<String>()
-                        };
-                        ev.push((
-                            ".shstrtab contents".into(),
-                            Some(show(x.1)),
-                            Some(show(y.1)),
-                            Some(".shstrtab".into()),
-                        ));
-                    }
-                }
-                if oa_ != ob_ {
-                    ev.push((
-                        "section order".into(),
-                        Some(oa_.join(" ")),
-                        Some(ob_.join(" ")),
-                        None,
-                    ));
-                }
-                for s in sa.iter().filter(|s| !s.alloc) {
-                    if let Some(t) = sb.iter().find(|t| t.name == s.name)
-                        && (s.file_off != t.file_off || s.data != t.data)
-                        && s.name != ".shstrtab"
-                    {
-                        ev.push((
-                            format!("{} offset and size", s.name),
-                            Some(format!(
-                                "offset {:#x}, size {:#x}",
-                                s.file_off,
-                                s.data.len()
-                            )),
-                            Some(format!(
-                                "offset {:#x}, size {:#x}",
-                                t.file_off,
-                                t.data.len()
-                            )),
-                            Some(s.name.clone()),
-                        ));
-                    }
-                }
-                if ev.is_empty() {
-                    ev.push((
-                        "file layout".into(),
-                        Some(format!("{} bytes", a.len())),
-                        Some(format!("{} bytes", b.len())),
-                        None,
-                    ));
-                }
-            }
-        }
-        ev
-    }
 }
 
 /// One piece of strip evidence: what, A, B, and the section concerned.
 type StripEvidence = (String, Option<String>, Option<String>, Option<String>);
+
+/// One side of an executable comparison, for the post-link strip rule:
+/// its bytes, sections, the section names only it has, and the parsed file.
+#[derive(Clone, Copy)]
+struct StripSide<'x, 'd> {
+    d: &'x [u8],
+    secs: &'x [SecInfo<'d>],
+    only: &'x [&'x str],
+    f: &'x object::File<'x>,
+}
+
+/// The evidence that the sides differ by a post-link strip (symbol and
+/// debug sections, symbol table, ELF layout); empty when they do not.
+fn strip_evidence(x: StripSide, y: StripSide) -> Vec<StripEvidence> {
+    let mut ev = Vec::new();
+    let meta = |n: &str| is_strip_section(n);
+    let oa: Vec<&str> = x.only.iter().filter(|n| meta(n)).copied().collect();
+    let ob: Vec<&str> = y.only.iter().filter(|n| meta(n)).copied().collect();
+    let alloc_same_set = x.only.iter().chain(y.only).all(|n| meta(n));
+    if !alloc_same_set {
+        return ev;
+    }
+    let mut structural = false;
+    if !oa.is_empty() || !ob.is_empty() {
+        ev.push((
+            "symbol/debug sections on one side only".into(),
+            Some(oa.join(", ")),
+            Some(ob.join(", ")),
+            None,
+        ));
+        structural = true;
+    }
+    let syms = |f: &object::File| f.symbols().count();
+    let (ya, yb) = (syms(x.f), syms(y.f));
+    if (ya == 0) != (yb == 0) {
+        ev.push((
+            "symbol table entries".into(),
+            Some(ya.to_string()),
+            Some(yb.to_string()),
+            None,
+        ));
+        structural = true;
+    }
+    if let (Some(ha), Some(hb)) = (elf_sh(x.d), elf_sh(y.d)) {
+        elf_layout_evidence(x, y, (ha, hb), structural, &mut ev);
+    }
+    ev
+}
+
+/// An ELF section header table: offset, entries, string table index.
+type ElfSh = (u64, u16, u16);
+
+/// The ELF layout a strip rewrites (section header table, `.shstrtab`,
+/// section order, unloaded sections moved), when the rewrite is
+/// structural or every loaded section is equal and only the layout moved.
+fn elf_layout_evidence(
+    x: StripSide,
+    y: StripSide,
+    (ha, hb): (ElfSh, ElfSh),
+    structural: bool,
+    ev: &mut Vec<StripEvidence>,
+) {
+    let (sa, sb) = (x.secs, y.secs);
+    let order = |s: &[SecInfo]| s.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    let (oa_, ob_) = (order(sa), order(sb));
+    let (xa, xb) = (shstrtab(sa), shstrtab(sb));
+    let alloc_equal = sa
+        .iter()
+        .filter(|s| s.alloc)
+        .all(|s| sb.iter().any(|t| t.name == s.name && t.data == s.data));
+    let shstr_differs = xa.map(|x| x.1) != xb.map(|x| x.1);
+    let table_moved = ha != hb;
+    // Only structural rewrites count, or layout changes with every
+    // loaded section equal.
+    if !(oa_ != ob_ || shstr_differs || (alloc_equal && table_moved) || structural) {
+        return;
+    }
+    if ha != hb {
+        ev.push((
+            "section header table".into(),
+            Some(format!("{} headers at {:#x}", ha.1, ha.0)),
+            Some(format!("{} headers at {:#x}", hb.1, hb.0)),
+            None,
+        ));
+    }
+    if let (Some(x), Some(y)) = (xa, xb) {
+        shstrtab_evidence(x, y, shstr_differs, ev);
+    }
+    if oa_ != ob_ {
+        ev.push((
+            "section order".into(),
+            Some(oa_.join(" ")),
+            Some(ob_.join(" ")),
+            None,
+        ));
+    }
+    moved_sections(sa, sb, ev);
+    if ev.is_empty() {
+        ev.push((
+            "file layout".into(),
+            Some(format!("{} bytes", x.d.len())),
+            Some(format!("{} bytes", y.d.len())),
+            None,
+        ));
+    }
+}
+
+/// The offset and bytes of the `.shstrtab` section.
+fn shstrtab<'d>(s: &[SecInfo<'d>]) -> Option<(u64, &'d [u8])> {
+    s.iter()
+        .find(|s| s.name == ".shstrtab")
+        .map(|s| (s.file_off, s.data))
+}
+
+/// `.shstrtab` moved, resized or rewritten: its offset and size, and its
+/// contents when they differ.
+fn shstrtab_evidence(
+    x: (u64, &[u8]),
+    y: (u64, &[u8]),
+    shstr_differs: bool,
+    ev: &mut Vec<StripEvidence>,
+) {
+    if !(x.0 != y.0 || x.1.len() != y.1.len() || shstr_differs) {
+        return;
+    }
+    ev.push((
+        ".shstrtab offset and size".into(),
+        Some(format!("offset {:#x}, size {:#x}", x.0, x.1.len())),
+        Some(format!("offset {:#x}, size {:#x}", y.0, y.1.len())),
+        Some(".shstrtab".into()),
+    ));
+    if shstr_differs {
+        let show = |d: &[u8]| {
+            d.iter()
+                .map(|&c| {
+                    if c == 0 {
+                        ' '
+                    } else if c.is_ascii_graphic() {
+                        c as char
+                    } else {
+                        '.'
+                    }
+                })
+                .collect::<String>()
+        };
+        ev.push((
+            ".shstrtab contents".into(),
+            Some(show(x.1)),
+            Some(show(y.1)),
+            Some(".shstrtab".into()),
+        ));
+    }
+}
+
+/// Unloaded sections (but `.shstrtab`) on both sides whose offset or
+/// bytes differ.
+fn moved_sections(sa: &[SecInfo], sb: &[SecInfo], ev: &mut Vec<StripEvidence>) {
+    for s in sa.iter().filter(|s| !s.alloc) {
+        if let Some(t) = sb.iter().find(|t| t.name == s.name)
+            && (s.file_off != t.file_off || s.data != t.data)
+            && s.name != ".shstrtab"
+        {
+            ev.push((
+                format!("{} offset and size", s.name),
+                Some(format!(
+                    "offset {:#x}, size {:#x}",
+                    s.file_off,
+                    s.data.len()
+                )),
+                Some(format!(
+                    "offset {:#x}, size {:#x}",
+                    t.file_off,
+                    t.data.len()
+                )),
+                Some(s.name.clone()),
+            ));
+        }
+    }
+}
 
 /// What makes an executable truncated or malformed: a section running
 /// past the end of the file, or no sections in a non-empty file.

@@ -79,6 +79,83 @@ fn zip_residual(d: &[u8], e: &zipfmt::Entry, ex: &BTreeSet<&str>) -> Vec<u8> {
     v
 }
 
+/// One side of a zip comparison: its bytes, their listing, and the keys
+/// pairing its entries.
+#[derive(Clone, Copy)]
+struct ZipSide<'s> {
+    d: &'s [u8],
+    l: &'s zipfmt::Listing,
+    keys: &'s [(Vec<u8>, usize)],
+}
+
+/// The kind of each entry, for pairing: `dir` or `file`.
+fn entry_kinds(l: &zipfmt::Listing) -> Vec<String> {
+    l.entries
+        .iter()
+        .map(|e| if e.is_dir() { "dir" } else { "file" }.to_string())
+        .collect()
+}
+
+/// The first offset and the bytes of the gaps of one kind (`before`,
+/// `between` or `after` the records) of a zip.
+fn zip_gap(d: &[u8], l: &zipfmt::Listing, which: &str) -> (Option<usize>, Vec<u8>) {
+    let mut first = None;
+    let mut v = Vec::new();
+    for (r, w) in l.gaps(d.len()) {
+        if w == which {
+            first.get_or_insert(r.start);
+            v.extend_from_slice(&d[r]);
+        }
+    }
+    (first, v)
+}
+
+/// The disk numbers of a zip end record (the bytes after its signature).
+fn eocd_disks(d: &[u8], e: &std::ops::Range<usize>) -> Vec<u8> {
+    d[e.start + 4..e.start + 8].to_vec()
+}
+
+/// An entry's permission bits in octal, or `(none)`.
+fn zip_mode(m: Option<u32>) -> String {
+    m.map(|m| format!("{:o}", m & 0o7777))
+        .unwrap_or_else(|| "(none)".into())
+}
+
+/// An entry's extra fields, central and local, for evidence.
+fn zip_extra_summary(d: &[u8], e: &zipfmt::Entry) -> String {
+    let local = e
+        .local
+        .as_ref()
+        .map(|l| archive::zip_extra(&d[l.extra.clone()]))
+        .unwrap_or_default();
+    format!(
+        "central: {}; local: {local}",
+        archive::zip_extra(&d[e.extra.clone()])
+    )
+}
+
+/// An entry's format fields (versions, flags, disk, internal attributes,
+/// descriptor signature), for evidence.
+fn zip_format_summary(d: &[u8], e: &zipfmt::Entry) -> String {
+    let c = e.central.start;
+    let local = e
+        .local
+        .as_ref()
+        .map(|l| archive::hex(&d[l.header.start + 4..l.header.start + 8]))
+        .unwrap_or_default();
+    let desc = e
+        .local
+        .as_ref()
+        .map(|l| d[l.descriptor.clone()].starts_with(b"PK\x07\x08"))
+        .unwrap_or(false);
+    format!(
+        "made by/needed/flags 0x{}, disk/internal 0x{}, local needed/flags 0x{local}, descriptor signature {}",
+        archive::hex(&d[c + 4..c + 10]),
+        archive::hex(&d[c + 34..c + 38]),
+        if desc { "yes" } else { "no" }
+    )
+}
+
 impl Engine<'_> {
     /// A zip archive, record by record.
     pub(super) fn zip(&mut self, path: &[String], a: &[u8], b: &[u8], depth: usize) {
@@ -93,7 +170,31 @@ impl Engine<'_> {
             self.tail(path, "zip", a, 0, b, 0, false);
             return;
         }
-        for l in [&la, &lb] {
+        self.zip_unsafe_names(path, [&la, &lb]);
+        let na: Vec<&[u8]> = la.entries.iter().map(|e| e.name.as_slice()).collect();
+        let nb: Vec<&[u8]> = lb.entries.iter().map(|e| e.name.as_slice()).collect();
+        let ka = keys(&na);
+        let kb = keys(&nb);
+        let x = ZipSide {
+            d: a,
+            l: &la,
+            keys: &ka,
+        };
+        let y = ZipSide {
+            d: b,
+            l: &lb,
+            keys: &kb,
+        };
+        self.zip_pairs(path, x, y, depth);
+        self.zip_one_sided(path, x, y);
+        self.zip_end_record(path, x, y);
+        self.zip_gaps(path, x, y);
+    }
+
+    /// Notes every entry name (central or local) that would escape the
+    /// extraction folder.
+    fn zip_unsafe_names(&mut self, path: &[String], listings: [&zipfmt::Listing; 2]) {
+        for l in listings {
             for e in &l.entries {
                 let local = e.local.as_ref().map(|l| l.name.as_slice());
                 for n in std::iter::once(e.name.as_slice()).chain(local) {
@@ -103,47 +204,43 @@ impl Engine<'_> {
                 }
             }
         }
-        let na: Vec<&[u8]> = la.entries.iter().map(|e| e.name.as_slice()).collect();
-        let nb: Vec<&[u8]> = lb.entries.iter().map(|e| e.name.as_slice()).collect();
-        let ka = keys(&na);
-        let kb = keys(&nb);
-        let kind = |l: &zipfmt::Listing| -> Vec<String> {
-            l.entries
-                .iter()
-                .map(|e| if e.is_dir() { "dir" } else { "file" }.to_string())
-                .collect()
-        };
+    }
+
+    /// Pairs the entries of both sides and compares each pair within the
+    /// decompression budget.
+    fn zip_pairs(&mut self, path: &[String], x: ZipSide, y: ZipSide, depth: usize) {
         let mut budget = self.budget;
-        self.pair_members(path, (&ka, &kind(&la)), (&kb, &kind(&lb)), |s, p, i, j| {
+        let (kind_a, kind_b) = (entry_kinds(x.l), entry_kinds(y.l));
+        self.pair_members(path, (x.keys, &kind_a), (y.keys, &kind_b), |s, p, i, j| {
             s.zip_pair(
                 path,
                 p,
-                (a, &la.entries[i]),
-                (b, &lb.entries[j]),
+                (x.d, &x.l.entries[i]),
+                (y.d, &y.l.entries[j]),
                 depth,
                 &mut budget,
             )
         });
         self.budget = budget;
-        // A one-sided entry whose local header says something else.
-        let (_, sa, sb) = shown(&ka, &kb);
-        let ib: BTreeSet<&(Vec<u8>, usize)> = kb.iter().collect();
-        let ia: BTreeSet<&(Vec<u8>, usize)> = ka.iter().collect();
-        let sides = [
-            (a, &la, &ka, &sa, &ib, true),
-            (b, &lb, &kb, &sb, &ia, false),
-        ];
-        for (d, l, ks, names, other, in_a) in sides {
-            for (i, k) in ks.iter().enumerate() {
+    }
+
+    /// A one-sided entry whose local header says something else than the
+    /// central directory.
+    fn zip_one_sided(&mut self, path: &[String], x: ZipSide, y: ZipSide) {
+        let (_, sa, sb) = shown(x.keys, y.keys);
+        let ib: BTreeSet<&(Vec<u8>, usize)> = y.keys.iter().collect();
+        let ia: BTreeSet<&(Vec<u8>, usize)> = x.keys.iter().collect();
+        for (side, names, other, in_a) in [(x, &sa, &ib, true), (y, &sb, &ia, false)] {
+            for (i, k) in side.keys.iter().enumerate() {
                 if other.contains(k) {
                     continue;
                 }
-                let Some(m) = zipfmt::mismatch(d, &l.entries[i]) else {
+                let Some(m) = zipfmt::mismatch(side.d, &side.l.entries[i]) else {
                     continue;
                 };
                 let mut p = path.to_vec();
                 p.push(names[i].clone());
-                let at = Some(l.entries[i].central.start);
+                let at = Some(side.l.entries[i].central.start);
                 let (oa, ob, va, vb) = if in_a {
                     (at, None, Some(m), None)
                 } else {
@@ -162,7 +259,12 @@ impl Engine<'_> {
                 );
             }
         }
-        // The end record: its comment; counts, sizes and offsets are layout.
+    }
+
+    /// The end record: its comment, its disk numbers and whether a zip64
+    /// end record is there; counts, sizes and offsets are layout.
+    fn zip_end_record(&mut self, path: &[String], x: ZipSide, y: ZipSide) {
+        let (a, la, b, lb) = (x.d, x.l, y.d, y.l);
         let (ca, cb) = (&a[la.comment.clone()], &b[lb.comment.clone()]);
         if ca != cb {
             let mut p = path.to_vec();
@@ -179,14 +281,15 @@ impl Engine<'_> {
                 Some(value(cb)),
             );
         }
-        let disks = |d: &[u8], e: &std::ops::Range<usize>| d[e.start + 4..e.start + 8].to_vec();
-        if disks(a, &la.eocd) != disks(b, &lb.eocd) || la.zip64.is_empty() != lb.zip64.is_empty() {
+        if eocd_disks(a, &la.eocd) != eocd_disks(b, &lb.eocd)
+            || la.zip64.is_empty() != lb.zip64.is_empty()
+        {
             let mut p = path.to_vec();
             p.push("zip end record".into());
             let show = |d: &[u8], l: &zipfmt::Listing| {
                 Some(format!(
                     "disks 0x{}, zip64 {}",
-                    archive::hex(&disks(d, &l.eocd)),
+                    archive::hex(&eocd_disks(d, &l.eocd)),
                     if l.zip64.is_empty() { "no" } else { "yes" }
                 ))
             };
@@ -198,28 +301,20 @@ impl Engine<'_> {
                 p,
                 off(Some(la.eocd.start), Some(lb.eocd.start)),
                 "end record fields",
-                show(a, &la),
-                show(b, &lb),
+                show(a, la),
+                show(b, lb),
             );
         }
-        // Gaps: before the first record, between records, after the end record.
-        let gap = |d: &[u8], l: &zipfmt::Listing, which: &str| -> (Option<usize>, Vec<u8>) {
-            let mut first = None;
-            let mut v = Vec::new();
-            for (r, w) in l.gaps(d.len()) {
-                if w == which {
-                    first.get_or_insert(r.start);
-                    v.extend_from_slice(&d[r]);
-                }
-            }
-            (first, v)
-        };
+    }
+
+    /// Gaps: before the first record, between records, after the end record.
+    fn zip_gaps(&mut self, path: &[String], x: ZipSide, y: ZipSide) {
         for (which, what) in [
             ("before", "bytes before the first zip record"),
             ("after", "bytes after the zip end record"),
             ("between", "bytes between zip records"),
         ] {
-            let ((oa, ga), (ob, gb)) = (gap(a, &la, which), gap(b, &lb, which));
+            let ((oa, ga), (ob, gb)) = (zip_gap(x.d, x.l, which), zip_gap(y.d, y.l, which));
             if ga != gb {
                 let mut p = path.to_vec();
                 p.push(what.into());
@@ -285,96 +380,57 @@ impl Engine<'_> {
         (b, f): (&[u8], &zipfmt::Entry),
     ) -> BTreeSet<&'static str> {
         let mut ex: BTreeSet<&'static str> = BTreeSet::new();
-        let field = |s: &mut Self,
-                     ex: &mut BTreeSet<&'static str>,
-                     cause: Cause,
-                     what: &str,
-                     x: String,
-                     y: String,
-                     name: &'static str| {
-            if s.header_field(cause, path, p, what, (x, y)) {
+        // (cause, what, value on A, value on B, header field explained)
+        let fields = [
+            (Cause::ArchiveMtime, "mtime", e.mtime(), f.mtime(), "mtime"),
+            (
+                Cause::ArchiveMode,
+                "mode",
+                zip_mode(e.mode()),
+                zip_mode(f.mode()),
+                "mode",
+            ),
+            (
+                Cause::ZipExtraFields,
+                "zip extra fields",
+                zip_extra_summary(a, e),
+                zip_extra_summary(b, f),
+                "extra",
+            ),
+            (
+                Cause::FormatDiffers,
+                "zip header fields",
+                zip_format_summary(a, e),
+                zip_format_summary(b, f),
+                "format",
+            ),
+            (
+                Cause::Unexplained,
+                "entry comment",
+                value(&a[e.comment.clone()]),
+                value(&b[f.comment.clone()]),
+                "comment",
+            ),
+        ];
+        for (cause, what, x, y, name) in fields {
+            if self.header_field(cause, path, p, what, (x, y)) {
                 ex.insert(name);
             }
-        };
-        field(
-            self,
-            &mut ex,
-            Cause::ArchiveMtime,
-            "mtime",
-            e.mtime(),
-            f.mtime(),
-            "mtime",
-        );
-        let mode = |m: Option<u32>| {
-            m.map(|m| format!("{:o}", m & 0o7777))
-                .unwrap_or_else(|| "(none)".into())
-        };
-        field(
-            self,
-            &mut ex,
-            Cause::ArchiveMode,
-            "mode",
-            mode(e.mode()),
-            mode(f.mode()),
-            "mode",
-        );
-        let extra = |d: &[u8], e: &zipfmt::Entry| {
-            let local = e
-                .local
-                .as_ref()
-                .map(|l| archive::zip_extra(&d[l.extra.clone()]))
-                .unwrap_or_default();
-            format!(
-                "central: {}; local: {local}",
-                archive::zip_extra(&d[e.extra.clone()])
-            )
-        };
-        field(
-            self,
-            &mut ex,
-            Cause::ZipExtraFields,
-            "zip extra fields",
-            extra(a, e),
-            extra(b, f),
-            "extra",
-        );
-        let fmt = |d: &[u8], e: &zipfmt::Entry| {
-            let c = e.central.start;
-            let local = e
-                .local
-                .as_ref()
-                .map(|l| archive::hex(&d[l.header.start + 4..l.header.start + 8]))
-                .unwrap_or_default();
-            let desc = e
-                .local
-                .as_ref()
-                .map(|l| d[l.descriptor.clone()].starts_with(b"PK\x07\x08"))
-                .unwrap_or(false);
-            format!(
-                "made by/needed/flags 0x{}, disk/internal 0x{}, local needed/flags 0x{local}, descriptor signature {}",
-                archive::hex(&d[c + 4..c + 10]),
-                archive::hex(&d[c + 34..c + 38]),
-                if desc { "yes" } else { "no" }
-            )
-        };
-        field(
-            self,
-            &mut ex,
-            Cause::FormatDiffers,
-            "zip header fields",
-            fmt(a, e),
-            fmt(b, f),
-            "format",
-        );
-        field(
-            self,
-            &mut ex,
-            Cause::Unexplained,
-            "entry comment",
-            value(&a[e.comment.clone()]),
-            value(&b[f.comment.clone()]),
-            "comment",
-        );
+        }
+        self.zip_entry_mismatch(path, p, (a, e), (b, f), &mut ex);
+        ex
+    }
+
+    /// The local header against the central directory, when the two sides
+    /// disagree about it; the fields it explains go into `ex`.
+    fn zip_entry_mismatch(
+        &mut self,
+        path: &[String],
+        p: &[String],
+        (a, e): (&[u8], &zipfmt::Entry),
+        (b, f): (&[u8], &zipfmt::Entry),
+        ex: &mut BTreeSet<&'static str>,
+    ) {
         let (ma, mb) = (zipfmt::mismatch(a, e), zipfmt::mismatch(b, f));
         if ma != mb {
             let c = |m: Option<String>| Some(m.unwrap_or_else(|| "consistent".into()));
@@ -394,7 +450,6 @@ impl Engine<'_> {
             ex.insert("raw");
             ex.insert("method");
         }
-        ex
     }
 
     /// An entry pair's data: equal, recompressed, compared one level down

@@ -183,48 +183,69 @@ pub(super) fn build_info(s: &mut String, i: usize, a: Option<&BuildInfo>, b: Opt
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One differing region to draw, and where it sits on the page.
+pub(super) struct RegionView<'a> {
+    /// The file's index on the page.
+    pub(super) i: usize,
+    /// The region's index in the file.
+    pub(super) ri: usize,
+    /// The region.
+    pub(super) r: &'a Region,
+    /// The findings it is evidence of.
+    pub(super) linked: Option<&'a BTreeSet<usize>>,
+    /// Shown open.
+    pub(super) open: bool,
+}
+
+/// One differing region: where it is on each side, the findings it is
+/// evidence of, its hex (bounded) and the strings around it.
 pub(super) fn render_region(
     s: &mut String,
-    i: usize,
-    ri: usize,
-    r: &Region,
+    v: &RegionView,
     fv: &FileView,
     ff: &FileFacts,
-    linked: Option<&BTreeSet<usize>>,
     o: &DiffHtmlOptions,
-    open: bool,
 ) {
-    let desc = |rr: &Range<usize>, secs: &[SecInfo]| {
-        let sec = sec_of(secs, rr.start)
-            .map(|x| format!(" in {}", x.name))
-            .unwrap_or_default();
-        if rr.is_empty() {
-            format!("nothing at {:#x}{sec}", rr.start)
-        } else {
-            format!("{:#x}..{:#x} ({} bytes){sec}", rr.start, rr.end, rr.len())
-        }
-    };
+    let (i, ri, r) = (v.i, v.ri, v.r);
     let _ = write!(
         s,
         "<details class=\"region\" id=\"r-{i}-{ri}\"{}><summary>Region {}: A {} · B {}</summary>",
-        if open { " open" } else { "" },
+        if v.open { " open" } else { "" },
         ri + 1,
-        esc(&desc(&r.a, &ff.secs_a)),
-        esc(&desc(&r.b, &ff.secs_b))
+        esc(&region_desc(&r.a, &ff.secs_a)),
+        esc(&region_desc(&r.b, &ff.secs_b))
     );
-    if let Some(l) = linked {
+    if let Some(l) = v.linked {
         let refs: Vec<String> = l
             .iter()
             .map(|f| format!("<a href=\"#finding-{0}\">finding {0}</a>", f + 1))
             .collect();
         let _ = write!(s, "<p>Evidence of {}.</p>", refs.join(", "));
     }
+    region_hex(s, r, fv, o);
+    region_strings(s, r, fv, o);
+    s.push_str("</details>\n");
+}
+
+/// Where a region lies on one side: its range and size and the section
+/// it starts in.
+fn region_desc(rr: &Range<usize>, secs: &[SecInfo]) -> String {
+    let sec = sec_of(secs, rr.start)
+        .map(|x| format!(" in {}", x.name))
+        .unwrap_or_default();
+    if rr.is_empty() {
+        format!("nothing at {:#x}{sec}", rr.start)
+    } else {
+        format!("{:#x}..{:#x} ({} bytes){sec}", rr.start, rr.end, rr.len())
+    }
+}
+
+/// The hex of a region on each side, side by side, with context and at
+/// most `o.max_bytes_per_region` of the region itself.
+fn region_hex(s: &mut String, r: &Region, fv: &FileView, o: &DiffHtmlOptions) {
     s.push_str("<div class=\"sbs\">");
-    let mut clipped = false;
     for (side, data, rr) in [("A", &fv.a, &r.a), ("B", &fv.b, &r.b)] {
         let shown_end = rr.end.min(rr.start.saturating_add(o.max_bytes_per_region));
-        clipped |= shown_end < rr.end;
         let w0 = rr.start.saturating_sub(o.context) & !15;
         let w1 = shown_end.saturating_add(o.context).min(data.len());
         let _ = write!(
@@ -243,7 +264,11 @@ pub(super) fn render_region(
         s.push_str("</div>");
     }
     s.push_str("</div>");
-    // Strings.
+}
+
+/// The strings around a region on each side, side by side (at most 20
+/// each), those the other side lacks marked; nothing when neither has any.
+fn region_strings(s: &mut String, r: &Region, fv: &FileView, o: &DiffHtmlOptions) {
     let sa = strings(
         &fv.a,
         r.a.start.saturating_sub(o.context),
@@ -260,35 +285,34 @@ pub(super) fn render_region(
             .saturating_add(o.context)
             .min(fv.b.len()),
     );
-    if !sa.is_empty() || !sb.is_empty() {
-        s.push_str("<div class=\"sbs\">");
-        for (side, mine, other) in [("A", &sa, &sb), ("B", &sb, &sa)] {
+    if sa.is_empty() && sb.is_empty() {
+        return;
+    }
+    s.push_str("<div class=\"sbs\">");
+    for (side, mine, other) in [("A", &sa, &sb), ("B", &sb, &sa)] {
+        let _ = write!(
+            s,
+            "<div><h5 class=\"muted\">Strings in {side}</h5><ul class=\"strings mono\">"
+        );
+        for (off, t) in mine.iter().take(20) {
+            let d = !other.iter().any(|(_, u)| u == t);
+            let body = esc(&clip(t, 200));
             let _ = write!(
                 s,
-                "<div><h5 class=\"muted\">Strings in {side}</h5><ul class=\"strings mono\">"
+                "<li><span class=\"off\">{off:#x}</span> {}</li>",
+                if d {
+                    format!("<mark>{body}</mark>")
+                } else {
+                    body
+                }
             );
-            for (off, t) in mine.iter().take(20) {
-                let d = !other.iter().any(|(_, u)| u == t);
-                let body = esc(&clip(t, 200));
-                let _ = write!(
-                    s,
-                    "<li><span class=\"off\">{off:#x}</span> {}</li>",
-                    if d {
-                        format!("<mark>{body}</mark>")
-                    } else {
-                        body
-                    }
-                );
-            }
-            if mine.is_empty() {
-                s.push_str("<li class=\"muted\">(none)</li>");
-            }
-            s.push_str("</ul></div>");
         }
-        s.push_str("</div>");
+        if mine.is_empty() {
+            s.push_str("<li class=\"muted\">(none)</li>");
+        }
+        s.push_str("</ul></div>");
     }
-    let _ = clipped;
-    s.push_str("</details>\n");
+    s.push_str("</div>");
 }
 
 /// Printable ASCII runs of 4 bytes or more in `data[from..to]`, with offsets.
