@@ -505,7 +505,7 @@ impl Rest {
         }
         let rest = text[j..].trim_start_matches([' ', '\t']);
         let word_end = rest
-            .find(|c: char| c == ' ' || c == '\t' || c == ';' || c == '|' || c == '&' || c == ')')
+            .find([' ', '\t', ';', '|', '&', ')'])
             .unwrap_or(rest.len());
         let delim = dequote(&rest[..word_end]);
         if delim.is_empty() {
