@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use quorate_attest::lnd_import::LndImport;
 use quorate_attest::policy::{PolicyFile, SignerEntry, validate_name};
 use quorate_attest::{Policy, openpgp, ssh};
 use quorate_manifest::fsutil;
@@ -55,6 +56,42 @@ fn import_lnd(checkout: &Path, output: &Path, ui: &Ui) -> anyhow::Result<()> {
     };
     let keys = base.join("keys");
     // Check every destination before writing anything.
+    let to_write = keys_to_write(&keys, &imported)?;
+    let header = format!(
+        "# Imported from {}/scripts/verify-install.sh by `quorate policy import-lnd`.\n",
+        checkout.display()
+    );
+    let text = format!(
+        "{header}{}",
+        toml::to_string(&imported.policy).context("encoding the policy")?
+    );
+    let policy_file = (!to_stdout).then_some((output, text.as_str()));
+    write_all_or_none(&keys, &to_write, policy_file)?;
+    let threshold = imported.policy.threshold.unwrap_or(1);
+    let n = imported.policy.signers.len();
+    if to_stdout {
+        ui.out(text);
+        ui.say(format!(
+            "{threshold} of {n} signers required; their keys are in {} (save the policy beside keys/)",
+            keys.display()
+        ));
+    } else {
+        ui.say(format!(
+            "wrote {}: {threshold} of {n} signers required; keys in {}",
+            output.display(),
+            keys.display()
+        ));
+    }
+    Ok(())
+}
+
+/// The key files to write into `keys` (`<user>.asc`): a destination that
+/// already holds the same bytes is skipped; any other existing one is
+/// refused, before anything is written.
+fn keys_to_write<'a>(
+    keys: &Path,
+    imported: &'a LndImport,
+) -> anyhow::Result<Vec<(PathBuf, &'a Vec<u8>)>> {
     let mut to_write = Vec::new();
     for k in &imported.keys {
         let dest = keys.join(format!("{}.asc", k.user));
@@ -74,25 +111,28 @@ fn import_lnd(checkout: &Path, output: &Path, ui: &Ui) -> anyhow::Result<()> {
             }
         }
     }
-    let header = format!(
-        "# Imported from {}/scripts/verify-install.sh by `quorate policy import-lnd`.\n",
-        checkout.display()
-    );
-    let text = format!(
-        "{header}{}",
-        toml::to_string(&imported.policy).context("encoding the policy")?
-    );
+    Ok(to_write)
+}
+
+/// Writes the key files (creating `keys` if needed) and then the policy
+/// file, if any; on an error removes whatever it wrote (and `keys` if it
+/// made it).
+fn write_all_or_none(
+    keys: &Path,
+    to_write: &[(PathBuf, &Vec<u8>)],
+    policy_file: Option<(&Path, &str)>,
+) -> anyhow::Result<()> {
     let made_keys_dir = !keys.exists();
     let mut written: Vec<PathBuf> = Vec::new();
     let result = (|| -> anyhow::Result<()> {
         if made_keys_dir {
-            std::fs::create_dir_all(&keys).with_context(|| keys.display().to_string())?;
+            std::fs::create_dir_all(keys).with_context(|| keys.display().to_string())?;
         }
-        for (dest, bytes) in &to_write {
+        for (dest, bytes) in to_write {
             fsutil::write_atomic(dest, bytes).with_context(|| dest.display().to_string())?;
             written.push(dest.clone());
         }
-        if !to_stdout {
+        if let Some((output, text)) = policy_file {
             fsutil::write_atomic(output, text.as_bytes())
                 .with_context(|| output.display().to_string())?;
         }
@@ -103,24 +143,9 @@ fn import_lnd(checkout: &Path, output: &Path, ui: &Ui) -> anyhow::Result<()> {
             let _ = std::fs::remove_file(w);
         }
         if made_keys_dir {
-            let _ = std::fs::remove_dir(&keys);
+            let _ = std::fs::remove_dir(keys);
         }
         return Err(e);
-    }
-    let threshold = imported.policy.threshold.unwrap_or(1);
-    let n = imported.policy.signers.len();
-    if to_stdout {
-        ui.out(text);
-        ui.say(format!(
-            "{threshold} of {n} signers required; their keys are in {} (save the policy beside keys/)",
-            keys.display()
-        ));
-    } else {
-        ui.say(format!(
-            "wrote {}: {threshold} of {n} signers required; keys in {}",
-            output.display(),
-            keys.display()
-        ));
     }
     Ok(())
 }
