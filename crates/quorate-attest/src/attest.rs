@@ -443,7 +443,7 @@ impl SignerCx<'_> {
                 .ok()
                 .and_then(|b| serde_json::from_slice(&b).ok()),
         };
-        let mut problems: Vec<String> = self
+        let problems: Vec<String> = self
             .key_problems
             .iter()
             .filter(|k| k.signer == *name)
@@ -453,100 +453,126 @@ impl SignerCx<'_> {
         for d in &dirs {
             docs.extend(documents(d, version)?);
         }
+        let mut folder = Folder {
+            digests: BTreeMap::new(),
+            problems,
+            every_doc_good: !docs.is_empty(),
+            folder_key: None,
+        };
         if docs.is_empty() {
-            problems.push(format!(
+            folder.problems.push(format!(
                 "no manifest-{version}.txt, *.SHA256SUMS or gitian *.assert in the folder"
             ));
         }
-        // Every digest the signer attests for a name, with the document
-        // that says it: two documents disagreeing is a conflict, never
-        // "first one wins".
-        let mut digests: Attested = BTreeMap::new();
-        let mut every_doc_good = !docs.is_empty();
-        let mut folder_key: Option<String> = None;
         for doc in &docs {
-            let doc_name = doc
-                .data
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let data = match read_capped(&doc.data, 64 << 20) {
-                Ok(d) => d,
-                Err(e) => {
-                    problems.push(e.to_string());
-                    every_doc_good = false;
-                    continue;
-                }
-            };
-            let listed = if crate::gitian::is_assert(&doc_name) {
-                match crate::gitian::out_manifest(&data) {
-                    Ok(m) => m.into_bytes(),
-                    Err(e) => {
-                        problems.push(format!("{doc_name}: {e}"));
-                        every_doc_good = false;
-                        Vec::new()
+            self.judge_document(name, doc, &mut att, &mut folder);
+        }
+        if let Some(problem) = signed_build_json_problem(&dir, &folder.digests, version) {
+            folder.problems.push(problem);
+        }
+        Ok(self.conclude(name, att, folder))
+    }
+
+    /// Reads one document of `name`'s folder into `folder`: the digests
+    /// it lists, its problems, then the verdicts of its signatures.
+    fn judge_document(
+        &mut self,
+        name: &String,
+        doc: &Document,
+        att: &mut SignerAttestation,
+        folder: &mut Folder,
+    ) {
+        let doc_name = doc
+            .data
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let data = match read_capped(&doc.data, 64 << 20) {
+            Ok(d) => d,
+            Err(e) => {
+                folder.problems.push(e.to_string());
+                folder.every_doc_good = false;
+                return;
+            }
+        };
+        let listed = match listed_of(&doc_name, &data) {
+            Ok(listed) => listed,
+            Err(problem) => {
+                folder.problems.push(problem);
+                folder.every_doc_good = false;
+                Vec::new()
+            }
+        };
+        match Manifest::parse(&listed, &doc.data.display().to_string()) {
+            Ok(m) => {
+                for e in m.entries() {
+                    let v = folder.digests.entry(e.path.clone()).or_default();
+                    if !v.iter().any(|(d, _)| *d == e.digest) {
+                        v.push((e.digest, doc_name.clone()));
                     }
                 }
-            } else if doc_name.ends_with("SHA256SUMS") {
-                crate::verify::crlf_to_lf(&data)
-            } else {
-                data.clone()
-            };
-            match Manifest::parse(&listed, &doc.data.display().to_string()) {
-                Ok(m) => {
-                    for e in m.entries() {
-                        let v = digests.entry(e.path.clone()).or_default();
-                        if !v.iter().any(|(d, _)| *d == e.digest) {
-                            v.push((e.digest, doc_name.clone()));
-                        }
-                    }
-                }
-                Err(e) => {
-                    problems.push(format!("malformed {doc_name}: {e}"));
-                    every_doc_good = false;
-                }
             }
-            if doc.signatures.is_empty() {
-                problems.push(format!("{doc_name} has no signature ({doc_name}.asc)"));
-                every_doc_good = false;
+            Err(e) => {
+                folder.problems.push(format!("malformed {doc_name}: {e}"));
+                folder.every_doc_good = false;
             }
-            let doc_good = self.judge_signatures(name, doc, &data, &mut att, &mut folder_key);
-            every_doc_good &= doc_good;
         }
-        if let Some(problem) = signed_build_json_problem(&dir, &digests, version) {
-            problems.push(problem);
+        if doc.signatures.is_empty() {
+            folder
+                .problems
+                .push(format!("{doc_name} has no signature ({doc_name}.asc)"));
+            folder.every_doc_good = false;
         }
+        let doc_good = self.judge_signatures(name, doc, &data, att, &mut folder.folder_key);
+        folder.every_doc_good &= doc_good;
+    }
+
+    /// The folder's verdict: it counts (its GOOD signatures counted, its
+    /// key recorded, its digests returned) only when every document is
+    /// good and there is no problem; otherwise the problems (or the
+    /// signatures that are not GOOD) say why not.
+    fn conclude(
+        &mut self,
+        name: &str,
+        mut att: SignerAttestation,
+        folder: Folder,
+    ) -> (SignerAttestation, Option<Attested>) {
+        let Folder {
+            digests,
+            mut problems,
+            every_doc_good,
+            folder_key,
+        } = folder;
         if every_doc_good && problems.is_empty() {
             att.counts = true;
             if let Some(k) = folder_key {
-                self.seen_keys.push((k, name.clone()));
+                self.seen_keys.push((k, name.to_string()));
             }
             for r in att.signatures.iter_mut() {
                 r.counts = r.verdict == Verdict::Good;
             }
             att.problem = None;
-            return Ok((att, Some(digests)));
-        } else {
-            if problems.is_empty() {
-                problems.push(
-                    att.signatures
-                        .iter()
-                        .filter(|r| r.verdict != Verdict::Good)
-                        .map(|r| {
-                            format!(
-                                "{} {}: {}",
-                                r.verdict,
-                                r.file,
-                                r.reason.clone().unwrap_or_default()
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                );
-            }
+            return (att, Some(digests));
+        }
+        if problems.is_empty() {
+            problems.push(
+                att.signatures
+                    .iter()
+                    .filter(|r| r.verdict != Verdict::Good)
+                    .map(|r| {
+                        format!(
+                            "{} {}: {}",
+                            r.verdict,
+                            r.file,
+                            r.reason.clone().unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
         }
         att.problem = (!problems.is_empty()).then(|| problems.join("; "));
-        Ok((att, None))
+        (att, None)
     }
 
     /// Judges every signature of `doc` (made over `data`) in `name`'s
@@ -607,6 +633,34 @@ impl SignerCx<'_> {
             }
         }
         doc_good
+    }
+}
+
+/// What a signer's documents have shown so far (see
+/// [`SignerCx::attest_signer`]).
+struct Folder {
+    /// Every digest the signer attests for a name, with the document
+    /// that says it: two documents disagreeing is a conflict, never
+    /// "first one wins".
+    digests: Attested,
+    problems: Vec<String>,
+    every_doc_good: bool,
+    /// The key of the last signature that counts.
+    folder_key: Option<String>,
+}
+
+/// The checksum list a document holds: a gitian `.assert`'s out
+/// manifest, a `SHA256SUMS` with its line endings normalized, else the
+/// document itself; or the problem.
+fn listed_of(doc_name: &str, data: &[u8]) -> Result<Vec<u8>, String> {
+    if crate::gitian::is_assert(doc_name) {
+        crate::gitian::out_manifest(data)
+            .map(String::into_bytes)
+            .map_err(|e| format!("{doc_name}: {e}"))
+    } else if doc_name.ends_with("SHA256SUMS") {
+        Ok(crate::verify::crlf_to_lf(data))
+    } else {
+        Ok(data.to_vec())
     }
 }
 

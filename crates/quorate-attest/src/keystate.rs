@@ -23,8 +23,8 @@ use std::time::{Duration, SystemTime};
 
 use sequoia_openpgp as pgp;
 
-use pgp::packet::key::{PublicParts, UnspecifiedRole};
-use pgp::packet::{Key, Signature};
+use pgp::packet::key::{PublicParts, SubordinateRole, UnspecifiedRole};
+use pgp::packet::{Key, Signature, UserID};
 use pgp::types::{
     KeyFlags, PublicKeyAlgorithm, ReasonForRevocation, RevocationType, SignatureType,
 };
@@ -164,44 +164,145 @@ fn flags_sign(flags: Option<KeyFlags>, algo: PublicKeyAlgorithm) -> bool {
 /// revokers' keys.
 pub fn cert_state(block: &KeyBlock, ring: &Keyring, now: SystemTime) -> CertState {
     let pk = &block.primary;
-    let pku: Key<PublicParts, UnspecifiedRole> = pk.clone().role_into_unspecified();
+    let cert = Cert {
+        block,
+        pku: pk.clone().role_into_unspecified(),
+        now,
+    };
     let created = pk.creation_time();
-
-    // Direct-key signatures and key revocations.
-    let mut direct_latest: Option<&Signature> = None;
-    let mut revokers: Vec<pgp::Fingerprint> = Vec::new();
-    let mut revoked: Option<Revocation> = None;
-    for sig in &block.direct {
-        if !issued_by(sig, &pku) {
-            continue;
-        }
-        match sig.typ() {
-            SignatureType::DirectKey if sig_ok(sig, &pku, Over::Direct(pk), now) => {
-                for rk in sig.revocation_keys() {
-                    revokers.push(rk.revoker().1.clone());
-                }
-                if !expired_sig(sig, now)
-                    && direct_latest.is_none_or(|d| {
-                        sig.signature_creation_time() >= d.signature_creation_time()
-                    })
-                {
-                    direct_latest = Some(sig);
-                }
-            }
-            SignatureType::KeyRevocation if sig_ok(sig, &pku, Over::Direct(pk), now) => {
-                revoked.get_or_insert_with(|| revocation(sig, None));
-            }
-            _ => {}
-        }
+    let mut direct = cert.direct_sigs();
+    if direct.revoked.is_none() {
+        direct.revoked = cert.designated_revocation(ring, &direct.revokers);
     }
-    // Revocations by a designated revoker whose key we hold.
-    if revoked.is_none() {
-        'outer: for sig in block
+    let uids = cert.user_ids();
+    let primary_expires = match direct.latest.and_then(|d| expiry_from(d, created)) {
+        Some(e) => Some(e),
+        None => uids.expiry.map(|(_, e)| e),
+    };
+    let primary_flags = direct
+        .latest
+        .and_then(|d| d.key_flags())
+        .filter(|f| !f.is_empty())
+        .or(uids.flags.map(|(_, f)| f));
+    let primary = Primary {
+        valid: uids.valid,
+        revoked: direct.revoked,
+        expires: primary_expires,
+        expired: primary_expires.is_some_and(|e| e <= now),
+    };
+    let mut keys = vec![KeyState {
+        key: cert.pku.clone(),
+        primary: true,
+        valid: primary.valid,
+        invalid_reason: (!primary.valid).then(|| {
+            "no user ID carries a valid self-signature (gpg does not import such a key)".into()
+        }),
+        imported: primary.valid,
+        can_sign: flags_sign(primary_flags, pk.pk_algo()),
+        expires: primary.expires,
+        revoked: primary.revoked.clone(),
+    }];
+    for (sk, sigs) in &block.subkeys {
+        keys.push(cert.subkey_state(sk, sigs, &primary));
+    }
+    CertState {
+        fingerprint: block.fingerprint(),
+        user_ids: uids.names,
+        keys,
+    }
+}
+
+/// A certificate whose state is being computed at `now`.
+struct Cert<'a> {
+    block: &'a KeyBlock,
+    /// The primary key, as the signer of self-signatures.
+    pku: Key<PublicParts, UnspecifiedRole>,
+    now: SystemTime,
+}
+
+/// What the primary key's own direct signatures say.
+struct Direct<'a> {
+    /// The newest valid, unexpired direct-key signature.
+    latest: Option<&'a Signature>,
+    /// The designated revokers named by valid direct-key signatures.
+    revokers: Vec<pgp::Fingerprint>,
+    /// The first valid key revocation (by the key itself, or later by a
+    /// designated revoker).
+    revoked: Option<Revocation>,
+}
+
+/// What the user IDs' newest valid self-signatures say.
+struct UserIds {
+    /// The user IDs neither revoked nor expired.
+    names: Vec<String>,
+    /// Some user ID carries a valid self-signature.
+    valid: bool,
+    /// (self-signature time, expiry) of the most recent self-signature
+    /// that sets an expiry.
+    expiry: Option<(SystemTime, SystemTime)>,
+    /// (self-signature time, flags) of the most recent self-signature
+    /// that sets key flags.
+    flags: Option<(SystemTime, KeyFlags)>,
+}
+
+/// The primary key's state that its subkeys inherit.
+struct Primary {
+    valid: bool,
+    revoked: Option<Revocation>,
+    expires: Option<SystemTime>,
+    expired: bool,
+}
+
+impl<'a> Cert<'a> {
+    /// Direct-key signatures and key revocations made by the primary key.
+    fn direct_sigs(&self) -> Direct<'a> {
+        let (pk, pku, now) = (&self.block.primary, &self.pku, self.now);
+        let mut direct = Direct {
+            latest: None,
+            revokers: Vec::new(),
+            revoked: None,
+        };
+        for sig in &self.block.direct {
+            if !issued_by(sig, pku) {
+                continue;
+            }
+            match sig.typ() {
+                SignatureType::DirectKey if sig_ok(sig, pku, Over::Direct(pk), now) => {
+                    for rk in sig.revocation_keys() {
+                        direct.revokers.push(rk.revoker().1.clone());
+                    }
+                    if !expired_sig(sig, now)
+                        && direct.latest.is_none_or(|d| {
+                            sig.signature_creation_time() >= d.signature_creation_time()
+                        })
+                    {
+                        direct.latest = Some(sig);
+                    }
+                }
+                SignatureType::KeyRevocation if sig_ok(sig, pku, Over::Direct(pk), now) => {
+                    direct.revoked.get_or_insert_with(|| revocation(sig, None));
+                }
+                _ => {}
+            }
+        }
+        direct
+    }
+
+    /// The first key revocation made by one of the designated `revokers`
+    /// whose key `ring` holds.
+    fn designated_revocation(
+        &self,
+        ring: &Keyring,
+        revokers: &[pgp::Fingerprint],
+    ) -> Option<Revocation> {
+        let pk = &self.block.primary;
+        for sig in self
+            .block
             .direct
             .iter()
             .filter(|s| s.typ() == SignatureType::KeyRevocation)
         {
-            for rfpr in &revokers {
+            for rfpr in revokers {
                 let handle = pgp::KeyHandle::from(rfpr.clone());
                 if !sig.get_issuers().iter().any(|i| i.aliases(&handle)) {
                     continue;
@@ -217,24 +318,54 @@ pub fn cert_state(block: &KeyBlock, ring: &Keyring, now: SystemTime) -> CertStat
                                 .map(|(k, _)| k.clone().role_into_unspecified())
                         };
                     if let Some(rkey) = rkey
-                        && sig_ok(sig, &rkey, Over::Direct(pk), now)
+                        && sig_ok(sig, &rkey, Over::Direct(pk), self.now)
                     {
-                        revoked = Some(revocation(sig, Some(rfpr.to_hex())));
-                        break 'outer;
+                        return Some(revocation(sig, Some(rfpr.to_hex())));
                     }
                 }
             }
         }
+        None
     }
 
-    // User IDs: the newest valid self-signature of each decides.
-    let mut user_ids = Vec::new();
-    let mut valid = false;
-    // (self-signature time, expiry) of user IDs whose newest
-    // self-signature sets an expiry.
-    let mut uid_expiry: Option<(SystemTime, SystemTime)> = None;
-    let mut uid_flags: Option<(SystemTime, KeyFlags)> = None;
-    for (uid, sigs) in &block.userids {
+    /// User IDs: the newest valid self-signature of each decides.
+    fn user_ids(&self) -> UserIds {
+        let created = self.block.primary.creation_time();
+        let mut u = UserIds {
+            names: Vec::new(),
+            valid: false,
+            expiry: None,
+            flags: None,
+        };
+        for (uid, sigs) in &self.block.userids {
+            let Some(sig) = self.newest_uid_sig(uid, sigs) else {
+                continue;
+            };
+            u.valid = true;
+            if sig.typ() == SignatureType::CertificationRevocation || expired_sig(sig, self.now) {
+                continue;
+            }
+            u.names
+                .push(String::from_utf8_lossy(uid.value()).into_owned());
+            let t = sig.signature_creation_time().unwrap_or(created);
+            if let Some(e) = expiry_from(sig, created)
+                && u.expiry.is_none_or(|(ut, _)| t > ut)
+            {
+                u.expiry = Some((t, e));
+            }
+            if let Some(f) = sig.key_flags().filter(|f| !f.is_empty())
+                && u.flags.as_ref().is_none_or(|(ut, _)| t > *ut)
+            {
+                u.flags = Some((t, f));
+            }
+        }
+        u
+    }
+
+    /// The newest valid self-signature (certification or its revocation)
+    /// on user ID `uid`.
+    fn newest_uid_sig<'s>(&self, uid: &UserID, sigs: &'s [Signature]) -> Option<&'s Signature> {
+        let pk = &self.block.primary;
         let mut newest: Option<&Signature> = None;
         for sig in sigs {
             let is_cert = matches!(
@@ -245,86 +376,25 @@ pub fn cert_state(block: &KeyBlock, ring: &Keyring, now: SystemTime) -> CertStat
                     | SignatureType::PositiveCertification
                     | SignatureType::CertificationRevocation
             );
-            if !is_cert || !issued_by(sig, &pku) {
+            if !is_cert || !issued_by(sig, &self.pku) {
                 continue;
             }
             if newest.is_some_and(|n| sig.signature_creation_time() < n.signature_creation_time()) {
                 continue;
             }
-            if sig_ok(sig, &pku, Over::UserId(pk, uid), now) {
+            if sig_ok(sig, &self.pku, Over::UserId(pk, uid), self.now) {
                 newest = Some(sig);
             }
         }
-        let Some(sig) = newest else { continue };
-        valid = true;
-        if sig.typ() == SignatureType::CertificationRevocation || expired_sig(sig, now) {
-            continue;
-        }
-        user_ids.push(String::from_utf8_lossy(uid.value()).into_owned());
-        let t = sig.signature_creation_time().unwrap_or(created);
-        if let Some(e) = expiry_from(sig, created)
-            && uid_expiry.is_none_or(|(ut, _)| t > ut)
-        {
-            uid_expiry = Some((t, e));
-        }
-        if let Some(f) = sig.key_flags().filter(|f| !f.is_empty())
-            && uid_flags.as_ref().is_none_or(|(ut, _)| t > *ut)
-        {
-            uid_flags = Some((t, f));
-        }
+        newest
     }
-    let primary_expires = match direct_latest.and_then(|d| expiry_from(d, created)) {
-        Some(e) => Some(e),
-        None => uid_expiry.map(|(_, e)| e),
-    };
-    let primary_flags = direct_latest
-        .and_then(|d| d.key_flags())
-        .filter(|f| !f.is_empty())
-        .or(uid_flags.map(|(_, f)| f));
-    let primary_expired = primary_expires.is_some_and(|e| e <= now);
-    let mut keys = vec![KeyState {
-        key: pku.clone(),
-        primary: true,
-        valid,
-        invalid_reason: (!valid).then(|| {
-            "no user ID carries a valid self-signature (gpg does not import such a key)".into()
-        }),
-        imported: valid,
-        can_sign: flags_sign(primary_flags, pk.pk_algo()),
-        expires: primary_expires,
-        revoked: revoked.clone(),
-    }];
 
-    // Subkeys.
-    for (sk, sigs) in &block.subkeys {
+    /// A subkey's state: its newest valid binding, its revocation, a
+    /// signing subkey's back signature, then what it inherits from the
+    /// primary key (invalid, revoked or expired with it).
+    fn subkey_state(&self, sk: &SubKey, sigs: &[Signature], primary: &Primary) -> KeyState {
         let sku: Key<PublicParts, UnspecifiedRole> = sk.clone().role_into_unspecified();
-        let mut binding: Option<&Signature> = None;
-        let mut sub_revoked: Option<Revocation> = None;
-        for sig in sigs {
-            if !issued_by(sig, &pku) {
-                continue;
-            }
-            match sig.typ() {
-                SignatureType::SubkeyRevocation
-                    if sub_revoked.is_none() && sig_ok(sig, &pku, Over::Subkey(pk, sk), now) =>
-                {
-                    sub_revoked = Some(revocation(sig, None));
-                }
-                SignatureType::SubkeyBinding => {
-                    if expired_sig(sig, now)
-                        || binding.is_some_and(|b| {
-                            sig.signature_creation_time() < b.signature_creation_time()
-                        })
-                    {
-                        continue;
-                    }
-                    if sig_ok(sig, &pku, Over::Subkey(pk, sk), now) {
-                        binding = Some(sig);
-                    }
-                }
-                _ => {}
-            }
-        }
+        let (binding, sub_revoked) = self.subkey_sigs(sk, sigs);
         let mut st = KeyState {
             key: sku.clone(),
             primary: false,
@@ -341,48 +411,91 @@ pub fn cert_state(block: &KeyBlock, ring: &Keyring, now: SystemTime) -> CertStat
                 st.can_sign = flags_sign(b.key_flags(), sk.pk_algo());
                 st.expires = expiry_from(b, sk.creation_time());
                 st.valid = true;
-                st.imported = valid;
-                if st.can_sign {
-                    // The newest embedded back signature must verify.
-                    let back = b
-                        .embedded_signatures()
-                        .filter(|e| e.typ() == SignatureType::PrimaryKeyBinding)
-                        .max_by_key(|e| e.signature_creation_time());
-                    let ok = back.is_some_and(|e| {
-                        pkverify::verify(e, &sku, Over::PrimaryBinding(pk, sk)).is_ok()
-                    });
-                    if !ok {
-                        st.valid = false;
-                        st.invalid_reason = Some(
-                            "the signing subkey is not cross-certified (no valid back signature)"
-                                .into(),
-                        );
-                    }
+                st.imported = primary.valid;
+                if st.can_sign && !self.back_signed(b, &sku, sk) {
+                    st.valid = false;
+                    st.invalid_reason = Some(
+                        "the signing subkey is not cross-certified (no valid back signature)"
+                            .into(),
+                    );
                 }
             }
         }
-        if !valid {
+        if !primary.valid {
             st.valid = false;
             st.imported = false;
             st.invalid_reason
                 .get_or_insert_with(|| "its primary key has no valid user ID".into());
         }
-        if let Some(r) = &revoked
+        if let Some(r) = &primary.revoked
             && st.revoked.is_none()
         {
             st.revoked = Some(r.clone());
         }
-        if primary_expired {
-            st.expires = match (st.expires, primary_expires) {
+        if primary.expired {
+            st.expires = match (st.expires, primary.expires) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
         }
-        keys.push(st);
+        st
     }
-    CertState {
-        fingerprint: block.fingerprint(),
-        user_ids,
-        keys,
+
+    /// A subkey's newest valid, unexpired binding signature and its first
+    /// valid revocation, both made by the primary key.
+    fn subkey_sigs<'s>(
+        &self,
+        sk: &SubKey,
+        sigs: &'s [Signature],
+    ) -> (Option<&'s Signature>, Option<Revocation>) {
+        let (pk, pku, now) = (&self.block.primary, &self.pku, self.now);
+        let mut binding: Option<&Signature> = None;
+        let mut sub_revoked: Option<Revocation> = None;
+        for sig in sigs {
+            if !issued_by(sig, pku) {
+                continue;
+            }
+            match sig.typ() {
+                SignatureType::SubkeyRevocation
+                    if sub_revoked.is_none() && sig_ok(sig, pku, Over::Subkey(pk, sk), now) =>
+                {
+                    sub_revoked = Some(revocation(sig, None));
+                }
+                SignatureType::SubkeyBinding => {
+                    if expired_sig(sig, now)
+                        || binding.is_some_and(|b| {
+                            sig.signature_creation_time() < b.signature_creation_time()
+                        })
+                    {
+                        continue;
+                    }
+                    if sig_ok(sig, pku, Over::Subkey(pk, sk), now) {
+                        binding = Some(sig);
+                    }
+                }
+                _ => {}
+            }
+        }
+        (binding, sub_revoked)
+    }
+
+    /// Whether the newest back signature embedded in binding `b` verifies
+    /// (a signing subkey `sk` must cross-certify its primary key).
+    fn back_signed(
+        &self,
+        b: &Signature,
+        sku: &Key<PublicParts, UnspecifiedRole>,
+        sk: &SubKey,
+    ) -> bool {
+        let back = b
+            .embedded_signatures()
+            .filter(|e| e.typ() == SignatureType::PrimaryKeyBinding)
+            .max_by_key(|e| e.signature_creation_time());
+        back.is_some_and(|e| {
+            pkverify::verify(e, sku, Over::PrimaryBinding(&self.block.primary, sk)).is_ok()
+        })
     }
 }
+
+/// A subkey as a key block holds it.
+type SubKey = Key<PublicParts, SubordinateRole>;

@@ -364,6 +364,29 @@ struct Rest {
     body: Option<(String, bool)>,
 }
 
+/// Where a line after the plain prefix is, to word its refusal.
+struct Place<'a> {
+    /// The line being checked.
+    line: usize,
+    /// The first line that is not a plain top-level assignment.
+    first: usize,
+    /// Why that first line is not one.
+    why: &'a str,
+}
+
+impl Place<'_> {
+    /// The error refusing `what` on this line.
+    fn refuse(&self, what: String) -> ScriptError {
+        let Place { line, first, why } = self;
+        serr(
+            *line,
+            format!(
+                "{what}, after line {first}, which is not a plain top-level assignment ({why}); quorate reads KEYS and {MIN} only from plain assignments before any other code, where bash and quorate agree"
+            ),
+        )
+    }
+}
+
 impl Rest {
     /// Checks one line of code after the plain prefix.
     fn line(
@@ -373,31 +396,48 @@ impl Rest {
         first: usize,
         why: &str,
     ) -> Result<(), ScriptError> {
-        let refuse = |what: String| {
-            serr(
-                line,
-                format!(
-                    "{what}, after line {first}, which is not a plain top-level assignment ({why}); quorate reads KEYS and {MIN} only from plain assignments before any other code, where bash and quorate agree"
-                ),
-            )
-        };
-        if let Some((delim, strip)) = &self.body {
-            let t = if *strip {
-                text.trim_start_matches('\t')
-            } else {
-                text
-            };
-            if t == delim {
-                self.body = None;
-                if !self.heredocs.is_empty() {
-                    self.body = Some(self.heredocs.remove(0));
-                }
-            } else if let Some(n) = write_of_names(text).or(write_of_names(&dequote(text))) {
-                return Err(refuse(format!("{n} appears in a here-document")));
-            }
-            return Ok(());
+        let place = Place { line, first, why };
+        if self.body.is_some() {
+            return self.body_line(text, &place);
         }
-        // Split the line into code (outside quotes and comments).
+        let code = self.code_of(text, &place)?;
+        // A continuation (a line ending in `\` outside single quotes) joins
+        // the next line: fine for the checks below, which look at every line.
+        check_code(text, &code, &place)?;
+        if self.body.is_none() && !self.heredocs.is_empty() && !self.single && !self.double {
+            self.body = Some(self.heredocs.remove(0));
+        }
+        Ok(())
+    }
+
+    /// Checks one line of a here-document body (nothing outside a body):
+    /// the delimiter ends it (and starts the next pending body); any other
+    /// line is refused if it writes a watched name.
+    fn body_line(&mut self, text: &str, place: &Place) -> Result<(), ScriptError> {
+        let Some((delim, strip)) = &self.body else {
+            return Ok(());
+        };
+        let t = if *strip {
+            text.trim_start_matches('\t')
+        } else {
+            text
+        };
+        if t == delim {
+            self.body = None;
+            if !self.heredocs.is_empty() {
+                self.body = Some(self.heredocs.remove(0));
+            }
+        } else if let Some(n) = write_of_names(text).or(write_of_names(&dequote(text))) {
+            return Err(place.refuse(format!("{n} appears in a here-document")));
+        }
+        Ok(())
+    }
+
+    /// The line's code: quoted text and escapes blanked, a comment cut off,
+    /// here-document starts recorded (as ` << `); quote state carried on.
+    /// Refuses backquotes in double quotes, `$'…'` and a here-document
+    /// without a delimiter.
+    fn code_of(&mut self, text: &str, place: &Place) -> Result<String, ScriptError> {
         let b = text.as_bytes();
         let mut code = String::new();
         let mut i = 0;
@@ -415,7 +455,7 @@ impl Rest {
                 match c {
                     b'\\' => i += 1,
                     b'"' => self.double = false,
-                    b'`' => return Err(refuse("a command substitution".into())),
+                    b'`' => return Err(place.refuse("a command substitution".into())),
                     b'$' if matches!(b.get(i + 1), Some(b'(' | b'[')) => {
                         code.push_str("$(");
                     }
@@ -427,7 +467,7 @@ impl Rest {
             }
             match c {
                 b'$' if b.get(i + 1) == Some(&b'\'') => {
-                    return Err(refuse("`$'…'` quoting".into()));
+                    return Err(place.refuse("`$'…'` quoting".into()));
                 }
                 b'\'' => self.single = true,
                 b'"' => self.double = true,
@@ -438,91 +478,106 @@ impl Rest {
                 }
                 b'#' if i == 0 || b" \t;&|(".contains(&b[i - 1]) => break,
                 b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
-                    let mut j = i + 2;
-                    let strip = b.get(j) == Some(&b'-');
-                    if strip {
-                        j += 1;
-                    }
-                    let rest = text[j..].trim_start_matches([' ', '\t']);
-                    let word_end = rest
-                        .find(|c: char| {
-                            c == ' ' || c == '\t' || c == ';' || c == '|' || c == '&' || c == ')'
-                        })
-                        .unwrap_or(rest.len());
-                    let delim = dequote(&rest[..word_end]);
-                    if delim.is_empty() {
-                        return Err(refuse("a here-document without a delimiter".into()));
-                    }
-                    self.heredocs.push((delim, strip));
+                    i = self.heredoc_start(text, i, place)?;
                     code.push_str(" << ");
-                    i = text.len() - rest.len() + word_end;
                     continue;
                 }
                 _ => code.push(c as char),
             }
             i += 1;
         }
-        if text.ends_with('\\') && !self.single {
-            // A continuation joins the next line: fine for the checks below,
-            // which look at every line.
-        }
-        for raw in [
-            text.to_string(),
-            dequote(text),
-            code.clone(),
-            dequote(&code),
-        ] {
-            let scope = if raw == text {
-                strip_comment(text)
-            } else {
-                raw
-            };
-            if let Some(n) = write_of_names(&scope) {
-                return Err(refuse(format!("{n} is written or used in an unknown form")));
-            }
-        }
-        let plain = dequote(&code);
-        if plain
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '=' || c == '+'))
-            .any(|w| w.starts_with("IFS=") || w.starts_with("IFS+="))
-            || plain.contains("shopt")
-        {
-            return Err(refuse(
-                "IFS or shopt (they change how the script splits or expands KEYS)".into(),
-            ));
-        }
-        if code.contains("$[") || code.contains("${!") {
-            return Err(refuse("`$[` or `${!` (computed names)".into()));
-        }
-        for (open, close) in [("$((", "))"), ("((", "))")] {
-            let mut from = 0;
-            while let Some(o) = code[from..].find(open) {
-                let start = from + o + open.len();
-                let end = code[start..].find(close).map_or(code.len(), |e| start + e);
-                if code[start..end].contains('$') {
-                    return Err(refuse(
-                        "arithmetic on an expanded value (it may assign any name)".into(),
-                    ));
-                }
-                from = end.min(code.len());
-                if from >= code.len() {
-                    break;
-                }
-            }
-        }
-        let words = format!("{} {}", dequote(&code), dequote(&strip_comment(text)));
-        for w in words.split(|c: char| c.is_whitespace() || ";&|(){}<>".contains(c)) {
-            if BANNED_WORDS.contains(&w) {
-                return Err(refuse(format!(
-                    "`{w}` (it can assign names or run text as code)"
-                )));
-            }
-        }
-        if self.body.is_none() && !self.heredocs.is_empty() && !self.single && !self.double {
-            self.body = Some(self.heredocs.remove(0));
-        }
-        Ok(())
+        Ok(code)
     }
+
+    /// Records the here-document that starts with the `<<` at byte `at`
+    /// (its delimiter, dequoted, and whether `<<-` strips tabs); returns
+    /// the byte after the delimiter word.
+    fn heredoc_start(
+        &mut self,
+        text: &str,
+        at: usize,
+        place: &Place,
+    ) -> Result<usize, ScriptError> {
+        let mut j = at + 2;
+        let strip = text.as_bytes().get(j) == Some(&b'-');
+        if strip {
+            j += 1;
+        }
+        let rest = text[j..].trim_start_matches([' ', '\t']);
+        let word_end = rest
+            .find([' ', '\t', ';', '|', '&', ')'])
+            .unwrap_or(rest.len());
+        let delim = dequote(&rest[..word_end]);
+        if delim.is_empty() {
+            return Err(place.refuse("a here-document without a delimiter".into()));
+        }
+        self.heredocs.push((delim, strip));
+        Ok(text.len() - rest.len() + word_end)
+    }
+}
+
+/// Checks a line of code (`code` from [`Rest::code_of`]) in order: a
+/// write of a watched name in any reading of it, IFS or shopt, computed
+/// names, arithmetic on an expanded value, then the banned words.
+fn check_code(text: &str, code: &str, place: &Place) -> Result<(), ScriptError> {
+    for raw in [
+        text.to_string(),
+        dequote(text),
+        code.to_string(),
+        dequote(code),
+    ] {
+        let scope = if raw == text {
+            strip_comment(text)
+        } else {
+            raw
+        };
+        if let Some(n) = write_of_names(&scope) {
+            return Err(place.refuse(format!("{n} is written or used in an unknown form")));
+        }
+    }
+    let plain = dequote(code);
+    if plain
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '=' || c == '+'))
+        .any(|w| w.starts_with("IFS=") || w.starts_with("IFS+="))
+        || plain.contains("shopt")
+    {
+        return Err(
+            place.refuse("IFS or shopt (they change how the script splits or expands KEYS)".into())
+        );
+    }
+    if code.contains("$[") || code.contains("${!") {
+        return Err(place.refuse("`$[` or `${!` (computed names)".into()));
+    }
+    if arithmetic_expands(code) {
+        return Err(place.refuse("arithmetic on an expanded value (it may assign any name)".into()));
+    }
+    let words = format!("{} {}", dequote(code), dequote(&strip_comment(text)));
+    for w in words.split(|c: char| c.is_whitespace() || ";&|(){}<>".contains(c)) {
+        if BANNED_WORDS.contains(&w) {
+            return Err(place.refuse(format!("`{w}` (it can assign names or run text as code)")));
+        }
+    }
+    Ok(())
+}
+
+/// Whether some `$((…))` or `((…))` in the code expands a value (a `$`
+/// inside; an unclosed one runs to the end of the line).
+fn arithmetic_expands(code: &str) -> bool {
+    for (open, close) in [("$((", "))"), ("((", "))")] {
+        let mut from = 0;
+        while let Some(o) = code[from..].find(open) {
+            let start = from + o + open.len();
+            let end = code[start..].find(close).map_or(code.len(), |e| start + e);
+            if code[start..end].contains('$') {
+                return true;
+            }
+            from = end.min(code.len());
+            if from >= code.len() {
+                break;
+            }
+        }
+    }
+    false
 }
 
 /// The line without a trailing comment (a `#` outside quotes at a word

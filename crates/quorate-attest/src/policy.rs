@@ -191,130 +191,13 @@ impl Policy {
 
     /// Validates a parsed policy; key paths are relative to `base`.
     pub fn from_file(file: &PolicyFile, base: &Path, source: &Path) -> Result<Self, AttestError> {
-        let err = |reason: String| AttestError::Policy {
-            path: source.to_path_buf(),
-            reason,
-        };
+        let loading = Loading { base, source };
         let mut signers: Vec<Signer> = Vec::with_capacity(file.signers.len());
         let mut keyring = Keyring::new();
         for e in &file.signers {
-            validate_name(&e.name).map_err(err)?;
-            if signers.iter().any(|s| s.name == e.name) {
-                return Err(err(format!(
-                    "signer {:?} is listed twice; names must be unique",
-                    e.name
-                )));
-            }
-            let key_path = e.key.as_ref().map(|k| base.join(k));
-            let key = match (&e.openpgp, &e.ssh) {
-                (Some(_), Some(_)) => {
-                    return Err(err(format!(
-                        "signer {:?} has both `openpgp` and `ssh`; give one",
-                        e.name
-                    )));
-                }
-                (None, None) => {
-                    return Err(err(format!("signer {:?} pins no key", e.name)).with_hint(format!(
-                        "add `openpgp = \"<full fingerprint>\"` and `key = \"keys/{}.asc\"`, or `ssh = \"ssh-ed25519 …\"`",
-                        e.name
-                    )));
-                }
-                (Some(fpr), None) => {
-                    let pinned = openpgp::normalize_pin(fpr).ok_or_else(|| {
-                        err(format!(
-                            "signer {:?}: {fpr:?} is not a full OpenPGP fingerprint (40 hex digits) or a long key id (16); short key ids are not safe to pin",
-                            e.name
-                        ))
-                    })?;
-                    let Some(kp) = &key_path else {
-                        return Err(err(format!("signer {:?} has no `key` file", e.name)).with_hint(format!(
-                            "export it with `gpg --export --armor {pinned} > keys/{}.asc` and add `key = \"keys/{}.asc\"`",
-                            e.name, e.name
-                        )));
-                    };
-                    // The pin decides: from a key file holding several keys,
-                    // only the certificate holding the pinned key is taken.
-                    let bytes = crate::read_capped(kp, crate::MAX_KEY_BYTES)?;
-                    let mut file_ring = Keyring::new();
-                    let found =
-                        file_ring
-                            .add_bytes(&bytes, kp)
-                            .map_err(|reason| AttestError::Key {
-                                path: kp.clone(),
-                                reason,
-                            })?;
-                    let fingerprint = match file_ring.by_pin(&pinned).as_slice() {
-                        [one] => one.fingerprint(),
-                        [] => {
-                            return Err(AttestError::Key {
-                                path: kp.clone(),
-                                reason: format!(
-                                    "holds key {}, but {} pins {pinned} for signer {:?}",
-                                    found.join(", "),
-                                    source.display(),
-                                    e.name
-                                ),
-                            });
-                        }
-                        several => {
-                            return Err(AttestError::Key {
-                                path: kp.clone(),
-                                reason: format!(
-                                    "{pinned} (pinned for signer {:?}) names keys of {} certificates ({}); pin a full fingerprint",
-                                    e.name,
-                                    several.len(),
-                                    several
-                                        .iter()
-                                        .map(|b| b.fingerprint())
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                            });
-                        }
-                    };
-                    let _ = keyring.add_bytes(&bytes, kp);
-                    SignerKey::OpenPgp {
-                        fingerprint,
-                        pin: pinned,
-                    }
-                }
-                (None, Some(line)) => {
-                    let public = ssh::parse_public(line)
-                        .map_err(|r| err(format!("signer {:?}: {r}", e.name)))?;
-                    let fingerprint = ssh::fingerprint(&public);
-                    if let Some(kp) = &key_path {
-                        let text = crate::read_capped(kp, MAX_POLICY_BYTES)?;
-                        let from_file = ssh::parse_public(&String::from_utf8_lossy(&text))
-                            .map_err(|reason| AttestError::Key {
-                                path: kp.clone(),
-                                reason,
-                            })?;
-                        if from_file.key_data() != public.key_data() {
-                            return Err(AttestError::Key {
-                                path: kp.clone(),
-                                reason: format!(
-                                    "holds key {}, but {} pins {fingerprint} for signer {:?}",
-                                    ssh::fingerprint(&from_file),
-                                    source.display(),
-                                    e.name
-                                ),
-                            });
-                        }
-                    }
-                    SignerKey::Ssh {
-                        fingerprint,
-                        public: Box::new(public),
-                    }
-                }
-            };
-            let s = Signer {
-                name: e.name.clone(),
-                key,
-                key_path,
-                aliases: Vec::new(),
-            };
+            let s = loading.signer(e, &signers, &mut keyring)?;
             if let Some(other) = signers.iter().find(|o| o.key_id() == s.key_id()) {
-                return Err(err(format!(
+                return Err(loading.err(format!(
                     "key {} is pinned under two names ({:?} and {:?}); one key votes once",
                     s.fingerprint(),
                     other.name,
@@ -323,20 +206,9 @@ impl Policy {
             }
             signers.push(s);
         }
-        let threshold = file.threshold.ok_or_else(|| {
-            err("has no `threshold` (how many distinct signers must sign)".into())
-        })?;
-        if threshold < 1 {
-            return Err(err(format!("threshold {threshold} must be at least 1")));
-        }
-        if threshold as u64 > signers.len() as u64 {
-            return Err(err(format!(
-                "threshold {threshold} exceeds the {} distinct pinned keys; it could never be met",
-                signers.len()
-            )));
-        }
+        let threshold = loading.threshold(file.threshold, signers.len())?;
         Ok(Policy {
-            threshold: threshold as usize,
+            threshold,
             signers,
             source: source.to_path_buf(),
             keyring,
@@ -356,113 +228,16 @@ impl Policy {
         dir: &Path,
         threshold: usize,
     ) -> Result<(Self, Vec<KeyProblem>), AttestError> {
-        let io = |source| AttestError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(io)?
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .map(|e| e.path())
-            .filter(|p| {
-                p.extension()
-                    .is_some_and(|x| x == "gpg" || x == "asc" || x == "pgp")
-            })
-            .collect();
-        files.sort();
-        let mut signers: Vec<Signer> = Vec::new();
-        let mut problems = Vec::new();
-        let mut keyring = Keyring::new();
-        // Key material -> the signer that holds it, kept up to date as
-        // copies of a certificate merge (one lookup per key, not a rescan).
-        let mut material_owner: std::collections::HashMap<String, usize> =
-            std::collections::HashMap::new();
-        for f in files {
-            let name = f
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let problem = |reason: String| KeyProblem {
-                signer: name.clone(),
-                file: f.clone(),
-                reason,
-            };
-            if let Err(r) = validate_name(&name) {
-                problems.push(problem(r));
-                continue;
-            }
-            let bytes = match crate::read_capped(&f, crate::MAX_KEY_BYTES) {
-                Ok(b) => b,
-                Err(e) => {
-                    problems.push(problem(e.to_string()));
-                    continue;
-                }
-            };
-            let fingerprints = match keyring.add_bytes(&bytes, &f) {
-                Ok(fprs) => fprs,
-                Err(reason) => {
-                    problems.push(problem(reason));
-                    continue;
-                }
-            };
-            for fingerprint in fingerprints {
-                let mats = keyring
-                    .get(&fingerprint)
-                    .map(crate::keyring::block_materials)
-                    .unwrap_or_default();
-                if let Some(i) = signers.iter().position(|s| s.fingerprint() == fingerprint) {
-                    // Another copy of a key already read: one signer, the
-                    // other file's name an alias.
-                    let other = &mut signers[i];
-                    if other.name != name && !other.aliases.contains(&name) {
-                        other.aliases.push(name.clone());
-                    }
-                    for m in mats {
-                        material_owner.entry(m).or_insert(i);
-                    }
-                    continue;
-                }
-                // One person, one name: `alice.asc` beside `alice.gpg`
-                // with another key would make two signers called alice.
-                if let Some(other) = signers
-                    .iter()
-                    .find(|s| s.name == name && s.key_path.as_ref() != Some(&f))
-                {
-                    problems.push(problem(format!(
-                        "signer {name:?} already has a key file ({}) with another key; one file per signer",
-                        other
-                            .key_path
-                            .as_deref()
-                            .and_then(|p| p.file_name())
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default()
-                    )));
-                    continue;
-                }
-                // The same key material under another certificate (one
-                // secret, two fingerprints) votes once too.
-                if let Some(&i) = mats.iter().find_map(|m| material_owner.get(m)) {
-                    problems.push(problem(format!(
-                        "holds key {fingerprint}, the same key as {:?}'s; one key votes once",
-                        signers[i].name
-                    )));
-                    continue;
-                }
-                for m in mats {
-                    material_owner.entry(m).or_insert(signers.len());
-                }
-                signers.push(Signer {
-                    name: name.clone(),
-                    key: SignerKey::OpenPgp {
-                        pin: fingerprint.clone(),
-                        fingerprint,
-                    },
-                    key_path: Some(f.clone()),
-                    aliases: Vec::new(),
-                });
-            }
+        let mut gathered = KeysDir::default();
+        for f in key_files(dir)? {
+            gathered.add_file(f);
         }
+        let KeysDir {
+            signers,
+            problems,
+            keyring,
+            ..
+        } = gathered;
         let err = |reason: String| AttestError::Policy {
             path: dir.to_path_buf(),
             reason,
@@ -532,6 +307,324 @@ impl Policy {
     /// The signer with this name.
     pub fn signer(&self, name: &str) -> Option<&Signer> {
         self.signers.iter().find(|s| s.name == name)
+    }
+}
+
+/// A policy file being validated: where its key paths start and the file
+/// its errors name.
+struct Loading<'a> {
+    /// Key paths are relative to this folder.
+    base: &'a Path,
+    /// The policy file (or `quorate.toml`).
+    source: &'a Path,
+}
+
+impl Loading<'_> {
+    /// A policy error about the source file.
+    fn err(&self, reason: String) -> AttestError {
+        AttestError::Policy {
+            path: self.source.to_path_buf(),
+            reason,
+        }
+    }
+
+    /// One signer entry, checked in order: its name, that the name is not
+    /// already among `signers`, then its one pinned key (the OpenPGP
+    /// certificate's packets are added to `keyring`).
+    fn signer(
+        &self,
+        e: &SignerEntry,
+        signers: &[Signer],
+        keyring: &mut Keyring,
+    ) -> Result<Signer, AttestError> {
+        validate_name(&e.name).map_err(|r| self.err(r))?;
+        if signers.iter().any(|s| s.name == e.name) {
+            return Err(self.err(format!(
+                "signer {:?} is listed twice; names must be unique",
+                e.name
+            )));
+        }
+        let key_path = e.key.as_ref().map(|k| self.base.join(k));
+        let key = match (&e.openpgp, &e.ssh) {
+            (Some(_), Some(_)) => {
+                return Err(self.err(format!(
+                    "signer {:?} has both `openpgp` and `ssh`; give one",
+                    e.name
+                )));
+            }
+            (None, None) => {
+                return Err(self.err(format!("signer {:?} pins no key", e.name)).with_hint(format!(
+                    "add `openpgp = \"<full fingerprint>\"` and `key = \"keys/{}.asc\"`, or `ssh = \"ssh-ed25519 …\"`",
+                    e.name
+                )));
+            }
+            (Some(fpr), None) => self.openpgp_key(&e.name, fpr, key_path.as_ref(), keyring)?,
+            (None, Some(line)) => self.ssh_key(&e.name, line, key_path.as_ref())?,
+        };
+        Ok(Signer {
+            name: e.name.clone(),
+            key,
+            key_path,
+            aliases: Vec::new(),
+        })
+    }
+
+    /// The OpenPGP key pinned as `fpr` for signer `name`: a full
+    /// fingerprint or long key id, found in exactly one certificate of the
+    /// required key file, whose packets are then added to `keyring`.
+    fn openpgp_key(
+        &self,
+        name: &str,
+        fpr: &str,
+        key_path: Option<&PathBuf>,
+        keyring: &mut Keyring,
+    ) -> Result<SignerKey, AttestError> {
+        let pinned = openpgp::normalize_pin(fpr).ok_or_else(|| {
+            self.err(format!(
+                "signer {name:?}: {fpr:?} is not a full OpenPGP fingerprint (40 hex digits) or a long key id (16); short key ids are not safe to pin"
+            ))
+        })?;
+        let Some(kp) = key_path else {
+            return Err(self.err(format!("signer {name:?} has no `key` file")).with_hint(format!(
+                "export it with `gpg --export --armor {pinned} > keys/{name}.asc` and add `key = \"keys/{name}.asc\"`"
+            )));
+        };
+        // The pin decides: from a key file holding several keys,
+        // only the certificate holding the pinned key is taken.
+        let bytes = crate::read_capped(kp, crate::MAX_KEY_BYTES)?;
+        let mut file_ring = Keyring::new();
+        let found = file_ring
+            .add_bytes(&bytes, kp)
+            .map_err(|reason| AttestError::Key {
+                path: kp.clone(),
+                reason,
+            })?;
+        let key_err = |reason: String| AttestError::Key {
+            path: kp.clone(),
+            reason,
+        };
+        let fingerprint = match file_ring.by_pin(&pinned).as_slice() {
+            [one] => one.fingerprint(),
+            [] => {
+                return Err(key_err(format!(
+                    "holds key {}, but {} pins {pinned} for signer {name:?}",
+                    found.join(", "),
+                    self.source.display(),
+                )));
+            }
+            several => {
+                return Err(key_err(format!(
+                    "{pinned} (pinned for signer {name:?}) names keys of {} certificates ({}); pin a full fingerprint",
+                    several.len(),
+                    several
+                        .iter()
+                        .map(|b| b.fingerprint())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        };
+        let _ = keyring.add_bytes(&bytes, kp);
+        Ok(SignerKey::OpenPgp {
+            fingerprint,
+            pin: pinned,
+        })
+    }
+
+    /// The SSH key pinned as `line` for signer `name`; a key file, when
+    /// given, must hold that same key.
+    fn ssh_key(
+        &self,
+        name: &str,
+        line: &str,
+        key_path: Option<&PathBuf>,
+    ) -> Result<SignerKey, AttestError> {
+        let public =
+            ssh::parse_public(line).map_err(|r| self.err(format!("signer {name:?}: {r}")))?;
+        let fingerprint = ssh::fingerprint(&public);
+        if let Some(kp) = key_path {
+            let text = crate::read_capped(kp, MAX_POLICY_BYTES)?;
+            let from_file =
+                ssh::parse_public(&String::from_utf8_lossy(&text)).map_err(|reason| {
+                    AttestError::Key {
+                        path: kp.clone(),
+                        reason,
+                    }
+                })?;
+            if from_file.key_data() != public.key_data() {
+                return Err(AttestError::Key {
+                    path: kp.clone(),
+                    reason: format!(
+                        "holds key {}, but {} pins {fingerprint} for signer {name:?}",
+                        ssh::fingerprint(&from_file),
+                        self.source.display(),
+                    ),
+                });
+            }
+        }
+        Ok(SignerKey::Ssh {
+            fingerprint,
+            public: Box::new(public),
+        })
+    }
+
+    /// The threshold, required, at least 1 and at most the number of
+    /// distinct pinned keys.
+    fn threshold(&self, threshold: Option<i64>, distinct: usize) -> Result<usize, AttestError> {
+        let threshold = threshold.ok_or_else(|| {
+            self.err("has no `threshold` (how many distinct signers must sign)".into())
+        })?;
+        if threshold < 1 {
+            return Err(self.err(format!("threshold {threshold} must be at least 1")));
+        }
+        if threshold as u64 > distinct as u64 {
+            return Err(self.err(format!(
+                "threshold {threshold} exceeds the {distinct} distinct pinned keys; it could never be met"
+            )));
+        }
+        Ok(threshold as usize)
+    }
+}
+
+/// The key files of a folder (`.gpg`, `.asc`, `.pgp`; regular files
+/// only), sorted.
+fn key_files(dir: &Path) -> Result<Vec<PathBuf>, AttestError> {
+    let io = |source| AttestError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "gpg" || x == "asc" || x == "pgp")
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Signers gathered from a folder of key files (see
+/// [`Policy::from_keys_dir`]).
+#[derive(Default)]
+struct KeysDir {
+    signers: Vec<Signer>,
+    problems: Vec<KeyProblem>,
+    keyring: Keyring,
+    /// Key material -> the signer that holds it, kept up to date as
+    /// copies of a certificate merge (one lookup per key, not a rescan).
+    material_owner: std::collections::HashMap<String, usize>,
+}
+
+impl KeysDir {
+    /// Reads one key file: its name must be valid and its certificates
+    /// readable, else it is a problem; then each of its keys in turn.
+    fn add_file(&mut self, f: PathBuf) {
+        let name = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Err(r) = validate_name(&name) {
+            self.problem(&name, &f, r);
+            return;
+        }
+        let bytes = match crate::read_capped(&f, crate::MAX_KEY_BYTES) {
+            Ok(b) => b,
+            Err(e) => {
+                self.problem(&name, &f, e.to_string());
+                return;
+            }
+        };
+        let fingerprints = match self.keyring.add_bytes(&bytes, &f) {
+            Ok(fprs) => fprs,
+            Err(reason) => {
+                self.problem(&name, &f, reason);
+                return;
+            }
+        };
+        for fingerprint in fingerprints {
+            if let Err(reason) = self.add_key(&name, &f, fingerprint) {
+                self.problem(&name, &f, reason);
+            }
+        }
+    }
+
+    /// Records that file `f` could not be used for signer `name`.
+    fn problem(&mut self, name: &str, f: &Path, reason: String) {
+        self.problems.push(KeyProblem {
+            signer: name.to_string(),
+            file: f.to_path_buf(),
+            reason,
+        });
+    }
+
+    /// One certificate of file `f`: another copy of a known key (the
+    /// file's name an alias), or a new signer; refused (the reason
+    /// returned) if the name already has another key file, or if its key
+    /// material already votes under another certificate.
+    fn add_key(&mut self, name: &str, f: &Path, fingerprint: String) -> Result<(), String> {
+        let mats = self
+            .keyring
+            .get(&fingerprint)
+            .map(crate::keyring::block_materials)
+            .unwrap_or_default();
+        if let Some(i) = self
+            .signers
+            .iter()
+            .position(|s| s.fingerprint() == fingerprint)
+        {
+            // Another copy of a key already read: one signer, the
+            // other file's name an alias.
+            let other = &mut self.signers[i];
+            if other.name != name && !other.aliases.iter().any(|a| a == name) {
+                other.aliases.push(name.to_string());
+            }
+            for m in mats {
+                self.material_owner.entry(m).or_insert(i);
+            }
+            return Ok(());
+        }
+        // One person, one name: `alice.asc` beside `alice.gpg`
+        // with another key would make two signers called alice.
+        if let Some(other) = self
+            .signers
+            .iter()
+            .find(|s| s.name == name && s.key_path.as_deref() != Some(f))
+        {
+            return Err(format!(
+                "signer {name:?} already has a key file ({}) with another key; one file per signer",
+                other
+                    .key_path
+                    .as_deref()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
+        }
+        // The same key material under another certificate (one
+        // secret, two fingerprints) votes once too.
+        if let Some(&i) = mats.iter().find_map(|m| self.material_owner.get(m)) {
+            return Err(format!(
+                "holds key {fingerprint}, the same key as {:?}'s; one key votes once",
+                self.signers[i].name
+            ));
+        }
+        for m in mats {
+            self.material_owner.entry(m).or_insert(self.signers.len());
+        }
+        self.signers.push(Signer {
+            name: name.to_string(),
+            key: SignerKey::OpenPgp {
+                pin: fingerprint.clone(),
+                fingerprint,
+            },
+            key_path: Some(f.to_path_buf()),
+            aliases: Vec::new(),
+        });
+        Ok(())
     }
 }
 

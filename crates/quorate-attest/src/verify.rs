@@ -436,68 +436,14 @@ fn verify_document(
     progress: &dyn Progress,
 ) -> Result<ReleaseReport, AttestError> {
     let data = read_capped(manifest_path, 64 << 20)?;
-    let listed = if any_document {
-        crlf_to_lf(&data)
-    } else {
-        data.clone()
-    };
-    let mut checksum_error = None;
-    let manifest = match Manifest::parse(&listed, &manifest_path.display().to_string()) {
-        Ok(m) => Some(m),
-        // A signed document that is not a checksum list: its signatures
-        // are all there is to check.
-        Err(_) if any_document && !looks_like_checksums(&data) => None,
-        // Someone else's list, malformed: judge its signatures anyway.
-        Err(e) if any_document => {
-            checksum_error = Some(e.to_string());
-            None
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (manifest, checksum_error) = parse_listed(&data, manifest_path, any_document)?;
     let now = SystemTime::now();
-    let mut signatures = Vec::new();
-    for (path, claimed) in sig_files {
-        for mut r in verify_signature_file(path, &data, policy, now) {
-            if let (Some(s), Some(c)) = (&r.signer, claimed)
-                && s != c
-            {
-                r.notes
-                    .push(format!("the file name says {c:?}, but the key is {s:?}'s"));
-            }
-            r.claimed_signer = claimed.clone();
-            signatures.push(r);
-        }
-    }
+    let mut signatures = verify_signature_files(sig_files, &data, policy, now);
     if options.reject_expired {
         apply_reject_expired(&mut signatures);
     }
     let quorum = count_quorum(&mut signatures, policy);
-    // Only the files verify itself reads are left out of the walk: the
-    // manifest and the signature files (regular files, found above), and
-    // OpenTimestamps proofs of those. Anything else present, whatever its
-    // name, is hashed if listed and reported UNLISTED if not; folders are
-    // walked, links leaving the folder and FIFOs/devices are errors.
-    let rel_name = |p: &Path| -> Option<String> {
-        let d = dir.canonicalize().ok()?;
-        let parent = p.parent()?.canonicalize().ok()?;
-        let c = parent.join(p.file_name()?);
-        let meta = std::fs::symlink_metadata(&c).ok()?;
-        if !meta.file_type().is_file() {
-            return None;
-        }
-        c.strip_prefix(&d)
-            .ok()
-            .map(|r| r.to_string_lossy().into_owned())
-    };
-    let mut not_files: BTreeSet<String> =
-        sig_files.iter().filter_map(|(p, _)| rel_name(p)).collect();
-    not_files.extend(rel_name(manifest_path));
-    let proofs: Vec<String> = not_files
-        .iter()
-        .map(|n| format!("{n}.ots"))
-        .filter(|n| std::fs::symlink_metadata(dir.join(n)).is_ok_and(|m| m.file_type().is_file()))
-        .collect();
-    not_files.extend(proofs);
+    let not_files = own_files(dir, manifest_path, sig_files);
     let skip = |rel: &str| not_files.contains(rel);
     let report = match &manifest {
         Some(m) => check(m, dir, &skip, progress)?,
@@ -506,74 +452,17 @@ fn verify_document(
             unlisted: Vec::new(),
         },
     };
-    // The version comes from signed content: the build.json the manifest
-    // lists, read once, hashed and compared with the manifest's digest.
-    let mut version_problem = None;
-    let mut signed = None;
-    if let Some(entry) = manifest
-        .iter()
-        .flat_map(|m| m.entries())
-        .find(|e| e.path == "build.json")
-    {
-        match read_capped(&dir.join("build.json"), MAX_BUILD_JSON_BYTES) {
-            Ok(bytes) if quorate_manifest::Digest::of_bytes(&bytes) == entry.digest => {
-                match parse_signed_release(&bytes) {
-                    Ok(r) => signed = Some(r),
-                    Err(e) => version_problem = Some(format!("build.json: {e}")),
-                }
-            }
-            Ok(_) => {
-                version_problem = Some(
-                    "build.json differs from the manifest: the signed version is unknown".into(),
-                )
-            }
-            Err(e) => version_problem = Some(format!("{e}: the signed version is unknown")),
-        }
-    }
+    let (signed, mut version_problem) = read_signed_release(manifest.as_ref(), dir);
     let signed_version = signed.as_ref().and_then(|s| s.version.clone());
     let claimed_version = version.clone();
-    if version_problem.is_none()
-        && let Some(sv) = &signed_version
-        && is_release
-        && *sv != claimed_version
-    {
-        version_problem = Some(format!(
-            "the file names say version {claimed_version}, but the signed build.json says {sv}: a renamed release (rollback?)"
-        ));
-    }
-    if version_problem.is_none()
-        && let Some(want) = &options.expected_version
-    {
-        match &signed_version {
-            Some(sv) if sv == want => {}
-            Some(sv) => {
-                version_problem = Some(format!(
-                    "expected version {want}, but the signed build.json says {sv}"
-                ))
-            }
-            None => {
-                version_problem = Some(format!(
-                    "expected version {want}, but nothing signed states the version (the manifest lists no build.json); only the file names say {claimed_version}"
-                ))
-            }
-        }
-    }
-    if version_problem.is_none()
-        && let Some(want) = &options.expected_name
-    {
-        match signed.as_ref().and_then(|s| s.name.as_ref()) {
-            Some(name) if name == want => {}
-            Some(name) => {
-                version_problem = Some(format!(
-                    "expected project {want}, but the signed build.json says {name}: another project's release"
-                ))
-            }
-            None => {
-                version_problem = Some(format!(
-                    "expected project {want}, but nothing signed names the project (the manifest lists no build.json with a name)"
-                ))
-            }
-        }
+    if version_problem.is_none() {
+        version_problem = version_mismatch(
+            signed.as_ref(),
+            signed_version.as_ref(),
+            &claimed_version,
+            is_release,
+            &options,
+        );
     }
     let mut out = ReleaseReport {
         dir: dir.to_path_buf(),
@@ -597,6 +486,171 @@ fn verify_document(
         && out.version_problem.is_none()
         && out.checksum_error.is_none();
     Ok(out)
+}
+
+/// The checksum list in the signed document `data`, and why it could not
+/// be read when that does not stop the check: with `any_document`, line
+/// endings are normalized, a document that is not a checksum list has no
+/// list (its signatures are all there is to check) and a malformed list
+/// is reported; otherwise a malformed manifest is an error.
+fn parse_listed(
+    data: &[u8],
+    manifest_path: &Path,
+    any_document: bool,
+) -> Result<(Option<Manifest>, Option<String>), AttestError> {
+    let listed = if any_document {
+        crlf_to_lf(data)
+    } else {
+        data.to_vec()
+    };
+    match Manifest::parse(&listed, &manifest_path.display().to_string()) {
+        Ok(m) => Ok((Some(m), None)),
+        // A signed document that is not a checksum list: its signatures
+        // are all there is to check.
+        Err(_) if any_document && !looks_like_checksums(data) => Ok((None, None)),
+        // Someone else's list, malformed: judge its signatures anyway.
+        Err(e) if any_document => Ok((None, Some(e.to_string()))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every signature of every file over `data`, in order, each noting when
+/// its key is not the signer its file name claims.
+fn verify_signature_files(
+    sig_files: &[(PathBuf, Option<String>)],
+    data: &[u8],
+    policy: &Policy,
+    now: SystemTime,
+) -> Vec<SignatureReport> {
+    let mut signatures = Vec::new();
+    for (path, claimed) in sig_files {
+        for mut r in verify_signature_file(path, data, policy, now) {
+            if let (Some(s), Some(c)) = (&r.signer, claimed)
+                && s != c
+            {
+                r.notes
+                    .push(format!("the file name says {c:?}, but the key is {s:?}'s"));
+            }
+            r.claimed_signer = claimed.clone();
+            signatures.push(r);
+        }
+    }
+    signatures
+}
+
+/// The files verify itself reads, left out of the walk: the manifest and
+/// the signature files (regular files inside `dir`), and OpenTimestamps
+/// proofs of those. Anything else present, whatever its name, is hashed
+/// if listed and reported UNLISTED if not; folders are walked, links
+/// leaving the folder and FIFOs/devices are errors.
+fn own_files(
+    dir: &Path,
+    manifest_path: &Path,
+    sig_files: &[(PathBuf, Option<String>)],
+) -> BTreeSet<String> {
+    let rel_name = |p: &Path| -> Option<String> {
+        let d = dir.canonicalize().ok()?;
+        let parent = p.parent()?.canonicalize().ok()?;
+        let c = parent.join(p.file_name()?);
+        let meta = std::fs::symlink_metadata(&c).ok()?;
+        if !meta.file_type().is_file() {
+            return None;
+        }
+        c.strip_prefix(&d)
+            .ok()
+            .map(|r| r.to_string_lossy().into_owned())
+    };
+    let mut not_files: BTreeSet<String> =
+        sig_files.iter().filter_map(|(p, _)| rel_name(p)).collect();
+    not_files.extend(rel_name(manifest_path));
+    let proofs: Vec<String> = not_files
+        .iter()
+        .map(|n| format!("{n}.ots"))
+        .filter(|n| std::fs::symlink_metadata(dir.join(n)).is_ok_and(|m| m.file_type().is_file()))
+        .collect();
+    not_files.extend(proofs);
+    not_files
+}
+
+/// What the signed content says the release is: the build.json the
+/// manifest lists, read once, hashed and compared with the manifest's
+/// digest; or why the signed version is unknown.
+fn read_signed_release(
+    manifest: Option<&Manifest>,
+    dir: &Path,
+) -> (Option<SignedRelease>, Option<String>) {
+    let Some(entry) = manifest
+        .iter()
+        .flat_map(|m| m.entries())
+        .find(|e| e.path == "build.json")
+    else {
+        return (None, None);
+    };
+    match read_capped(&dir.join("build.json"), MAX_BUILD_JSON_BYTES) {
+        Ok(bytes) if quorate_manifest::Digest::of_bytes(&bytes) == entry.digest => {
+            match parse_signed_release(&bytes) {
+                Ok(r) => (Some(r), None),
+                Err(e) => (None, Some(format!("build.json: {e}"))),
+            }
+        }
+        Ok(_) => (
+            None,
+            Some("build.json differs from the manifest: the signed version is unknown".into()),
+        ),
+        Err(e) => (None, Some(format!("{e}: the signed version is unknown"))),
+    }
+}
+
+/// The first way the signed release is not the one wanted, in order: a
+/// release whose file names say another version than the signed one (a
+/// rollback), then `--version`, then the expected project name (each
+/// requires a signed statement).
+fn version_mismatch(
+    signed: Option<&SignedRelease>,
+    signed_version: Option<&String>,
+    claimed_version: &str,
+    is_release: bool,
+    options: &VerifyOptions,
+) -> Option<String> {
+    if let Some(sv) = signed_version
+        && is_release
+        && *sv != claimed_version
+    {
+        return Some(format!(
+            "the file names say version {claimed_version}, but the signed build.json says {sv}: a renamed release (rollback?)"
+        ));
+    }
+    if let Some(want) = &options.expected_version {
+        match signed_version {
+            Some(sv) if sv == want => {}
+            Some(sv) => {
+                return Some(format!(
+                    "expected version {want}, but the signed build.json says {sv}"
+                ));
+            }
+            None => {
+                return Some(format!(
+                    "expected version {want}, but nothing signed states the version (the manifest lists no build.json); only the file names say {claimed_version}"
+                ));
+            }
+        }
+    }
+    if let Some(want) = &options.expected_name {
+        match signed.and_then(|s| s.name.as_ref()) {
+            Some(name) if name == want => {}
+            Some(name) => {
+                return Some(format!(
+                    "expected project {want}, but the signed build.json says {name}: another project's release"
+                ));
+            }
+            None => {
+                return Some(format!(
+                    "expected project {want}, but nothing signed names the project (the manifest lists no build.json with a name)"
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// A checksum list written by others, read as `sha256sum -c` reads it:

@@ -2,14 +2,14 @@
 //! version, SOURCE_DATE_EPOCH, targets, packages and Go version of the
 //! published `build.json`, the settings of the commit's `quorate.toml`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use quorate_manifest::Progress;
 use quorate_release::archive::Packer;
-use quorate_release::build::{self, Built};
+use quorate_release::build::{self, BuildInfo, Built};
 use quorate_release::config::{Config, Target};
-use quorate_release::gitsrc;
+use quorate_release::gitsrc::{self, SourceState};
 use quorate_release::plan::{self, Release, Source};
 use quorate_release::toolchain;
 
@@ -27,6 +27,71 @@ pub fn prepare(
     published: &Published,
     choice: &ToolchainChoice,
 ) -> Result<Prepared, ReproduceError> {
+    let config_path = config_path(checkout, config_rel)?;
+    let mut config = Config::load(&config_path)?;
+    let dir = config_path.parent().unwrap_or(&checkout.dir).to_path_buf();
+    let state = gitsrc::read_state(&dir, false)?;
+    let info = published.build_info.as_ref();
+    if let Some(b) = info {
+        crate::published::check_build_info(b, &published.build_json_path())?;
+    }
+    let version = published.version().to_string();
+    gitsrc::check_version(&version)?;
+    let source_date_epoch = match info {
+        Some(b) => b.source_date_epoch,
+        None => state.commit_time,
+    };
+    let (go_version, warnings) = match info {
+        Some(b) => {
+            let warnings = follow_build_info(b, published, checkout, &state, &mut config)?;
+            (b.toolchain.version.clone(), warnings)
+        }
+        None => (config.go.version.clone(), Vec::new()),
+    };
+    let release = Release {
+        version,
+        commit: state.commit.clone(),
+        source_date_epoch,
+        dirty: false,
+    };
+    let mut prepared = plan::prepare(
+        Source {
+            config,
+            config_path: config_path.clone(),
+            state,
+            release,
+            go_version,
+            warnings,
+        },
+        choice,
+    )?;
+    prepared
+        .plan
+        .check()
+        .map_err(|e| ReproduceError::BuildInfo {
+            path: match info {
+                Some(_) => published.build_json_path(),
+                None => config_path.clone(),
+            },
+            reason: format!("refusing to rebuild: {e}"),
+            hint: None,
+        })?;
+    if let Some(b) = info {
+        let warnings = flag_warnings(b, &prepared.plan);
+        prepared.warnings.extend(warnings);
+    }
+    // Pack as the release was packed: a release without build.json
+    // predates packer 2 (every release packed by 2 records it).
+    prepared.plan.packer = match info {
+        Some(b) => crate::published::packer_of(b, &published.build_json_path())?,
+        None => Packer::V1,
+    };
+    Ok(prepared)
+}
+
+/// The configuration file in the clone: `config_rel` must be relative,
+/// stay inside the repository (no `..`) and name a file.
+fn config_path(checkout: &Checkout, config_rel: &Path) -> Result<PathBuf, ReproduceError> {
     let config_path = checkout.dir.join(config_rel);
     if config_rel.is_absolute()
         || config_rel
@@ -40,132 +105,103 @@ pub fn prepare(
             config: config_rel.display().to_string(),
         });
     }
-    let mut config = Config::load(&config_path)?;
-    let dir = config_path.parent().unwrap_or(&checkout.dir).to_path_buf();
-    let state = gitsrc::read_state(&dir, false)?;
+    Ok(config_path)
+}
+
+/// Makes `config` build what the published `build.json` says was built
+/// (its targets and packages), and returns a warning for each way the
+/// commit, the tree, the name, targets, packages or toolchain differ.
+fn follow_build_info(
+    b: &BuildInfo,
+    published: &Published,
+    checkout: &Checkout,
+    state: &SourceState,
+    config: &mut Config,
+) -> Result<Vec<String>, ReproduceError> {
     let mut warnings = Vec::new();
-    let info = published.build_info.as_ref();
-    if let Some(b) = info {
-        crate::published::check_build_info(b, &published.build_json_path())?;
+    if b.commit != state.commit {
+        warnings.push(format!(
+            "the release was built from commit {} but {} is {}: the rebuild will differ where the commit is embedded",
+            b.commit, checkout.git_ref, state.commit
+        ));
     }
-    let version = published.version().to_string();
-    gitsrc::check_version(&version)?;
-    let source_date_epoch = match info {
-        Some(b) => b.source_date_epoch,
-        None => state.commit_time,
-    };
-    let mut go_version = config.go.version.clone();
-    if let Some(b) = info {
-        if b.commit != state.commit {
-            warnings.push(format!(
-                "the release was built from commit {} but {} is {}: the rebuild will differ where the commit is embedded",
-                b.commit, checkout.git_ref, state.commit
-            ));
-        }
-        if b.dirty {
-            warnings.push(
-                "the release was built from a dirty tree (build.json: dirty = true); a clean checkout may not reproduce it"
-                    .into(),
-            );
-        }
-        if b.name != config.project.name {
-            warnings.push(format!(
-                "build.json names the release {:?}, quorate.toml {:?}",
-                b.name, config.project.name
-            ));
-        }
-        let mut targets = Vec::new();
-        for t in &b.targets {
-            targets.push(
-                Target::from_str(t).map_err(|e| ReproduceError::BuildInfo {
-                    path: published.build_json_path(),
-                    reason: e.to_string(),
-                    hint: Some(format!("this quorate cannot build that target; use the quorate version the release names ({})", b.quorate_version)),
-                })?,
-            );
-        }
-        if targets != config.project.targets {
-            warnings.push(format!(
-                "build.json lists the targets {}; quorate.toml at {} differs; building build.json's",
-                b.targets.join(" "),
-                checkout.git_ref
-            ));
-            config.project.targets = targets;
-        }
-        if b.packages != config.project.packages {
-            warnings.push(format!(
-                "build.json lists the packages {}; quorate.toml differs; building build.json's",
-                b.packages.join(" ")
-            ));
-            config.project.packages = b.packages.clone();
-        }
-        if toolchain::normalize_version(&b.toolchain.version)
-            != toolchain::normalize_version(&config.go.version)
-        {
-            warnings.push(format!(
-                "the release was built with Go {} while quorate.toml pins {}; using Go {}",
-                b.toolchain.version, config.go.version, b.toolchain.version
-            ));
-        }
-        go_version = b.toolchain.version.clone();
-        if !b.toolchain.official {
-            warnings.push(
-                "build.json says the release was built with a patched (unofficial) toolchain"
-                    .into(),
-            );
-        }
+    if b.dirty {
+        warnings.push(
+            "the release was built from a dirty tree (build.json: dirty = true); a clean checkout may not reproduce it"
+                .into(),
+        );
     }
-    let release = Release {
-        version,
-        commit: state.commit.clone(),
-        source_date_epoch,
-        dirty: false,
-    };
-    let prepared = plan::prepare(
-        Source {
-            config,
-            config_path: config_path.clone(),
-            state,
-            release,
-            go_version,
-            warnings,
-        },
-        choice,
-    )?;
-    let plan = &prepared.plan;
-    plan.check().map_err(|e| ReproduceError::BuildInfo {
-        path: match info {
-            Some(_) => published.build_json_path(),
-            None => config_path.clone(),
-        },
-        reason: format!("refusing to rebuild: {e}"),
-        hint: None,
-    })?;
+    if b.name != config.project.name {
+        warnings.push(format!(
+            "build.json names the release {:?}, quorate.toml {:?}",
+            b.name, config.project.name
+        ));
+    }
+    let targets = build_info_targets(b, published)?;
+    if targets != config.project.targets {
+        warnings.push(format!(
+            "build.json lists the targets {}; quorate.toml at {} differs; building build.json's",
+            b.targets.join(" "),
+            checkout.git_ref
+        ));
+        config.project.targets = targets;
+    }
+    if b.packages != config.project.packages {
+        warnings.push(format!(
+            "build.json lists the packages {}; quorate.toml differs; building build.json's",
+            b.packages.join(" ")
+        ));
+        config.project.packages = b.packages.clone();
+    }
+    if toolchain::normalize_version(&b.toolchain.version)
+        != toolchain::normalize_version(&config.go.version)
+    {
+        warnings.push(format!(
+            "the release was built with Go {} while quorate.toml pins {}; using Go {}",
+            b.toolchain.version, config.go.version, b.toolchain.version
+        ));
+    }
+    if !b.toolchain.official {
+        warnings.push(
+            "build.json says the release was built with a patched (unofficial) toolchain".into(),
+        );
+    }
+    Ok(warnings)
+}
+
+/// The targets `build.json` lists, each one this quorate can build.
+fn build_info_targets(b: &BuildInfo, published: &Published) -> Result<Vec<Target>, ReproduceError> {
+    let mut targets = Vec::new();
+    for t in &b.targets {
+        targets.push(
+            Target::from_str(t).map_err(|e| ReproduceError::BuildInfo {
+                path: published.build_json_path(),
+                reason: e.to_string(),
+                hint: Some(format!("this quorate cannot build that target; use the quorate version the release names ({})", b.quorate_version)),
+            })?,
+        );
+    }
+    Ok(targets)
+}
+
+/// A warning for each build flag (`-ldflags`, `-tags`) of the plan that
+/// differs from the release's.
+fn flag_warnings(b: &BuildInfo, plan: &plan::Plan) -> Vec<String> {
     let mut warnings = Vec::new();
-    if let Some(b) = info {
-        if b.flags.ldflags != plan.ldflags {
-            warnings.push(format!(
-                "the release was linked with -ldflags={:?}; the rebuild uses {:?}",
-                b.flags.ldflags, plan.ldflags
-            ));
-        }
-        if b.flags.tags != plan.tags {
-            warnings.push(format!(
-                "the release was built with -tags={:?}; the rebuild uses {:?}",
-                b.flags.tags.join(","),
-                plan.tags.join(",")
-            ));
-        }
+    if b.flags.ldflags != plan.ldflags {
+        warnings.push(format!(
+            "the release was linked with -ldflags={:?}; the rebuild uses {:?}",
+            b.flags.ldflags, plan.ldflags
+        ));
     }
-    let mut prepared = prepared;
-    prepared.warnings.extend(warnings);
-    // Pack as the release was packed: a release without build.json
-    // predates packer 2 (every release packed by 2 records it).
-    prepared.plan.packer = match info {
-        Some(b) => crate::published::packer_of(b, &published.build_json_path())?,
-        None => Packer::V1,
-    };
-    Ok(prepared)
+    if b.flags.tags != plan.tags {
+        warnings.push(format!(
+            "the release was built with -tags={:?}; the rebuild uses {:?}",
+            b.flags.tags.join(","),
+            plan.tags.join(",")
+        ));
+    }
+    warnings
 }
 
 /// Builds the plan in `work_dir` (which must be empty or absent), `jobs`

@@ -3,7 +3,8 @@
 //! (`==> ` steps, indented facts, warnings).
 
 use quorate_base::text::count;
-use quorate_reproduce::Event;
+use quorate_release::toolchain::Toolchain;
+use quorate_reproduce::{Event, Prepared, Published};
 
 use crate::output::reproduce::verification_line;
 use crate::ui::Ui;
@@ -14,20 +15,7 @@ pub fn reproduce(event: Event<'_>, ui: &Ui) {
         Event::ReadingRelease { dir } => {
             ui.step(format!("reading the release in {}", dir.display()));
         }
-        Event::ReleaseRead { published: p } => ui.say(format!(
-            "    {} {}: {}, {}{}",
-            p.manifest_path.display(),
-            p.version(),
-            count(p.manifest.len(), "artifact"),
-            count(p.signatures.len(), "signature file"),
-            p.build_info
-                .as_ref()
-                .map(|b| format!(
-                    ", built by quorate {} with Go {}",
-                    b.quorate_version, b.toolchain.version
-                ))
-                .unwrap_or_default()
-        )),
+        Event::ReleaseRead { published } => ui.say(release_read(published)),
         Event::Warning(w) => ui.warn(w),
         Event::Workspace { .. } => {}
         Event::Cloning { source, git_ref } => ui.step(format!(
@@ -44,33 +32,10 @@ pub fn reproduce(event: Event<'_>, ui: &Ui) {
         )),
         Event::Verified { report } => ui.say(format!("    {}", verification_line(report))),
         Event::PatchedToolchain {
-            toolchain: t,
-            from_recipe: false,
-        } => ui.warn(format!(
-            "{} is a PATCHED toolchain ({} references to /nix/store): this rebuild is for investigation only and cannot reproduce an official release",
-            t.goroot.display(),
-            t.patched.len()
-        )),
-        Event::PatchedToolchain {
-            toolchain: t,
-            from_recipe: true,
-        } => ui.warn(format!(
-            "{} is a PATCHED toolchain: this rebuild is for investigation only",
-            t.goroot.display()
-        )),
-        Event::Rebuilding { prepared, jobs } => {
-            let plan = &prepared.plan;
-            ui.step(format!(
-                "rebuilding {} {} for {} target{} with Go {} (SOURCE_DATE_EPOCH={}, {} at once)",
-                plan.name,
-                plan.release.version,
-                plan.targets.len(),
-                if plan.targets.len() == 1 { "" } else { "s" },
-                prepared.toolchain.version,
-                plan.release.source_date_epoch,
-                jobs
-            ));
-        }
+            toolchain,
+            from_recipe,
+        } => ui.warn(patched_toolchain(toolchain, from_recipe)),
+        Event::Rebuilding { prepared, jobs } => ui.step(rebuilding(prepared, jobs)),
         Event::ReadingRecipe {
             release,
             config,
@@ -123,4 +88,55 @@ pub fn reproduce(event: Event<'_>, ui: &Ui) {
             ));
         }
     }
+}
+
+/// What the published release holds: its manifest, version, artifacts,
+/// signature files and (from `build.json`) what built it.
+fn release_read(p: &Published) -> String {
+    format!(
+        "    {} {}: {}, {}{}",
+        p.manifest_path.display(),
+        p.version(),
+        count(p.manifest.len(), "artifact"),
+        count(p.signatures.len(), "signature file"),
+        p.build_info
+            .as_ref()
+            .map(|b| format!(
+                ", built by quorate {} with Go {}",
+                b.quorate_version, b.toolchain.version
+            ))
+            .unwrap_or_default()
+    )
+}
+
+/// The warning that the toolchain is patched (one given by hand, or the
+/// one a recipe needs).
+fn patched_toolchain(t: &Toolchain, from_recipe: bool) -> String {
+    if from_recipe {
+        format!(
+            "{} is a PATCHED toolchain: this rebuild is for investigation only",
+            t.goroot.display()
+        )
+    } else {
+        format!(
+            "{} is a PATCHED toolchain ({} references to /nix/store): this rebuild is for investigation only and cannot reproduce an official release",
+            t.goroot.display(),
+            t.patched.len()
+        )
+    }
+}
+
+/// The step line of a rebuild: what, for how many targets, with which Go.
+fn rebuilding(prepared: &Prepared, jobs: usize) -> String {
+    let plan = &prepared.plan;
+    format!(
+        "rebuilding {} {} for {} target{} with Go {} (SOURCE_DATE_EPOCH={}, {} at once)",
+        plan.name,
+        plan.release.version,
+        plan.targets.len(),
+        if plan.targets.len() == 1 { "" } else { "s" },
+        prepared.toolchain.version,
+        plan.release.source_date_epoch,
+        jobs
+    )
 }

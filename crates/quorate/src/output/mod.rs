@@ -12,6 +12,7 @@ pub mod build;
 pub mod doctor;
 pub mod events;
 pub mod inspect;
+pub mod policy;
 pub mod recipe;
 pub mod reproduce;
 pub mod verify;

@@ -48,39 +48,12 @@ pub fn resolve_policy(
     verified: Option<&Path>,
     ui: &Ui,
 ) -> anyhow::Result<(Policy, Vec<KeyProblem>, Trust)> {
-    let (mut policy, problems, source, path) = if let Some(p) = args.policy {
-        (Policy::load(p)?, Vec::new(), "--policy", p.to_path_buf())
-    } else if let Some(kd) = args.keys_dir {
-        let Some(t) = args.threshold else {
-            return Err(hinted(
-                format!(
-                    "--keys-dir {} needs --threshold N (how many distinct signers must sign)",
-                    kd.display()
-                ),
-                "or pass --policy FILE",
-            ));
-        };
-        let (p, problems) = Policy::from_keys_dir(kd, t)?;
-        (p, problems, "--keys-dir", kd.to_path_buf())
-    } else if let Some(dir) = args.project {
-        let q = dir.join("quorate.toml");
-        (Policy::load(&q)?, Vec::new(), "--project", q)
-    } else {
-        match user_policy_path().filter(|p| p.is_file()) {
-            Some(p) => (Policy::load(&p)?, Vec::new(), "user config", p),
-            None => {
-                return Err(hinted(
-                    format!(
-                        "no trust policy: pass --policy FILE, --keys-dir DIR --threshold N or --project DIR, or put your policy in {}",
-                        user_policy_path()
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_else(|| "$XDG_CONFIG_HOME/quorate/policy.toml".into())
-                    ),
-                    "quorate never takes the policy or keys from the folder being verified (an attacker could ship their own); name the project's policy explicitly",
-                ));
-            }
-        }
-    };
+    let Chosen {
+        mut policy,
+        problems,
+        source,
+        path,
+    } = chosen_policy(args)?;
     if source == "user config"
         && let Some(v) = verified
         && quorate_manifest::fsutil::is_within(&path, v)
@@ -95,49 +68,15 @@ pub fn resolve_policy(
         ));
     }
     let signers = quorate_attest::identity::distinct_keys(&policy);
-    let mut overridden = None;
     if source != "--keys-dir"
         && let Some(t) = args.threshold
     {
-        if t < policy.threshold {
-            return Err(hinted(
-                format!(
-                    "--threshold {t} is below the {} signatures {} requires; --threshold may only raise it",
-                    policy.threshold,
-                    policy.source.display()
-                ),
-                format!(
-                    "to accept fewer signatures than the policy asks for, say so with --threshold-override {t} (reported in the verdict)"
-                ),
-            ));
-        }
-        if t > signers {
-            bail!(
-                "--threshold {t}: must be between {} and the {signers} distinct pinned keys of {}",
-                policy.threshold,
-                policy.source.display()
-            );
-        }
-        policy.threshold = t;
+        raise_threshold(&mut policy, t, signers)?;
     }
-    if let Some(t) = args.threshold_override {
-        if t < 1 || t > signers {
-            bail!(
-                "--threshold-override {t}: must be between 1 and the {signers} distinct pinned keys of {}",
-                policy.source.display()
-            );
-        }
-        if t != policy.threshold {
-            ui.warn(format!(
-                "THRESHOLD OVERRIDDEN: counting {} where {} requires {}",
-                quorate_base::text::count(t, "signature"),
-                policy.source.display(),
-                policy.threshold
-            ));
-            overridden = Some(policy.threshold);
-            policy.threshold = t;
-        }
-    }
+    let overridden = match args.threshold_override {
+        Some(t) => override_threshold(&mut policy, t, signers, ui)?,
+        None => None,
+    };
     for p in &problems {
         ui.warn(format!(
             "{}: {} (signer {} left out)",
@@ -153,6 +92,120 @@ pub fn resolve_policy(
         overridden_policy_threshold: overridden,
     };
     Ok((policy, problems, trust))
+}
+
+/// The policy the trust flags name, before any threshold flag.
+struct Chosen {
+    policy: Policy,
+    /// Key files of --keys-dir that could not be used.
+    problems: Vec<KeyProblem>,
+    /// `--policy`, `--keys-dir`, `--project` or `user config`.
+    source: &'static str,
+    /// The file or folder it came from.
+    path: PathBuf,
+}
+
+/// Loads the policy of --policy, else --keys-dir (which needs
+/// --threshold), else --project, else the user's own policy; with none
+/// of them, an error (the folder being verified is never asked).
+fn chosen_policy(args: &TrustFlags<'_>) -> anyhow::Result<Chosen> {
+    let chosen = |policy, source, path| Chosen {
+        policy,
+        problems: Vec::new(),
+        source,
+        path,
+    };
+    if let Some(p) = args.policy {
+        Ok(chosen(Policy::load(p)?, "--policy", p.to_path_buf()))
+    } else if let Some(kd) = args.keys_dir {
+        let Some(t) = args.threshold else {
+            return Err(hinted(
+                format!(
+                    "--keys-dir {} needs --threshold N (how many distinct signers must sign)",
+                    kd.display()
+                ),
+                "or pass --policy FILE",
+            ));
+        };
+        let (policy, problems) = Policy::from_keys_dir(kd, t)?;
+        Ok(Chosen {
+            policy,
+            problems,
+            source: "--keys-dir",
+            path: kd.to_path_buf(),
+        })
+    } else if let Some(dir) = args.project {
+        let q = dir.join("quorate.toml");
+        Ok(chosen(Policy::load(&q)?, "--project", q))
+    } else {
+        match user_policy_path().filter(|p| p.is_file()) {
+            Some(p) => Ok(chosen(Policy::load(&p)?, "user config", p)),
+            None => Err(hinted(
+                format!(
+                    "no trust policy: pass --policy FILE, --keys-dir DIR --threshold N or --project DIR, or put your policy in {}",
+                    user_policy_path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| "$XDG_CONFIG_HOME/quorate/policy.toml".into())
+                ),
+                "quorate never takes the policy or keys from the folder being verified (an attacker could ship their own); name the project's policy explicitly",
+            )),
+        }
+    }
+}
+
+/// Applies --threshold `t` to a policy: it may only raise the policy's
+/// threshold, up to its `signers` distinct pinned keys.
+fn raise_threshold(policy: &mut Policy, t: usize, signers: usize) -> anyhow::Result<()> {
+    if t < policy.threshold {
+        return Err(hinted(
+            format!(
+                "--threshold {t} is below the {} signatures {} requires; --threshold may only raise it",
+                policy.threshold,
+                policy.source.display()
+            ),
+            format!(
+                "to accept fewer signatures than the policy asks for, say so with --threshold-override {t} (reported in the verdict)"
+            ),
+        ));
+    }
+    if t > signers {
+        bail!(
+            "--threshold {t}: must be between {} and the {signers} distinct pinned keys of {}",
+            policy.threshold,
+            policy.source.display()
+        );
+    }
+    policy.threshold = t;
+    Ok(())
+}
+
+/// Applies --threshold-override `t` (between 1 and the `signers` distinct
+/// pinned keys) with a warning; returns the policy's own threshold when
+/// it changed.
+fn override_threshold(
+    policy: &mut Policy,
+    t: usize,
+    signers: usize,
+    ui: &Ui,
+) -> anyhow::Result<Option<usize>> {
+    if t < 1 || t > signers {
+        bail!(
+            "--threshold-override {t}: must be between 1 and the {signers} distinct pinned keys of {}",
+            policy.source.display()
+        );
+    }
+    if t == policy.threshold {
+        return Ok(None);
+    }
+    ui.warn(format!(
+        "THRESHOLD OVERRIDDEN: counting {} where {} requires {}",
+        quorate_base::text::count(t, "signature"),
+        policy.source.display(),
+        policy.threshold
+    ));
+    let own = policy.threshold;
+    policy.threshold = t;
+    Ok(Some(own))
 }
 
 /// Loads --policy, or the [trust] table of ./quorate.toml (for `policy
