@@ -525,11 +525,42 @@ pub fn scan(texts: &[(String, String)], git: GitValues<'_>) -> SourceFlags {
         .iter()
         .map(|(f, t)| (f.as_str(), logical_lines(t)))
         .collect();
+    let found = assignments(&lines, git);
+    let vars = Vars {
+        raw: found.raw,
+        memo: Default::default(),
+    };
+    let mut out = SourceFlags {
+        files: texts.iter().map(|(f, _)| f.clone()).collect(),
+        go_version: found.go_version,
+        ..Default::default()
+    };
+    x_definitions(texts, &vars, git, &mut out);
+    out.tags = release_tags(&vars, &found.tag_vars, &lines, &mut out.unresolved_tags);
+    out.packages = trimpath_packages(&vars, &lines);
+    out
+}
+
+/// What the variable assignments of the build files say.
+struct Assignments<'a> {
+    /// Each variable's first value (git commands run as [`git_value`]
+    /// allows).
+    raw: BTreeMap<String, String>,
+    /// The first `RELEASE_TAGS` value and its file.
+    tag_vars: Vec<(String, &'a str)>,
+    /// The first `GO_VERSION`, when it is a Go version.
+    go_version: Option<XDefinition>,
+}
+
+/// Reads `NAME = value` (also `:=`, `?=`, `export NAME=`) from every
+/// logical line; a value that is a command is kept only when it is a git
+/// command [`git_value`] answers.
+fn assignments<'a>(lines: &[(&'a str, Vec<String>)], git: GitValues<'_>) -> Assignments<'a> {
     let mut raw: BTreeMap<String, String> = BTreeMap::new();
     let mut runs = BTreeMap::new();
     let mut tag_vars: Vec<(String, &str)> = Vec::new();
     let mut go_version = None;
-    for (file, ls) in &lines {
+    for (file, ls) in lines {
         for line in ls {
             let l = line.trim();
             let l = l.strip_prefix("export ").unwrap_or(l).trim();
@@ -572,15 +603,23 @@ pub fn scan(texts: &[(String, String)], git: GitValues<'_>) -> SourceFlags {
             raw.entry(k.to_string()).or_insert(v);
         }
     }
-    let vars = Vars {
+    Assignments {
         raw,
-        memo: Default::default(),
-    };
-    let mut out = SourceFlags {
-        files: texts.iter().map(|(f, _)| f.clone()).collect(),
+        tag_vars,
         go_version,
-        ..Default::default()
-    };
+    }
+}
+
+/// Every `-X` definition in the texts, expanded with `vars`: those that
+/// pass the grammar into `out.x`, those that do not expand into
+/// `out.unresolved_x` (unless a resolved one sets the same symbol); at most
+/// [`MAX_DEFINITIONS`] in all.
+fn x_definitions(
+    texts: &[(String, String)],
+    vars: &Vars,
+    git: GitValues<'_>,
+    out: &mut SourceFlags,
+) {
     let valid = |d: &str| match git {
         GitValues::Templates => untrusted::ldflags_entry(&format!("-X {d}")).is_ok(),
         GitValues::Checkout { .. } => untrusted::x_definition(d).is_ok(),
@@ -630,9 +669,6 @@ pub fn scan(texts: &[(String, String)], git: GitValues<'_>) -> SourceFlags {
             .iter()
             .any(|x| Some(x.definition.split('=').next().unwrap_or("")) == sym.as_deref())
     });
-    out.tags = release_tags(&vars, &tag_vars, &lines, &mut out.unresolved_tags);
-    out.packages = trimpath_packages(&vars, &lines);
-    out
 }
 
 /// Splits a tag list (spaces or commas) and checks every tag.
