@@ -136,8 +136,10 @@ pub(crate) struct Lz77 {
     done: bool,
     level: usize,
     cfg: Config,
-    /// Info-ZIP stops the match search at the end of the input; gzip reads
-    /// past it into the window's leftovers (and then clips the length).
+    /// Info-ZIP and zlib stop the match search at the end of the input
+    /// and search to the end of the window; gzip reads past the input's
+    /// end into the window's leftovers (and then clips the length) and
+    /// never searches the window's last 262 bytes ([`Lz77::may_search`]).
     nice_clamp: bool,
     /// zlib: hash a string only when three input bytes remain, and never
     /// hash strings past the last three bytes of a match near the end.
@@ -374,11 +376,15 @@ impl Lz77 {
         }
     }
 
-    /// gzip and zip never search within the last 262 bytes of the window
-    /// (only reached at the end of the input); zlib does.
+    /// GNU gzip never searches within the last 262 bytes of the window
+    /// (only reached at the end of the input: its `deflate` checks
+    /// `strstart <= window_size - MIN_LOOKAHEAD`); Info-ZIP and zlib do
+    /// (Info-ZIP only asserts it in debug builds; found by `zip_compat`'s
+    /// `the_rolling_hash_implies_the_third_byte`, where zip ends with a
+    /// match in those bytes).
     #[inline(always)]
     fn may_search(&self) -> bool {
-        self.zlib || self.strstart <= WINDOW_SIZE - MIN_LOOKAHEAD
+        self.nice_clamp || self.strstart <= WINDOW_SIZE - MIN_LOOKAHEAD
     }
 
     #[inline(always)]
@@ -529,6 +535,7 @@ impl Lz77 {
         let w = self.window.as_ptr();
         let prev = self.prev.as_ptr();
         let mut match_start = self.match_start;
+        let first = if self.mult_hash { 2 } else { 3 };
         // SAFETY: strstart < WINDOW_SIZE and every chain entry is below
         // strstart, so all reads (at most MAX_MATCH + 16 bytes past either
         // start) stay inside the window and its 1 KiB of slack; prev is
@@ -543,10 +550,13 @@ impl Lz77 {
                 if (m.add(best_len - 1) as *const u16).read_unaligned() == scan_end
                     && (m as *const u16).read_unaligned() == scan_start
                 {
-                    // Bytes 0, 1 match; compare from byte 2 (the rolling
-                    // hash implies it, the multiplicative one does not),
-                    // eight at a time, up to MAX_MATCH.
-                    let mut len = 2;
+                    // Bytes 0, 1 match. The rolling hash implies byte 2,
+                    // and the reference tools compare from byte 3 (which
+                    // decides their bytes: `zip_compat`'s
+                    // the_rolling_hash_implies_the_third_byte); the
+                    // multiplicative hash does not, so compare from byte
+                    // 2. Eight bytes at a time, up to MAX_MATCH.
+                    let mut len = first;
                     loop {
                         let a = (scan.add(len) as *const u64).read_unaligned();
                         let b = (m.add(len) as *const u64).read_unaligned();

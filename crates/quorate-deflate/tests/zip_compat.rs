@@ -211,6 +211,23 @@ fn real_go_binary() {
     );
 }
 
+/// Found by `same_bytes_as_info_zip`: Info-ZIP, like gzip and zlib, takes
+/// a chain entry's third byte as matched (the rolling hash implies it) and
+/// compares from the fourth; on this input, text-like data at -9, a
+/// matcher that compares the third byte too chooses other matches.
+#[test]
+fn the_rolling_hash_implies_the_third_byte() {
+    let Some(zip) = tool("zip") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let m = file(
+        "m0",
+        synth(1, 98_051, 18_918_432_808_287_326),
+        0o644,
+        2_763_573_142,
+    );
+    compare(&zip, tmp.path(), &[m], 9);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
