@@ -379,9 +379,9 @@ impl Lz77 {
     /// GNU gzip never searches within the last 262 bytes of the window
     /// (only reached at the end of the input: its `deflate` checks
     /// `strstart <= window_size - MIN_LOOKAHEAD`); Info-ZIP and zlib do
-    /// (Info-ZIP only asserts it in debug builds; found by `zip_compat`'s
-    /// `the_rolling_hash_implies_the_third_byte`, where zip ends with a
-    /// match in those bytes).
+    /// (Info-ZIP only asserts it in debug builds; `zip_compat`'s
+    /// `info_zip_searches_to_the_end_of_the_window` ends with such a
+    /// match).
     #[inline(always)]
     fn may_search(&self) -> bool {
         self.nice_clamp || self.strstart <= WINDOW_SIZE - MIN_LOOKAHEAD
@@ -551,9 +551,7 @@ impl Lz77 {
                     && (m as *const u16).read_unaligned() == scan_start
                 {
                     // Bytes 0, 1 match. The rolling hash implies byte 2,
-                    // and the reference tools compare from byte 3 (which
-                    // decides their bytes: `zip_compat`'s
-                    // the_rolling_hash_implies_the_third_byte); the
+                    // and the reference tools compare from byte 3; the
                     // multiplicative hash does not, so compare from byte
                     // 2. Eight bytes at a time, up to MAX_MATCH.
                     let mut len = first;

@@ -211,12 +211,12 @@ fn real_go_binary() {
     );
 }
 
-/// Found by `same_bytes_as_info_zip`: Info-ZIP, like gzip and zlib, takes
-/// a chain entry's third byte as matched (the rolling hash implies it) and
-/// compares from the fourth; on this input, text-like data at -9, a
-/// matcher that compares the third byte too chooses other matches.
+/// Found by `same_bytes_as_info_zip`: text-like data at -9 whose last
+/// four bytes repeat earlier ones, within the window's last 262 bytes.
+/// GNU gzip never searches there; Info-ZIP does and ends with a match of
+/// length 4, so a compressor that stops as gzip does writes four literals.
 #[test]
-fn the_rolling_hash_implies_the_third_byte() {
+fn info_zip_searches_to_the_end_of_the_window() {
     let Some(zip) = tool("zip") else { return };
     let tmp = tempfile::tempdir().unwrap();
     let m = file(
